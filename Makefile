@@ -1,0 +1,31 @@
+# The README's two commands: `make demo` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEMO_HOME ?= .dossier-demo
+
+.PHONY: demo test setup system-deps fixtures clean-demo
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian packages the tests and the fixture generator need (CJK font, redis-server).
+system-deps:
+	@bash .ci/system-deps
+
+demo: $(STAMP)
+	rm -rf $(DEMO_HOME)
+	DOSSIER_HOME=$(DEMO_HOME) $(VENV)/bin/dossier ingest fixtures/sample-upgrade
+	DOSSIER_HOME=$(DEMO_HOME) $(VENV)/bin/dossier status sample-upgrade
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+fixtures: $(STAMP) system-deps
+	$(PY) -m fixtures.generate --seed 7 --out fixtures/

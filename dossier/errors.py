@@ -1,0 +1,118 @@
+"""One exception hierarchy for the package.
+
+Rule (after pypdf): raise when the caller must handle it, warn when the caller should change
+something, log when the library recovered by itself. Every user-facing error names the file it
+concerns and a reason a person can act on; ``reason_zh`` is what a user reads (CLI, web UI,
+quarantine ``.reason.txt``), ``str(error)`` is the English log line. The CLI is the one place that
+turns these into exit codes.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    bad_args = 2
+    input_file = 3
+    missing_dependency = 4
+    invalid_config = 5
+    gate_refused = 6
+    store = 7
+    other = 15
+
+
+class DossierError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    exit_code = ExitCode.other
+    reason_zh = "处理失败"
+
+    def __init__(self, message: str, *, path: str | Path | None = None, reason_zh: str | None = None):
+        self.path = str(path) if path is not None else None
+        if reason_zh is not None:
+            self.reason_zh = reason_zh
+        self.message = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+    @property
+    def user_message(self) -> str:
+        """The Chinese message shown to a user, naming the file."""
+        return f"{self.path}：{self.reason_zh}" if self.path else self.reason_zh
+
+
+class ConfigError(DossierError):
+    exit_code = ExitCode.invalid_config
+    reason_zh = "配置错误"
+
+
+class InputFileError(DossierError):
+    """A file a user gave us cannot be processed; it is kept and quarantined with this reason."""
+
+    exit_code = ExitCode.input_file
+    reason_zh = "无法读取的文件"
+
+
+class EmptyFile(InputFileError):
+    reason_zh = "空文件（0 字节）"
+
+
+class UnsupportedFileType(InputFileError):
+    reason_zh = "不支持的文件类型"
+
+
+class EncryptedFile(InputFileError):
+    reason_zh = "加密文件，需要密码"
+
+
+class CorruptFile(InputFileError):
+    reason_zh = "文件已损坏，无法修复"
+
+
+class ImageTooLarge(InputFileError):
+    reason_zh = "图像像素过大（疑似解压炸弹），已拒绝"
+
+
+class ImageTooSmall(InputFileError):
+    reason_zh = "图像过小，无法识别内容"
+
+
+class UnsafeFileName(InputFileError):
+    reason_zh = "文件名不安全"
+
+
+class FileNotStable(InputFileError):
+    reason_zh = "文件仍在写入中"
+
+
+class PageTimeout(InputFileError):
+    reason_zh = "页面处理超时"
+
+
+class OcrError(DossierError):
+    reason_zh = "文字识别失败"
+
+
+class OcrModelMissing(OcrError):
+    exit_code = ExitCode.missing_dependency
+    reason_zh = "缺少文字识别模型文件"
+
+
+class StoreError(DossierError):
+    exit_code = ExitCode.store
+    reason_zh = "存储错误"
+
+
+class IntegrityError(StoreError):
+    reason_zh = "原件校验失败（SHA-256 不一致）"
+
+
+class ApplicationNotFound(DossierError):
+    exit_code = ExitCode.bad_args
+    reason_zh = "找不到该申报项目"
+
+
+class ChecklistError(ConfigError):
+    reason_zh = "清单格式错误"

@@ -1,0 +1,201 @@
+"""The types that flow between stages.
+
+Every stage is a function from stored inputs to stored outputs; these models are what crosses a
+stage boundary (and a Celery message, as JSON). Geometry convention, used everywhere: boxes are
+``(x0, y0, x1, y1)`` in PDF points (1/72 inch) with the origin at the page's top-left corner, on
+the page as a person reads it (after any rotation was corrected). Page numbers are 1-based.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BBox = tuple[float, float, float, float]
+
+DOC_TYPES: tuple[str, ...] = (
+    "business_license",
+    "qualification_certificate",
+    "safety_production_license",
+    "constructor_certificate",
+    "title_certificate",
+    "id_card",
+    "social_insurance_record",
+    "labor_contract",
+    "project_contract",
+    "bid_award_notice",
+    "completion_acceptance",
+    "worker_certificate",
+)
+
+DOC_TYPE_NAMES_ZH: dict[str, str] = {
+    "business_license": "营业执照",
+    "qualification_certificate": "建筑业企业资质证书",
+    "safety_production_license": "安全生产许可证",
+    "constructor_certificate": "注册建造师注册证书",
+    "title_certificate": "职称证书",
+    "id_card": "居民身份证",
+    "social_insurance_record": "社会保险缴费证明",
+    "labor_contract": "劳动合同",
+    "project_contract": "建设工程施工合同",
+    "bid_award_notice": "中标通知书",
+    "completion_acceptance": "竣工验收报告",
+    "worker_certificate": "职业技能等级证书",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid")
+
+
+# --- pages and text -------------------------------------------------------------------------
+
+
+class TextSource(str, Enum):
+    text_layer = "text_layer"  # words from a PDF's own text layer (pdfplumber)
+    ocr = "ocr"  # recognised from pixels
+    docx = "docx"  # paragraphs and tables of a Word file
+
+
+class TextLine(_Model):
+    """One line of text with its position; the unit extraction works on."""
+
+    text: str
+    confidence: float = 1.0
+    bbox: BBox
+
+
+class PageText(_Model):
+    """The text of one page, whichever way it was obtained."""
+
+    number: int  # 1-based page number within the file
+    width: float  # points
+    height: float  # points
+    source: TextSource
+    rotation: int = 0  # degrees clockwise applied to the original to make it upright
+    lines: list[TextLine] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class FileText(_Model):
+    """All pages of one file; ``errors`` holds per-page failures (a partial result)."""
+
+    sha256: str
+    media_type: str
+    pages: list[PageText] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+    @property
+    def status(self) -> Literal["success", "partial", "failure"]:
+        if not self.errors:
+            return "success"
+        return "partial" if self.pages else "failure"
+
+
+# --- extraction -----------------------------------------------------------------------------
+
+
+class ExtractedField(_Model):
+    """A typed field value with where it came from and how sure we are."""
+
+    value: str | list[str] | None
+    raw: str = ""
+    confidence: float = 0.0
+    page: int = 1
+    bbox: BBox = (0.0, 0.0, 0.0, 0.0)
+    suggestion: str | None = None  # a proposed OCR repair, never applied silently
+    notes: list[str] = Field(default_factory=list)
+
+    def contract(self) -> dict:
+        """The shape of ``dossier extract --json``."""
+        return {"value": self.value, "confidence": round(self.confidence, 4), "page": self.page,
+                "bbox": [round(v, 2) for v in self.bbox]}
+
+
+class ExtractedDocument(_Model):
+    """One logical document (a file may hold several, split by page)."""
+
+    file: str
+    sha256: str
+    doc_type: str | None
+    doc_type_confidence: float = 0.0
+    pages: int = 0
+    first_page: int = 1  # where this logical document starts within the file
+    fields: dict[str, ExtractedField] = Field(default_factory=dict)
+    records: list[dict] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+    def contract(self) -> dict:
+        """The JSON object printed by ``dossier extract --json``."""
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "doc_type": self.doc_type,
+            "doc_type_confidence": round(self.doc_type_confidence, 4),
+            "pages": self.pages,
+            "fields": {name: f.contract() for name, f in self.fields.items()},
+            "records": self.records,
+            "errors": self.errors,
+        }
+
+
+# --- applications ---------------------------------------------------------------------------
+
+Role = Literal["technical_lead", "registered_constructor", "titled_staff", "site_manager", "skilled_worker"]
+ApplicationType = Literal["new", "upgrade", "addition", "renewal", "change"]
+
+
+class RosterEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    id_number: str
+    role: Role
+    specialty: str | None = None
+
+
+class ApplicationSpec(BaseModel):
+    """The keys of ``application.yaml`` (more may be added; these keep their meaning)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    company_name: str
+    uscc: str
+    application_type: ApplicationType
+    qualifications: list[str] = Field(default_factory=list)
+    filing_date: date
+    roster: list[RosterEntry] = Field(default_factory=list)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+Severity = Literal["blocking", "warning", "info"]
+
+
+class Evidence(_Model):
+    sha256: str
+    field: str
+    value: str
+    page: int = 1
+    bbox: BBox = (0.0, 0.0, 0.0, 0.0)
+
+
+class Discrepancy(_Model):
+    code: str
+    severity: Severity
+    message: str  # Chinese, names the person or document
+    subject: str  # person ID number, company USCC, or document sha256
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    def contract(self) -> dict:
+        data = self.model_dump(mode="json")
+        for ev in data["evidence"]:
+            ev["bbox"] = [round(v, 2) for v in ev["bbox"]]
+        return data
