@@ -146,3 +146,23 @@ def make_uscc(authority_class: str, region: str, org_body: str) -> str:
     org = org_body + org_code_check_char(org_body)
     first17 = authority_class + region + org
     return first17 + uscc_check_char(first17)
+
+
+# Characters OCR engines swap in printed identifiers (domain.md): each string is one group.
+OCR_CONFUSION_GROUPS = ("0OD", "1IL", "2Z", "5S", "8B", "X×")
+_CONFUSION_GROUP_OF = {c: group for group in OCR_CONFUSION_GROUPS for c in group}
+
+
+def ocr_confusable(read: str, expected: str, max_substitutions: int = 1) -> bool:
+    """True when ``read`` differs from ``expected`` (compared upper-case) in 1..``max_substitutions``
+    positions, each a swap within one OCR confusion group (0/O/D, 1/I/l, 2/Z, 5/S, 8/B, X/×).
+
+    Equal strings are not "confusable": the caller decides what an exact match means.
+    """
+    a, b = read.upper(), expected.upper()
+    if len(a) != len(b):
+        return False
+    diffs = [(x, y) for x, y in zip(a, b) if x != y]
+    return 0 < len(diffs) <= max_substitutions and all(
+        _CONFUSION_GROUP_OF.get(x) is not None and _CONFUSION_GROUP_OF.get(x) == _CONFUSION_GROUP_OF.get(y)
+        for x, y in diffs)

@@ -1,0 +1,43 @@
+"""Chinese wording shared by the rules: names of documents, fields, roles; list joining.
+
+The names live in ``labels.yaml`` beside the rule defaults so that a new document type or field
+gets its Chinese name from data, like every other per-type table.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from dossier.model import DOC_TYPE_NAMES_ZH
+
+@lru_cache(maxsize=1)
+def _labels() -> dict:
+    text = resources.files("dossier.validate").joinpath("labels.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def doc_name(doc_type: str | None) -> str:
+    """The Chinese name of a document type (未分类文件 for an unclassified one)."""
+    return DOC_TYPE_NAMES_ZH.get(doc_type or "", doc_type or "未分类文件")
+
+
+def field_label(doc_type: str | None, field: str) -> str:
+    """The Chinese name of ``field`` as printed on ``doc_type``; the field code when unnamed."""
+    fields = _labels()["fields"]
+    return fields.get(doc_type or "", {}).get(field) or fields["default"].get(field, field)
+
+
+def role_name(role: str) -> str:
+    return _labels()["roles"].get(role, role)
+
+
+def project_attribute_name(attribute: str) -> str:
+    return _labels()["project_attributes"].get(attribute, attribute)
+
+
+def join(items) -> str:
+    """Join with the Chinese enumeration comma, dropping repeats but keeping the order."""
+    return "、".join(dict.fromkeys(str(item) for item in items))

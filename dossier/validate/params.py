@@ -1,0 +1,160 @@
+"""Rule parameters: typed, loaded from ``defaults.yaml``, overridable per checklist.
+
+``params_for(spec, overrides)`` is the one way to get a ``RuleParams``: defaults, then the
+application type's section, then the head-count tables of the spec's qualifications, then the
+overrides (a checklist's ``rules:`` mapping, say). Mappings merge key by key; lists and scalars
+replace, so an override never has to repeat what it leaves alone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dossier.errors import ConfigError
+from dossier.model import ApplicationSpec, Role
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentRequirements(_Params):
+    """MISSING_DOCUMENT: each requirement is a tuple of doc types, any one of which satisfies it."""
+
+    person: list[tuple[str, ...]] = Field(default_factory=list)
+    roles: dict[Role, list[tuple[str, ...]]] = Field(default_factory=dict)
+    company: list[tuple[str, ...]] = Field(default_factory=list)
+
+    @field_validator("person", "company", mode="before")
+    @classmethod
+    def _alternatives(cls, items: list) -> list:
+        return [_as_alternatives(item) for item in items]
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _role_alternatives(cls, roles: dict) -> dict:
+        return {role: [_as_alternatives(item) for item in items] for role, items in roles.items()}
+
+    def for_roles(self, roles: set[str]) -> list[tuple[str, ...]]:
+        """Requirements of a person holding ``roles``, without repeats, in a stable order."""
+        wanted = list(self.person)
+        for role in sorted(roles):
+            wanted += [req for req in self.roles.get(role, []) if req not in wanted]
+        return wanted
+
+
+def _as_alternatives(item: str | list[str]) -> tuple[str, ...]:
+    return (item,) if isinstance(item, str) else tuple(item)
+
+
+class PayerPolicy(_Params):
+    """Who may pay a person's social insurance besides the applicant itself."""
+
+    doc_types: list[str] = Field(default_factory=list)
+    accept_branch: bool = False
+    accepted_names: list[str] = Field(default_factory=list)
+
+
+class IntegrityParams(_Params):
+    duplicate_doc_types: list[str] = Field(default_factory=list)
+    near_duplicate_distance: int = 3
+    near_duplicate_sources: list[Literal["scan", "render"]] = Field(default_factory=lambda: ["scan"])
+    edit_after_creation_days: int = 30
+    text_agreement_min: float = 0.8
+    image_editors: list[str] = Field(default_factory=list)
+
+
+class DateOrder(_Params):
+    doc_types: list[str]
+    earlier: str
+    later: str
+
+
+class ProjectDateOrder(_Params):
+    earlier: tuple[str, str]  # (doc_type, field)
+    later: tuple[str, str]
+
+
+class FieldTables(_Params):
+    """Which field of which document type plays which part; see defaults.yaml for each table."""
+
+    person_doc_types: list[str] = Field(default_factory=list)
+    person_record_doc_types: list[str] = Field(default_factory=list)
+    company_doc_types: list[str] = Field(default_factory=list)
+    employer: dict[str, list[str]] = Field(default_factory=dict)
+    company_name: dict[str, list[str]] = Field(default_factory=dict)
+    uscc: dict[str, list[str]] = Field(default_factory=dict)
+    validity: dict[str, list[str]] = Field(default_factory=dict)
+    usage_validity: dict[str, list[str]] = Field(default_factory=dict)
+    date_order: list[DateOrder] = Field(default_factory=list)
+    project_date_order: list[ProjectDateOrder] = Field(default_factory=list)
+    amount_pairs: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
+    project: dict[str, dict[str, str]] = Field(default_factory=dict)
+    project_name_similarity: float = 0.85
+    qr_compare: dict[str, list[str]] = Field(default_factory=dict)
+    required: dict[str, list[str]] = Field(default_factory=dict)
+
+
+HeadcountTable = dict[Role, int | dict[str, int]]
+
+
+class RuleParams(_Params):
+    """Everything a rule may look up; one instance per application run."""
+
+    social_insurance_window_months: int = Field(ge=0)
+    age_limit: int
+    low_confidence: float
+    check_headcount: bool = True
+    cert_lead_days: dict[str, int]
+    renewal_deadline_days: dict[str, int] = Field(default_factory=dict)
+    exclusive_roles: list[tuple[Role, Role]] = Field(default_factory=list)
+    documents: DocumentRequirements
+    payer: PayerPolicy
+    integrity: IntegrityParams
+    fields: FieldTables
+    headcount: dict[str, HeadcountTable] = Field(default_factory=dict)  # qualification -> table
+
+    def lead_days(self, doc_type: str) -> int:
+        """CERT_EXPIRING lead time for ``doc_type`` (``default`` when it has none of its own)."""
+        return self.cert_lead_days.get(doc_type, self.cert_lead_days.get("default", 0))
+
+
+@lru_cache(maxsize=1)
+def load_defaults() -> dict[str, Any]:
+    """The parsed ``defaults.yaml`` shipped with the package (read once; treat as read-only)."""
+    text = resources.files("dossier.validate").joinpath("defaults.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """A new dict: ``override`` on top of ``base``; nested mappings merge, anything else replaces."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def params_for(spec: ApplicationSpec, overrides: dict | None = None) -> RuleParams:
+    """The rule parameters for ``spec``: defaults < application type < qualifications < overrides.
+
+    Raises ConfigError (naming the offending key) when the merged parameters are invalid, e.g. a
+    checklist override with a misspelt key.
+    """
+    data = load_defaults()
+    merged = deep_merge(data["defaults"], data["application_types"].get(spec.application_type, {}))
+    tables = data.get("headcount", {})
+    merged["headcount"] = {q: tables[q] for q in spec.qualifications if q in tables}
+    merged = deep_merge(merged, overrides or {})
+    try:
+        return RuleParams.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid validation parameters: {exc}",
+                          reason_zh=f"校验参数无效：{exc}") from exc

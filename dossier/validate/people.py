@@ -1,0 +1,199 @@
+"""Entity resolution: which person (and which company) each document speaks about.
+
+People are keyed by ID number. A document (or a 社保 record row) is tied to a roster person by,
+in order: the exact ID; the ID field's OCR ``suggestion``; an ID that differs from one roster ID
+by a single OCR-confusable character; the name (spaces and middle dots ignored), unique in the
+roster or unique among the people whose roles call for that document type. Only the exact ID is
+silent; nothing is merged unseen (``Mention.how``): a suggestion is reported by LOW_CONFIDENCE
+(with ID_CHECKSUM for the value as read), a confusable or different ID by ID_MISMATCH, a 社保 row
+without an ID by LOW_CONFIDENCE. A mention that matches nobody but has an ID becomes an unlisted
+person of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dossier.model import ApplicationSpec, Evidence, RosterEntry
+from dossier.validate.evidence import field_evidence, record_evidence
+from dossier.validate.facts import DocumentFacts
+from dossier.validate.identifiers import ocr_confusable
+from dossier.validate.params import PayerPolicy, RuleParams
+
+MatchHow = Literal["id", "suggestion", "confusable", "name", "unlisted"]
+
+_NAME_NOISE = re.compile(r"[\s·•・.．]+")
+_COMPANY_NOISE = re.compile(r"\s+")
+_WIDE_PARENS = str.maketrans("（）", "()")
+
+
+def normalise_name(name: str) -> str:
+    """A person's name for comparison: no spaces, no middle dots (阿卜杜·热西提 = 阿卜杜热西提)."""
+    return _NAME_NOISE.sub("", name)
+
+
+def normalise_company(name: str) -> str:
+    """A company name for the exact comparison regulators make: only spaces and the width of
+    parentheses are forgiven (（集团） and (集团) are the same registered name)."""
+    return _COMPANY_NOISE.sub("", name).translate(_WIDE_PARENS)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place a person appears: a person document, or one row of a record document."""
+
+    doc: DocumentFacts
+    record: int | None  # row in doc.document.records; None for a person document
+    name: str | None
+    id_number: str | None  # as read, upper-case
+    how: MatchHow
+
+    def evidence(self, key: str) -> Evidence:
+        """Evidence of ``key`` (name, id_number, months …) at this mention."""
+        if self.record is None:
+            return field_evidence(self.doc, key)
+        return record_evidence(self.doc, self.record, key)
+
+
+@dataclass
+class Person:
+    id_number: str  # the roster's ID for roster people, else the ID as read
+    roster: list[tuple[int, RosterEntry]] = field(default_factory=list)  # (index in spec.roster, entry)
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def listed(self) -> bool:
+        return bool(self.roster)
+
+    @property
+    def name(self) -> str:
+        """The roster's name, else the first name read on a document."""
+        if self.roster:
+            return self.roster[0][1].name
+        return next((m.name for m in self.mentions if m.name), "")
+
+    @property
+    def roles(self) -> set[str]:
+        return {entry.role for _, entry in self.roster}
+
+    def documents(self) -> list[Mention]:
+        return [m for m in self.mentions if m.record is None]
+
+    def records(self) -> list[Mention]:
+        return [m for m in self.mentions if m.record is not None]
+
+
+@dataclass
+class People:
+    persons: dict[str, Person]  # by id_number
+    # Keyed by id() of the document object: one scan may be claimed by two documents (same
+    # sha256 and page), so no combination of their fields is a key. Valid while the list lives.
+    by_doc: dict[int, Person]
+    unresolved: list[Mention]  # neither an ID nor a name to go by
+
+    def listed(self) -> list[Person]:
+        """The roster's people, in roster order."""
+        return sorted((p for p in self.persons.values() if p.listed), key=lambda p: p.roster[0][0])
+
+
+def resolve_people(spec: ApplicationSpec, documents: list[DocumentFacts], params: RuleParams) -> People:
+    """Tie every person document and record row in ``documents`` to a person (see module doc)."""
+    resolver = _Resolver(spec, params)
+    tables = params.fields
+    for doc in documents:
+        if doc.doc_type in tables.person_doc_types:
+            id_field = doc.field("id_number")
+            mention = resolver.add(doc, None, doc.text("name"), doc.text("id_number"),
+                                   id_field.suggestion if id_field else None)
+            if mention is not None:
+                resolver.by_doc[id(doc)] = resolver.persons[mention]
+        elif doc.doc_type in tables.person_record_doc_types:
+            for index, row in enumerate(doc.document.records):
+                resolver.add(doc, index, _cell(row.get("name")), _cell(row.get("id_number")), None)
+    return People(resolver.persons, resolver.by_doc, resolver.unresolved)
+
+
+def _cell(value: object) -> str | None:
+    return (str(value).strip() or None) if value is not None else None
+
+
+class _Resolver:
+    def __init__(self, spec: ApplicationSpec, params: RuleParams):
+        self.params = params
+        self.persons: dict[str, Person] = {}
+        self.by_doc: dict[int, Person] = {}
+        self.unresolved: list[Mention] = []
+        self.by_name: dict[str, list[Person]] = defaultdict(list)
+        for index, entry in enumerate(spec.roster):
+            person = self.persons.setdefault(entry.id_number.upper(), Person(entry.id_number.upper()))
+            person.roster.append((index, entry))
+        for person in self.persons.values():
+            for name in {normalise_name(entry.name) for _, entry in person.roster}:
+                self.by_name[name].append(person)
+        self.roster_ids = list(self.persons)
+
+    def add(self, doc: DocumentFacts, record: int | None, name: str | None, id_number: str | None,
+            suggestion: str | None) -> str | None:
+        """Attach one mention; returns the person's key, or None when it stays unresolved."""
+        id_number = id_number.upper() if id_number else None
+        key, how = self._match(doc, name, id_number, suggestion)
+        mention = Mention(doc, record, name, id_number, how)
+        if key is None:
+            self.unresolved.append(mention)
+            return None
+        self.persons.setdefault(key, Person(key)).mentions.append(mention)
+        return key
+
+    def _match(self, doc, name, id_number, suggestion) -> tuple[str | None, MatchHow]:
+        if id_number and id_number in self.persons:
+            return id_number, "id" if self.persons[id_number].listed else "unlisted"
+        if suggestion and suggestion.upper() in self.roster_ids:
+            return suggestion.upper(), "suggestion"
+        if id_number:
+            close = [rid for rid in self.roster_ids if ocr_confusable(id_number, rid)]
+            if len(close) == 1:
+                return close[0], "confusable"
+        if name:
+            namesakes = self.by_name.get(normalise_name(name), [])
+            if len(namesakes) > 1:  # disambiguate by the roles that call for this document
+                namesakes = [p for p in namesakes if self._calls_for(p, doc.doc_type)]
+            if len(namesakes) == 1:
+                return namesakes[0].id_number, "name"
+        return (id_number, "unlisted") if id_number else (None, "unlisted")
+
+    def _calls_for(self, person: Person, doc_type: str | None) -> bool:
+        if doc_type in self.params.fields.person_record_doc_types:
+            return True
+        return any(doc_type in req for req in self.params.documents.for_roles(person.roles))
+
+
+# --- the applicant company ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Company:
+    """The applicant: its name and USCC from the application, and its business licence."""
+
+    name: str
+    uscc: str
+    licence: DocumentFacts | None
+
+    def is_applicant(self, name: str) -> bool:
+        return normalise_company(name) == normalise_company(self.name)
+
+    def accepts_payer(self, name: str, policy: PayerPolicy) -> bool:
+        """True when ``name`` may pay the social insurance of the applicant's people."""
+        if self.is_applicant(name) or any(normalise_company(name) == normalise_company(n)
+                                          for n in policy.accepted_names):
+            return True
+        payer, own = normalise_company(name), normalise_company(self.name)
+        return policy.accept_branch and payer.startswith(own) and payer.endswith("分公司")
+
+
+def resolve_company(spec: ApplicationSpec, documents: list[DocumentFacts]) -> Company:
+    """The applicant, with the first business licence of ``documents`` (their order is stable)."""
+    licence = next((d for d in documents if d.doc_type == "business_license"), None)
+    return Company(spec.company_name, spec.uscc.upper(), licence)

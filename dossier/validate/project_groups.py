@@ -1,0 +1,94 @@
+"""Grouping the 业绩 documents (中标通知书, 合同, 竣工验收 …) by the project they are about.
+
+Names are compared after dropping spaces and punctuation; two names belong together when one
+contains the other or their similarity reaches ``fields.project_name_similarity`` — and their
+numbers agree, since "华府小区1#楼" and "华府小区2#楼" are different projects however alike they
+read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from dossier.validate.facts import DocumentFacts
+from dossier.validate.params import RuleParams
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_NUMBER = re.compile(r"\d+")
+_MIN_CONTAINED = 4  # a contained name this short ("工程") says nothing
+
+
+@dataclass
+class ProjectGroup:
+    """Project documents judged to be about one project, in the context's document order."""
+
+    members: list[DocumentFacts]
+    fields: dict[str, dict[str, str]]  # doc_type -> attribute -> field (params.fields.project)
+
+    def field_of(self, doc: DocumentFacts, attribute: str) -> str | None:
+        """The field of ``doc`` that holds the project ``attribute`` (name, contractor …)."""
+        return self.fields.get(doc.doc_type or "", {}).get(attribute)
+
+    def value(self, doc: DocumentFacts, attribute: str) -> str | None:
+        name = self.field_of(doc, attribute)
+        return doc.text(name) if name else None
+
+    @property
+    def anchor(self) -> DocumentFacts:
+        """The document that stands for the project: the contract when there is one."""
+        return next((d for d in self.members if d.doc_type == "project_contract"), self.members[0])
+
+    @property
+    def title(self) -> str:
+        return self.value(self.anchor, "name") or ""
+
+
+def project_key(name: str) -> str:
+    """A project name for matching: letters, digits and CJK only."""
+    return _NOT_WORD.sub("", name)
+
+
+def same_project(a: str, b: str, threshold: float) -> bool:
+    """Whether two project keys (see ``project_key``) name the same project."""
+    if a == b:
+        return True
+    if _NUMBER.findall(a) != _NUMBER.findall(b):
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= _MIN_CONTAINED and shorter in longer:
+        return True
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
+
+
+def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[ProjectGroup]:
+    """Group the project documents of ``documents``; a document without a name stays out."""
+    tables = params.fields.project
+    by_key: dict[str, list[DocumentFacts]] = {}
+    for doc in documents:
+        name_field = tables.get(doc.doc_type or "", {}).get("name")
+        name = doc.text(name_field) if name_field else None
+        if name:
+            by_key.setdefault(project_key(name), []).append(doc)
+    # Union the distinct keys (far fewer than documents), then expand back to documents.
+    keys = list(by_key)
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    threshold = params.fields.project_name_similarity
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            if root(i) != root(j) and same_project(keys[i], keys[j], threshold):
+                parent[root(j)] = root(i)
+    clusters: dict[int, list[DocumentFacts]] = {}
+    for i, key in enumerate(keys):
+        clusters.setdefault(root(i), []).extend(by_key[key])
+    order = {id(doc): n for n, doc in enumerate(documents)}
+    groups = [sorted(members, key=lambda d: order[id(d)]) for members in clusters.values()]
+    return [ProjectGroup(members, tables) for members in sorted(groups, key=lambda g: order[id(g[0])])]

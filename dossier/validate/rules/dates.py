@@ -1,0 +1,104 @@
+"""Dates: certificates valid on the filing date (with lead time), and no impossible orders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dossier.validate.engine import Finding, ValidationContext, rule
+from dossier.validate.evidence import field_evidence, spec_evidence
+from dossier.validate.facts import DocumentFacts
+from dossier.validate.messages import doc_name, field_label
+
+
+def as_date(text: str | None) -> date | None:
+    """A normalised ``YYYY-MM-DD`` value as a date; None for anything else (e.g. 长期)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _dated_fields(ctx: ValidationContext, table: dict[str, list[str]]):
+    for doc, fld in ctx.fields_in(table):
+        when = as_date(doc.text(fld))
+        if when is not None:
+            yield doc, fld, when
+
+
+def _filing_evidence(ctx: ValidationContext):
+    return spec_evidence("filing_date", ctx.filing_date.isoformat())
+
+
+@rule("CERT_EXPIRED", severity="blocking",
+      zh="证照有效期早于申报日期",
+      en="A certificate's validity ends before the filing date")
+def cert_expired(ctx: ValidationContext):
+    for doc, fld, until in _dated_fields(ctx, ctx.params.fields.validity):
+        if until < ctx.filing_date:
+            yield Finding("CERT_EXPIRED",
+                          f"{ctx.owner(doc)}的{field_label(doc.doc_type, fld)}为 {until}，"
+                          f"早于申报日期 {ctx.filing_date}，已过期",
+                          ctx.subject_of(doc), [field_evidence(doc, fld), _filing_evidence(ctx)])
+
+
+@rule("CERT_EXPIRING", severity="warning",
+      zh="证照将在提前量内到期（默认 180 天；资质证书、安许证须提前 3 个月延续）",
+      en="A certificate expires within its lead time after the filing date")
+def cert_expiring(ctx: ValidationContext):
+    params = ctx.params
+    for doc, fld, until in _dated_fields(ctx, params.fields.validity):
+        days = (until - ctx.filing_date).days
+        lead = params.lead_days(doc.doc_type or "")
+        if not 0 <= days <= lead:
+            continue
+        message = (f"{ctx.owner(doc)}的{field_label(doc.doc_type, fld)}为 {until}，"
+                   f"距申报日期仅 {days} 天（提醒提前量 {lead} 天）")
+        deadline = params.renewal_deadline_days.get(doc.doc_type or "")
+        if deadline is not None and days < deadline:
+            message += f"，已不足 {deadline} 天的延续办理期限，请立即办理延续"
+        yield Finding("CERT_EXPIRING", message, ctx.subject_of(doc),
+                      [field_evidence(doc, fld), _filing_evidence(ctx)])
+
+
+@rule("ECERT_USAGE_EXPIRED", severity="blocking",
+      zh="电子注册证书的使用有效期早于申报日期（需重新下载打印）",
+      en="An electronic constructor certificate's usage period ends before the filing date")
+def ecert_usage_expired(ctx: ValidationContext):
+    for doc, fld, until in _dated_fields(ctx, ctx.params.fields.usage_validity):
+        if until < ctx.filing_date:
+            yield Finding("ECERT_USAGE_EXPIRED",
+                          f"{ctx.owner(doc)}的{field_label(doc.doc_type, fld)}为 {until}，"
+                          f"早于申报日期 {ctx.filing_date}，请重新下载电子证书",
+                          ctx.subject_of(doc), [field_evidence(doc, fld), _filing_evidence(ctx)])
+
+
+def _order_finding(ctx: ValidationContext, subject: str, first: tuple[DocumentFacts, str, date],
+                   second: tuple[DocumentFacts, str, date]) -> Finding:
+    (doc_a, fld_a, a), (doc_b, fld_b, b) = first, second
+    where_a = f"{ctx.owner(doc_a)}的{field_label(doc_a.doc_type, fld_a)}"
+    where_b = (field_label(doc_b.doc_type, fld_b) if doc_b is doc_a
+               else f"{doc_name(doc_b.doc_type)}的{field_label(doc_b.doc_type, fld_b)}")
+    return Finding("DATE_ORDER", f"{where_a} {a} 晚于{where_b} {b}，日期先后不可能成立",
+                   subject, [field_evidence(doc_a, fld_a), field_evidence(doc_b, fld_b)])
+
+
+@rule("DATE_ORDER", severity="blocking",
+      zh="日期先后不可能成立（发证晚于到期、开工晚于竣工、验收早于开工等）",
+      en="Impossible date order: issue after expiry, start after completion, acceptance before start")
+def date_order(ctx: ValidationContext):
+    # Only orders that cannot happen are checked: a contract signed after work started (补签)
+    # is irregular but real, so it is no rule here.
+    for order in ctx.params.fields.date_order:
+        for doc_type in order.doc_types:
+            for doc in ctx.docs(doc_type):
+                a, b = as_date(doc.text(order.earlier)), as_date(doc.text(order.later))
+                if a and b and a > b:
+                    yield _order_finding(ctx, ctx.subject_of(doc), (doc, order.earlier, a), (doc, order.later, b))
+    for group in ctx.projects:
+        for order in ctx.params.fields.project_date_order:
+            (type_a, fld_a), (type_b, fld_b) = order.earlier, order.later
+            for doc_a in (d for d in group.members if d.doc_type == type_a):
+                for doc_b in (d for d in group.members if d.doc_type == type_b):
+                    a, b = as_date(doc_a.text(fld_a)), as_date(doc_b.text(fld_b))
+                    if a and b and a > b:
+                        yield _order_finding(ctx, group.anchor.sha256, (doc_a, fld_a, a), (doc_b, fld_b, b))

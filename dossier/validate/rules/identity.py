@@ -1,0 +1,129 @@
+"""Who is who: ID numbers valid and consistent, names consistent, USCC check characters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dossier.model import Evidence
+from dossier.validate.engine import Finding, ValidationContext, rule
+from dossier.validate.evidence import field_evidence, spec_evidence
+from dossier.validate.identifiers import id_info, id_problem, uscc_problem
+from dossier.validate.messages import doc_name, field_label, join, role_name
+from dossier.validate.people import Mention, Person, normalise_name
+
+ROSTER = "申报人员名单"
+
+
+def _mention_source(m: Mention) -> str:
+    return doc_name(m.doc.doc_type) + ("（缴费记录）" if m.record is not None else "")
+
+
+def _roster_id_evidence(person: Person) -> list[Evidence]:
+    return [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
+
+
+@rule("ID_CHECKSUM", severity="blocking",
+      zh="身份证号未通过 GB 11643 校验（校验码、出生日期）",
+      en="An ID number fails GB 11643 (check character, real birth date)")
+def id_checksum(ctx: ValidationContext):
+    # One finding per person and ID value, citing every place that value is printed.
+    places: dict[tuple[str, str], list[tuple[str, Evidence, str | None]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for person in ctx.people.persons.values():
+        names[person.id_number] = person.name
+        for i, entry in person.roster:
+            places[(person.id_number, entry.id_number.upper())].append(
+                (ROSTER, spec_evidence(f"roster[{i}].id_number", entry.id_number), None))
+        for m in person.mentions:
+            if m.id_number:
+                suggestion = m.doc.field("id_number").suggestion if m.record is None else None
+                places[(person.id_number, m.id_number)].append((_mention_source(m), m.evidence("id_number"),
+                                                                suggestion))
+    for (subject, value), seen in sorted(places.items()):
+        problem = id_problem(value, today=ctx.filing_date)
+        if problem is None:
+            continue
+        hint = next((s for _, _, s in seen if s and id_problem(s, today=ctx.filing_date) is None), None)
+        message = (f"{names.get(subject) or '未知人员'}的身份证号「{value}」未通过校验：{problem}"
+                   f"（见{join(src for src, _, _ in seen)}）")
+        if hint:
+            message += f"；识别建议更正为 {hint}，请核对原件"
+        yield Finding("ID_CHECKSUM", message, subject, [ev for _, ev, _ in seen])
+
+
+@rule("ID_BIRTHDATE_MISMATCH", "ID_GENDER_MISMATCH", severity="blocking",
+      zh="证件上的出生日期或性别与身份证号不符",
+      en="A printed birth date or gender disagrees with the ID number")
+def printed_birth_and_gender(ctx: ValidationContext):
+    for person in ctx.people.persons.values():
+        for m in person.documents():
+            # The ID printed on the same document decides; without one, the person's own ID.
+            if m.id_number and id_problem(m.id_number, ctx.filing_date) is None:
+                reference, id_ev = m.id_number, m.evidence("id_number")
+            elif person.listed and id_problem(person.id_number, ctx.filing_date) is None:
+                reference, id_ev = person.id_number, _roster_id_evidence(person)[0]
+            else:
+                continue
+            info = id_info(reference)
+            printed = {"birth_date": (info.birth_date.isoformat(), "ID_BIRTHDATE_MISMATCH"),
+                       "gender": (info.gender, "ID_GENDER_MISMATCH")}
+            for fld, (expected, code) in printed.items():
+                value = m.doc.text(fld)
+                if value and value != expected:
+                    label = field_label(m.doc.doc_type, fld)
+                    yield Finding(code, f"{ctx.owner(m.doc)}上的{label}「{value}」与身份证号 {reference} "
+                                        f"所含的{label}「{expected}」不符",
+                                  person.id_number, [m.evidence(fld), id_ev])
+
+
+@rule("NAME_MISMATCH", severity="blocking",
+      zh="同一身份证号在不同材料中姓名不一致",
+      en="One ID number, different names across documents")
+def name_mismatch(ctx: ValidationContext):
+    for person in ctx.people.persons.values():
+        sides = [(ROSTER, normalise_name(e.name), spec_evidence(f"roster[{i}].name", e.name))
+                 for i, e in person.roster]
+        # A mention tied by name agrees by construction; every other one is a real comparison.
+        sides += [(_mention_source(m), normalise_name(m.name), m.evidence("name"))
+                  for m in person.mentions if m.name and m.how != "name"]
+        if len({name for _, name, _ in sides}) > 1:
+            listing = join(f"{src}「{name}」" for src, name, _ in sides)
+            yield Finding("NAME_MISMATCH", f"身份证号 {person.id_number} 在不同材料中姓名不一致：{listing}",
+                          person.id_number, [ev for _, _, ev in sides])
+
+
+@rule("ID_MISMATCH", severity="blocking",
+      zh="同一人员（姓名 + 岗位）在不同材料中身份证号不一致",
+      en="One person (name + role), different ID numbers across documents")
+def id_mismatch(ctx: ValidationContext):
+    for person in ctx.people.listed():
+        odd = [m for m in person.mentions
+               if m.how == "confusable" or (m.how == "name" and m.id_number)]
+        if not odd:
+            continue
+        roles = join(role_name(r) for r in sorted(person.roles))
+        parts = [f"{ROSTER}「{person.id_number}」"]
+        for m in odd:
+            why = "，仅差一个易混淆字符，疑为识别错误" if m.how == "confusable" else ""
+            parts.append(f"{_mention_source(m)}「{m.id_number}」{why}")
+        yield Finding("ID_MISMATCH", f"{person.name}（{roles}）在不同材料中身份证号不一致：{join(parts)}",
+                      person.id_number, _roster_id_evidence(person) + [m.evidence("id_number") for m in odd])
+
+
+@rule("USCC_CHECKSUM", severity="warning",
+      zh="统一社会信用代码未通过 GB 32100 / GB 11714 校验（确有例外，需人工复核）",
+      en="A USCC fails GB 32100 or GB 11714 (real exceptions exist: review)")
+def uscc_checksum(ctx: ValidationContext):
+    places: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
+    places[ctx.company.uscc].append(("申报信息", spec_evidence("uscc", ctx.spec.uscc)))
+    for doc, fld in ctx.fields_in(ctx.params.fields.uscc):
+        value = doc.text(fld)
+        if value:
+            places[value.upper()].append((doc_name(doc.doc_type), field_evidence(doc, fld)))
+    for value, seen in sorted(places.items()):
+        problem = uscc_problem(value)
+        if problem:
+            yield Finding("USCC_CHECKSUM",
+                          f"统一社会信用代码「{value}」未通过校验：{problem}（见{join(s for s, _ in seen)}）。"
+                          f"少数真实代码也不符合校验规则，请核对原件",
+                          ctx.company.uscc, [ev for _, ev in seen])

@@ -1,0 +1,67 @@
+"""Social insurance: every counted person insured by the applicant for the whole window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dossier.validate.engine import Finding, ValidationContext, rule
+from dossier.validate.evidence import spec_evidence
+from dossier.validate.messages import doc_name, join, role_name
+
+
+def insurance_window(filing_date: date, months: int) -> list[str]:
+    """The ``months`` whole calendar months before the filing date's month, oldest first, as
+    ``YYYY-MM``. The filing month itself never counts: it is not over, and 社保 offices certify
+    completed months. Filing on 2026-12-01 or 2026-12-31 with 3 months: 2026-09 .. 2026-11."""
+    index = filing_date.year * 12 + filing_date.month - 1  # months since year 0, filing month
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(index - months, index)]
+
+
+def _months(value: object) -> set[str]:
+    return {str(v) for v in value} if isinstance(value, list) else set()
+
+
+def _payer(ctx: ValidationContext, doc) -> str:
+    """The payer printed on a record document: the first of its type's employer fields."""
+    fields = ctx.params.fields.employer.get(doc.doc_type or "", [])
+    return next((value for f in fields if (value := doc.text(f))), "")
+
+
+@rule("SOCIAL_INSURANCE_MISSING", "SOCIAL_INSURANCE_GAP", severity="blocking",
+      zh="申报人员无社保记录，或申报日期前的社保月份不连续（须由申报企业缴纳）",
+      en="A counted person has no social-insurance record, or a month of the window is missing")
+def social_insurance(ctx: ValidationContext):
+    window = insurance_window(ctx.filing_date, ctx.params.social_insurance_window_months)
+    if not window:
+        return
+    company, payer = ctx.company, ctx.params.payer
+    for person in ctx.people.listed():
+        records = person.records()
+        roster_ev = [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
+        who = f"{person.name}（{join(role_name(r) for r in sorted(person.roles))}）"
+        if not records:
+            yield Finding("SOCIAL_INSURANCE_MISSING",
+                          f"{who}没有社保缴费记录（需 {window[0]} 至 {window[-1]} 共 {len(window)} 个月）",
+                          person.id_number, roster_ev)
+            continue
+        # Months paid by anyone but the applicant do not count (EMPLOYER_MISMATCH names the payer).
+        paid = set().union(*(_months(m.doc.document.records[m.record].get("months")) for m in records
+                             if company.accepts_payer(_payer(ctx, m.doc), payer)))
+        missing = [month for month in window if month not in paid]
+        if missing:
+            yield Finding("SOCIAL_INSURANCE_GAP",
+                          f"{who}在 {window[0]} 至 {window[-1]} 期间缺少由申报企业缴纳的社保月份：{join(missing)}",
+                          person.id_number, roster_ev + [m.evidence("months") for m in records])
+
+
+@rule("LOW_CONFIDENCE", severity="warning",
+      zh="社保记录缺少身份证号，已按姓名对应到申报人员，需人工确认",
+      en="A social-insurance row has no ID number and was tied to a person by name: confirm it")
+def insurance_row_without_id(ctx: ValidationContext):
+    for person in ctx.people.listed():
+        for m in person.records():
+            if m.how == "name" and not m.id_number:
+                yield Finding("LOW_CONFIDENCE",
+                              f"{doc_name(m.doc.doc_type)}中「{m.name}」的记录缺少身份证号（社会保障号），"
+                              f"已按姓名对应到{person.name}，请人工确认",
+                              person.id_number, [m.evidence("name"), m.evidence("id_number")])

@@ -1,0 +1,30 @@
+"""Money: an amount in figures must equal the same amount in words (大写)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from dossier.validate.engine import Finding, ValidationContext, rule
+from dossier.validate.evidence import field_evidence
+from dossier.validate.messages import field_label
+
+
+def as_amount(text: str | None) -> Decimal | None:
+    """A normalised decimal string (yuan) as a Decimal; None when absent or not a number."""
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+
+
+@rule("AMOUNT_WORDS_MISMATCH", severity="blocking",
+      zh="合同金额小写与大写不一致",
+      en="An amount in figures differs from the same amount in words")
+def amount_words(ctx: ValidationContext):
+    for doc, (figures, words) in ctx.fields_in(ctx.params.fields.amount_pairs):
+        a, b = as_amount(doc.text(figures)), as_amount(doc.text(words))
+        if a is not None and b is not None and a != b:
+            yield Finding("AMOUNT_WORDS_MISMATCH",
+                          f"{ctx.owner(doc)}的{field_label(doc.doc_type, figures)} {a} 元与"
+                          f"{field_label(doc.doc_type, words)} {b} 元不一致",
+                          ctx.subject_of(doc), [field_evidence(doc, figures), field_evidence(doc, words)])

@@ -1,0 +1,72 @@
+"""The roster: ages, roles that cannot be combined, and head counts per qualification."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dossier.validate.engine import Finding, ValidationContext, rule
+from dossier.validate.evidence import spec_evidence
+from dossier.validate.identifiers import id_info, id_problem
+from dossier.validate.messages import join, role_name
+
+
+def completed_years(born: date, on: date) -> int:
+    """Age in completed years (周岁) on ``on``. Someone born on 29 February completes a year on
+    1 March in common years."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@rule("AGE_LIMIT", severity="blocking",
+      zh="申报人员在申报日期超过年龄上限（默认 60 周岁，60 周岁本身不超限）",
+      en="A counted person is older than the age limit on the filing date (60 itself passes)")
+def age_limit(ctx: ValidationContext):
+    limit = ctx.params.age_limit
+    for person in ctx.people.listed():
+        if id_problem(person.id_number, ctx.filing_date):
+            continue  # ID_CHECKSUM reports it; an invalid ID has no trustworthy birth date
+        born = id_info(person.id_number).birth_date
+        age = completed_years(born, ctx.filing_date)
+        if age > limit:
+            i, entry = person.roster[0]
+            yield Finding("AGE_LIMIT",
+                          f"{person.name}（{role_name(entry.role)}）出生于 {born}，申报日期 {ctx.filing_date} "
+                          f"时已满 {age} 周岁，超过 {limit} 周岁上限",
+                          person.id_number, [spec_evidence(f"roster[{i}].id_number", entry.id_number),
+                                             spec_evidence("filing_date", ctx.filing_date.isoformat())])
+
+
+@rule("PERSON_DOUBLE_COUNTED", severity="warning",
+      zh="同一人员同时计入不可兼任的岗位",
+      en="One person fills roles the checklist says cannot be combined")
+def double_counted(ctx: ValidationContext):
+    for person in ctx.people.listed():
+        for pair in ctx.params.exclusive_roles:
+            if set(pair) <= person.roles:
+                entries = [(i, e) for i, e in person.roster if e.role in pair]
+                yield Finding("PERSON_DOUBLE_COUNTED",
+                              f"{person.name}同时计入{join(role_name(r) for r in pair)}，这两个岗位不可兼任",
+                              person.id_number, [spec_evidence(f"roster[{i}].role", e.role) for i, e in entries])
+
+
+@rule("HEADCOUNT_SHORT", severity="blocking",
+      zh="某岗位（专业）人数少于资质标准要求",
+      en="Fewer people in a role (and specialty) than the qualification requires")
+def headcount_short(ctx: ValidationContext):
+    if not ctx.params.check_headcount:
+        return
+    roster = ctx.spec.roster
+    for qualification, table in sorted(ctx.params.headcount.items()):
+        for role, need in sorted(table.items()):
+            # A bare number counts the role; a mapping counts the role per specialty.
+            wanted = {None: need} if isinstance(need, int) else need
+            for specialty, minimum in sorted(wanted.items(), key=lambda kv: kv[0] or ""):
+                ids = {e.id_number.upper() for e in roster
+                       if e.role == role and (specialty is None or e.specialty == specialty)}
+                if len(ids) < minimum:
+                    what = role_name(role) + (f"（{specialty}专业）" if specialty else "")
+                    yield Finding("HEADCOUNT_SHORT",
+                                  f"{qualification}要求{what}不少于 {minimum} 人，申报名单中只有 {len(ids)} 人",
+                                  ctx.company.uscc,
+                                  [spec_evidence("qualifications", qualification),
+                                   spec_evidence(f"roster.{role}" + (f".{specialty}" if specialty else ""),
+                                                 len(ids))])

@@ -1,0 +1,35 @@
+"""业绩: the documents of one project must agree on its name, contractor and project manager.
+
+Whether the contractor is the applicant is EMPLOYER_MISMATCH's question (fields.employer lists
+the contractor fields); this rule only compares the project's documents with each other.
+"""
+
+from __future__ import annotations
+
+from dossier.validate.engine import Finding, ValidationContext, rule
+from dossier.validate.evidence import field_evidence
+from dossier.validate.messages import doc_name, join, project_attribute_name
+from dossier.validate.people import normalise_company, normalise_name
+
+# How values are compared per attribute: spacing and bracket width are not disagreements.
+_COMPARABLE = {"name": normalise_company, "contractor": normalise_company, "project_manager": normalise_name}
+
+
+@rule("PROJECT_MISMATCH", severity="blocking",
+      zh="中标通知书、施工合同、竣工验收对同一项目的名称、承包单位或项目经理记载不一致",
+      en="Bid award, contract and acceptance disagree on project name, contractor or project manager")
+def project_mismatch(ctx: ValidationContext):
+    for group in ctx.projects:
+        if len(group.members) < 2:
+            continue
+        attributes = sorted({a for d in group.members for a in group.fields.get(d.doc_type or "", {})})
+        for attribute in attributes:
+            same = _COMPARABLE.get(attribute, str.strip)
+            sides = [(d, group.field_of(d, attribute), value) for d in group.members
+                     if (value := group.value(d, attribute))]
+            if len({same(value) for _, _, value in sides}) < 2:
+                continue
+            listing = join(f"{doc_name(d.doc_type)}「{value}」" for d, _, value in sides)
+            yield Finding("PROJECT_MISMATCH",
+                          f"项目「{group.title}」的{project_attribute_name(attribute)}在各材料中不一致：{listing}",
+                          group.anchor.sha256, [field_evidence(d, fld) for d, fld, _ in sides])

@@ -1,0 +1,107 @@
+"""Identity rules and entity resolution."""
+
+from dossier.validate import params_for
+from dossier.validate.identifiers import ocr_confusable
+from dossier.validate.people import normalise_name, resolve_people
+
+from validate_builders import PEOPLE, USCC, clean_application, fld, replace_field
+
+ZHANG, LINA = PEOPLE[0], PEOPLE[1]
+
+
+def _with(app, doc_type, who, **changes):
+    old = app.find(doc_type, who)
+    return app.swap(old, replace_field(old, **changes))
+
+
+def test_id_checksum_fails_on_a_document_and_names_the_suggestion():
+    bad = ZHANG.id_number[:-1] + ("0" if ZHANG.id_number[-1] != "0" else "1")
+    app = _with(clean_application(), "id_card", "张伟", id_number=fld(bad, suggestion=ZHANG.id_number))
+    found = [d for d in app.run() if d.code == "ID_CHECKSUM"]
+    assert len(found) == 1
+    assert found[0].subject == ZHANG.id_number  # resolved through the suggestion
+    assert "张伟" in found[0].message and ZHANG.id_number in found[0].message
+    assert found[0].evidence[0].value == bad
+
+
+def test_id_checksum_on_the_roster_itself():
+    app = clean_application()
+    roster = list(app.spec.roster)
+    roster[0] = roster[0].model_copy(update={"id_number": "11010119900307182X"})
+    codes = app.with_spec(roster=roster).codes()
+    assert "ID_CHECKSUM" in codes
+
+
+def test_printed_birth_date_and_gender_must_match_the_id():
+    app = clean_application()
+    assert "ID_BIRTHDATE_MISMATCH" not in app.codes()
+    app = _with(app, "title_certificate", "张伟", birth_date="1975-03-08", gender="女")
+    found = {d.code: d for d in app.run()}
+    assert found["ID_BIRTHDATE_MISMATCH"].subject == ZHANG.id_number
+    assert "1975-03-07" in found["ID_BIRTHDATE_MISMATCH"].message
+    assert "ID_GENDER_MISMATCH" in found
+
+
+def test_birth_date_without_a_printed_id_is_checked_against_the_roster():
+    # 注册证书 print no ID number: the roster's ID is the reference.
+    app = _with(clean_application(), "constructor_certificate", "李娜", birth_date="1982-06-02")
+    found = [d for d in app.run() if d.code == "ID_BIRTHDATE_MISMATCH"]
+    assert len(found) == 1 and any(e.sha256 == "application.yaml" for e in found[0].evidence)
+
+
+def test_name_mismatch_one_id_two_names():
+    app = _with(clean_application(), "title_certificate", "张伟", name="张玮")
+    found = [d for d in app.run() if d.code == "NAME_MISMATCH"]
+    assert len(found) == 1 and found[0].subject == ZHANG.id_number
+    assert {e.value for e in found[0].evidence} == {"张伟", "张玮"}
+
+
+def test_name_variants_with_spaces_and_middle_dots_agree():
+    assert normalise_name("阿卜杜 · 热西提") == normalise_name("阿卜杜热西提")
+    app = _with(clean_application(), "title_certificate", "张伟", name="张 伟")
+    assert "NAME_MISMATCH" not in app.codes()
+
+
+def test_id_mismatch_by_name_and_role():
+    other = LINA.id_number[:6] + "19820602" + LINA.id_number[14:]
+    app = _with(clean_application(), "id_card", "李娜", id_number=other, birth_date="1982-06-02")
+    found = [d for d in app.run() if d.code == "ID_MISMATCH"]
+    assert len(found) == 1 and found[0].subject == LINA.id_number
+    assert {e.value for e in found[0].evidence} >= {LINA.id_number, other}
+
+
+def test_confusable_id_resolves_to_the_roster_person_and_is_reported():
+    misread = ZHANG.id_number[:2] + "O" + ZHANG.id_number[3:]  # 110101…: the 0 read as O
+    assert ocr_confusable(misread, ZHANG.id_number)
+    app = _with(clean_application(), "id_card", "张伟", id_number=misread)
+    found = {d.code: d for d in app.run()}
+    assert found["ID_MISMATCH"].subject == ZHANG.id_number
+    assert "易混淆" in found["ID_MISMATCH"].message
+    assert "MISSING_DOCUMENT" not in found  # the id card still counts for 张伟
+
+
+def test_resolution_order_and_unlisted_people():
+    app = clean_application()
+    stranger = replace_field(app.find("id_card", "张伟"), name="路人甲",
+                             id_number="440524188001010014")
+    app = app.add(stranger)
+    people = resolve_people(app.spec, app.documents, params_for(app.spec))
+    assert people.by_doc[id(stranger)].id_number == "440524188001010014"
+    assert not people.persons["440524188001010014"].listed
+    assert {m.how for m in people.persons[ZHANG.id_number].mentions} == {"id"}
+
+
+def test_ocr_confusable_is_one_swap_within_a_group():
+    assert ocr_confusable("11O1", "1101")
+    assert not ocr_confusable("1101", "1101")
+    assert not ocr_confusable("1102", "1101")
+    assert not ocr_confusable("IIO1", "1101")
+    assert ocr_confusable("IIO1", "1101", max_substitutions=3)
+
+
+def test_uscc_checksum_is_a_warning_naming_every_place():
+    real_exception = "91350203M0001QAY9B"
+    app = _with(clean_application(), "business_license", None, uscc=real_exception)
+    found = [d for d in app.run() if d.code == "USCC_CHECKSUM"]
+    assert len(found) == 1 and found[0].severity == "warning" and found[0].subject == USCC
+    assert "USCC_CHECKSUM" not in clean_application().codes()

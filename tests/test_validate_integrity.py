@@ -1,0 +1,136 @@
+"""Duplicate images, tamper signs, QR payloads."""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from dossier.validate import FileFacts, PageHash
+
+from validate_builders import PEOPLE, clean_application, replace_field
+
+
+def _file(sha, phash="f0e1d2c3b4a59687", dhash="0f1e2d3c4b5a6978", source="scan", **facts) -> FileFacts:
+    return FileFacts(sha256=sha, media_type="application/pdf", source_name=f"{sha[:6]}.pdf", size=1,
+                     page_hashes=[PageHash(page=1, phash=phash, dhash=dhash, source=source)], **facts)
+
+
+def _with_file(d, file, **extra):
+    return d.model_copy(update={"file": file, **extra})
+
+
+def _flip(hex16: str, bits: int) -> str:
+    return f"{int(hex16, 16) ^ ((1 << bits) - 1):016x}"
+
+
+def _two_id_cards(phash_b: str, dhash_b: str, source="scan"):
+    app = clean_application()
+    a, b = app.find("id_card", "张伟"), app.find("id_card", "李娜")
+    app = app.swap(a, _with_file(a, _file(a.sha256, source=source)))
+    return app.swap(b, _with_file(b, _file(b.sha256, phash_b, dhash_b, source=source)))
+
+
+def test_the_same_image_for_two_people():
+    found = [d for d in _two_id_cards("f0e1d2c3b4a59687", "0f1e2d3c4b5a6978").run() if d.code == "DUPLICATE_IMAGE"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert "张伟的居民身份证" in found[0].message and "李娜的居民身份证" in found[0].message
+    assert len({e.sha256 for e in found[0].evidence}) == 2
+
+
+def test_near_identical_within_the_distance_only():
+    near = _two_id_cards(_flip("f0e1d2c3b4a59687", 3), _flip("0f1e2d3c4b5a6978", 2))
+    far = _two_id_cards(_flip("f0e1d2c3b4a59687", 4), "0f1e2d3c4b5a6978")
+    assert "DUPLICATE_IMAGE" in near.codes()
+    assert "DUPLICATE_IMAGE" not in far.codes()
+
+
+def test_rendered_template_pages_are_compared_only_when_asked():
+    # Two e-certificates rendered from one template hash alike whoever they name.
+    app = _two_id_cards("f0e1d2c3b4a59687", "0f1e2d3c4b5a6978", source="render")
+    assert "DUPLICATE_IMAGE" not in app.codes()
+    assert "DUPLICATE_IMAGE" in app.codes({"integrity": {"near_duplicate_sources": ["scan", "render"]}})
+
+
+def test_the_same_document_scanned_twice_is_not_a_duplicate_finding():
+    app = clean_application()
+    card = app.find("id_card", "张伟")
+    copy = card.model_copy(update={"document": card.document.model_copy(update={"sha256": "c" * 64})})
+    app = app.swap(card, _with_file(card, _file(card.sha256))).add(_with_file(copy, _file("c" * 64)))
+    assert "DUPLICATE_IMAGE" not in app.codes()
+
+
+def test_one_file_claimed_by_two_documents_without_hashes():
+    app = clean_application()
+    a, b = app.find("title_certificate", "刘洋"), app.find("title_certificate", "陈静")
+    shared = b.model_copy(update={"document": b.document.model_copy(update={"sha256": a.sha256})})
+    assert "DUPLICATE_IMAGE" in app.swap(b, shared).codes()
+
+
+@pytest.mark.parametrize("facts, reason", [
+    ({"producer": "Adobe Photoshop CS6 (Windows)"}, "Photoshop"),
+    ({"creator": "美图秀秀"}, "美图"),
+    ({"created": datetime(2026, 1, 1), "modified": datetime(2026, 3, 1)}, "59 天"),
+    ({"incremental_updates": 2, "signature_count": 1}, "1 次未签名的增量修改"),
+])
+def test_tamper_signs(facts, reason):
+    app = clean_application()
+    cert = app.find("constructor_certificate", "李娜")
+    app = app.swap(cert, _with_file(cert, _file(cert.sha256, **facts)))
+    found = [d for d in app.run() if d.code == "TAMPER_SIGNS"]
+    assert len(found) == 1 and reason in found[0].message and found[0].subject == cert.sha256
+
+
+def test_no_tamper_signs_for_a_signed_certificate_and_a_recent_edit():
+    app = clean_application()
+    cert = app.find("constructor_certificate", "李娜")
+    facts = _file(cert.sha256, producer="iText 7", incremental_updates=1, signature_count=1,
+                  created=datetime(2026, 1, 1), modified=datetime(2026, 1, 20))
+    assert app.swap(cert, _with_file(cert, facts)).run() == []
+
+
+def test_text_layer_disagreeing_with_ocr():
+    app = clean_application()
+    lic = app.find("business_license")
+    app = app.swap(lic, _with_file(lic, None, text_agreement={1: 0.55, 2: 0.97}))
+    found = [d for d in app.run() if d.code == "TAMPER_SIGNS"]
+    assert len(found) == 1 and "第 1 页" in found[0].message and "第 2 页" not in found[0].message
+
+
+def _with_qr(payload: str):
+    """The clean application with a QR payload on 李娜's certificate."""
+    app = clean_application()
+    cert = app.find("constructor_certificate", "李娜")
+    return app.swap(cert, replace_field(cert, qr_payload=payload))
+
+
+def test_qr_matching_the_printed_fields():
+    printed = clean_application().find("constructor_certificate", "李娜")
+    payload = json.dumps({"姓名": "李娜", "注册编号": printed.text("registration_number"),
+                          "聘用企业": "北京华建建设工程有限公司", "使用有效期": "2027年03月01日",
+                          "注册专业": "建筑工程"}, ensure_ascii=False)
+    assert _with_qr(payload).run() == []
+
+
+def test_qr_disagreeing_with_the_printed_fields():
+    app = _with_qr("姓名=李娜&注册编号=京100000000999&使用有效期=2027-09-01")
+    found = [d for d in app.run() if d.code == "QR_MISMATCH"]
+    assert len(found) == 1 and found[0].subject == PEOPLE[1].id_number
+    assert "注册编号" in found[0].message and "使用有效期" in found[0].message and "姓名" not in found[0].message
+    assert {e.field for e in found[0].evidence} == {"registration_number", "qr.registration_number",
+                                                   "usage_valid_until", "qr.usage_valid_until"}
+
+
+def test_qr_payload_shapes_are_parsed_with_extractions_parser():
+    app = clean_application()
+    cert = app.find("constructor_certificate", "李娜")
+    pairs = replace_field(cert, qr_payload="姓名：李娜;注册专业：建筑工程，市政公用工程")
+    assert pairs.qr() == {"name": "李娜", "specialties": "建筑工程，市政公用工程"}
+    assert "QR_MISMATCH" in app.swap(cert, pairs).codes()  # one printed specialty, two encoded
+    assert cert.qr() == {}
+
+
+def test_explicit_qr_fields_win_over_the_document():
+    app = clean_application()
+    cert = app.find("constructor_certificate", "李娜")
+    given = cert.model_copy(update={"qr_fields": {"name": "李四"}})
+    assert "QR_MISMATCH" in app.swap(cert, given).codes()

@@ -1,0 +1,47 @@
+"""业绩: amounts in figures vs words, and one project told the same way by every document."""
+
+from dossier.validate import params_for
+from dossier.validate.project_groups import group_projects, project_key, same_project
+
+from validate_builders import clean_application, project_documents, replace_field
+
+
+def _with(app, doc_type, **changes):
+    old = app.find(doc_type)
+    return app.swap(old, replace_field(old, **changes))
+
+
+def test_amount_words_must_equal_figures():
+    app = _with(clean_application(), "project_contract", contract_amount_words="12345670.00")
+    found = [d for d in app.run() if d.code == "AMOUNT_WORDS_MISMATCH"]
+    assert len(found) == 1 and found[0].subject == app.find("project_contract").sha256
+    assert "AMOUNT_WORDS_MISMATCH" not in _with(clean_application(), "project_contract",
+                                                contract_amount_words="12345678").codes()
+
+
+def test_project_manager_disagreement():
+    app = _with(clean_application(), "completion_acceptance", project_manager="王强")
+    found = [d for d in app.run() if d.code == "PROJECT_MISMATCH"]
+    assert len(found) == 1 and "项目经理" in found[0].message
+    assert len(found[0].evidence) == 3  # every side
+
+
+def test_project_name_disagreement_within_one_group():
+    app = _with(clean_application(), "bid_award_notice", project_name="华府小区 1#楼 工程（施工）")
+    found = [d for d in app.run() if d.code == "PROJECT_MISMATCH"]
+    assert len(found) == 1 and "项目名称" in found[0].message
+
+
+def test_contractor_not_the_applicant_is_employer_mismatch_but_disagreement_is_project_mismatch():
+    app = _with(clean_application(), "completion_acceptance", contractor="另一家建设有限公司")
+    assert sorted(app.codes()) == ["EMPLOYER_MISMATCH", "PROJECT_MISMATCH"]
+
+
+def test_projects_group_by_fuzzy_name_but_numbers_must_agree():
+    assert same_project(project_key("华府小区1#楼工程"), project_key("华府小区 1# 楼"), 0.85)
+    assert same_project(project_key("武汉市江岸区幸福家园二期住宅工程"), project_key("武汉市江岸区幸福家园二期住宅工桯"), 0.85)
+    assert not same_project(project_key("华府小区1#楼工程"), project_key("华府小区2#楼工程"), 0.85)
+    app = clean_application().add(*project_documents("华府小区2#楼工程", manager="王强"))
+    groups = group_projects(app.documents, params_for(app.spec))
+    assert len(groups) == 2 and all(len(g.members) == 3 for g in groups)
+    assert "PROJECT_MISMATCH" not in app.codes()
