@@ -1,0 +1,102 @@
+"""Which document type a page shows, and how a file's pages split into logical documents.
+
+Evidence is what a person looks at: the title (large or near the top), and the labels printed on
+the page. Scores are turned into a confidence with a softmax against an "unknown" option, so a
+page with a title and its usual labels is near 1 and a page with two weak keywords is not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import median
+
+from dossier.extract.layout import Line
+from dossier.extract.spec import DocSpec
+
+TITLE_WEIGHT = 3.0  # a title printed large or in the top third of the page
+TITLE_ELSEWHERE_WEIGHT = 1.2  # the same words in running text ("根据本劳动合同...")
+KEYWORD_WEIGHT = 0.5
+KEYWORD_CAP = 8  # keywords beyond this add nothing: long contracts mention everything
+UNKNOWN_SCORE = 1.5  # the score "none of these" competes with
+MIN_CONFIDENCE = 0.5  # below this a page is reported as unknown
+
+
+@dataclass(frozen=True)
+class PageClass:
+    page: int
+    doc_type: str | None
+    confidence: float
+    has_title: bool
+    continues: bool  # the page carries a mark of being a later page of its type
+
+
+def _title_like(line: Line, page_height: float, median_height: float) -> bool:
+    return line.bbox[1] < page_height * 0.38 or line.height >= 1.3 * median_height
+
+
+def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[str, DocSpec]) -> PageClass:
+    """Score every spec against one page's lines."""
+    if not lines:
+        return PageClass(page, None, 0.0, False, False)
+    text = "".join(ln.compact for ln in lines)
+    med = median(ln.height for ln in lines) or 1.0
+    scores: dict[str, float] = {}
+    titled: dict[str, bool] = {}
+    for doc_type, spec in specs.items():
+        if any(word in text for word in spec.classify.exclude):
+            continue
+        title_score = 0.0
+        for line in lines:
+            if any(t in line.compact for t in spec.classify.titles):
+                weight = TITLE_WEIGHT if _title_like(line, page_height, med) else TITLE_ELSEWHERE_WEIGHT
+                title_score = max(title_score, weight)
+        hits = sum(1 for kw in set(spec.classify.keywords) if kw in text)
+        score = title_score + KEYWORD_WEIGHT * min(hits, KEYWORD_CAP)
+        if score > 0:
+            scores[doc_type] = score
+            titled[doc_type] = title_score >= TITLE_WEIGHT
+    if not scores:
+        return PageClass(page, None, 0.0, False, False)
+    best = max(scores, key=lambda k: (scores[k], k))
+    denom = math.exp(UNKNOWN_SCORE) + sum(math.exp(s) for s in scores.values())
+    confidence = math.exp(scores[best]) / denom
+    continues = any(word in text for word in specs[best].classify.continues)
+    if confidence < MIN_CONFIDENCE:
+        return PageClass(page, None, confidence, False, False)
+    return PageClass(page, best, confidence, titled[best], continues)
+
+
+@dataclass
+class PageGroup:
+    """A run of pages forming one logical document."""
+
+    doc_type: str | None
+    pages: list[int]
+    confidence: float
+
+
+def split_documents(classes: list[PageClass]) -> list[PageGroup]:
+    """Group consecutive pages into logical documents.
+
+    A page starts a new document when its type differs from the current one, or when it shows a
+    title of the same type again without a continuation mark (two certificates in one file). An
+    untitled page of unknown type continues the current document (page 2 of a contract).
+    """
+    groups: list[PageGroup] = []
+    for pc in classes:
+        current = groups[-1] if groups else None
+        if current is not None and (
+            pc.doc_type is None
+            or (pc.doc_type == current.doc_type and (not pc.has_title or pc.continues))
+        ):
+            current.pages.append(pc.page)
+            continue
+        if current is not None and current.doc_type is None and pc.doc_type is not None and not pc.has_title:
+            # an unknown first page followed by a recognisable one: the file is one document
+            current.doc_type = pc.doc_type
+            current.confidence = pc.confidence
+            current.pages.append(pc.page)
+            continue
+        groups.append(PageGroup(pc.doc_type, [pc.page], pc.confidence))
+    return groups

@@ -1,0 +1,202 @@
+"""Dates, date ranges, months and month ranges.
+
+Every reader first tidies the text (``_tidy``): NFKC, 。/曰/号 variants, letter-for-digit slips
+between digits, and whitespace (removed, except between two digits, where it is a separator).
+Dates are then *searched for*, not matched whole, so label residue (``有效期至：``) does not
+matter; a match must not touch other digits, which keeps an ID number's embedded birth date
+(1101051949123100…) from being read as a date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TypeVar
+
+from .chinese_numerals import DIGITS, NUMERAL_CHARS, ZEROS, positional_to_int, units_to_int
+from .result import CERTAIN, TOLERATED, Normalised, nfkc
+
+LONG_TERM = "长期"
+_LONG_TERM_WORDS = ("长期有效", "长期", "永久", "至今", "无固定期限", "无期限")
+MIN_YEAR, MAX_YEAR = 1900, 2199  # outside this an OCR'd "year" is noise, not a date
+MAX_MONTHS = 600  # a month range longer than 50 years is a misread, not a contribution record
+T = TypeVar("T")
+
+_CN_YEAR = f"[{''.join(sorted(ZEROS | DIGITS.keys()))}]{{4}}"
+_CN_SMALL = f"[{NUMERAL_CHARS}]{{1,3}}"
+_SEP = r"[.\-/ ]"
+_DAY_END = r"[日号]?"  # the day suffix is often lost or cropped
+
+# Each pattern captures (year, month, day). re.ASCII: only 0-9 are digits, not every script's.
+_DATE_PATTERNS = (
+    re.compile(
+        rf"(?<!\d)(\d{{4}}|{_CN_YEAR})年(\d{{1,2}}|{_CN_SMALL})月(\d{{1,2}}|{_CN_SMALL}){_DAY_END}(?!\d)",
+        re.ASCII,
+    ),
+    re.compile(rf"(?<!\d)(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})(?!\d)", re.ASCII),
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)", re.ASCII),
+)
+_MONTH_PATTERNS = (
+    re.compile(rf"(?<!\d)(\d{{4}}|{_CN_YEAR})年(\d{{1,2}}|{_CN_SMALL})月", re.ASCII),
+    re.compile(rf"(?<!\d)(\d{{4}})[.\-/](\d{{1,2}})(?![\d年])", re.ASCII),
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(?!\d)", re.ASCII),
+)
+# A range's second month may omit its year: 2024年1月至6月, 2024.01-06.
+_BARE_MONTH = re.compile(r"(?:[-~至到—–]|起至)(\d{1,2})月?(?![\d.\-/年])", re.ASCII)
+
+# OCR writes letters for digits inside numbers; only between digits is the intent unambiguous.
+_LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
+_LETTER_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{''.join(_LETTER_DIGITS)}](?=\d)")
+
+
+def _tidy(raw: str) -> tuple[str, list[str]]:
+    """Normalise what OCR varies; return the text and notes about slips it tolerated."""
+    text = nfkc(raw).replace("。", ".").replace("曰", "日").replace("─", "-")
+    notes = []
+    if _LETTER_BETWEEN_DIGITS.search(text):
+        text = _LETTER_BETWEEN_DIGITS.sub(lambda m: _LETTER_DIGITS[m.group()], text)
+        notes.append("数字中夹有字母，已按数字读取")
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"(?<!\d) | (?!\d)", "", text)
+    return text, notes
+
+
+def _number(token: str) -> int | None:
+    """An Arabic or Chinese number; Chinese years are positional, days and months unit-form."""
+    if token.isascii() and token.isdigit():
+        return int(token)
+    if len(token) == 4 and token[1] in ZEROS | DIGITS.keys():
+        return positional_to_int(token)  # 二〇二四
+    return units_to_int(token) if len(token) > 1 or token not in ZEROS else None
+
+
+def _to_date(year: str, month: str, day: str) -> date | None:
+    y, m, d = _number(year), _number(month), _number(day)
+    if y is None or m is None or d is None or not MIN_YEAR <= y <= MAX_YEAR:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None  # 2024-02-30 is a misread, not a date
+
+
+def _in_reading_order(found: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
+    """Matches of several patterns as one sequence: by start, the longest first, no overlaps."""
+    found.sort(key=lambda item: (item[0], -item[1]))
+    result: list[tuple[int, int, T]] = []
+    for item in found:
+        if not result or item[0] >= result[-1][1]:
+            result.append(item)
+    return result
+
+
+def _find_dates(text: str) -> list[tuple[int, int, date | None]]:
+    """Date-shaped matches as (start, end, date or None when impossible), in reading order."""
+    return _in_reading_order(
+        [(m.start(), m.end(), _to_date(*m.groups())) for p in _DATE_PATTERNS for m in p.finditer(text)]
+    )
+
+
+def _long_term(text: str) -> bool:
+    return any(word in text for word in _LONG_TERM_WORDS)
+
+
+def _with_notes(value: str | tuple[str, ...] | list[str], notes: list[str]) -> Normalised:
+    return Normalised(value, TOLERATED if notes else CERTAIN, notes=tuple(notes))
+
+
+def normalise_date(raw: str) -> Normalised | None:
+    """The first date in ``raw`` as ``YYYY-MM-DD``, or None.
+
+    Reads 2024年3月1日, 2024.03.01, 2024-3-1, 2024/03/01, 20240301, 二〇二四年三月一日 and mixes,
+    with full-width characters and stray spaces. An impossible date (2024-02-30) gives None.
+    """
+    text, notes = _tidy(raw)
+    found = _find_dates(text)
+    if not found or found[0][2] is None:
+        return None
+    return _with_notes(found[0][2].isoformat(), notes)
+
+
+def normalise_date_or_long(raw: str) -> Normalised | None:
+    """Like ``normalise_date``, but an open-ended term (长期, 长期有效, 永久, 至今) gives ``"长期"``."""
+    text, notes = _tidy(raw)
+    found = _find_dates(text)
+    if found and found[0][2] is not None:
+        return _with_notes(found[0][2].isoformat(), notes)
+    if not found and _long_term(text):
+        return Normalised(LONG_TERM)
+    return None
+
+
+def normalise_date_range(raw: str) -> Normalised | None:
+    """A term as ``(from, to)``: "2021年05月20日至2041年05月19日", "2024.01.01-2026.12.31",
+    "自2020年1月1日起至长期" (to = ``"长期"``).
+
+    Text that names only one end ("有效期至2028年12月31日", "长期") gives a one-element tuple, so
+    a field spec can take ``value[0]`` as the start and ``value[-1]`` as the end of any term.
+    None when a date is impossible, the end precedes the start, or no end is found.
+    """
+    text, notes = _tidy(raw)
+    found = [item[2] for item in _find_dates(text)[:2]]
+    if any(day is None for day in found):
+        return None
+    days = [day.isoformat() for day in found if day is not None]
+    if len(days) == 2:
+        return _with_notes((days[0], days[1]), notes) if days[0] <= days[1] else None
+    if _long_term(text):
+        return _with_notes((*days, LONG_TERM), notes)
+    return _with_notes((days[0],), notes) if days else None
+
+
+def _to_month(year: str, month: str) -> tuple[int, int] | None:
+    y, m = _number(year), _number(month)
+    if y is None or m is None or not MIN_YEAR <= y <= MAX_YEAR or not 1 <= m <= 12:
+        return None
+    return y, m
+
+
+def _find_months(text: str) -> list[tuple[int, int, tuple[int, int] | None]]:
+    """Month-shaped matches as (start, end, (year, month) or None), in reading order."""
+    return _in_reading_order(
+        [(m.start(), m.end(), _to_month(*m.groups())) for p in _MONTH_PATTERNS for m in p.finditer(text)]
+    )
+
+
+def normalise_month(raw: str) -> Normalised | None:
+    """The first month in ``raw`` as ``YYYY-MM``: "2024.01", "2024年1月", "202401", "2024-01"."""
+    text, notes = _tidy(raw)
+    found = _find_months(text)
+    if not found or found[0][2] is None:
+        return None
+    year, month = found[0][2]
+    return _with_notes(f"{year:04d}-{month:02d}", notes)
+
+
+def normalise_month_range(raw: str) -> Normalised | None:
+    """Every month of a range, inclusive, as a list of ``YYYY-MM``.
+
+    Reads "2024.01-2024.06", "2024年1月至2024年6月", "202401-202406" and a second month without
+    its year ("2024年1月至6月"); a single month gives a one-element list. None when a month is
+    impossible, the end precedes the start, or the range exceeds ``MAX_MONTHS``.
+    """
+    text, notes = _tidy(raw)
+    found = _find_months(text)
+    if not found or any(item[2] is None for item in found[:2]):
+        return None
+    start = found[0][2]
+    assert start is not None
+    end = start
+    if len(found) >= 2:
+        end = found[1][2]  # type: ignore[assignment]
+    else:
+        bare = _BARE_MONTH.match(text, found[0][1])
+        if bare:
+            end = (start[0], int(bare.group(1)))
+            if not 1 <= end[1] <= 12:
+                return None
+    first, last = start[0] * 12 + start[1] - 1, end[0] * 12 + end[1] - 1
+    if last < first or last - first >= MAX_MONTHS:
+        return None
+    months = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1)]
+    return _with_notes(months, notes)

@@ -1,0 +1,148 @@
+"""Names, lists, qualifications and the small closed vocabularies (gender, ethnicity, 险种).
+
+Canonical forms chosen here (the contract for every consumer):
+
+* person names: no whitespace, middle dot ``·`` (U+00B7) between parts of a minority name;
+* qualifications: ``<类别><等级>`` with the grade in lower-case numerals, ``特级``/``一级``/
+  ``二级``/``三级`` (建筑工程施工总承包贰级 -> 建筑工程施工总承包二级); 甲/乙/丙级 and 不分等级 as printed;
+* gender: ``男`` / ``女``;
+* ethnicity: the ID-card form, without 族 (汉族 -> 汉), one of the 56 recognised names;
+* insurance types: ``养老``, ``医疗``, ``失业``, ``工伤``, ``生育`` (基本养老保险, 企业职工基本
+  养老保险 and 养老保险 are all ``养老``; 职工医保 and 基本医疗保险 are ``医疗``);
+* names and free text: whitespace between Chinese characters removed, brackets full-width as
+  Chinese names print them (so 有限公司(北京) and 有限公司（北京） compare equal);
+* codes (certificate and licence numbers): no whitespace, upper-case, （…） and 〔…〕 brackets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .result import GUESSED, Normalised, nfkc
+
+MIDDLE_DOT = "·"
+_DOT_VARIANTS = re.compile(r"[·・•‧∙⋅.]+")  # after NFKC, so ．is already .
+_NAME_LABEL = re.compile(
+    r"^(?:姓名|名字|持证人|乙方|甲方|法定代表人|主要负责人|负责人|项目经理|技术负责人)[:：]?"
+)
+# Brackets are not edge punctuation: 某某有限公司（北京分公司） and 二级(暂定) end in one.
+_EDGE_PUNCTUATION = "·:：,，;；、.。\"'“”‘’-_|"
+_LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
+
+_YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
+
+_CJK = r"[\u3400-\u9fff]"
+_SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
+
+_GRADE = re.compile(r"([壹贰叁一二三123特])级(?=$|\()")  # 叁级(暂定) too
+_GRADE_CANONICAL = {**dict.fromkeys("壹一1", "一"), **dict.fromkeys("贰二2", "二"),
+                    **dict.fromkeys("叁三3", "三"), "特": "特"}
+_GRADE_ALONE = re.compile(r"^[壹贰叁一二三123特甲乙丙]级$")
+
+ETHNICITIES = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
+    "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
+    "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+).split()
+# Longest first, so 土家 is not read as 土 and 蒙古 wins over nothing shorter.
+_ETHNICITY_SEARCH = sorted(ETHNICITIES, key=len, reverse=True)
+
+INSURANCE_TYPES = ("养老", "医疗", "失业", "工伤", "生育")
+_INSURANCE_WORDS = re.compile("|".join((*INSURANCE_TYPES, "医保")))  # 医保 is 医疗
+
+
+def _full_width_brackets(text: str) -> str:
+    return text.replace("(", "（").replace(")", "）")
+
+
+def normalise_name(raw: str) -> Normalised | None:
+    """A person's or company's name without whitespace or label residue ("姓 名：张 三" -> "张三");
+    the middle-dot variants of minority names (・ • . ．) become ``·``, brackets full-width.
+    None when nothing is left."""
+    text = _full_width_brackets(re.sub(r"\s+", "", nfkc(raw)))
+    text = _NAME_LABEL.sub("", text)
+    text = _DOT_VARIANTS.sub(MIDDLE_DOT, text).strip(_EDGE_PUNCTUATION)
+    if not any(ch.isalpha() for ch in text):
+        return None
+    if any(ch.isdigit() for ch in text):
+        return Normalised(text, GUESSED, notes=("姓名中含有数字",))
+    return Normalised(text)
+
+
+def _split(raw: str) -> list[str]:
+    """Items separated by 、，,；; / whitespace, stripped, de-duplicated in order."""
+    items = (item.strip(_EDGE_PUNCTUATION) for item in _LIST_SEPARATORS.split(nfkc(raw)))
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def normalise_list(raw: str) -> Normalised | None:
+    """A list (specialties, participants): split on 、，,；; / spaces and newlines, stripped,
+    duplicates dropped in order. None when empty."""
+    items = _split(raw)
+    return Normalised(items) if items else None
+
+
+def canonical_qualification(text: str) -> str:
+    """One qualification in canonical form: 建筑工程施工总承包贰级 -> 建筑工程施工总承包二级."""
+    return _GRADE.sub(lambda m: _GRADE_CANONICAL[m.group(1)] + "级", text)
+
+
+def normalise_qualification_list(raw: str) -> Normalised | None:
+    """Qualifications (资质类别及等级) as a list in canonical form (see ``canonical_qualification``).
+
+    A grade split off by a space ("建筑工程施工总承包 贰级") is joined back to its category.
+    """
+    items: list[str] = []
+    for item in _split(raw):
+        if _GRADE_ALONE.match(item) and items:
+            items[-1] += item
+        else:
+            items.append(item)
+    canonical = list(dict.fromkeys(canonical_qualification(item) for item in items))
+    return Normalised(canonical) if canonical else None
+
+
+def normalise_gender(raw: str) -> Normalised | None:
+    """``男`` or ``女``; None when neither or both appear."""
+    found = set(re.findall(r"[男女]", nfkc(raw)))
+    return Normalised(found.pop()) if len(found) == 1 else None
+
+
+def normalise_ethnicity(raw: str) -> Normalised | None:
+    """The ethnicity in ID-card form (汉族 -> 汉). A name outside the 56 is kept as read, without
+    民族 label or 族, at reduced confidence. None when nothing is left."""
+    text = re.sub(r"\s+", "", nfkc(raw))
+    text = re.sub(r"^民族[:：]?", "", text).strip(_EDGE_PUNCTUATION)
+    name = text.removesuffix("族")
+    if name in ETHNICITIES:
+        return Normalised(name)
+    for known in _ETHNICITY_SEARCH:
+        if known in name:
+            return Normalised(known, GUESSED, notes=(f"由“{text}”识别为{known}",))
+    return Normalised(name, GUESSED, notes=("不在56个民族名称中",)) if name else None
+
+
+def normalise_insurance_types(raw: str) -> Normalised | None:
+    """The insurance types named in ``raw`` as canonical names, in order of appearance
+    ("基本养老保险、失业保险" -> ["养老", "失业"]). None when none is named."""
+    found = ("医疗" if word == "医保" else word for word in _INSURANCE_WORDS.findall(nfkc(raw)))
+    types = list(dict.fromkeys(found))
+    return Normalised(types) if types else None
+
+
+def normalise_text(raw: str) -> Normalised | None:
+    """Free text (company names, addresses, authorities): NFKC, whitespace next to Chinese
+    characters removed, other runs of whitespace made one space, ASCII brackets full-width.
+    None when empty."""
+    text = re.sub(r"\s+", " ", nfkc(raw))  # one space first: keeps the next step linear
+    text = _full_width_brackets(_SPACE_NEAR_CJK.sub("", text).strip())
+    return Normalised(text) if text else None
+
+
+def normalise_code(raw: str) -> Normalised | None:
+    """A certificate, licence or registration number: no whitespace, Latin letters upper-case,
+    brackets in one style — （鄂）JZ安许证字〔2005〕000115 whether printed with 【】, [], ［］ or
+    half-width parentheses. No OCR repair: these codes carry no checksum to confirm one."""
+    text = re.sub(r"\s+", "", nfkc(raw)).upper().strip(_EDGE_PUNCTUATION)
+    text = _full_width_brackets(text.translate(_YEAR_BRACKETS))
+    return Normalised(text) if text else None

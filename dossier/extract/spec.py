@@ -1,0 +1,152 @@
+"""Document-type specs: what a document type prints and where its values sit.
+
+Specs are data (``dossier/extract/specs/*.yaml``, one file per document type); the classifier and
+the field engine only read them. Adding a document type is adding a file. A spec is checked when
+loaded: an unknown normaliser name or a broken pattern is a ConfigError naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dossier.errors import ConfigError
+
+Where = Literal["after", "right", "below"]
+
+
+class FieldSpec(BaseModel):
+    """How to find one field.
+
+    ``labels``: printed label variants; spaces inside a printed label are tolerated.
+    ``where``: where the value sits relative to the label, tried in order: ``after`` (same line,
+    after the label and an optional colon), ``right`` (the next text on the same row: a table's
+    next cell), ``below`` (the text under the label).
+    ``pattern``: a regex that the value must contain; the match (group ``v`` if present, else the
+    whole match) is what gets normalised, so one printed line can feed two fields.
+    ``fallback``: when no label is found, take the ``first`` or ``last`` match of ``pattern``
+    anywhere in the document not already claimed by another field.
+    ``part``: for range values (``2020年1月1日至长期``), take the ``start`` or ``end``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    labels: list[str] = Field(default_factory=list)
+    where: list[Where] = Field(default_factory=lambda: ["after", "right", "below"])
+    normaliser: str = "text"
+    pattern: str | None = None
+    fallback: Literal["first", "last"] | None = None
+    part: Literal["start", "end"] | None = None
+    required: bool = False
+    multi_line: bool = False  # a value may wrap onto the following line(s) (addresses, scopes)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            re.compile(value)
+        return value
+
+    @property
+    def regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.pattern) if self.pattern else None
+
+
+class ClassifySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    titles: list[str]  # strong evidence when printed as a title
+    keywords: list[str] = Field(default_factory=list)  # labels typical of the type
+    exclude: list[str] = Field(default_factory=list)  # text that rules the type out
+    continues: list[str] = Field(default_factory=list)  # marks a later page of the same document
+
+
+class TableSpec(BaseModel):
+    """A person-by-month table (社保 statements): column headers and how months are printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, list[str]]  # record key -> header label variants
+    months_header: list[str] = Field(default_factory=list)  # a range column (2024.01-2024.06)
+    marks: list[str] = Field(default_factory=lambda: ["✓", "√", "●", "是", "Y", "V", "v", "1", "已缴"])
+
+
+class DocSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: str
+    name_zh: str
+    classify: ClassifySpec
+    fields: dict[str, FieldSpec]
+    table: TableSpec | None = None
+    qr: bool = False  # electronic certificates carry a QR code worth decoding
+
+
+def _spec_dir() -> Path:
+    return Path(str(resources.files("dossier.extract") / "specs"))
+
+
+@lru_cache(maxsize=1)
+def pattern_library() -> dict[str, str]:
+    """Named regex fragments (``specs/_patterns.yaml``), referenced in specs as ``<<name>>``."""
+    return yaml.safe_load((_spec_dir() / "_patterns.yaml").read_text(encoding="utf-8"))
+
+
+_REF = re.compile(r"<<(\w+)>>")
+
+
+def _expand(pattern: str, path: Path) -> str:
+    library = pattern_library()
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in library:
+            raise ConfigError(f"unknown pattern <<{m.group(1)}>>", path=path,
+                              reason_zh=f"未定义的模式 <<{m.group(1)}>>")
+        return f"(?:{library[m.group(1)]})"
+
+    return _REF.sub(sub, pattern)
+
+
+def load_spec_file(path: Path) -> DocSpec:
+    """Load and check one spec file; errors name the file and the bad key."""
+    from dossier.extract.normalize import NORMALISERS  # late: normalisers import nothing of ours
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for fdata in (data.get("fields") or {}).values():
+            if isinstance(fdata, dict) and fdata.get("pattern"):
+                fdata["pattern"] = _expand(fdata["pattern"], path)
+        spec = DocSpec.model_validate(data)
+    except (OSError, yaml.YAMLError, ValidationError, re.error) as exc:
+        raise ConfigError(f"invalid document spec: {exc}", path=path, reason_zh=f"字段规格无效：{exc}") from exc
+    for name, field in spec.fields.items():
+        if field.normaliser not in NORMALISERS:
+            raise ConfigError(f"field {name}: unknown normaliser {field.normaliser!r}", path=path,
+                              reason_zh=f"字段 {name} 的规范化方法 {field.normaliser} 不存在")
+    return spec
+
+
+@lru_cache(maxsize=1)
+def load_specs() -> dict[str, DocSpec]:
+    """All built-in specs by doc_type."""
+    specs = [load_spec_file(p) for p in sorted(_spec_dir().glob("*.yaml")) if not p.name.startswith("_")]
+    return {s.doc_type: s for s in specs}
+
+
+@lru_cache(maxsize=1)
+def label_vocabulary() -> tuple[str, ...]:
+    """Every label of every spec, longest first: used to tell 名称 from 工程名称."""
+    labels = {label.replace(" ", "") for spec in load_specs().values() for f in spec.fields.values()
+              for label in f.labels}
+    for spec in load_specs().values():
+        # titles count too: 专业 inside 专业技术资格证书 is part of a title, not a label
+        labels.update(spec.classify.titles)
+        if spec.table:
+            labels.update(h for hs in spec.table.columns.values() for h in hs)
+    return tuple(sorted(labels, key=lambda s: (-len(s), s)))

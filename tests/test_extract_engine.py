@@ -1,0 +1,151 @@
+"""Unit tests of the classification and field engines on hand-placed lines (no OCR)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dossier.extract.classify import PageClass, split_documents
+from dossier.extract.document import extract_documents
+from dossier.extract.spec import ConfigError, load_spec_file, load_specs
+from dossier.model import FileText, PageText, TextLine, TextSource
+
+A4 = (595.0, 842.0)
+
+
+def line(text, x0, y0, x1=None, h=14.0, conf=1.0):
+    x1 = x1 if x1 is not None else x0 + 12 * len(text)
+    return TextLine(text=text, confidence=conf, bbox=(x0, y0, x1, y0 + h))
+
+
+def page(number, *lines, source=TextSource.text_layer):
+    return PageText(number=number, width=A4[0], height=A4[1], source=source, lines=list(lines))
+
+
+def extract(*pages):
+    return extract_documents(FileText(sha256="0" * 64, media_type="application/pdf", pages=list(pages)), "f.pdf")
+
+
+def test_every_builtin_spec_loads_and_covers_the_twelve_types():
+    specs = load_specs()
+    assert len(specs) == 12
+
+
+def test_label_value_on_same_line_right_cell_and_below():
+    docs = extract(page(
+        1,
+        line("营 业 执 照", 220, 60, h=30),
+        line("统一社会信用代码：91350100M000100Y43", 60, 140),
+        line("名称", 60, 180, 90), line("北京华建建设工程有限公司", 120, 180),
+        line("法定代表人", 60, 220, 120),
+        line("张伟", 60, 238),
+        line("成立日期 2010年05月20日", 60, 270),
+        line("营业期限 2010年05月20日至长期", 60, 300),
+        line("2023年6月1日", 400, 760),
+    ))
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc.doc_type == "business_license" and doc.doc_type_confidence > 0.9
+    f = doc.fields
+    assert f["uscc"].value == "91350100M000100Y43"
+    assert f["company_name"].value == "北京华建建设工程有限公司"
+    assert f["legal_representative"].value == "张伟"
+    assert f["established_date"].value == "2010-05-20"
+    assert f["business_term_until"].value == "长期"
+    assert f["issue_date"].value == "2023-06-01"
+    assert "无标签，按格式定位" in f["issue_date"].notes
+    # the value's box lies right of its label, inside the line
+    assert f["uscc"].bbox[0] > 60 + 12 * 5
+
+
+def test_a_longer_label_wins_over_the_short_label_it_contains():
+    docs = extract(page(
+        1,
+        line("建设工程施工合同", 200, 60, h=30),
+        line("工程名称：华建科技园一期", 60, 140),
+        line("发包人：北京城投置业有限公司", 60, 170),
+        line("承包人：北京华建建设工程有限公司", 60, 200),
+        line("签约合同价：人民币（大写）壹仟贰佰万元整（¥12,000,000.00）", 60, 230),
+    ))
+    f = docs[0].fields
+    assert docs[0].doc_type == "project_contract"
+    assert f["project_name"].value == "华建科技园一期"
+    assert f["contract_amount"].value == "12000000.00"
+    assert f["contract_amount_words"].value == "12000000.00"
+    assert f["contractor"].value == "北京华建建设工程有限公司"
+
+
+def test_two_fields_on_one_line_are_cut_at_the_next_label():
+    docs = extract(page(
+        1,
+        line("居民身份证", 200, 40, h=24),
+        line("姓名张伟", 60, 100), line("性别男民族汉", 60, 130),
+        line("出生1980年3月7日", 60, 160),
+        line("公民身份号码 110101198003071239", 60, 260),
+    ))
+    f = docs[0].fields
+    assert (f["name"].value, f["gender"].value, f["ethnicity"].value) == ("张伟", "男", "汉")
+    assert f["birth_date"].value == "1980-03-07"
+    assert f["id_number"].value == "110101198003071239"
+
+
+def test_an_ocr_slip_in_an_id_is_proposed_not_applied():
+    docs = extract(page(1, line("居民身份证", 200, 40, h=24), line("公民身份号码 11010119800307l239", 60, 260)))
+    field = docs[0].fields["id_number"]
+    assert field.value == "11010119800307L239" or field.value.startswith("11010119800307")
+    assert field.suggestion == "110101198003071239"
+    assert field.confidence < 0.9
+
+
+def test_required_field_missing_is_null_with_zero_confidence():
+    docs = extract(page(1, line("营业执照", 220, 60, h=30), line("法定代表人：张伟", 60, 140)))
+    assert docs[0].fields["uscc"].value is None and docs[0].fields["uscc"].confidence == 0.0
+
+
+def test_pages_split_into_logical_documents():
+    classes = [PageClass(1, "id_card", 0.9, True, False), PageClass(2, "id_card", 0.9, True, True),
+               PageClass(3, "title_certificate", 0.95, True, False), PageClass(4, None, 0.1, False, False),
+               PageClass(5, "title_certificate", 0.95, True, False)]
+    groups = split_documents(classes)
+    assert [(g.doc_type, g.pages) for g in groups] == [
+        ("id_card", [1, 2]), ("title_certificate", [3, 4]), ("title_certificate", [5])]
+
+
+def test_social_insurance_table_with_month_columns_over_two_pages():
+    header = [line("序号", 40, 200, 70), line("姓名", 80, 200, 120), line("社会保障号码", 130, 200, 260),
+              line("险种", 270, 200, 310), line("2026-09", 320, 200, 370), line("2026-10", 380, 200, 430),
+              line("2026-11", 440, 200, 490)]
+    row1 = [line("1", 40, 220, 50), line("张伟", 80, 220, 110), line("110101198003071239", 130, 220, 260),
+            line("养老、医疗", 270, 220, 310), line("✓", 340, 220, 350), line("✓", 400, 220, 410),
+            line("✓", 460, 220, 470)]
+    row2 = [line("2", 40, 240, 50), line("李娜", 80, 240, 110), line("11010519491231002X", 130, 240, 260),
+            line("养老", 270, 240, 310), line("✓", 340, 240, 350), line("✓", 460, 240, 470)]
+    p1 = page(1, line("社会保险参保缴费明细", 180, 60, h=26), line("单位名称：北京华建建设工程有限公司", 40, 120),
+              *header, *row1)
+    p2 = page(2, *header, *row2, line("打印日期：2026年11月20日", 40, 700))
+    docs = extract(p1, p2)
+    assert len(docs) == 1 and docs[0].pages == 2
+    records = {r["name"]: r for r in docs[0].records}
+    assert records["张伟"]["months"] == ["2026-09", "2026-10", "2026-11"]
+    assert records["李娜"]["months"] == ["2026-09", "2026-11"]
+    assert records["李娜"]["id_number"] == "11010519491231002X"
+    assert docs[0].fields["company_name"].value == "北京华建建设工程有限公司"
+
+
+def test_social_insurance_table_with_ranges_per_row():
+    docs = extract(page(
+        1, line("单位缴费明细", 200, 60, h=26),
+        line("姓名", 80, 200, 120), line("身份证号码", 130, 200, 260), line("缴费起止", 270, 200, 400),
+        line("张伟", 80, 220, 110), line("110101198003071239", 130, 220, 260), line("2026.01-2026.03", 270, 220, 400),
+        line("张伟", 80, 240, 110), line("110101198003071239", 130, 240, 260), line("2026.05-2026.06", 270, 240, 400),
+    ))
+    (record,) = docs[0].records
+    assert record["months"] == ["2026-01", "2026-02", "2026-03", "2026-05", "2026-06"]
+
+
+def test_a_spec_naming_an_unknown_normaliser_is_rejected_with_its_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("doc_type: x\nname_zh: x\nclassify: {titles: [x]}\nfields:\n  a: {normaliser: nope}\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_spec_file(bad)
+    assert "bad.yaml" in str(err.value)

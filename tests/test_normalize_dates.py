@@ -1,0 +1,198 @@
+"""Dates, date ranges, months and month ranges: example tables and round-trip properties."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given, strategies as st
+
+from dossier.extract.normalize.dates import (
+    normalise_date,
+    normalise_date_or_long,
+    normalise_date_range,
+    normalise_month,
+    normalise_month_range,
+)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2024年3月1日", "2024年03月01日", "2024.03.01", "2024.3.1", "2024-3-1", "2024/03/01",
+        "20240301", "二〇二四年三月一日", "二零二四年三月一日", "二○二四年三月一日", "二O二四年三月一日",
+        "２０２４年３月１日", "２０２４．０３．０１", "2024年 3 月1 日", " 2024 . 03 . 01 ", "2024 03 01",
+        "发证日期：2024年3月1日", "2024年3月1号", "2024年3月1", "2024。03。01",
+    ],
+)
+def test_date_forms(raw):
+    assert normalise_date(raw).value == "2024-03-01"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("二〇二四年十月十日", "2024-10-10"),
+        ("二〇二四年十一月二十一日", "2024-11-21"),
+        ("二〇二四年十二月三十一日", "2024-12-31"),
+        ("一九九九年一月三十日", "1999-01-30"),
+        ("2024年十二月二十日", "2024-12-20"),
+    ],
+)
+def test_chinese_numeral_dates(raw, expected):
+    assert normalise_date(raw).value == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2024-02-30", "2023年2月29日", "2024.13.01", "20241301", "二〇二四年二月三十日", "1800.01.01", "", "abc",
+     "110105194912310021"],  # an ID number's embedded birth date is not a date
+)
+def test_impossible_or_absent_dates(raw):
+    assert normalise_date(raw) is None
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("2O24.03.01", "2024-03-01"), ("20l5年10月1日", "2015-10-01")])
+def test_letter_between_digits_is_read_as_digit_with_lower_confidence(raw, expected):
+    result = normalise_date(raw)
+    assert result.value == expected
+    assert result.confidence < 1 and result.notes
+
+
+@pytest.mark.parametrize("raw", ["长期", "长期有效", "永久", "至今", "有效期：长期"])
+def test_open_ended(raw):
+    assert normalise_date_or_long(raw).value == "长期"
+    assert normalise_date(raw) is None
+
+
+def test_date_or_long_prefers_a_date():
+    assert normalise_date_or_long("2041年05月19日").value == "2041-05-19"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2021年05月20日至2041年05月19日", ("2021-05-20", "2041-05-19")),
+        ("2024.01.01-2026.12.31", ("2024-01-01", "2026-12-31")),
+        ("2024-01-01-2026-12-31", ("2024-01-01", "2026-12-31")),
+        ("2024.01.01 — 2026.12.31", ("2024-01-01", "2026-12-31")),
+        ("20240101 20261231", ("2024-01-01", "2026-12-31")),
+        ("自2020年1月1日起至长期", ("2020-01-01", "长期")),
+        ("2020.01.01-长期有效", ("2020-01-01", "长期")),
+        ("有效期限：2015.06.30-2035.06.30", ("2015-06-30", "2035-06-30")),
+        ("有效期至2028年12月31日", ("2028-12-31",)),  # one end only: value[0] and value[-1] agree
+        ("长期", ("长期",)),
+        ("至今", ("长期",)),
+    ],
+)
+def test_date_ranges(raw, expected):
+    assert normalise_date_range(raw).value == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["2026.01.01-2024.01.01", "2024.02.30-2025.01.01", "2024.01.01-2024.02.30", "abc"]
+)
+def test_bad_date_ranges(raw):
+    assert normalise_date_range(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["2024.01", "2024年1月", "202401", "2024-01", "2024/1", "二〇二四年一月", "２０２４年０１月"])
+def test_month_forms(raw):
+    assert normalise_month(raw).value == "2024-01"
+
+
+@pytest.mark.parametrize("raw", ["2024.13", "202400", "1800.01", "abc"])
+def test_bad_months(raw):
+    assert normalise_month(raw) is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2024.01-2024.06", "2024年1月至2024年6月", "202401-202406", "2024年01月-06月", "2024.01~2024.06",
+     "2024年1月至6月"],
+)
+def test_month_ranges_expand_inclusive(raw):
+    assert normalise_month_range(raw).value == [f"2024-{m:02d}" for m in range(1, 7)]
+
+
+def test_month_range_across_years_and_single_month():
+    assert normalise_month_range("2024.11-2025.02").value == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert normalise_month_range("2024.03").value == ["2024-03"]
+
+
+@pytest.mark.parametrize("raw", ["2024.06-2024.01", "1950.01-2024.01", "2024.01-2024.13"])
+def test_bad_month_ranges(raw):
+    assert normalise_month_range(raw) is None  # reversed, over the 600-month cap, impossible
+
+
+# --- properties ------------------------------------------------------------------------------
+
+_CN = "〇一二三四五六七八九"
+
+
+def _cn_small(n: int) -> str:
+    """1..31 in unit numerals, as dates print them: 十, 十一, 二十, 三十一."""
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else ("十" if tens == 1 else _CN[tens] + "十")) + (_CN[ones] if ones else "")
+
+
+def _chinese(d: date, zero: str) -> str:
+    """二〇二四年三月一日, with the year's zeros written as ``zero``."""
+    year = "".join(_CN[int(c)] for c in str(d.year)).replace("〇", zero)
+    return f"{year}年{_cn_small(d.month)}月{_cn_small(d.day)}日"
+
+
+STYLES = {
+    "cn_arabic": lambda d: f"{d.year}年{d.month}月{d.day}日",
+    "cn_padded": lambda d: f"{d:%Y}年{d:%m}月{d:%d}日",
+    "dots_padded": lambda d: f"{d:%Y.%m.%d}",
+    "dots": lambda d: f"{d.year}.{d.month}.{d.day}",
+    "dashes": lambda d: f"{d.year}-{d.month}-{d.day}",
+    "iso": lambda d: d.isoformat(),
+    "slashes": lambda d: f"{d:%Y/%m/%d}",
+    "compact": lambda d: f"{d:%Y%m%d}",
+    **{f"chinese_{zero}": (lambda d, zero=zero: _chinese(d, zero)) for zero in "〇零○O"},
+}
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)),
+    style=st.sampled_from(sorted(STYLES)),
+    full_width=st.booleans(),
+    spaces=st.lists(st.booleans(), min_size=20, max_size=20),
+)
+def test_any_date_in_any_style_parses_back(day, style, full_width, spaces):
+    text = STYLES[style](day)
+    # OCR noise: a space wherever a digit does not touch another digit (inside a number a space
+    # would be a separator, which is a different text, not noise).
+    noisy = "".join(
+        c + (" " if spaces[i % 20] and not (c.isdigit() and text[i + 1 : i + 2].isdigit()) else "")
+        for i, c in enumerate(text)
+    )
+    if full_width:
+        noisy = _full_width(noisy)
+    assert normalise_date(noisy).value == day.isoformat()
+    assert normalise_date_or_long(noisy).value == day.isoformat()
+
+
+@given(
+    start=st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)),
+    length=st.integers(min_value=0, max_value=200),
+    style=st.sampled_from(["2024.01-2024.06", "2024年1月至2024年6月", "202401-202406"]),
+)
+def test_month_ranges_expand_to_every_month(start, length, style):
+    first = start.year * 12 + start.month - 1
+    last = first + length
+    fmt = {
+        "2024.01-2024.06": lambda i: f"{i // 12}.{i % 12 + 1:02d}",
+        "2024年1月至2024年6月": lambda i: f"{i // 12}年{i % 12 + 1}月",
+        "202401-202406": lambda i: f"{i // 12}{i % 12 + 1:02d}",
+    }[style]
+    sep = "至" if "至" in style else "-"
+    months = normalise_month_range(fmt(first) + sep + fmt(last)).value
+    assert len(months) == length + 1
+    assert months[0] == f"{first // 12}-{first % 12 + 1:02d}"
+    assert months[-1] == f"{last // 12}-{last % 12 + 1:02d}"
+    assert months == sorted(set(months))

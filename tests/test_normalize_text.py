@@ -1,0 +1,128 @@
+"""Names, lists, qualifications, gender, ethnicity, insurance types and free text."""
+
+import pytest
+
+from dossier.extract.normalize.quantities import normalise_number
+from dossier.extract.normalize.text import (
+    canonical_qualification,
+    normalise_code,
+    normalise_ethnicity,
+    normalise_gender,
+    normalise_insurance_types,
+    normalise_list,
+    normalise_name,
+    normalise_qualification_list,
+    normalise_text,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("张 三", "张三"),
+        ("张\u3000三", "张三"),
+        ("姓 名：张 伟", "张伟"),
+        ("姓名:李娜", "李娜"),
+        ("乙方：王小明", "王小明"),
+        ("阿依古丽·买买提", "阿依古丽·买买提"),
+        ("阿依古丽•买买提", "阿依古丽·买买提"),
+        ("阿依古丽・买买提", "阿依古丽·买买提"),
+        ("阿依古丽 . 买买提", "阿依古丽·买买提"),
+        ("阿依古丽．买买提", "阿依古丽·买买提"),
+        ("甲方：北京华建建设工程有限公司(北京分公司)", "北京华建建设工程有限公司（北京分公司）"),
+    ],
+)
+def test_names(raw, expected):
+    assert normalise_name(raw).value == expected
+
+
+def test_name_with_digits_is_doubtful_and_empty_names_do_not_parse():
+    assert normalise_name("张三1").confidence < 1
+    assert normalise_name("  ") is None
+    assert normalise_name("姓名：") is None
+
+
+def test_lists_split_strip_and_dedupe_in_order():
+    raw = "建筑工程、机电工程，市政公用工程;建筑工程\n水利水电工程 / 公路工程；机电工程"
+    assert normalise_list(raw).value == ["建筑工程", "机电工程", "市政公用工程", "水利水电工程", "公路工程"]
+    assert normalise_list(" 、 ,") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("建筑工程施工总承包贰级", "建筑工程施工总承包二级"),
+        ("建筑工程施工总承包壹级", "建筑工程施工总承包一级"),
+        ("市政公用工程施工总承包叁级", "市政公用工程施工总承包三级"),
+        ("市政公用工程施工总承包3级", "市政公用工程施工总承包三级"),
+        ("建筑工程施工总承包特级", "建筑工程施工总承包特级"),
+        ("地基基础工程专业承包二级", "地基基础工程专业承包二级"),
+        ("建筑装修装饰工程专业承包贰级(暂定)", "建筑装修装饰工程专业承包二级(暂定)"),
+        ("建筑行业（建筑工程）甲级", "建筑行业（建筑工程）甲级"),
+        ("施工劳务不分等级", "施工劳务不分等级"),
+    ],
+)
+def test_canonical_qualification(raw, expected):
+    assert canonical_qualification(raw) == expected
+
+
+def test_qualification_list_rejoins_a_split_grade_and_dedupes_after_canonicalising():
+    raw = "建筑工程施工总承包贰级、市政公用工程施工总承包 叁级；建筑工程施工总承包二级"
+    assert normalise_qualification_list(raw).value == ["建筑工程施工总承包二级", "市政公用工程施工总承包三级"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("男", "男"), ("性别：女", "女"), ("男性", "男"), ("男女", None), ("", None)]
+)
+def test_gender(raw, expected):
+    result = normalise_gender(raw)
+    assert (result.value if result else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "certain"),
+    [("汉", "汉", True), ("汉族", "汉", True), ("民族：土家族", "土家", True), ("维吾尔族", "维吾尔", True),
+     ("民族 蒙古族", "蒙古", True), ("汉族人", "汉", False), ("穿青人", "穿青人", False)],
+)
+def test_ethnicity(raw, expected, certain):
+    result = normalise_ethnicity(raw)
+    assert result.value == expected and (result.confidence == 1.0) == certain
+
+
+def test_insurance_types_canonical_names_in_order():
+    raw = "企业职工基本养老保险、职工基本医疗保险，失业保险 工伤保险 生育保险 养老保险 职工医保"
+    assert normalise_insurance_types(raw).value == ["养老", "医疗", "失业", "工伤", "生育"]
+    assert normalise_insurance_types("基本养老保险").value == ["养老"]
+    assert normalise_insurance_types("社会保险") is None
+
+
+def test_text_removes_spaces_between_chinese_and_uses_full_width_brackets():
+    assert normalise_text("北京 华建 建设工程 有限公司(北京分公司)").value == "北京华建建设工程有限公司（北京分公司）"
+    assert normalise_text("Room  5  A座").value == "Room 5 A座"
+    assert normalise_text(" \n ") is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["（鄂）JZ安许证字〔2005〕000115", "(鄂)JZ安许证字[2005]000115", "（鄂）JZ安许证字【2005】000115",
+     "(鄂) jz 安许证字［2005］000115"],
+)
+def test_codes_have_one_bracket_style(raw):
+    assert normalise_code(raw).value == "（鄂）JZ安许证字〔2005〕000115"
+
+
+def test_codes_lose_spaces_and_case():
+    assert normalise_code("d1 2345 6789").value == "D123456789"
+    assert normalise_code("  ") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("12,345.60平方米", "12345.6"), ("18层", "18"), ("24.5m", "24.5"), ("1.2万㎡", "12000"), ("12.707", "12.707")],
+)
+def test_numbers(raw, expected):
+    assert normalise_number(raw).value == expected
+
+
+def test_no_number():
+    assert normalise_number("无") is None
