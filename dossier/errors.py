@@ -37,10 +37,19 @@ class DossierError(Exception):
         self.message = message
         super().__init__(f"{self.path}: {message}" if self.path else message)
 
+    def __reduce__(self):
+        # Keep path and reason when an error crosses a process boundary (OCR pool, task queue);
+        # the default would rebuild it from the formatted message alone.
+        return (_rebuild_error, (type(self), self.message, self.path, self.reason_zh))
+
     @property
     def user_message(self) -> str:
         """The Chinese message shown to a user, naming the file."""
         return f"{self.path}：{self.reason_zh}" if self.path else self.reason_zh
+
+
+def _rebuild_error(cls: type[DossierError], message: str, path: str | None, reason_zh: str) -> DossierError:
+    return cls(message, path=path, reason_zh=reason_zh)
 
 
 class ConfigError(DossierError):
@@ -116,3 +125,25 @@ class ApplicationNotFound(DossierError):
 
 class ChecklistError(ConfigError):
     reason_zh = "清单格式错误"
+
+
+class GateRefused(DossierError):
+    """The packet was not bound: open blocking discrepancies or missing checklist items.
+
+    ``reason_zh`` lists them, one per line, so the list survives pickling and reaches the user;
+    ``findings`` holds the same lines for callers that want them separately.
+    """
+
+    exit_code = ExitCode.gate_refused
+    reason_zh = "存在未处理的阻断性问题或缺失材料，拒绝装订（可用 --draft 装订草稿）"
+
+    @property
+    def findings(self) -> list[str]:
+        return [line[2:] for line in self.reason_zh.splitlines() if line.startswith("- ")]
+
+
+class FontMissing(DossierError):
+    """The CJK font needed to draw the packet's own pages (cover, 目录, stamps) is not installed."""
+
+    exit_code = ExitCode.missing_dependency
+    reason_zh = "缺少中文字体文件（请安装 fonts-wqy-zenhei 或指定字体路径）"

@@ -1,0 +1,280 @@
+"""Repository functions: how the stages read and write the database.
+
+Every function takes an open Session and leaves committing to the caller
+(``Database.session()`` is one short transaction), so a stage can group what belongs together.
+"Get or create" steps use a savepoint so that two processes racing on PostgreSQL end with one row
+and no error (SQLite serialises writers, see ``dossier.store.db``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError as SqlIntegrityError
+from sqlalchemy.orm import Session
+
+from dossier.errors import ApplicationNotFound, DossierError, StoreError
+from dossier.model import ApplicationSpec, ExtractedDocument, ExtractedField, FileText, PageText
+from dossier.model import TextLine as TextLineModel
+from dossier.store.schema import (
+    DOCUMENT_STATUSES,
+    Application,
+    ApplicationDocument,
+    AuditEvent,
+    Document,
+    Extraction,
+    Field,
+    Page,
+    Record,
+    TextLine,
+)
+
+Row = TypeVar("Row")
+_VALUE_TEXT_MAX = 512
+
+
+def _get_or_insert(session: Session, find: Callable[[], Row | None],
+                   make: Callable[[], Row]) -> tuple[Row, bool]:
+    """Return ``(row, created)``; a concurrent insert of the same key wins and is returned."""
+    row = find()
+    if row is not None:
+        return row, False
+    try:
+        with session.begin_nested():
+            row = make()
+            session.add(row)
+    except SqlIntegrityError:
+        row = find()
+        if row is None:  # the constraint that failed was not the one ``find`` looks up
+            raise
+        return row, False
+    return row, True
+
+
+# --- applications -------------------------------------------------------------------------------
+
+
+def get_application(session: Session, name: str) -> Application:
+    """The application called ``name``; ApplicationNotFound when there is none."""
+    app = session.scalar(select(Application).where(Application.name == name))
+    if app is None:
+        raise ApplicationNotFound(f"no application named {name!r}",
+                                  reason_zh=f"找不到申报项目：{name}")
+    return app
+
+
+def get_or_create_application(session: Session, name: str, *, folder: str | None = None,
+                              spec: ApplicationSpec | None = None) -> Application:
+    """The application called ``name``, created if new; ``folder``/``spec`` update it when given."""
+    app, _ = _get_or_insert(
+        session,
+        lambda: session.scalar(select(Application).where(Application.name == name)),
+        lambda: Application(name=name),
+    )
+    if folder is not None:
+        app.folder = folder
+    if spec is not None:
+        app.spec = spec.model_dump(mode="json")
+    return app
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def find_document(session: Session, sha256: str) -> Document | None:
+    return session.scalar(select(Document).where(Document.sha256 == sha256))
+
+
+def record_document(session: Session, *, sha256: str, size: int, media_type: str | None,
+                    name: str, name_hex: str | None = None,
+                    failure: DossierError | None = None) -> tuple[Document, bool]:
+    """Record an archived original; return ``(document, created)``.
+
+    A document that is already known is returned unchanged: the first name and status stand.
+    ``failure`` (why the file cannot be used) makes a new document ``failed`` with that reason.
+    """
+    def make() -> Document:
+        doc = Document(sha256=sha256, size=size, media_type=media_type, source_name=name,
+                       source_name_hex=name_hex, status="received")
+        if failure is not None:
+            _set_failure(doc, failure)
+        return doc
+
+    return _get_or_insert(session, lambda: find_document(session, sha256), make)
+
+
+def link_document(session: Session, application: Application, document: Document, *, path: str,
+                  path_hex: str | None = None) -> bool:
+    """File ``document`` under ``application`` at ``path``; False when it was already there."""
+    _, created = _get_or_insert(
+        session,
+        lambda: session.get(ApplicationDocument, (application.id, document.id)),
+        lambda: ApplicationDocument(application_id=application.id, document_id=document.id,
+                                    path=path, path_hex=path_hex),
+    )
+    return created
+
+
+def _set_failure(doc: Document, failure: DossierError) -> None:
+    doc.status = "failed"
+    doc.failure_code = type(failure).__name__
+    doc.failure_reason = failure.reason_zh
+    doc.failure_detail = failure.message
+
+
+def set_status(session: Session, document_id: int, status: str, *,
+               failure: DossierError | None = None) -> Document:
+    """Move a document to ``status``; ``failed`` requires the error that explains why."""
+    if status not in DOCUMENT_STATUSES:
+        raise StoreError(f"unknown document status {status!r}")
+    doc = _document(session, document_id)
+    if status == "failed":
+        if failure is None:
+            raise StoreError("status 'failed' needs the error that caused it")
+        _set_failure(doc, failure)
+    else:
+        doc.status = status
+        doc.failure_code = doc.failure_reason = doc.failure_detail = None
+    return doc
+
+
+def _document(session: Session, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise StoreError(f"no document with id {document_id}")
+    return doc
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def save_file_text(session: Session, document_id: int, file_text: FileText) -> None:
+    """Store the pages and lines of a file, replacing what an earlier run stored."""
+    doc = _document(session, document_id)
+    session.execute(delete(Page).where(Page.document_id == document_id))
+    session.expire(doc, ["pages"])
+    for page in file_text.pages:
+        session.add(Page(
+            document_id=document_id, number=page.number, width=page.width, height=page.height,
+            source=page.source.value, rotation=page.rotation, warnings=list(page.warnings),
+            lines=[TextLine(ordinal=i, text=line.text, confidence=line.confidence,
+                            x0=line.bbox[0], y0=line.bbox[1], x1=line.bbox[2], y1=line.bbox[3])
+                   for i, line in enumerate(page.lines)],
+        ))
+    doc.page_count = len(file_text.pages)
+    if file_text.media_type:
+        doc.media_type = file_text.media_type
+
+
+def load_file_text(session: Session, document_id: int) -> FileText:
+    """The stored pages of a document, as the pages stage produced them."""
+    doc = _document(session, document_id)
+    pages = [
+        PageText(number=p.number, width=p.width, height=p.height, source=p.source,
+                 rotation=p.rotation, warnings=list(p.warnings),
+                 lines=[TextLineModel(text=ln.text, confidence=ln.confidence,
+                                      bbox=(ln.x0, ln.y0, ln.x1, ln.y1)) for ln in p.lines])
+        for p in doc.pages
+    ]
+    return FileText(sha256=doc.sha256, media_type=doc.media_type or "", pages=pages)
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+
+def _value_text(value: str | list[str] | None) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else "\n".join(value)
+    return text[:_VALUE_TEXT_MAX]
+
+
+def save_extractions(session: Session, document_id: int,
+                     documents: list[ExtractedDocument]) -> None:
+    """Store the logical documents found in a file, replacing an earlier run's.
+
+    The file's ``doc_type`` is that of the logical document starting on its first page.
+    """
+    doc = _document(session, document_id)
+    session.execute(delete(Extraction).where(Extraction.document_id == document_id))
+    session.expire(doc, ["extractions"])
+    for extracted in documents:
+        session.add(Extraction(
+            document_id=document_id, first_page=extracted.first_page, page_count=extracted.pages,
+            doc_type=extracted.doc_type, confidence=extracted.doc_type_confidence,
+            errors=list(extracted.errors),
+            fields=[Field(name=name, value=f.value, value_text=_value_text(f.value), raw=f.raw,
+                          confidence=f.confidence, page=f.page, x0=f.bbox[0], y0=f.bbox[1],
+                          x1=f.bbox[2], y1=f.bbox[3], suggestion=f.suggestion, notes=list(f.notes))
+                    for name, f in extracted.fields.items()],
+            records=[Record(ordinal=i, data=row) for i, row in enumerate(extracted.records)],
+        ))
+    leading = min(documents, key=lambda d: d.first_page, default=None)
+    doc.doc_type = leading.doc_type if leading else None
+    doc.doc_type_confidence = leading.doc_type_confidence if leading else None
+
+
+def load_extractions(session: Session, application_name: str) -> list[ExtractedDocument]:
+    """Every logical document of an application, ``file`` being its path in the application."""
+    app = get_application(session, application_name)
+    rows = session.execute(
+        select(ApplicationDocument.path, Document.sha256, Extraction)
+        .join(Document, Document.id == ApplicationDocument.document_id)
+        .join(Extraction, Extraction.document_id == Document.id)
+        .where(ApplicationDocument.application_id == app.id)
+        .order_by(ApplicationDocument.path, Extraction.first_page)
+    ).all()
+    return [
+        ExtractedDocument(
+            file=path, sha256=sha256, doc_type=ex.doc_type, doc_type_confidence=ex.confidence,
+            pages=ex.page_count, first_page=ex.first_page, errors=list(ex.errors),
+            fields={f.name: ExtractedField(value=f.value, raw=f.raw, confidence=f.confidence,
+                                           page=f.page, bbox=(f.x0, f.y0, f.x1, f.y1),
+                                           suggestion=f.suggestion, notes=list(f.notes))
+                    for f in ex.fields},
+            records=[r.data for r in ex.records],
+        )
+        for path, sha256, ex in rows
+    ]
+
+
+# --- status and audit ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    """One line of ``dossier status APP``."""
+
+    path: str  # within the application
+    source_name: str
+    sha256: str
+    status: str
+    doc_type: str | None
+    pages: int | None
+    reason: str | None  # Chinese, when failed
+
+
+def document_status(session: Session, application_name: str) -> list[DocumentStatus]:
+    """The documents of an application with their processing state, ordered by path."""
+    app = get_application(session, application_name)
+    rows = session.execute(
+        select(ApplicationDocument.path, Document)
+        .join(Document, Document.id == ApplicationDocument.document_id)
+        .where(ApplicationDocument.application_id == app.id)
+        .order_by(ApplicationDocument.path)
+    ).all()
+    return [DocumentStatus(path=path, source_name=doc.source_name, sha256=doc.sha256,
+                           status=doc.status, doc_type=doc.doc_type, pages=doc.page_count,
+                           reason=doc.failure_reason)
+            for path, doc in rows]
+
+
+def audit(session: Session, actor: str, action: str, obj: str,
+          details: dict[str, Any] | None = None) -> AuditEvent:
+    """Append an audit event (``obj`` names the thing acted on, e.g. ``document:<sha256>``)."""
+    event = AuditEvent(actor=actor, action=action, object=obj, details=details or {})
+    session.add(event)
+    return event

@@ -1,0 +1,345 @@
+"""The database tables, as typed SQLAlchemy 2 ORM models.
+
+Portable between SQLite (embedded default) and PostgreSQL: statuses are strings guarded by CHECK
+constraints rather than native enums (adding a value then needs no type migration), JSON columns
+become JSONB on PostgreSQL, and timestamps are stored in UTC and always read back timezone-aware.
+Constraint names follow one naming convention so later Alembic migrations can refer to them.
+
+The initial migration (``migrations/versions/0001_initial.py``) writes these tables out by hand;
+``tests/test_store_db.py`` checks that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+DOCUMENT_STATUSES = ("received", "processing", "processed", "failed")
+DISCREPANCY_STATUSES = ("open", "accepted", "corrected", "waived")
+SEVERITIES = ("blocking", "warning", "info")
+USER_ROLES = ("admin", "reviewer", "viewer")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC; SQLite drops the zone, so it is put back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONValue, list[Any]: JSONValue,
+                           Any: JSONValue}
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- applications and their files -------------------------------------------------------------
+
+
+class Application(Timestamps, Base):
+    """One filing: a folder of scans plus ``application.yaml`` (kept as JSON in ``spec``)."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    folder: Mapped[str | None] = mapped_column(Text)
+    spec: Mapped[dict[str, Any] | None]
+
+    links: Mapped[list[ApplicationDocument]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Document(Timestamps, Base):
+    """One original file, identified by content; the same bytes are stored once."""
+
+    __tablename__ = "documents"
+    __table_args__ = (CheckConstraint(_in("status", DOCUMENT_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str | None] = mapped_column(String(127))
+    # The name as first received: a display form (always valid text) and, when the name was not
+    # valid UTF-8, its exact bytes in hex, so nothing about the original is lost.
+    source_name: Mapped[str] = mapped_column(Text)
+    source_name_hex: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    failure_code: Mapped[str | None] = mapped_column(String(64))  # e.g. UnsupportedFileType
+    failure_reason: Mapped[str | None] = mapped_column(Text)  # Chinese, shown to users
+    failure_detail: Mapped[str | None] = mapped_column(Text)  # English, for logs and support
+    page_count: Mapped[int | None]
+    doc_type: Mapped[str | None] = mapped_column(String(64))  # of the logical document on page 1
+    doc_type_confidence: Mapped[float | None]
+
+    links: Mapped[list[ApplicationDocument]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True)
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Page.number")
+    extractions: Mapped[list[Extraction]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Extraction.first_page")
+
+
+class ApplicationDocument(Base):
+    """A document filed under an application, with its path inside the application folder."""
+
+    __tablename__ = "application_documents"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True)
+    path: Mapped[str] = mapped_column(Text)  # display form, "/"-separated
+    path_hex: Mapped[str | None] = mapped_column(Text)  # exact bytes when not valid UTF-8
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="links")
+    document: Mapped[Document] = relationship(back_populates="links")
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int]  # 1-based
+    width: Mapped[float]  # points
+    height: Mapped[float]
+    source: Mapped[str] = mapped_column(String(16))  # dossier.model.TextSource
+    rotation: Mapped[int] = mapped_column(default=0)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+    lines: Mapped[list[TextLine]] = relationship(
+        back_populates="page", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="TextLine.ordinal")
+
+
+class TextLine(Base):
+    __tablename__ = "text_lines"
+    __table_args__ = (UniqueConstraint("page_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    ordinal: Mapped[int]  # reading order on the page, from 0
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float]
+    x0: Mapped[float]
+    y0: Mapped[float]
+    x1: Mapped[float]
+    y1: Mapped[float]
+
+    page: Mapped[Page] = relationship(back_populates="lines")
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+
+class Extraction(Base):
+    """One logical document found in a file (a file may hold several, split by page)."""
+
+    __tablename__ = "extractions"
+    __table_args__ = (UniqueConstraint("document_id", "first_page"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    first_page: Mapped[int]
+    page_count: Mapped[int]
+    doc_type: Mapped[str | None] = mapped_column(String(64), index=True)
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="extractions")
+    fields: Mapped[list[Field]] = relationship(
+        back_populates="extraction", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Field.id")
+    records: Mapped[list[Record]] = relationship(
+        back_populates="extraction", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Record.ordinal")
+
+
+class Field(Base):
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("extraction_id", "name"),
+                      Index("ix_fields_name_value_text", "name", "value_text"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any | None]  # str, list[str] or null, as in dossier.model.ExtractedField
+    # The value as plain text, so archive search ("every document naming this ID number") is an
+    # indexed lookup on both databases instead of a JSON scan.
+    value_text: Mapped[str | None] = mapped_column(String(512))
+    raw: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    page: Mapped[int] = mapped_column(default=1)
+    x0: Mapped[float] = mapped_column(default=0.0)
+    y0: Mapped[float] = mapped_column(default=0.0)
+    x1: Mapped[float] = mapped_column(default=0.0)
+    y1: Mapped[float] = mapped_column(default=0.0)
+    suggestion: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[list[Any]] = mapped_column(default=list)
+
+    extraction: Mapped[Extraction] = relationship(back_populates="fields")
+
+
+class Record(Base):
+    """One row of a table in a document (e.g. a 社保 row: 姓名/身份证号/缴费月份)."""
+
+    __tablename__ = "records"
+    __table_args__ = (UniqueConstraint("extraction_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"))
+    ordinal: Mapped[int]  # row index, from 0
+    data: Mapped[dict[str, Any]]
+
+    extraction: Mapped[Extraction] = relationship(back_populates="records")
+
+
+# --- validation and review --------------------------------------------------------------------
+
+
+class Discrepancy(Timestamps, Base):
+    """A finding of validation; ``fingerprint`` keeps its identity (and review) across re-runs."""
+
+    __tablename__ = "discrepancies"
+    __table_args__ = (
+        UniqueConstraint("application_id", "fingerprint"),
+        CheckConstraint(_in("severity", SEVERITIES), name="severity"),
+        CheckConstraint(_in("status", DISCREPANCY_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(128), index=True)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    # False once a re-run of validation no longer finds it (kept for the audit trail).
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="discrepancy", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Review.at")
+
+
+class Review(Base):
+    """A person's decision on a discrepancy: accept, correct (with the new value), waive, reopen."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discrepancy_id: Mapped[int] = mapped_column(
+        ForeignKey("discrepancies.id", ondelete="CASCADE"), index=True)
+    user_name: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[Any | None]
+    new_value: Mapped[Any | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    discrepancy: Mapped[Discrepancy] = relationship(back_populates="reviews")
+
+
+# --- outputs, audit, users --------------------------------------------------------------------
+
+
+class Packet(Base):
+    __tablename__ = "packets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    checklist: Mapped[str | None] = mapped_column(String(255))
+    draft: Mapped[bool] = mapped_column(Boolean, default=False)
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only record of who did what to which object."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    object: Mapped[str] = mapped_column(String(255), index=True)  # e.g. "document:<sha256>"
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class User(Timestamps, Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)  # never the token
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
