@@ -79,24 +79,20 @@ class PageGroup:
 def split_documents(classes: list[PageClass]) -> list[PageGroup]:
     """Group consecutive pages into logical documents.
 
-    A page starts a new document when its type differs from the current one, or when it shows a
-    title of the same type again without a continuation mark (two certificates in one file). An
-    untitled page of unknown type continues the current document (page 2 of a contract).
+    Only a page showing a title starts a new document: a different type's title, or the same
+    type's title again without a continuation mark (two certificates in one file). A page with no
+    title continues the current document whatever its keywords suggest (page 2 of a contract
+    mentions 法定代表人 without being a licence).
     """
     groups: list[PageGroup] = []
     for pc in classes:
         current = groups[-1] if groups else None
-        if current is not None and (
-            pc.doc_type is None
-            or (pc.doc_type == current.doc_type and (not pc.has_title or pc.continues))
-        ):
+        starts = current is None or (pc.has_title and (pc.doc_type != current.doc_type or not pc.continues))
+        if not starts:
             current.pages.append(pc.page)
-            continue
-        if current is not None and current.doc_type is None and pc.doc_type is not None and not pc.has_title:
-            # an unknown first page followed by a recognisable one: the file is one document
-            current.doc_type = pc.doc_type
-            current.confidence = pc.confidence
-            current.pages.append(pc.page)
+            if current.doc_type is None and pc.doc_type is not None:
+                # an unrecognised first page followed by a recognisable one: one document
+                current.doc_type, current.confidence = pc.doc_type, pc.confidence
             continue
         groups.append(PageGroup(pc.doc_type, [pc.page], pc.confidence))
     return groups

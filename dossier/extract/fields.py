@@ -9,6 +9,7 @@ under the seal, an ID number on a card). Values claimed by one field are not reu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dossier.extract.layout import LabelHit, Line, below, find_labels, right_of, strip_separators, union
@@ -17,6 +18,14 @@ from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary
 from dossier.model import ExtractedField
 
 UNPARSED_CONFIDENCE = 0.0
+_UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}[:：]")
+_REMARKS = re.compile(r"^[（(][^（()）]{1,10}[)）]")
+
+
+def _skip_remark(text: str, start: int) -> int:
+    """Skip a bracketed remark printed right after a label: 发证机关（盖章）, 甲方（用人单位）."""
+    m = _REMARKS.match(text[start:])
+    return start + m.end() if m else start
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class FieldEngine:
 
     def extract(self, lines: list[Line]) -> dict[str, ExtractedField]:
         hits_by_line = {ln.index: find_labels(ln, self.all_labels, self.vocabulary) for ln in lines}
-        claimed: set[tuple[int, int, int]] = set()  # (line, start, end) compact spans of values taken
+        claimed: set[tuple] = set()  # (line, start, end, owner) compact spans of values taken
         out: dict[str, ExtractedField] = {}
         for name, fspec in self.spec.fields.items():
             found = self._by_label(fspec, lines, hits_by_line, claimed)
@@ -81,36 +90,41 @@ class FieldEngine:
 
     def _candidates(self, fspec, hit: LabelHit, line_hits, lines, hits_by_line):
         line = hit.line
+        start = _skip_remark(line.compact, hit.end)
+        nxt = min((h.start for h in line_hits if h.start >= start), default=len(line.compact))
+        a, b = strip_separators(line.compact, start, nxt)
+        # right/below only make sense for a label that ends its line: a label followed by another
+        # label on the same line (乙方（劳动者）姓名：…) has its value, if any, between them
+        alone = a >= b and nxt == len(line.compact)
         for where in fspec.where:
-            if where == "after":
-                nxt = [h.start for h in line_hits if h.start >= hit.end]
-                start, end = strip_separators(line.compact, hit.end, min(nxt, default=len(line.compact)))
-                if start < end:
-                    extra = tuple(self._continuation(line, lines, hits_by_line)) if fspec.multi_line else ()
-                    yield Candidate(line, start, end, line.compact[start:end], extra)
-            elif where == "right":
+            if where == "after" and a < b:
+                extra = tuple(self._continuation(line, lines, hits_by_line)) if fspec.multi_line else ()
+                yield Candidate(line, a, b, line.compact[a:b], extra)
+            elif where == "right" and alone:
                 x = line.sub_bbox(hit.start, hit.end)[2]
                 for other in right_of(line, x, lines):
-                    cand = self._leading_value(other, hits_by_line)
+                    cand = self._leading_value(other, hits_by_line, fspec.multi_line, lines)
                     if cand is not None:
                         yield cand
                         break
-            elif where == "below":
+            elif where == "below" and alone:
                 x0, _, x1, _ = line.sub_bbox(hit.start, hit.end)
                 for other in below(line, x0, x1, lines):
-                    cand = self._leading_value(other, hits_by_line)
+                    cand = self._leading_value(other, hits_by_line, fspec.multi_line, lines)
                     if cand is not None:
                         yield cand
                     break
 
-    def _leading_value(self, line: Line, hits_by_line) -> Candidate | None:
-        """The text of ``line`` before its first label, if the line does not start with one."""
+    def _leading_value(self, line: Line, hits_by_line, multi_line: bool, lines: list[Line]) -> Candidate | None:
+        """The text of ``line`` before its first label, if the line does not start with a label
+        (one of ours, or an unknown ``标签：`` we have no spec for)."""
         hits = hits_by_line.get(line.index, [])
         end = min((h.start for h in hits), default=len(line.compact))
         start, end = strip_separators(line.compact, 0, end)
-        if start >= end:
+        if start >= end or _UNKNOWN_LABEL.match(line.compact[start:end]):
             return None
-        return Candidate(line, start, end, line.compact[start:end])
+        extra = tuple(self._continuation(line, lines, hits_by_line)) if multi_line else ()
+        return Candidate(line, start, end, line.compact[start:end], extra)
 
     def _continuation(self, line: Line, lines: list[Line], hits_by_line) -> list[Line]:
         """Lines directly under ``line``'s value that carry no label: a wrapped value."""
@@ -119,7 +133,8 @@ class FieldEngine:
             if other.page != line.page or hits_by_line.get(other.index):
                 break
             gap = other.bbox[1] - last.bbox[3]
-            if gap > 0.8 * max(last.height, 1.0) or other.bbox[0] < line.bbox[0] - 2:
+            # a wrapped value continues close below, starting at (about) the same left edge
+            if gap > 0.8 * max(last.height, 1.0) or abs(other.bbox[0] - line.bbox[0]) > 1.5 * max(line.height, 1.0):
                 break
             out.append(other)
             last = other
@@ -143,11 +158,11 @@ class FieldEngine:
 
     # -- normalisation -----------------------------------------------------------------------
 
-    def _evaluate(self, fspec: FieldSpec, cand: Candidate, claimed: set[tuple[int, int, int]]) -> ExtractedField | None:
+    def _evaluate(self, fspec: FieldSpec, cand: Candidate, claimed: set[tuple]) -> ExtractedField | None:
         """Normalise a candidate; None when it does not match or its text is another field's.
 
-        ``claimed`` holds (line, start, end) spans already taken. Fields reading one part of a
-        range (``part``) share their span with the other part, so they neither check nor claim.
+        ``claimed`` holds (line, start, end, owner) spans already taken. Fields reading one part
+        of a range (``part``) share their span with the other part of the same labels.
         """
         text, start, end = cand.text, cand.start, cand.end
         if cand.extra:
@@ -162,12 +177,13 @@ class FieldEngine:
             text = m.group(group)
             if not cand.extra:
                 start, end = cand.start + a, cand.start + b
-        span = (cand.line.index, start, end)
-        if fspec.part is None:
-            if any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] for c in claimed):
-                return None
+        owner = tuple(fspec.labels) if fspec.part else ()
+        span = (cand.line.index, start, end, owner)
+        if any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner and c[3] == owner)
+               for c in claimed):
+            return None
         normalised = NORMALISERS[fspec.normaliser](text)
-        if fspec.part is None and normalised is not None and normalised.value is not None:
+        if normalised is not None and normalised.value is not None:
             claimed.add(span)
         bbox = cand.line.sub_bbox(start, end) if not cand.extra else cand.bbox
         if normalised is None or normalised.value is None:

@@ -150,7 +150,9 @@ def same_row(a: Line, b: Line) -> bool:
 
 def right_of(anchor: Line, x: float, lines: list[Line]) -> list[Line]:
     """Lines on the same row as ``anchor`` starting at or right of ``x``, nearest first."""
-    row = [ln for ln in lines if ln is not anchor and same_row(anchor, ln) and ln.bbox[0] >= x - 2]
+    # OCR boxes of a label and its value often overlap by a few points
+    slack = max(4.0, 0.6 * anchor.height)
+    row = [ln for ln in lines if ln is not anchor and same_row(anchor, ln) and ln.bbox[0] >= x - slack]
     return sorted(row, key=lambda ln: ln.bbox[0])
 
 

@@ -1,0 +1,147 @@
+"""Extraction accuracy against the fixture truth, per document type and per form.
+
+Prints, per doc type and per form (text_pdf, scan_image, scan_pdf, tiff, docx, multi_pdf):
+doc-type accuracy, field exact-match rate, ID/USCC exact match, records match, and the share of
+wrong values that carried a low-confidence flag (or a repair suggestion). Also the time of
+classification + extraction as a share of the pages stage (OCR) time.
+
+    python benchmarks/extraction_accuracy.py [--apps sample-clean,...] [--forms text_pdf,docx]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dossier.config import load_settings  # noqa: E402
+from dossier.extract.document import extract_documents  # noqa: E402
+from dossier.extract.ocr.pool import OcrPool  # noqa: E402
+from dossier.extract.pages import page_source, read_file  # noqa: E402
+from dossier.extract.qr import decode_qr  # noqa: E402
+from dossier.intake.sniff import sniff  # noqa: E402
+from dossier.store.archive import hash_file  # noqa: E402
+
+IDENTIFIER_FIELDS = {"id_number", "uscc"}
+
+
+class Tally:
+    def __init__(self):
+        self.docs = self.docs_ok = 0
+        self.fields = self.fields_ok = 0
+        self.ids = self.ids_ok = 0
+        self.records = self.records_ok = 0
+        self.wrong = self.wrong_flagged = 0
+        self.silent_wrong_ids: list[str] = []
+
+    def row(self, name: str) -> str:
+        def pct(a, b):
+            return f"{100 * a / b:6.1f}%" if b else "     —"
+        return (f"{name:28s} {self.docs:4d} {pct(self.docs_ok, self.docs)} {self.fields:5d} {pct(self.fields_ok, self.fields)}"
+                f" {self.ids:4d} {pct(self.ids_ok, self.ids)} {self.records:4d} {pct(self.records_ok, self.records)}"
+                f" {self.wrong:4d} {pct(self.wrong_flagged, self.wrong)}")
+
+
+def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where: str) -> list[str]:
+    misses = []
+    for t in tallies:
+        t.docs += 1
+        t.docs_ok += got is not None and got.doc_type == truth_doc["doc_type"]
+    if got is None or got.doc_type != truth_doc["doc_type"]:
+        misses.append(f"{where}: doc_type {got.doc_type if got else None} != {truth_doc['doc_type']}")
+    for name, expected in truth_doc.get("fields", {}).items():
+        field = got.fields.get(name) if got is not None else None
+        value = field.value if field else None
+        ok = value == expected
+        flagged = field is not None and (field.confidence < threshold or field.suggestion is not None)
+        for t in tallies:
+            t.fields += 1
+            t.fields_ok += ok
+            if name in IDENTIFIER_FIELDS:
+                t.ids += 1
+                t.ids_ok += ok
+            if not ok:
+                t.wrong += 1
+                t.wrong_flagged += flagged
+                if name in IDENTIFIER_FIELDS and not flagged and value is not None:
+                    t.silent_wrong_ids.append(f"{where}:{name}")
+        if not ok:
+            misses.append(f"{where}: {name} = {value!r} (want {expected!r})"
+                          f"{' [flagged]' if flagged else ''}")
+    expected_records = truth_doc.get("records") or []
+    if expected_records:
+        got_records = {(r.get("id_number"), r.get("name")): r for r in (got.records if got else [])}
+        for rec in expected_records:
+            mine = got_records.get((rec["id_number"], rec["name"]))
+            ok = mine is not None and mine["months"] == rec["months"]
+            for t in tallies:
+                t.records += 1
+                t.records_ok += ok
+            if not ok:
+                misses.append(f"{where}: record {rec['name']} {'missing' if mine is None else 'months differ'}")
+    return misses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", default="sample-upgrade,sample-renewal,sample-clean")
+    parser.add_argument("--forms", default="", help="only these forms (comma list)")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    forms = set(filter(None, args.forms.split(",")))
+    home = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
+    settings = load_settings(home=home)
+    by_type: dict[str, Tally] = defaultdict(Tally)
+    by_form: dict[str, Tally] = defaultdict(Tally)
+    total = Tally()
+    misses: list[str] = []
+    pages_time = extract_time = 0.0
+    pages = 0
+    with OcrPool(settings) as pool:
+        for app in args.apps.split(","):
+            folder = ROOT / "fixtures" / app
+            truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+            for rel, entry in truth["files"].items():
+                if forms and entry["form"] not in forms:
+                    continue
+                path = folder / rel
+                sha, _ = hash_file(path)
+                media = sniff(path)
+                t0 = time.perf_counter()
+                text = read_file(path, sha256=sha, media_type=media, settings=settings, ocr=pool)
+                t1 = time.perf_counter()
+                docs = extract_documents(text, rel, qr_reader=lambda pg, p=path, m=media: decode_qr(
+                    page_source(p, m, pg, settings).load()[0]))
+                t2 = time.perf_counter()
+                pages_time += t1 - t0
+                extract_time += t2 - t1
+                pages += len(text.pages)
+                by_first_page = {d.first_page: d for d in docs}
+                for truth_doc in entry["documents"]:
+                    got = by_first_page.get(truth_doc["pages"][0])
+                    misses += compare(truth_doc, got, [by_type[truth_doc["doc_type"]], by_form[entry["form"]], total],
+                                      settings.low_confidence, f"{app}/{rel}")
+    header = f"{'':28s} {'docs':>4s} {'type%':>7s} {'flds':>5s} {'exact%':>7s} {'ids':>4s} {'id%':>7s} {'recs':>4s} {'rec%':>7s} {'wrng':>4s} {'flag%':>7s}"
+    print("per document type\n" + header)
+    for name in sorted(by_type):
+        print(by_type[name].row(name))
+    print("\nper form\n" + header)
+    for name in sorted(by_form):
+        print(by_form[name].row(name))
+    print("\n" + total.row("TOTAL"))
+    print(f"\nIDs/USCCs wrong without a low-confidence flag: {len(total.silent_wrong_ids)} {total.silent_wrong_ids}")
+    print(f"pages: {pages}; pages stage {pages_time:.1f} s; classify+extract {extract_time:.2f} s "
+          f"= {100 * extract_time / max(pages_time, 1e-9):.1f}% of the pages stage")
+    if args.show_misses:
+        print("\n".join(misses))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""OCR results cached per (file sha256, page, engine name, engine version) as JSON files.
+
+A hit returns the finished :class:`PageText` (rotation included), so a re-run neither renders nor
+OCRs the page and never constructs an engine. Entries live with the other derived artefacts
+(``dossier.store.derived``: atomic writes, an unreadable entry is a miss) at
+``<derived_dir>/<sha[:2]>/<sha>/ocr/<engine>-<version>/<page>.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from dossier.config import Settings
+from dossier.model import PageText
+from dossier.store import derived
+
+log = logging.getLogger(__name__)
+
+# Bump when the stored shape or the page pipeline (orientation, downscale) changes meaning:
+# entries of another format are misses and get recomputed.
+FORMAT = 1
+
+
+class OcrCache:
+    """Read and write cached OCR pages for one engine identity."""
+
+    def __init__(self, settings: Settings, engine_name: str, engine_version: str):
+        self._settings = settings
+        self._folder = f"{engine_name}-{engine_version}"
+
+    def _path(self, sha256: str, number: int) -> Path:
+        return derived.derived_path(self._settings, sha256, "ocr", self._folder, f"{number}.json")
+
+    def get(self, sha256: str, number: int) -> PageText | None:
+        """The cached page, or None (missing, unreadable, other format)."""
+        data = derived.read_json(self._path(sha256, number))
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        try:
+            return PageText.model_validate(data["page"])
+        except (KeyError, ValidationError) as exc:
+            log.warning("ignoring malformed OCR cache entry %s: %s", self._path(sha256, number), exc)
+            return None
+
+    def put(self, sha256: str, page: PageText) -> None:
+        """Store ``page`` atomically (a crash never leaves half an entry)."""
+        derived.write_json(self._path(sha256, page.number),
+                           {"format": FORMAT, "page": page.model_dump(mode="json")})
