@@ -1,0 +1,1 @@
+"""Built-in filing checklists (``<name>.yaml``); the schema is ``dossier.assemble.checklist``."""
