@@ -1,0 +1,162 @@
+"""OCR throughput of the pages stage against the raw engine, in one run.
+
+Prints pages/min of the ingest pipeline (intake + pages + extraction, one OCR process and the
+default pool) and of the raw PP-OCR engine called in a loop on the same page images, their ratio;
+pages/min on text-layer PDFs and its ratio to the OCR path; a second ingest of the same files
+into a fresh database (every page from the OCR cache); and the peak RSS of the process tree.
+
+    python benchmarks/ocr_throughput.py [--apps sample-clean] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dossier.config import load_settings  # noqa: E402
+from dossier.extract.ocr.engine import get_engine  # noqa: E402
+from dossier.extract.ocr.page import ocr_source  # noqa: E402
+from dossier.extract.pages import page_source  # noqa: E402
+from dossier.intake.sniff import sniff  # noqa: E402
+from dossier.store.db import init_db  # noqa: E402
+from dossier.workers.local import ingest_and_process  # noqa: E402
+
+SCAN_FORMS = {"scan_image", "scan_pdf", "tiff"}
+
+
+class TreeRss:
+    """Samples the summed RSS of this process and all its descendants (Linux /proc)."""
+
+    def __init__(self, interval: float = 0.2):
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+
+    def _children(self) -> dict[int, list[int]]:
+        tree: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                tree.setdefault(ppid, []).append(int(entry))
+        return tree
+
+    def sample(self) -> int:
+        tree, total, todo = self._children(), 0, [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            todo.extend(tree.get(pid, []))
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            except OSError:
+                pass
+        return total
+
+    def _run(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            self.peak = max(self.peak, self.sample())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def fixture_files(apps: list[str], forms: set[str], limit: int | None) -> list[Path]:
+    files = []
+    for app in apps:
+        truth = json.loads((ROOT / "fixtures" / app / "truth.json").read_text(encoding="utf-8"))
+        files += [ROOT / "fixtures" / app / rel for rel, entry in truth["files"].items() if entry["form"] in forms]
+    return files[:limit] if limit else files
+
+
+def ingest_run(files: list[Path], home: Path, processes: int, db_name: str = "dossier.db") -> tuple[float, int]:
+    settings = load_settings(home=home, ocr_processes=processes, database_url=f"sqlite:///{home / db_name}")
+    db = init_db(settings)
+    try:
+        t0 = time.perf_counter()
+        ingest_and_process(files, "bench", settings, db=db)
+        elapsed = time.perf_counter() - t0
+        from dossier.store import repo
+
+        with db.session() as session:
+            pages = sum(row.pages or 0 for row in repo.document_status(session, "bench"))
+    finally:
+        db.dispose()
+    return elapsed, pages
+
+
+def raw_run(files: list[Path], home: Path) -> tuple[float, int]:
+    settings = load_settings(home=home)
+    engine = get_engine(settings.ocr_engine, settings)
+    sources = []
+    for f in files:
+        media = sniff(f)
+        count = 1
+        if media == "application/pdf":
+            import pypdfium2
+
+            count = len(pypdfium2.PdfDocument(str(f)))
+        elif media == "image/tiff":
+            from PIL import Image
+
+            with Image.open(f) as im:
+                count = getattr(im, "n_frames", 1)
+        sources += [page_source(f, media, n, settings) for n in range(1, count + 1)]
+    ocr_source(engine, sources[0], settings.ocr_max_side)  # load the models outside the timing
+    t0 = time.perf_counter()
+    for source in sources:
+        ocr_source(engine, source, settings.ocr_max_side)
+    return time.perf_counter() - t0, len(sources)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", default="sample-clean")
+    parser.add_argument("--limit", type=int, default=None, help="at most N scan files")
+    args = parser.parse_args()
+    apps = args.apps.split(",")
+    scans = fixture_files(apps, SCAN_FORMS, args.limit)
+    texts = fixture_files(apps, {"text_pdf"}, None)
+    work = Path(tempfile.mkdtemp(prefix="dossier-ocrbench-"))
+    try:
+        with TreeRss() as rss:
+            raw_s, raw_pages = raw_run(scans, work / "raw")
+            one_s, one_pages = ingest_run(scans, work / "one", 1)
+            pool_s, pool_pages = ingest_run(scans, work / "pool", load_settings(home=work).ocr_processes)
+            cached_s, _ = ingest_run(scans, work / "pool", 2, db_name="second.db")
+            text_s, text_pages = ingest_run(texts, work / "text", 1)
+        per_min = lambda pages, s: 60 * pages / s if s else float("inf")  # noqa: E731
+        raw_rate, one_rate = per_min(raw_pages, raw_s), per_min(one_pages, one_s)
+        print(f"scan pages: {raw_pages} from {len(scans)} files; text-layer pages: {text_pages} from {len(texts)} files")
+        print(f"raw PP-OCR engine, 1 process, loop     : {raw_rate:8.1f} pages/min ({raw_s:.1f} s)")
+        print(f"dossier ingest, 1 OCR process          : {one_rate:8.1f} pages/min ({one_s:.1f} s)")
+        print(f"  pipeline overhead over raw OCR       : {100 * (raw_rate / one_rate - 1):+.1f}% (goal <= 5%)")
+        print(f"dossier ingest, OCR pool               : {per_min(pool_pages, pool_s):8.1f} pages/min ({pool_s:.1f} s)")
+        print(f"dossier ingest, text-layer PDFs        : {per_min(text_pages, text_s):8.1f} pages/min ({text_s:.2f} s)"
+              f" = {per_min(text_pages, text_s) / one_rate:.0f}x the OCR path (goal > 100x)")
+        print(f"second ingest, same files, fresh db    : {cached_s:.2f} s = 1/{pool_s / cached_s:.0f} of the first (goal < 1/50)")
+        print(f"peak RSS of the process tree           : {rss.peak / 2**20:.0f} MiB (goal < 1536 MiB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

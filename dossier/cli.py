@@ -1,0 +1,289 @@
+"""The ``dossier`` command.
+
+The one place that turns package errors into exit codes and Chinese messages: library code
+raises ``DossierError`` subclasses, the commands here catch them at the edge.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dossier.config import Settings, load_settings
+from dossier.errors import DossierError, ExitCode, InputFileError
+from dossier.privacy import install_log_masking, mask_id
+
+app = typer.Typer(help="dossier：资质申报材料的识别、核验与装订。", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="详细日志 / debug logging")] = False) -> None:
+    """Set up logging (ID numbers are masked in every log line)."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s",
+                        handlers=[RichHandler(console=console, show_path=False)], force=True)
+    install_log_masking()
+
+
+@contextmanager
+def _errors_to_exit():
+    """Turn a DossierError into its Chinese message and exit code."""
+    try:
+        yield
+    except DossierError as exc:
+        console.print(f"[red]错误：{exc.user_message}[/red]")
+        logging.getLogger("dossier").debug("%s", exc)
+        raise typer.Exit(int(exc.exit_code)) from exc
+
+
+def _settings() -> Settings:
+    with _errors_to_exit():
+        return load_settings()
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True, disable=not console.is_terminal)
+
+
+def _ocr_pool(settings: Settings):
+    from dossier.extract.ocr.pool import OcrPool
+
+    return OcrPool(settings)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（任意层级）")],
+    application: Annotated[Optional[str], typer.Option("--application", "-a",
+                                                       help="申报项目名称；默认取唯一文件夹的名称")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+) -> None:
+    """接收文件到申报项目：存档原件、识别页面、提取字段。Add files or folders to an application."""
+    from dossier.store.db import init_db
+    from dossier.workers.local import ingest_and_process
+
+    settings = _settings()
+    if application is None:
+        folders = [p for p in paths if p.is_dir()]
+        if len(folders) != 1 or len(paths) != 1:
+            console.print("[red]错误：请用 --application 指定申报项目名称[/red]")
+            raise typer.Exit(int(ExitCode.bad_args))
+        application = folders[0].resolve().name
+    with _errors_to_exit():
+        db = init_db(settings)
+        try:
+            with _progress() as progress:
+                task = progress.add_task("识别中", total=None)
+
+                def advance(result) -> None:
+                    progress.update(task, description=f"识别 {result.source.name}", advance=1)
+
+                results = ingest_and_process(paths, application, settings, db=db, progress=advance)
+            _report_ingest(results, application, db, as_json)
+        finally:
+            db.dispose()
+
+
+def _report_ingest(results, application: str, db, as_json: bool) -> None:
+    from dossier.store import repo
+
+    with db.session() as session:
+        rows = {row.sha256: row for row in repo.document_status(session, application)}
+    if as_json:
+        for r in results:
+            row = rows.get(r.sha256 or "")
+            out.print(json.dumps({"file": str(r.source), "sha256": r.sha256, "intake": r.status,
+                                  "status": row.status if row else None,
+                                  "doc_type": row.doc_type if row else None,
+                                  "reason": (row.reason if row else None) or r.reason}, ensure_ascii=False))
+        return
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+        if r.status in ("duplicate", "error"):
+            out.print(r.message)
+    final = [rows[sha] for sha in {r.sha256 for r in results if r.sha256} if sha in rows]
+    failed = sorted((row for row in final if row.status == "failed"), key=lambda row: row.path)
+    for row in failed:
+        out.print(f"[red]无法处理：{row.path}（{row.reason}）[/red]")
+    out.print(f"申报项目 {application}：本次 {len(results)} 个文件，新增 {counts.get('new', 0) + counts.get('quarantined', 0)}，"
+              f"重复 {counts.get('duplicate', 0)}，未接收 {counts.get('error', 0)}；"
+              f"已识别 {sum(row.status == 'processed' for row in final)}，无法处理 {len(failed)}")
+
+
+@app.command()
+def watch(
+    inbox: Annotated[Path, typer.Argument(help="收件箱：每个子文件夹是一个申报项目")],
+    polling: Annotated[bool, typer.Option("--polling", help="轮询（网络共享盘）")] = False,
+    oneshot: Annotated[bool, typer.Option("--oneshot", help="处理现有文件后退出")] = False,
+) -> None:
+    """监视收件箱，文件写完后自动接收并识别。Watch an inbox folder."""
+    from dossier.intake.ingest import ingest_file
+    from dossier.store import repo
+    from dossier.store.archive import Archive
+    from dossier.store.db import init_db
+    from dossier.workers.stages import process_document
+    from dossier.workers.watcher import watch as run_watch
+
+    settings = _settings()
+    with _errors_to_exit():
+        db = init_db(settings)
+        archive = Archive.from_settings(settings)
+        with _ocr_pool(settings) as pool:
+            def on_file(path, application, name):
+                result = ingest_file(path, application, db, archive, name=name)
+                if result.status == "new" and process_document(
+                        result.sha256, db=db, archive=archive, settings=settings, ocr=pool) == "failed":
+                    # unreadable content found while processing: the source goes to quarantine too
+                    with db.session() as session:
+                        doc = repo.find_document(session, result.sha256)
+                        result = result.model_copy(update={"status": "quarantined", "reason": doc.failure_reason,
+                                                           "detail": doc.failure_detail})
+                out.print(result.message)
+                return result
+
+            try:
+                run_watch(inbox, settings, polling=polling, oneshot=oneshot, on_file=on_file)
+            except KeyboardInterrupt:
+                out.print("已停止监视")
+            finally:
+                db.dispose()
+
+
+@app.command()
+def status(
+    application: Annotated[str, typer.Argument(help="申报项目名称")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = False,
+) -> None:
+    """申报项目中每个文件的处理进度。Progress per document of an application."""
+    from dossier.model import DOC_TYPE_NAMES_ZH
+    from dossier.store import repo
+    from dossier.store.db import init_db
+
+    settings = _settings()
+    with _errors_to_exit():
+        db = init_db(settings)
+        try:
+            with db.session() as session:
+                rows = repo.document_status(session, application)
+        finally:
+            db.dispose()
+    if as_json:
+        out.print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"申报项目 {application}")
+    for col in ("文件", "状态", "类型", "页数", "原因"):
+        table.add_column(col)
+    labels = {"received": "已接收", "processing": "处理中", "processed": "已识别", "failed": "失败"}
+    for row in rows:
+        table.add_row(row.path, labels.get(row.status, row.status),
+                      DOC_TYPE_NAMES_ZH.get(row.doc_type or "", "—"), str(row.pages or "—"), row.reason or "")
+    out.print(table)
+    done = sum(r.status == "processed" for r in rows)
+    failed = sum(r.status == "failed" for r in rows)
+    out.print(f"共 {len(rows)} 个文件：已识别 {done}，失败 {failed}，待处理 {len(rows) - done - failed}")
+
+
+def _sniffed(path: Path) -> tuple[str, str]:
+    from dossier.intake.sniff import sniff
+    from dossier.store.archive import hash_file
+
+    sha256, _ = hash_file(path)
+    return sha256, sniff(path)
+
+
+@app.command()
+def ocr(
+    file: Annotated[Path, typer.Argument(help="PDF、图片或 docx")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = True,
+) -> None:
+    """一个文件的逐页文字与位置（提取的输入）。Pages with lines: text, confidence, box."""
+    from dossier.extract.pages import ocr_file_json
+
+    settings = _settings()
+    with _errors_to_exit():
+        result = ocr_file_json(file, settings)
+    if as_json:
+        out.print(json.dumps(result, ensure_ascii=False))
+    else:
+        for page in result["pages"]:
+            out.print(f"--- 第 {page['number']} 页（{page['source']}）")
+            for line in page["lines"]:
+                out.print(line["text"])
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="要识别的文件")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines 输出（公开格式）")] = False,
+) -> None:
+    """分类并提取字段，无需数据库。Classify and extract each file (JSON Lines with --json)."""
+    from dossier.workers.stages import analyse_file
+
+    settings = _settings()
+    failures = 0
+    with _ocr_pool(settings) as pool:
+        for file in files:
+            try:
+                sha256, media_type = _sniffed(file)
+                _, documents = analyse_file(file, sha256=sha256, media_type=media_type, name=str(file),
+                                            settings=settings, ocr=pool)
+            except (InputFileError, OSError) as exc:
+                failures += 1
+                reason = exc.user_message if isinstance(exc, DossierError) else f"{file}：无法读取（{exc}）"
+                sha = None
+                if file.is_file():
+                    from dossier.store.archive import hash_file
+
+                    sha = hash_file(file)[0]
+                documents = None
+                if as_json:
+                    out.print(json.dumps({"file": str(file), "sha256": sha, "doc_type": None,
+                                          "doc_type_confidence": 0.0, "pages": 0, "fields": {}, "records": [],
+                                          "errors": [reason]}, ensure_ascii=False))
+                else:
+                    console.print(f"[red]{reason}[/red]")
+            if documents is None:
+                continue
+            for doc in documents:
+                if as_json:
+                    out.print(json.dumps(doc.contract(), ensure_ascii=False))
+                else:
+                    _print_document(doc)
+    if files and failures == len(files):
+        raise typer.Exit(int(ExitCode.input_file))
+
+
+def _print_document(doc) -> None:
+    from dossier.model import DOC_TYPE_NAMES_ZH
+
+    table = Table(title=f"{doc.file}（第 {doc.first_page} 页起，{doc.pages} 页）："
+                        f"{DOC_TYPE_NAMES_ZH.get(doc.doc_type or '', '未识别类型')} {doc.doc_type_confidence:.2f}")
+    for col in ("字段", "值", "置信度", "页", "建议"):
+        table.add_column(col)
+    for name, f in doc.fields.items():
+        value = f.value if not isinstance(f.value, list) else "、".join(f.value)
+        if name == "id_number" and isinstance(value, str):
+            value = mask_id(value)
+        table.add_row(name, str(value) if value is not None else "—", f"{f.confidence:.2f}", str(f.page),
+                      mask_id(f.suggestion) if f.suggestion else "")
+    out.print(table)
+    if doc.records:
+        out.print(f"  表格记录 {len(doc.records)} 条")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,73 @@
+"""The processing stages as plain functions keyed by content hash.
+
+Each stage reads what it needs from the store and writes its result back, so it can run in this
+process (the embedded default), in a pool, or as a Celery task on another machine, and running
+it twice leaves the same state. Heavy work (OCR) is cached by the pages stage itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from dossier.config import Settings
+from dossier.errors import InputFileError
+from dossier.extract.document import extract_documents
+from dossier.extract.ocr import OcrRunner
+from dossier.extract.pages import page_source, read_file
+from dossier.extract.qr import decode_qr
+from dossier.model import ExtractedDocument, FileText
+from dossier.privacy import mask_text
+from dossier.store import repo
+from dossier.store.archive import Archive
+from dossier.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def analyse_file(path: Path, *, sha256: str, media_type: str, name: str, settings: Settings,
+                 ocr: OcrRunner | None = None) -> tuple[FileText, list[ExtractedDocument]]:
+    """Pages, classification and extraction of one file, without any database.
+
+    Raises an ``InputFileError`` when the file cannot be read at all.
+    """
+    text = read_file(path, sha256=sha256, media_type=media_type, settings=settings, ocr=ocr)
+
+    def qr_reader(page: int) -> list[str]:
+        try:
+            image, _ = page_source(path, media_type, page, settings).load()
+        except InputFileError as exc:
+            log.warning("QR: page %d of %s not decodable: %s", page, name, exc)
+            return []
+        return decode_qr(image)
+
+    return text, extract_documents(text, name, qr_reader=qr_reader)
+
+
+def process_document(sha256: str, *, db: Database, archive: Archive, settings: Settings,
+                     ocr: OcrRunner | None = None) -> str:
+    """Pages + extraction for one stored original; returns the document's final status.
+
+    Idempotent: a processed document is left alone; a failed one stays failed with its reason.
+    """
+    with db.session() as session:
+        doc = repo.find_document(session, sha256)
+        if doc is None:
+            raise KeyError(f"no document {sha256}")
+        if doc.status in ("processed", "failed"):
+            return doc.status
+        doc_id, media_type, name = doc.id, doc.media_type, doc.source_name
+        repo.set_status(session, doc_id, "processing")
+    try:
+        text, extracted = analyse_file(archive.path_for(sha256), sha256=sha256, media_type=media_type,
+                                       name=name, settings=settings, ocr=ocr)
+    except InputFileError as exc:
+        log.warning("quarantined %s: %s", mask_text(name), exc)
+        with db.session() as session:
+            repo.set_status(session, doc_id, "failed", failure=exc)
+        return "failed"
+    with db.session() as session:
+        repo.save_file_text(session, doc_id, text)
+        repo.save_extractions(session, doc_id, extracted)
+        repo.set_status(session, doc_id, "processed")
+    return "processed"
