@@ -135,6 +135,7 @@ def watch(
     from dossier.store import repo
     from dossier.store.archive import Archive
     from dossier.store.db import init_db
+    from dossier.workers.queue import enqueue_documents
     from dossier.workers.stages import process_document
     from dossier.workers.watcher import watch as run_watch
 
@@ -145,7 +146,9 @@ def watch(
         with _ocr_pool(settings) as pool:
             def on_file(path, application, name):
                 result = ingest_file(path, application, db, archive, name=name)
-                if result.status == "new" and process_document(
+                if result.status == "new" and settings.broker_url:
+                    enqueue_documents([result.sha256], settings)
+                elif result.status == "new" and process_document(
                         result.sha256, db=db, archive=archive, settings=settings, ocr=pool) == "failed":
                     # unreadable content found while processing: the source goes to quarantine too
                     with db.session() as session:
@@ -195,6 +198,35 @@ def status(
     done = sum(r.status == "processed" for r in rows)
     failed = sum(r.status == "failed" for r in rows)
     out.print(f"共 {len(rows)} 个文件：已识别 {done}，失败 {failed}，待处理 {len(rows) - done - failed}")
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option("--queues", "-Q", help="队列：ocr,default")] = "ocr,default",
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="进程数（默认 DOSSIER_OCR_PROCESSES）")] = None,
+) -> None:
+    """启动 Celery 工作进程（需要 DOSSIER_BROKER_URL）。Start a worker for the scale-out mode."""
+    from dossier.workers.queue import run_worker
+
+    settings = _settings()
+    if not settings.broker_url:
+        console.print("[red]错误：未设置 DOSSIER_BROKER_URL（例如 redis://localhost:6379/0）[/red]")
+        raise typer.Exit(int(ExitCode.bad_args))
+    with _errors_to_exit():
+        run_worker(settings, [q for q in queues.split(",") if q], concurrency)
+
+
+@app.command()
+def requeue(
+    older_than: Annotated[Optional[float], typer.Option("--older-than", help="秒；默认两倍可见性超时")] = None,
+) -> None:
+    """重新排队长时间未完成的文件（Redis 重启后）。Re-enqueue documents stuck in the queue."""
+    from dossier.workers.queue import requeue_stale
+
+    settings = _settings()
+    with _errors_to_exit():
+        done = requeue_stale(settings, older_than=older_than)
+    out.print(f"已重新排队 {len(done)} 个文件")
 
 
 def _sniffed(path: Path) -> tuple[str, str]:

@@ -1,0 +1,173 @@
+"""The Celery tasks: thin wrappers that run the stages on a worker.
+
+A document goes through three tasks, none of which waits for another:
+
+``process_document(sha256)`` (queue ``default``)
+    marks the document ``processing``, asks the pages stage which pages need OCR and enqueues one
+    ``ocr_page`` per page; with nothing to OCR it runs the stage at once.
+``ocr_page(sha256, page, source, pages)`` (queue ``ocr``)
+    reads one page into the shared OCR cache, or records why it could not. The task that settles
+    the last of ``pages`` enqueues ``finish_document``, so one big file keeps many workers busy.
+``finish_document(sha256)`` (queue ``default``)
+    runs :func:`dossier.workers.stages.process_document`, which finds every page in the cache.
+
+Arguments are the content hash and small JSON values; each task reads the rest from the
+database and the shared home. A repeated task (redelivery, requeue, retry) finds its work done:
+the stage leaves a processed document alone and the cache serves pages already read. Database
+and broker outages are retried with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import kombu.exceptions
+import redis.exceptions
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from sqlalchemy import exc as sa_exc
+
+from dossier.config import Settings
+from dossier.errors import DossierError, InputFileError, OcrError, OcrModelMissing, PageTimeout
+from dossier.store import repo
+from dossier.store.archive import Archive
+from dossier.store.db import Database
+from dossier.workers import fanout, stages
+from dossier.workers.routing import FINISH_DOCUMENT, OCR_PAGE, PROCESS_DOCUMENT
+
+log = logging.getLogger(__name__)
+
+# Errors that go away by themselves: the database or the broker restarting or unreachable.
+TRANSIENT: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+RETRY_OPTIONS: dict[str, Any] = {
+    "retry_backoff": 2,  # 2, 4, 8 ... seconds (with jitter) ...
+    "retry_backoff_max": 120,  # ... at most two minutes apart ...
+    "max_retries": 12,  # ... which rides out an outage of about 15 minutes
+    "retry_jitter": True,
+}
+FINISHED = ("processed", "failed")
+
+
+class _Context:
+    """What tasks share within one worker process: settings, database, archive.
+
+    The database engine is made in the process that uses it: worker processes are forked, and a
+    connection must never be shared across a fork.
+    """
+
+    def __init__(self) -> None:
+        self._pid = 0
+        self._db: Database | None = None
+
+    def db(self, settings: Settings) -> Database:
+        if self._db is None or self._pid != os.getpid():
+            self._db, self._pid = Database.from_url(settings.db_url), os.getpid()
+        return self._db
+
+
+_context = _Context()
+
+
+def _resources(task: Task) -> tuple[Settings, Database, Archive]:
+    settings: Settings = task.app.settings
+    return settings, _context.db(settings), Archive.from_settings(settings)
+
+
+@shared_task(bind=True, name=PROCESS_DOCUMENT, autoretry_for=TRANSIENT, **RETRY_OPTIONS)
+def process_document(self: Task, sha256: str) -> str:
+    """Start a document: fan its OCR out page by page, or process it now when nothing needs OCR.
+
+    Returns the document's status, or ``"fanned out"``.
+    """
+    settings, db, archive = _resources(self)
+    with db.session() as session:
+        doc = repo.find_document(session, sha256)
+        if doc is None:
+            log.warning("process_document: no document %s (deleted?)", sha256)
+            return "missing"
+        if doc.status in FINISHED:
+            return doc.status
+        media_type = doc.media_type or ""
+        repo.set_status(session, doc.id, "processing")  # committed before any page is enqueued
+    try:
+        pending = fanout.pending_pages(archive.path_for(sha256), sha256=sha256, media_type=media_type,
+                                       settings=settings)
+    except InputFileError:
+        pending = {}  # unreadable: the stage records why
+    if not pending:
+        return _finish(self, sha256)
+    pages = sorted(pending)
+    fanout.clear_failures(settings, sha256, pages)
+    for page in pages:
+        self.app.send_task(OCR_PAGE, args=[sha256, page, pending[page], pages])
+    log.info("document %s: %d page(s) sent to OCR", sha256[:12], len(pages))
+    return "fanned out"
+
+
+class _OcrPageTask(Task):
+    """``ocr_page`` settles its page even when the task itself fails."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any) -> None:
+        # Called when retries are exhausted, on an unexpected error and, in the worker's main
+        # process, on the hard time limit. Without a settled page the document would wait for it
+        # until a requeue sweep, and then fail the same way again.
+        sha256, page, _, pages = args
+        settings: Settings = self.app.settings
+        if isinstance(exc, OcrModelMissing):
+            # This worker is not set up for OCR; the page is not at fault. Leave it unsettled:
+            # the requeue sweep gives it to the workers again later.
+            log.error("worker cannot OCR (page %d of %s left for another worker): %s", page, sha256[:12], exc)
+            return
+        if isinstance(exc, (TimeLimitExceeded, SoftTimeLimitExceeded)):
+            error: DossierError = PageTimeout(f"page {page} exceeded the time limit",
+                                              reason_zh=f"第 {page} 页处理超时")
+        else:
+            error = OcrError(f"OCR task of page {page} failed: {type(exc).__name__}: {exc}")
+        fanout.record_failure(settings, sha256, page, error)
+        _maybe_finish(self, sha256, pages)
+
+
+@shared_task(bind=True, base=_OcrPageTask, name=OCR_PAGE, autoretry_for=TRANSIENT, **RETRY_OPTIONS)
+def ocr_page(self: Task, sha256: str, page: int, source: fanout.SourceSpec, pages: list[int]) -> bool:
+    """OCR page ``page`` of ``sha256`` into the cache; the last page of ``pages`` to settle
+    enqueues the document's final step. Returns whether this page was read."""
+    settings, _, archive = _resources(self)
+    done = fanout.ocr_page(sha256, page, source, original=archive.path_for(sha256), settings=settings)
+    _maybe_finish(self, sha256, pages)
+    return done
+
+
+def _maybe_finish(task: Task, sha256: str, pages: list[int]) -> None:
+    # Two pages settling at the same moment may both see the document complete; the second
+    # finish_document then finds it processed. Waiting for nothing is what matters.
+    if fanout.all_settled(task.app.settings, sha256, pages):
+        task.app.send_task(FINISH_DOCUMENT, args=[sha256])
+
+
+@shared_task(bind=True, name=FINISH_DOCUMENT,
+             autoretry_for=(*TRANSIENT, sa_exc.IntegrityError), **RETRY_OPTIONS)
+def finish_document(self: Task, sha256: str) -> str:
+    """Pages and extraction of a document whose OCR is settled; returns its final status.
+
+    ``IntegrityError`` is retried too: it means a duplicate of this task stored the same pages
+    first (PostgreSQL), and the retry then finds the document processed.
+    """
+    return _finish(self, sha256)
+
+
+def _finish(task: Task, sha256: str) -> str:
+    settings, db, archive = _resources(task)
+    try:
+        return stages.process_document(sha256, db=db, archive=archive, settings=settings,
+                                       ocr=fanout.SettledOcr(settings, sha256))
+    except KeyError:
+        log.warning("finish_document: no document %s (deleted?)", sha256)
+        return "missing"

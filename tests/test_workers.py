@@ -1,0 +1,472 @@
+"""The scale-out mode end to end: real Redis, real Celery worker processes, real OCR.
+
+A throwaway ``redis-server`` is started per session (or ``DOSSIER_TEST_REDIS_URL`` is used and
+flushed); workers are subprocesses with their own DOSSIER_* environment, and the test waits by
+polling document statuses in the database. With ``DOSSIER_TEST_DATABASE_URL`` (a PostgreSQL
+server) the database tests also run on PostgreSQL, each in a database of its own created and
+dropped here. Inputs are generated: a two-page text-layer PDF, a two-page image-only PDF and a
+PNG scan (three pages of real OCR), with Chinese text and an ID number.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import psycopg
+import pytest
+import redis
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from conftest import ROOT, need
+from dossier.config import Settings, load_settings
+from dossier.intake.ingest import ingest_paths
+from dossier.store import repo
+from dossier.store.archive import Archive
+from dossier.store.db import Database, init_db
+from dossier.store.schema import Document, Extraction, Field, Page, TextLine
+from dossier.workers import stages
+from dossier.workers.queue import enqueue_documents, requeue_stale
+
+pytestmark = [pytest.mark.service, pytest.mark.ocr]
+
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+ID_NUMBER = "11010519491231002X"
+APP = "华建升级"
+WAIT_SECONDS = 150  # for a handful of pages on 2 busy cores, worker start-up included
+OCR_PAGES = 3
+
+
+# --- services -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A ``redis-server`` without persistence (like most deployments): a restart empties it."""
+
+    def __init__(self, folder: Path):
+        self.port = _free_port()
+        self.folder = folder
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    external = os.environ.get("DOSSIER_TEST_REDIS_URL")
+    if external:
+        yield external
+        return
+    need(shutil.which("redis-server") is not None, "redis-server (or DOSSIER_TEST_REDIS_URL)")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server.url
+    server.kill()
+
+
+@pytest.fixture
+def broker(redis_url) -> str:
+    redis.Redis.from_url(redis_url).flushdb()  # no message from an earlier test
+    return redis_url
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str | None:
+    return os.environ.get("DOSSIER_TEST_DATABASE_URL")
+
+
+def _create_pg_database(admin_url: str) -> tuple[str, str]:
+    """A new, empty database on the server of ``admin_url``: its name and URL."""
+    name = f"dossier_test_{uuid.uuid4().hex[:12]}"
+    _pg_admin(admin_url, f'CREATE DATABASE "{name}"')
+    return name, make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_admin(admin_url: str, sql: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, pg_admin_url) -> Iterator[str | None]:
+    """None (SQLite in the home) or a fresh PostgreSQL database, dropped afterwards."""
+    if request.param == "sqlite":
+        yield None
+        return
+    need(bool(pg_admin_url), "PostgreSQL (DOSSIER_TEST_DATABASE_URL)")
+    name, url = _create_pg_database(pg_admin_url)
+    yield url
+    _pg_admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+def _scan(lines: list[str], seed: int) -> Image.Image:
+    font = ImageFont.truetype(str(FONT), 34, index=0)
+    image = Image.new("RGB", (1100, 700), (246, 244, 238))
+    draw = ImageDraw.Draw(image)
+    for i, text in enumerate(lines):
+        draw.text((70, 60 + i * 110), text, fill=(25, 25, 30), font=font)
+    noise = np.random.default_rng(seed).normal(0, 6, (700, 1100, 1))
+    pixels = np.clip(np.asarray(image, dtype=np.float32) + noise, 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(0.6))
+
+
+ID_FRONT = ["中华人民共和国居民身份证", "姓名 张伟", "性别 男   民族 汉", "住址 北京市朝阳区建国路88号",
+            f"公民身份号码 {ID_NUMBER}"]
+ID_BACK = ["中华人民共和国居民身份证", "签发机关 北京市公安局朝阳分局", "有效期限 2015.03.01-2035.03.01"]
+LICENSE = [["营业执照", "统一社会信用代码 91110108MA01EXA75A", "名称 北京华建建设工程有限公司",
+            "类型 有限责任公司", "法定代表人 张伟", "注册资本 伍仟万元整", "成立日期 2012年05月18日"],
+           ["经营范围 房屋建筑工程施工总承包；市政公用工程施工总承包", "登记机关 北京市海淀区市场监督管理局"]]
+
+
+def _text_pdf(path: Path, pages: list[list[str]]) -> None:
+    pdfmetrics.registerFont(TTFont("WQYZenHei", str(FONT), subfontIndex=0))
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for lines in pages:
+        pdf.setFont("WQYZenHei", 14)
+        for i, text in enumerate(lines):
+            pdf.drawString(72, A4[1] - 90 - 28 * i, text)
+        pdf.showPage()
+    pdf.save()
+
+
+def _image_pdf(path: Path, images: list[Image.Image]) -> None:
+    pdf = canvas.Canvas(str(path), pagesize=(396, 252), invariant=1)  # 1100 x 700 px at 200 dpi
+    for image in images:
+        pdf.drawImage(ImageReader(image), 0, 0, width=396, height=252)
+        pdf.showPage()
+    pdf.save()
+
+
+@pytest.fixture(scope="session")
+def application(tmp_path_factory) -> Path:
+    """An application folder: text-layer PDF (2 pages), image-only PDF (2 pages), PNG (1 page)."""
+    need(FONT.is_file(), f"CJK font {FONT}")
+    folder = tmp_path_factory.mktemp("inputs") / APP
+    folder.mkdir()
+    _text_pdf(folder / "营业执照.pdf", LICENSE)
+    _image_pdf(folder / "身份证扫描.pdf", [_scan(ID_FRONT, 1), _scan(ID_BACK, 2)])
+    _scan(ID_FRONT, 3).save(folder / "身份证.png", dpi=(200, 200))
+    return folder
+
+
+FILES = 3
+PAGES = 5
+
+
+# --- workers --------------------------------------------------------------------------------
+
+
+def _settings(home: Path, broker: str | None, database_url: str | None, **overrides) -> Settings:
+    return load_settings(home=home, broker_url=broker, database_url=database_url, ocr_threads=1, **overrides)
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
+    env.update(DOSSIER_HOME=str(settings.home), DOSSIER_BROKER_URL=settings.broker_url or "",
+               DOSSIER_OCR_THREADS="1", DOSSIER_PAGE_TIMEOUT=str(settings.page_timeout),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    if settings.database_url:
+        env["DOSSIER_DATABASE_URL"] = settings.database_url
+    return env
+
+
+class Worker:
+    """One ``dossier worker`` (or ``celery -A ... worker``) subprocess in its own process group."""
+
+    def __init__(self, settings: Settings, log: Path, *, visibility_timeout: float | None = None,
+                 celery_cli: bool = False):
+        if celery_cli:
+            command = [sys.executable, "-m", "celery", "-A", "dossier.workers.celery_app", "worker",
+                       "-Q", "ocr,default", "-c", "1", "--without-mingle", "--without-gossip",
+                       "-n", f"test-{uuid.uuid4().hex[:6]}@%h"]
+        else:
+            command = [sys.executable, "-c",
+                       "from dossier.config import load_settings\n"
+                       "from dossier.workers.queue import run_worker\n"
+                       f"run_worker(load_settings(), concurrency=1, visibility_timeout={visibility_timeout!r})"]
+        self.log = log
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen(command, env=_env(settings), cwd=log.parent, stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.log.read_text(errors="replace"):
+            assert self.process.poll() is None, f"worker exited:\n{self.tail()}"
+            assert time.monotonic() < deadline, f"worker not ready:\n{self.tail()}"
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes (a machine dying, for the broker)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.fixture
+def workers() -> Iterator[list[Worker]]:
+    """Workers started by a test, killed at its end whatever happened."""
+    started: list[Worker] = []
+    yield started
+    for worker in started:
+        worker.kill()
+
+
+def _statuses(db: Database) -> dict[str, str]:
+    with db.session() as session:
+        return {s.path: s.status for s in repo.document_status(session, APP)}
+
+
+def _wait_done(db: Database, workers: list[Worker], timeout: float = WAIT_SECONDS) -> dict[str, str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        statuses = _statuses(db)
+        if statuses and all(s in ("processed", "failed") for s in statuses.values()):
+            return statuses
+        if time.monotonic() > deadline:
+            logs = "\n---\n".join(w.tail() for w in workers)
+            pytest.fail(f"documents not processed in {timeout}s: {statuses}\n{logs}")
+        time.sleep(0.3)
+
+
+def _ingest(settings: Settings, folder: Path) -> list[str]:
+    results = ingest_paths([folder], APP, settings)
+    assert [r.status for r in results] == ["new"] * FILES
+    return [r.sha256 for r in results]
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.session() as session:
+        return {table.__tablename__: session.scalar(select(func.count()).select_from(table))
+                for table in (Document, Page, TextLine, Extraction, Field)}
+
+
+def _extractions(db: Database) -> list[dict]:
+    with db.session() as session:
+        return [doc.model_dump(mode="json") for doc in repo.load_extractions(session, APP)]
+
+
+def _ocr_entries(settings: Settings) -> int:
+    return sum(1 for _ in (settings.derived_dir).glob("*/*/ocr/*/*.json"))
+
+
+@pytest.fixture(scope="session")
+def embedded(tmp_path_factory, application) -> tuple[list[dict], dict[str, int]]:
+    """The application processed in this process (the embedded mode): extractions and counts."""
+    settings = _settings(tmp_path_factory.mktemp("embedded"), None, None)
+    db = init_db(settings)
+    try:
+        for sha256 in _ingest(settings, application):
+            stages.process_document(sha256, db=db, archive=Archive.from_settings(settings), settings=settings)
+        assert set(_statuses(db).values()) == {"processed"}
+        return _extractions(db), _counts(db)
+    finally:
+        db.dispose()
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+def test_celery_gives_the_embedded_result_and_a_repeat_changes_nothing(
+        tmp_path, broker, database_url, application, embedded, workers):
+    settings = _settings(tmp_path / "home", broker, database_url)
+    db = init_db(settings)
+    try:
+        shas = _ingest(settings, application)
+        workers.append(Worker(settings, tmp_path / "worker.log"))
+        assert enqueue_documents(shas, settings) == FILES
+        assert set(_wait_done(db, workers).values()) == {"processed"}
+        expected_extractions, expected_counts = embedded
+        assert _extractions(db) == expected_extractions
+        assert _counts(db) == expected_counts
+        assert expected_counts["pages"] == PAGES
+        assert _ocr_entries(settings) == OCR_PAGES  # each page read once, by a page task
+        with db.session() as session:
+            texts = session.scalars(select(TextLine.text)).all()
+        assert any(ID_NUMBER in "".join(t.split()) for t in texts)
+
+        # Idempotent: enqueueing everything again leaves the same state.
+        enqueue_documents(shas, settings)
+        time.sleep(4)
+        assert _counts(db) == expected_counts and _extractions(db) == expected_extractions
+    finally:
+        db.dispose()
+
+
+def _ocr_tasks(worker: Worker) -> tuple[set[str], set[str]]:
+    """IDs of the ``ocr_page`` tasks ``worker`` received, and of those it finished."""
+    received, succeeded = set(), set()
+    for line in worker.log.read_text(errors="replace").splitlines():
+        if match := re.search(r"dossier\.ocr_page\[([0-9a-f-]+)\] (received|succeeded)", line):
+            (received if match[2] == "received" else succeeded).add(match[1])
+    return received, succeeded
+
+
+def test_worker_killed_during_ocr_loses_and_duplicates_nothing(
+        tmp_path, broker, database_url, application, embedded, workers):
+    settings = _settings(tmp_path / "home", broker, database_url)
+    db = init_db(settings)
+    try:
+        shas = _ingest(settings, application)
+        # A short visibility timeout: the messages the dead worker held come back in seconds.
+        first = Worker(settings, tmp_path / "worker-1.log", visibility_timeout=6)
+        workers.append(first)
+        enqueue_documents(shas, settings)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:  # one page read, the next one taken: kill the worker while it reads it
+            received, succeeded = _ocr_tasks(first)
+            if succeeded and received - succeeded:
+                break
+            assert time.monotonic() < deadline, first.tail()
+            time.sleep(0.05)
+        time.sleep(0.3)
+        first.kill()
+        in_flight = received - succeeded
+        assert "processing" in _statuses(db).values()
+
+        second = Worker(settings, tmp_path / "worker-2.log", visibility_timeout=6)
+        workers.append(second)
+        assert set(_wait_done(db, workers).values()) == {"processed"}
+        assert in_flight <= _ocr_tasks(second)[1], "the interrupted page task was not redelivered"
+        assert _counts(db) == embedded[1]
+        assert _extractions(db) == embedded[0]
+    finally:
+        db.dispose()
+
+
+def test_pages_that_fail_in_their_tasks_do_not_hold_the_document_up(
+        tmp_path, broker, application, workers):
+    # A time limit no page can meet: every page task stops with a timeout (inside the engine or
+    # while it loads) and must still settle its page, or the document would wait for ever.
+    settings = _settings(tmp_path / "home", broker, None, page_timeout=0.2)
+    db = init_db(settings)
+    try:
+        shas = _ingest(settings, application)
+        workers.append(Worker(settings, tmp_path / "worker.log"))
+        enqueue_documents(shas, settings)
+        assert set(_wait_done(db, workers).values()) == {"processed"}
+        # A page may still beat the limit once its process has the engine loaded.
+        read = _ocr_entries(settings)
+        assert sum(1 for _ in settings.derived_dir.glob("*/*/ocr-failed/*/*.json")) >= OCR_PAGES - read >= 1
+        assert _counts(db)["pages"] == PAGES - OCR_PAGES + read  # failed pages are left out
+    finally:
+        db.dispose()
+
+
+def test_redis_restart_loses_queued_pages_and_requeue_recovers_them(tmp_path, application, embedded, workers):
+    need(shutil.which("redis-server") is not None, "redis-server")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        settings = _settings(tmp_path / "home", server.url, None)
+        db = init_db(settings)
+        shas = _ingest(settings, application)
+        # The plain Celery command line, as an operator may run it.
+        workers.append(Worker(settings, tmp_path / "worker.log", celery_cli=True))
+        enqueue_documents(shas, settings)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while _ocr_entries(settings) < 1:
+            assert time.monotonic() < deadline, workers[0].tail()
+            time.sleep(0.1)
+        server.kill()  # every queued message is gone
+        server.start()
+        time.sleep(2)  # let the page in progress finish: it is not lost, only what was queued
+
+        requeued = requeue_stale(settings, older_than=0)
+        assert requeued, "nothing to recover: the test did not lose anything"
+        assert set(requeued) <= set(shas)
+        assert set(_wait_done(db, workers).values()) == {"processed"}
+        assert _counts(db) == embedded[1]
+        assert _extractions(db) == embedded[0]
+        db.dispose()
+    finally:
+        server.kill()
+
+
+def test_requeue_leaves_recent_documents_alone(tmp_path, application):
+    settings = _settings(tmp_path / "home", "redis://127.0.0.1:1/0", None)  # never contacted
+    _ingest(settings, application)
+    assert requeue_stale(settings, older_than=3600) == []
+
+
+def test_tasks_retry_while_the_database_refuses_connections(
+        tmp_path, broker, pg_admin_url, application, embedded, workers):
+    need(bool(pg_admin_url), "PostgreSQL (DOSSIER_TEST_DATABASE_URL)")
+    name, url = _create_pg_database(pg_admin_url)
+    try:
+        settings = _settings(tmp_path / "home", broker, url)
+        db = init_db(settings)
+        shas = _ingest(settings, application)
+        db.dispose()
+        worker = Worker(settings, tmp_path / "worker.log")
+        workers.append(worker)
+        worker.wait_ready()
+        _pg_admin(pg_admin_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        _pg_admin(pg_admin_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+        enqueue_documents(shas, settings)
+        deadline = time.monotonic() + 60
+        while "OperationalError" not in worker.log.read_text(errors="replace"):
+            assert time.monotonic() < deadline, worker.tail()
+            time.sleep(0.2)
+        time.sleep(3)
+        _pg_admin(pg_admin_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+        db = Database.from_url(url)
+        assert set(_wait_done(db, workers).values()) == {"processed"}
+        assert "retry" in worker.log.read_text(errors="replace").lower()
+        assert _counts(db) == embedded[1]
+        assert _extractions(db) == embedded[0]
+        db.dispose()
+    finally:
+        _pg_admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
