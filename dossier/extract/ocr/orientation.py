@@ -5,13 +5,15 @@ upright page reads fully, with high confidence, in wide boxes; an upside-down pa
 few low-confidence characters per box; a sideways page gives tall boxes.
 
 The 0° pass is the real OCR pass, so an upright page (the common case) costs nothing extra. Only
-when it reads poorly are the other rotations tried, at full size, stopping at the first that
-reads well: recognition dominates the run time (every text line is scaled to the recogniser's
-fixed height whatever the page resolution), so a downscaled probe followed by a full pass was
-measured to cost more than trying full size directly.
+when it reads poorly are the other candidates read (one or two more passes, see
+``recognize_upright``), at full size: recognition dominates the run time (every text line is
+scaled to the recogniser's fixed height whatever the page resolution), so a downscaled probe
+followed by a full pass was measured to cost more than reading the candidates directly.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from dossier.model import TextLine
 
 MIN_CAPACITY_TO_JUDGE = 8.0  # less detected text than this (in characters): blank or nearly so
 UPRIGHT_WIDE_SHARE = 0.75  # share of the detected text in boxes wider than tall on an upright page
-UPRIGHT_DENSITY = 0.5  # confidence-weighted characters read per character a wide box can hold
+UPRIGHT_DENSITY = 0.65  # confidence-weighted text read per unit of text a wide box can hold
 
 
 def rotate(image: np.ndarray, degrees: int) -> np.ndarray:
@@ -37,20 +39,31 @@ def _is_wide(line: TextLine) -> bool:
 
 
 def _capacity(line: TextLine) -> float:
-    """How many characters the box holds: its length in line heights (CJK glyphs are square).
-
-    The detector finds the same boxes whichever way the page lies, but an upside-down line
-    decodes to a character or two, so characters read per character of capacity is the evidence;
-    the character count alone is not.
-    """
+    """How much text the box holds: its length in line heights (one CJK glyph is about square)."""
     x0, y0, x1, y1 = line.bbox
     short = min(x1 - x0, y1 - y0) or 1.0
     return max(x1 - x0, y1 - y0) / short
 
 
+def _text_width(text: str) -> float:
+    """Width of ``text`` in line heights: CJK glyphs are square, Latin letters and digits half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
+
+
 def reading_score(lines: list[TextLine]) -> float:
-    """Confidence-weighted characters read horizontally, each box counted up to its capacity."""
-    return sum(line.confidence * min(len(line.text), _capacity(line)) for line in lines if _is_wide(line))
+    """Confidence-weighted text read horizontally, each box counted up to its capacity.
+
+    The detector finds the same boxes whichever way the page lies, but an upside-down line
+    decodes to fewer characters with lower confidence (Chinese: one or two per box; Latin: about
+    a third of the letters), so how much of each box was read is the evidence.
+    """
+    return sum(line.confidence * min(_text_width(line.text), _capacity(line))
+               for line in lines if _is_wide(line))
+
+
+def _sideways(lines: list[TextLine]) -> bool:
+    capacity = sum(_capacity(line) for line in lines)
+    return sum(_capacity(line) for line in lines if _is_wide(line)) < UPRIGHT_WIDE_SHARE * capacity
 
 
 def reads_upright(lines: list[TextLine]) -> bool:
@@ -58,31 +71,25 @@ def reads_upright(lines: list[TextLine]) -> bool:
     capacity = sum(_capacity(line) for line in lines)
     if capacity < MIN_CAPACITY_TO_JUDGE:
         return True
-    wide_capacity = sum(_capacity(line) for line in lines if _is_wide(line))
-    if wide_capacity < UPRIGHT_WIDE_SHARE * capacity:
+    if _sideways(lines):
         return False
+    wide_capacity = sum(_capacity(line) for line in lines if _is_wide(line))
     return reading_score(lines) / wide_capacity >= UPRIGHT_DENSITY
-
-
-def _candidates(lines: list[TextLine]) -> list[int]:
-    """Rotations worth trying after 0°, the likely ones first."""
-    capacity = sum(_capacity(line) for line in lines)
-    tall = sum(_capacity(line) for line in lines if not _is_wide(line))
-    return [90, 270, 180] if tall > capacity / 2 else [180, 90, 270]
 
 
 def recognize_upright(engine: OcrEngine, image: np.ndarray) -> tuple[int, list[TextLine]]:
     """``(rotation, lines)``: the clockwise turn that makes ``image`` upright and its text lines.
 
-    Boxes are in pixels of ``rotate(image, rotation)``.
+    Boxes are in pixels of ``rotate(image, rotation)``. Mostly tall boxes at 0° mean the text
+    runs vertically: 90° and 270° are both read and the better one wins. Wide boxes that read
+    poorly mean upside down or just a poor scan: 180° is read and wins only if it reads better.
     """
     lines = engine.recognize(image)
     if reads_upright(lines):
         return 0, lines
+    candidates = [90, 270] if _sideways(lines) else [180]
     best = (reading_score(lines), 0, lines)
-    for degrees in _candidates(lines):
+    for degrees in candidates:
         turned = engine.recognize(rotate(image, degrees))
-        if reads_upright(turned):
-            return degrees, turned
         best = max(best, (reading_score(turned), degrees, turned), key=lambda b: b[0])
     return best[1], best[2]

@@ -46,12 +46,11 @@ class OcrPage:
     lines: list[TextLine]
 
     def to_page_text(self, number: int) -> PageText:
-        """The page in points, lines in reading order (top to bottom, then left to right)."""
+        """The page in points (lines in the engine's order)."""
         k = POINTS_PER_INCH / self.dpi
         lines = [TextLine(text=ln.text, confidence=round(ln.confidence, 4),
                           bbox=tuple(round(v * k, 2) for v in ln.bbox))  # type: ignore[arg-type]
                  for ln in self.lines]
-        lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
         return PageText(number=number, width=round(self.width * k, 2), height=round(self.height * k, 2),
                         source=TextSource.ocr, rotation=self.rotation, lines=lines)
 

@@ -78,11 +78,24 @@ def _to_rgb(image: Image.Image) -> Image.Image:
             data = data * (255.0 / top)
         image = Image.fromarray(data.clip(0, 255).astype(np.uint8))
     if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info:
-        # Transparent areas of a scan mean paper: composite over white, not black.
         rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, _paper(rgba)), rgba).convert("RGB")
     return image.convert("RGB")
+
+
+def _paper(rgba: Image.Image) -> tuple[int, int, int, int]:
+    """The colour transparent areas stand for: white paper, unless the visible ink is light.
+
+    Black ink on a transparent background (a cut-out signature, a stamp) needs white behind it;
+    white glyphs on a transparent background would vanish on white, so they get black.
+    """
+    pixels = np.asarray(rgba, dtype=np.float32)
+    alpha = pixels[:, :, 3] / 255.0
+    visible = float(alpha.sum())
+    if visible == 0:
+        return (255, 255, 255, 255)
+    luminance = pixels[:, :, :3].mean(axis=2)
+    return (0, 0, 0, 255) if float((luminance * alpha).sum()) / visible > 160 else (255, 255, 255, 255)
 
 
 def decode(image: Image.Image, path: str) -> tuple[np.ndarray, float]:

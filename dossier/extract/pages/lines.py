@@ -1,15 +1,21 @@
-"""Words with boxes (a PDF text layer) grouped into text lines like an OCR detector would give.
+"""Reading order: boxes grouped into rows, rows top to bottom, each row left to right.
 
-Words on the same baseline band form a line; a wide horizontal gap (a table column, a label far
-from its value) splits it into separate lines on the same row, because an OCR detector does the
-same and the field extractor pairs a label with the value in the same or next line of a row.
+Used twice, the same way: words of a PDF text layer are grouped into text lines like an OCR
+detector would give, and OCR lines are put into reading order. Words on the same row form a
+line; a wide horizontal gap (a table column, a label far from its value) splits it into separate
+lines on the same row, because an OCR detector does the same and the field extractor pairs a
+label with the value in the same or next line of a row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from dossier.model import TextLine
+from dossier.model import BBox, TextLine
+
+T = TypeVar("T")
 
 SAME_ROW_OVERLAP = 0.5  # vertical overlap (share of the shorter word) for two words to share a row
 SPACE_GAP = 0.25  # gap wider than this many line heights becomes a space
@@ -31,25 +37,26 @@ class Word:
         return self.bottom - self.top
 
 
-def _overlap(a_top: float, a_bottom: float, word: Word) -> float:
-    inter = min(a_bottom, word.bottom) - max(a_top, word.top)
-    shorter = min(a_bottom - a_top, word.height) or 1.0
-    return inter / shorter
-
-
-def _rows(words: list[Word]) -> list[list[Word]]:
-    """Words grouped into rows, rows top to bottom."""
-    rows: list[tuple[float, float, list[Word]]] = []  # (top, bottom, words) of each row
-    for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
-        for i, (top, bottom, members) in enumerate(rows):
-            if _overlap(top, bottom, word) >= SAME_ROW_OVERLAP:
-                members.append(word)
-                rows[i] = (min(top, word.top), max(bottom, word.bottom), members)
+def _rows(items: list[T], box: Callable[[T], BBox]) -> list[list[T]]:
+    """``items`` grouped into rows (vertical overlap), rows top to bottom, each left to right."""
+    rows: list[tuple[float, float, list[T]]] = []  # (top, bottom, members) of each row
+    for item in sorted(items, key=lambda i: (box(i)[1] + box(i)[3]) / 2):
+        x0, top, x1, bottom = box(item)
+        for n, (row_top, row_bottom, members) in enumerate(rows):
+            shorter = min(row_bottom - row_top, bottom - top) or 1.0
+            if (min(row_bottom, bottom) - max(row_top, top)) / shorter >= SAME_ROW_OVERLAP:
+                members.append(item)
+                rows[n] = (min(row_top, top), max(row_bottom, bottom), members)
                 break
         else:
-            rows.append((word.top, word.bottom, [word]))
+            rows.append((top, bottom, [item]))
     rows.sort(key=lambda r: r[0])
-    return [members for _, _, members in rows]
+    return [sorted(members, key=lambda i: box(i)[0]) for _, _, members in rows]
+
+
+def reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """``lines`` (e.g. from OCR, in engine order) in reading order."""
+    return [line for row in _rows(lines, lambda ln: ln.bbox) for line in row]
 
 
 def _line(words: list[Word], height: float) -> TextLine:
@@ -66,8 +73,7 @@ def _line(words: list[Word], height: float) -> TextLine:
 def group_lines(words: list[Word]) -> list[TextLine]:
     """Text lines in reading order: rows top to bottom, segments of a row left to right."""
     lines: list[TextLine] = []
-    for row in _rows([w for w in words if w.text.strip()]):
-        row.sort(key=lambda w: w.x0)
+    for row in _rows([w for w in words if w.text.strip()], lambda w: (w.x0, w.top, w.x1, w.bottom)):
         height = max(w.height for w in row) or 1.0
         segment = [row[0]]
         for word in row[1:]:

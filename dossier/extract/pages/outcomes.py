@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dossier.model import FileText, PageText
+from dossier.errors import CorruptFile
+from dossier.extract.pages.lines import reading_order
+from dossier.model import FileText, PageText, TextSource
 
 
 def page_error(number: int, error: Exception) -> str:
@@ -14,11 +16,21 @@ def page_error(number: int, error: Exception) -> str:
 
 
 def add_outcomes(result: FileText, outcomes: Mapping[int, PageText | Exception]) -> FileText:
-    """Add ``{page number: page or error}`` to ``result``; pages end up sorted by number."""
-    for number, outcome in outcomes.items():
+    """Add ``{page number: page or error}`` to ``result``; pages end up sorted by number.
+
+    OCR pages get their lines in reading order here (the cache keeps the engine's order).
+    Raises CorruptFile when no page could be decoded at all.
+    """
+    for number, outcome in sorted(outcomes.items()):
         if isinstance(outcome, Exception):
             result.errors.append(page_error(number, outcome))
         else:
+            if outcome.source is TextSource.ocr:
+                outcome.lines = reading_order(outcome.lines)
             result.pages.append(outcome)
-    result.pages.sort(key=lambda page: page.number)
+    failures = [o for o in outcomes.values() if isinstance(o, Exception)]
+    if not result.pages and failures and all(isinstance(o, CorruptFile) for o in failures):
+        # Not one page could be decoded: the file is unreadable, which the caller must handle
+        # (quarantine), rather than a partial result.
+        raise failures[0]
     return result

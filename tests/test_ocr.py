@@ -1,0 +1,235 @@
+"""OCR: the real PP-OCR engine on generated scans, orientation, the worker pool, engine setup.
+
+Tests marked ``ocr`` run the models shipped in the rapidocr wheel (a few seconds each on 2 cores);
+the others use engine doubles, which are real plugins defined here at module level so worker
+processes can import them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from conftest import need
+from dossier.config import load_settings
+from dossier.errors import ConfigError, OcrModelMissing
+from dossier.extract.ocr import InlineOcr, OcrPool, get_engine
+from dossier.extract.ocr.orientation import recognize_upright, rotate
+from dossier.extract.ocr.paddle import PaddleOcrEngine
+from dossier.extract.pages import ocr_file_json, read_file
+from dossier.intake import sniff
+from dossier.model import TextLine, TextSource
+
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+ID_NUMBER = "11010519491231002X"
+
+
+def scan_image() -> Image.Image:
+    """A small ID-card-like scan at 200 dpi: Chinese text, the ID number, paper tint and noise."""
+    need(FONT.is_file(), f"CJK font {FONT}")
+    font = ImageFont.truetype(str(FONT), 34, index=0)
+    image = Image.new("RGB", (1100, 700), (246, 244, 238))
+    draw = ImageDraw.Draw(image)
+    for i, text in enumerate(["中华人民共和国居民身份证", "姓名 张伟", "性别 男   民族 汉",
+                              "住址 北京市朝阳区建国路88号", f"公民身份号码 {ID_NUMBER}"]):
+        draw.text((70, 60 + i * 110), text, fill=(25, 25, 30), font=font)
+    noise = np.random.default_rng(7).normal(0, 6, (700, 1100, 1))
+    pixels = np.clip(np.asarray(image, dtype=np.float32) + noise, 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(0.6))
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(home=tmp_path / "home", ocr_threads=2)
+
+
+def read(path: Path, settings, ocr=None):
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return read_file(path, sha256=digest, media_type=sniff.sniff(path), settings=settings, ocr=ocr)
+
+
+def compact(text: str) -> str:
+    return "".join(text.split())
+
+
+# --- real OCR -------------------------------------------------------------------------------
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("turned_ccw, rotation", [(0, 0), (180, 180), (90, 90)])
+def test_scan_is_read_upright_with_the_exact_id(tmp_path, settings, turned_ccw, rotation):
+    path = tmp_path / f"id-{turned_ccw}.png"
+    scan_image().rotate(turned_ccw, expand=True).save(path, dpi=(200, 200))
+    text = read(path, settings)
+    assert text.status == "success"
+    (page,) = text.pages
+    assert page.source == TextSource.ocr and page.rotation == rotation
+    body = compact(page.text)
+    assert ID_NUMBER in body
+    assert "中华人民共和国居民身份证" in body and "北京市朝阳区建国路88号" in body
+    # Upright geometry in points: 1100 x 700 px at 200 dpi, the ID line below the title.
+    assert (page.width, page.height) == (pytest.approx(396), pytest.approx(252))
+    id_line = next(ln for ln in page.lines if ID_NUMBER in compact(ln.text))
+    title = next(ln for ln in page.lines if "居民身份证" in ln.text)
+    assert title.bbox[3] < id_line.bbox[1] and id_line.confidence > 0.9
+    assert 20 <= id_line.bbox[0] <= 30  # drawn at x = 70 px = 25.2 pt
+
+
+@pytest.mark.ocr
+def test_ocr_json_of_a_mixed_pdf(tmp_path, settings):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "wqy" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
+    path = tmp_path / "mixed.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("wqy", 12)
+    pdf.drawString(72, 760, "身份证复印件（见下页）")
+    pdf.showPage()
+    pdf.drawImage(ImageReader(scan_image()), 72, 400, width=396, height=252)
+    pdf.save()
+    out = ocr_file_json(path, settings)
+    assert [p["source"] for p in out["pages"]] == ["text_layer", "ocr"]
+    lines = out["pages"][1]["lines"]
+    id_line = next(ln for ln in lines if ID_NUMBER in compact(ln["text"]))
+    x0, y0, x1, y1 = id_line["bbox"]
+    assert 72 + 20 <= x0 <= 72 + 30 and 842 - 652 < y0 < y1 < 842 - 400  # inside the drawn image
+
+
+# --- orientation with a double --------------------------------------------------------------
+
+class MarkerReader:
+    """Reads the page well only when its dark marker is top-left on a portrait page (upright).
+
+    Like a real detector it finds the text whichever way the page lies: in tall boxes when the
+    (portrait) page lies sideways.
+    """
+
+    name = "marker-reader"
+    version = "1"
+
+    @classmethod
+    def version_for(cls, settings) -> str:
+        return cls.version
+
+    def __init__(self, settings=None):
+        self.calls = 0
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        self.calls += 1
+        h, w = image.shape[:2]
+        ys, xs = np.nonzero(image.mean(axis=2) < 100)
+        if ys.size == 0:
+            return []
+        upright = ys.mean() < h / 2 and xs.mean() < w / 2 and w < h
+        box = (10.0, 10.0, 300.0, 40.0) if w < h else (10.0, 10.0, 40.0, 300.0)
+        return [TextLine(text="合同编号二〇二六" if upright else "口", confidence=0.99 if upright else 0.3,
+                         bbox=box)]
+
+
+def marker_page() -> np.ndarray:
+    image = Image.new("RGB", (600, 800), "white")
+    ImageDraw.Draw(image).rectangle((20, 20, 120, 80), fill="black")
+    return np.asarray(image)
+
+
+@pytest.mark.parametrize("turned", [0, 90, 180, 270])
+def test_orientation_is_found_and_upright_pages_cost_one_pass(turned):
+    engine = MarkerReader()
+    rotation, lines = recognize_upright(engine, rotate(marker_page(), turned))
+    assert (rotation + turned) % 360 == 0
+    assert lines[0].confidence == 0.99
+    if turned == 0:
+        assert engine.calls == 1
+
+
+# --- the pool -------------------------------------------------------------------------------
+
+class HangOnBlack(MarkerReader):
+    """Hangs (as a stuck native call would) on an all-black page; reads anything else."""
+
+    name = "hang-on-black"
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        if image.mean() < 10:
+            time.sleep(3600)
+        return super().recognize(image)
+
+
+def test_page_timeout_gives_a_partial_result_and_the_pool_recovers(tmp_path):
+    settings = load_settings(home=tmp_path / "home", page_timeout=6, ocr_processes=2)
+    path = tmp_path / "two.tif"
+    good = Image.fromarray(marker_page())
+    good.save(path, save_all=True, append_images=[Image.new("RGB", (600, 800), "black"), good])
+    with OcrPool(settings, engine=HangOnBlack) as pool:
+        started = time.monotonic()
+        text = read(path, settings, pool)
+        assert time.monotonic() - started < 60
+        assert text.status == "partial"
+        assert [p.number for p in text.pages] == [1, 3]
+        (error,) = text.errors
+        assert error.startswith("page 2: PageTimeout:")
+        # The hung worker was replaced: the same pool keeps working.
+        again = tmp_path / "one.png"
+        good.save(again)
+        assert read(again, settings, pool).status == "success"
+
+
+class DieOnBlack(MarkerReader):
+    """Kills its process on an all-black page, as an out-of-memory kill would."""
+
+    name = "die-on-black"
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        if image.mean() < 10:
+            os._exit(1)
+        return super().recognize(image)
+
+
+def test_a_page_that_kills_its_worker_is_retried_once_then_reported(tmp_path):
+    settings = load_settings(home=tmp_path / "home", ocr_processes=2)
+    path = tmp_path / "three.tif"
+    good = Image.fromarray(marker_page())
+    good.save(path, save_all=True, append_images=[Image.new("RGB", (600, 800), "black"), good])
+    with OcrPool(settings, engine=DieOnBlack) as pool:
+        text = read(path, settings, pool)
+    assert [p.number for p in text.pages] == [1, 3]
+    (error,) = text.errors
+    assert error.startswith("page 2: OcrError: the OCR worker process died on page 2")
+
+
+def test_missing_models_in_workers_reach_the_caller(tmp_path):
+    settings = load_settings(home=tmp_path / "home", ocr_engine="paddleocr", ocr_processes=1)
+    path = tmp_path / "scan.png"
+    Image.fromarray(marker_page()).save(path)
+    with OcrPool(settings) as pool, pytest.raises(OcrModelMissing, match="PP-OCRv4_mobile_det"):
+        read(path, settings, pool)
+
+
+# --- engine setup ---------------------------------------------------------------------------
+
+def test_paddle_without_model_folders_names_what_is_expected(tmp_path):
+    with pytest.raises(OcrModelMissing, match="paddle_model_dir"):
+        PaddleOcrEngine(load_settings(home=tmp_path))
+    with pytest.raises(OcrModelMissing, match="PP-OCRv4_mobile_rec"):
+        PaddleOcrEngine(load_settings(home=tmp_path, paddle_model_dir=tmp_path))
+
+
+def test_unknown_engine_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="rapidocr"):
+        get_engine("tesseract", load_settings(home=tmp_path))
+
+
+def test_inline_runner_keys_the_cache_without_loading_the_engine(tmp_path):
+    runner = InlineOcr(load_settings(home=tmp_path, ocr_max_side=2500))
+    assert runner.engine_name == "rapidocr"
+    assert runner.engine_version.endswith("PP-OCRv6_det_small_PP-OCRv6_rec_small_side2500_det2000")
