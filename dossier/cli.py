@@ -229,14 +229,6 @@ def requeue(
     out.print(f"已重新排队 {len(done)} 个文件")
 
 
-def _sniffed(path: Path) -> tuple[str, str]:
-    from dossier.intake.sniff import sniff
-    from dossier.store.archive import hash_file
-
-    sha256, _ = hash_file(path)
-    return sha256, sniff(path)
-
-
 @app.command()
 def ocr(
     file: Annotated[Path, typer.Argument(help="PDF、图片或 docx")],
@@ -263,27 +255,25 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines 输出（公开格式）")] = False,
 ) -> None:
     """分类并提取字段，无需数据库。Classify and extract each file (JSON Lines with --json)."""
+    from dossier.intake.sniff import sniff
+    from dossier.store.archive import hash_file
     from dossier.workers.stages import analyse_file
 
     settings = _settings()
     failures = 0
     with _ocr_pool(settings) as pool:
         for file in files:
+            sha256 = None
             try:
-                sha256, media_type = _sniffed(file)
-                _, documents = analyse_file(file, sha256=sha256, media_type=media_type, name=str(file),
+                sha256, _ = hash_file(file)
+                _, documents = analyse_file(file, sha256=sha256, media_type=sniff(file), name=str(file),
                                             settings=settings, ocr=pool)
             except (InputFileError, OSError) as exc:
                 failures += 1
                 reason = exc.user_message if isinstance(exc, DossierError) else f"{file}：无法读取（{exc}）"
-                sha = None
-                if file.is_file():
-                    from dossier.store.archive import hash_file
-
-                    sha = hash_file(file)[0]
                 documents = None
                 if as_json:
-                    out.print(json.dumps({"file": str(file), "sha256": sha, "doc_type": None,
+                    out.print(json.dumps({"file": str(file), "sha256": sha256, "doc_type": None,
                                           "doc_type_confidence": 0.0, "pages": 0, "fields": {}, "records": [],
                                           "errors": [reason]}, ensure_ascii=False))
                 else:
