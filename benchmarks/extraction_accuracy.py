@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 from dossier.config import load_settings  # noqa: E402
 from dossier.extract.document import extract_documents  # noqa: E402
 from dossier.extract.ocr.pool import OcrPool  # noqa: E402
-from dossier.extract.pages import page_source, read_file  # noqa: E402
-from dossier.extract.qr import decode_qr  # noqa: E402
+from dossier.extract.pages import read_file  # noqa: E402
 from dossier.intake.sniff import sniff  # noqa: E402
 from dossier.store.archive import hash_file  # noqa: E402
+from dossier.workers.stages import qr_reader  # noqa: E402
 
 IDENTIFIER_FIELDS = {"id_number", "uscc"}
 
@@ -117,8 +117,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 text = read_file(path, sha256=sha, media_type=media, settings=settings, ocr=pool)
                 t1 = time.perf_counter()
-                docs = extract_documents(text, rel, qr_reader=lambda pg, p=path, m=media: decode_qr(
-                    page_source(p, m, pg, settings).load()[0]))
+                docs = extract_documents(text, rel, qr_reader=qr_reader(path, media, settings, rel))
                 t2 = time.perf_counter()
                 pages_time += t1 - t0
                 extract_time += t2 - t1

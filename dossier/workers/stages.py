@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dossier.config import Settings
 from dossier.errors import InputFileError
-from dossier.extract.document import extract_documents
+from dossier.extract.document import QrReader, extract_documents
 from dossier.extract.ocr import OcrRunner
 from dossier.extract.pages import page_source, read_file
 from dossier.extract.qr import decode_qr
@@ -32,8 +32,13 @@ def analyse_file(path: Path, *, sha256: str, media_type: str, name: str, setting
     Raises an ``InputFileError`` when the file cannot be read at all.
     """
     text = read_file(path, sha256=sha256, media_type=media_type, settings=settings, ocr=ocr)
+    return text, extract_documents(text, name, qr_reader=qr_reader(path, media_type, settings, name))
 
-    def qr_reader(page: int) -> list[str]:
+
+def qr_reader(path: Path, media_type: str, settings: Settings, name: str) -> QrReader:
+    """Page number -> QR payloads of that page of ``path``; an undecodable page has none."""
+
+    def read(page: int) -> list[str]:
         try:
             image, _ = page_source(path, media_type, page, settings).load()
         except InputFileError as exc:
@@ -41,7 +46,7 @@ def analyse_file(path: Path, *, sha256: str, media_type: str, name: str, setting
             return []
         return decode_qr(image)
 
-    return text, extract_documents(text, name, qr_reader=qr_reader)
+    return read
 
 
 def process_document(sha256: str, *, db: Database, archive: Archive, settings: Settings,
