@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from importlib import metadata
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
@@ -65,6 +66,15 @@ class EngineClass(Protocol):
     def version_for(self, settings: Settings) -> str: ...
 
     def __call__(self, settings: Settings) -> OcrEngine: ...
+
+
+def package_release(distribution: str) -> str:
+    """The installed release of an engine's package for its cache key; ``missing`` when absent
+    (constructing the engine then raises OcrModelMissing with the reason)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "missing"
 
 
 def _builtin_engines() -> dict[str, Callable[[], EngineClass]]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from dossier.errors import OcrError, OcrModelMissing
+from dossier.extract.ocr.engine import package_release
 from dossier.model import TextLine
 
 if TYPE_CHECKING:
@@ -52,10 +52,7 @@ class PaddleOcrEngine:
 
     @classmethod
     def version_for(cls, settings: Settings) -> str:
-        try:
-            release = metadata.version("paddleocr")
-        except metadata.PackageNotFoundError:
-            release = "missing"  # construction will raise OcrModelMissing with the reason
+        release = package_release("paddleocr")
         return f"{release}_{DET_NAME}_{REC_NAME}_side{settings.ocr_max_side}"
 
     def __init__(self, settings: Settings):

@@ -7,13 +7,13 @@ name; a wheel without them is an :class:`OcrModelMissing`, not a network call.
 from __future__ import annotations
 
 import importlib.util
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from dossier.errors import OcrError, OcrModelMissing
+from dossier.extract.ocr.engine import package_release
 from dossier.model import TextLine
 
 if TYPE_CHECKING:
@@ -48,10 +48,7 @@ class RapidOcrEngine:
     @classmethod
     def version_for(cls, settings: Settings) -> str:
         # rapidocr release + model files + the largest side it is allowed to see: all change output.
-        try:
-            release = metadata.version("rapidocr")
-        except metadata.PackageNotFoundError:
-            release = "missing"  # construction will raise OcrModelMissing with the reason
+        release = package_release("rapidocr")
         return (f"{release}_{Path(DET_MODEL).stem}_{Path(REC_MODEL).stem}"
                 f"_side{settings.ocr_max_side}_det{_detect_side(settings)}")
 
