@@ -33,12 +33,7 @@ def _filing_evidence(ctx: ValidationContext):
       zh="证照有效期早于申报日期",
       en="A certificate's validity ends before the filing date")
 def cert_expired(ctx: ValidationContext):
-    for doc, fld, until in _dated_fields(ctx, ctx.params.fields.validity):
-        if until < ctx.filing_date:
-            yield Finding("CERT_EXPIRED",
-                          f"{ctx.owner(doc)}的{field_label(doc.doc_type, fld)}为 {until}，"
-                          f"早于申报日期 {ctx.filing_date}，已过期",
-                          ctx.subject_of(doc), [field_evidence(doc, fld), _filing_evidence(ctx)])
+    yield from _ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期")
 
 
 @rule("CERT_EXPIRING", severity="warning",
@@ -64,11 +59,17 @@ def cert_expiring(ctx: ValidationContext):
       zh="电子注册证书的使用有效期早于申报日期（需重新下载打印）",
       en="An electronic constructor certificate's usage period ends before the filing date")
 def ecert_usage_expired(ctx: ValidationContext):
-    for doc, fld, until in _dated_fields(ctx, ctx.params.fields.usage_validity):
+    yield from _ended_before_filing(ctx, "ECERT_USAGE_EXPIRED", ctx.params.fields.usage_validity,
+                                    "请重新下载电子证书")
+
+
+def _ended_before_filing(ctx: ValidationContext, code: str, table: dict[str, list[str]], advice: str):
+    """A finding for every date of ``table`` that falls before the filing date."""
+    for doc, fld, until in _dated_fields(ctx, table):
         if until < ctx.filing_date:
-            yield Finding("ECERT_USAGE_EXPIRED",
+            yield Finding(code,
                           f"{ctx.owner(doc)}的{field_label(doc.doc_type, fld)}为 {until}，"
-                          f"早于申报日期 {ctx.filing_date}，请重新下载电子证书",
+                          f"早于申报日期 {ctx.filing_date}，{advice}",
                           ctx.subject_of(doc), [field_evidence(doc, fld), _filing_evidence(ctx)])
 
 
