@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 from dossier.config import load_settings  # noqa: E402
 from dossier.extract.ocr.engine import get_engine  # noqa: E402
 from dossier.extract.ocr.page import ocr_source  # noqa: E402
-from dossier.extract.pages import page_source  # noqa: E402
 from dossier.intake.sniff import sniff  # noqa: E402
+from dossier.store.archive import hash_file  # noqa: E402
 from dossier.store.db import init_db  # noqa: E402
+from dossier.workers.fanout import pending_pages, rebuild  # noqa: E402
 from dossier.workers.local import ingest_and_process  # noqa: E402
 
 SCAN_FORMS = {"scan_image", "scan_pdf", "tiff"}
@@ -104,22 +105,13 @@ def ingest_run(files: list[Path], home: Path, processes: int, db_name: str = "do
 
 
 def raw_run(files: list[Path], home: Path) -> tuple[float, int]:
+    """The raw engine in a loop over exactly the page images the pipeline OCRs."""
     settings = load_settings(home=home)
     engine = get_engine(settings.ocr_engine, settings)
     sources = []
     for f in files:
-        media = sniff(f)
-        count = 1
-        if media == "application/pdf":
-            import pypdfium2
-
-            count = len(pypdfium2.PdfDocument(str(f)))
-        elif media == "image/tiff":
-            from PIL import Image
-
-            with Image.open(f) as im:
-                count = getattr(im, "n_frames", 1)
-        sources += [page_source(f, media, n, settings) for n in range(1, count + 1)]
+        pages = pending_pages(f, sha256=hash_file(f)[0], media_type=sniff(f), settings=settings)
+        sources += [rebuild(f, number, spec) for number, spec in sorted(pages.items())]
     ocr_source(engine, sources[0], settings.ocr_max_side)  # load the models outside the timing
     t0 = time.perf_counter()
     for source in sources:
