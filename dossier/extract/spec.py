@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dossier.errors import ConfigError
+from dossier.extract.normalize import NORMALISERS
 
 Where = Literal["after", "right", "below"]
 
@@ -115,8 +116,6 @@ def _expand(pattern: str, path: Path) -> str:
 
 def load_spec_file(path: Path) -> DocSpec:
     """Load and check one spec file; errors name the file and the bad key."""
-    from dossier.extract.normalize import NORMALISERS  # late: normalisers import nothing of ours
-
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for fdata in (data.get("fields") or {}).values():
