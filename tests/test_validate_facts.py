@@ -3,6 +3,7 @@
 import io
 from datetime import datetime
 
+import pikepdf
 import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
@@ -93,7 +94,6 @@ def test_incremental_update_is_counted(tmp_path):
 
 
 def test_incremental_update_with_pikepdf_too(tmp_path):
-    pikepdf = pytest.importorskip("pikepdf")
     path = tmp_path / "pike.pdf"
     write_text_pdf(path)
     original = path.read_bytes()
