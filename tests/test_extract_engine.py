@@ -149,3 +149,20 @@ def test_a_spec_naming_an_unknown_normaliser_is_rejected_with_its_file(tmp_path)
     with pytest.raises(ConfigError) as err:
         load_spec_file(bad)
     assert "bad.yaml" in str(err.value)
+
+
+def test_a_title_with_place_and_remark_still_counts_but_a_sentence_does_not():
+    statement = extract(page(
+        1, line("深圳市社会保险参保缴费明细(单位)", 158, 41, h=19),
+        line("单位名称：深圳市鹏基建筑工程有限公司", 36, 78),
+        line("序号", 40, 131, 64), line("姓名", 79, 131, 104), line("公民身份号码", 149, 132, 205),
+        line("险种", 287, 130, 311), line("缴费起止年月", 382, 130, 436),
+        line("贾军", 80, 153, 104), line("420106198011016330", 130, 154, 224),
+        line("养老/医疗", 246, 152, 351), line("2026.01-2026.10", 374, 153, 445),
+    ))
+    assert [d.doc_type for d in statement] == ["social_insurance_record"]
+    contract = extract(
+        page(1, line("劳动合同书", 240, 40, h=24), line("甲方（用人单位）名称：北京华建建设工程有限公司", 60, 120)),
+        page(2, line("本合同的变更、解除，按照《中华人民共和国劳动合同法》的有关规定执行。", 60, 100)),
+    )
+    assert [(d.doc_type, d.pages) for d in contract] == [("labor_contract", 2)]

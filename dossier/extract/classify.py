@@ -18,7 +18,8 @@ TITLE_WEIGHT = 3.0  # a title printed large or in the top third of the page
 TITLE_ELSEWHERE_WEIGHT = 1.2  # the same words in running text ("根据本劳动合同...")
 KEYWORD_WEIGHT = 0.5
 KEYWORD_CAP = 8  # keywords beyond this add nothing: long contracts mention everything
-TITLE_EXTRA_CHARS = 10  # a title line may also hold a place or issuer: 武汉市社会保险…明细表
+TITLE_EXTRA_CHARS = 16  # a title line may also hold a place and a remark: 深圳市…明细(单位)
+SENTENCE_MARKS = set("，。；、《》“”")  # running text, never a title line
 UNKNOWN_SCORE = 1.5  # the score "none of these" competes with
 MIN_CONFIDENCE = 0.5  # below this a page is reported as unknown
 
@@ -51,9 +52,10 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
         for line in lines:
             found = [t for t in spec.classify.titles if t in line.compact]
             if found:
-                # a title is a line that is (nearly) only the title, placed or sized like one;
-                # 《劳动合同法》 inside a sentence is not a title
-                short = len(line.compact) <= max(len(t) for t in found) + TITLE_EXTRA_CHARS
+                # a title is a short line of its own, placed or sized like one; 《劳动合同法》
+                # inside a sentence is not a title
+                short = (len(line.compact) <= max(len(t) for t in found) + TITLE_EXTRA_CHARS
+                         and not SENTENCE_MARKS.intersection(line.compact))
                 weight = TITLE_WEIGHT if short and _title_like(line, page_height, med) else TITLE_ELSEWHERE_WEIGHT
                 title_score = max(title_score, weight)
         hits = sum(1 for kw in set(spec.classify.keywords) if kw in text)
