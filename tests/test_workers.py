@@ -470,3 +470,26 @@ def test_tasks_retry_while_the_database_refuses_connections(
         db.dispose()
     finally:
         _pg_admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_ingest_with_a_broker_enqueues_instead_of_reading(tmp_path, application, broker):
+    """`dossier ingest` with DOSSIER_BROKER_URL set archives and records, then leaves the reading
+    to workers: nothing is OCR'd here and one message per document waits on the default queue."""
+    from typer.testing import CliRunner
+
+    from dossier.cli import app
+    from dossier.workers.routing import DEFAULT_QUEUE
+
+    home = tmp_path / "home"
+    result = CliRunner().invoke(app, ["ingest", str(application), "-a", APP],
+                                env={"DOSSIER_HOME": str(home), "DOSSIER_BROKER_URL": broker})
+    assert result.exit_code == 0, result.output
+    settings = _settings(home, broker, None)
+    db = init_db(settings)
+    try:
+        assert set(_statuses(db).values()) == {"received"}
+        assert len(_statuses(db)) == FILES
+    finally:
+        db.dispose()
+    assert _ocr_entries(settings) == 0
+    assert redis.Redis.from_url(broker).llen(DEFAULT_QUEUE) == FILES
