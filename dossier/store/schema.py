@@ -305,6 +305,29 @@ class Review(Base):
     discrepancy: Mapped[Discrepancy] = relationship(back_populates="reviews")
 
 
+class FieldCorrection(Base):
+    """A person's correction of one extracted value; the extraction itself is never overwritten.
+
+    Loading a document's fields applies the newest correction per (document, first_page, name),
+    so validation, the ledger and the packet all see the corrected value while the value as read
+    (and every earlier correction) stays for the audit trail.
+    """
+
+    __tablename__ = "field_corrections"
+    __table_args__ = (Index("ix_field_corrections_document_id_first_page_name",
+                            "document_id", "first_page", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    first_page: Mapped[int]
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any | None]  # str or list[str], as in dossier.model.ExtractedField
+    previous: Mapped[Any | None]
+    user_name: Mapped[str] = mapped_column(String(255))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # --- outputs, audit, users --------------------------------------------------------------------
 
 
