@@ -21,7 +21,7 @@ from rich.table import Table
 
 from dossier.config import Settings, load_settings
 from dossier.errors import DossierError, ExitCode, InputFileError
-from dossier.privacy import install_log_masking, mask_id
+from dossier.privacy import install_log_masking, mask_id, mask_text
 
 app = typer.Typer(help="dossier：资质申报材料的识别、核验与装订。", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -198,6 +198,53 @@ def status(
     done = sum(r.status == "processed" for r in rows)
     failed = sum(r.status == "failed" for r in rows)
     out.print(f"共 {len(rows)} 个文件：已识别 {done}，失败 {failed}，待处理 {len(rows) - done - failed}")
+
+
+@contextmanager
+def _database():
+    """Settings and an open database for one command; DossierErrors become exit codes."""
+    from dossier.store.db import init_db
+
+    settings = _settings()
+    with _errors_to_exit():
+        db = init_db(settings)
+        try:
+            yield settings, db
+        finally:
+            db.dispose()
+
+
+SEVERITY_ZH = {"blocking": "[red]阻断[/red]", "warning": "[yellow]警告[/yellow]", "info": "提示"}
+STATUS_ZH = {"open": "待处理", "accepted": "已确认", "corrected": "已更正", "waived": "已豁免"}
+
+
+@app.command()
+def check(
+    application: Annotated[str, typer.Argument(help="申报项目名称")],
+    checklist: Annotated[Optional[str], typer.Option("--checklist", "-c",
+                                                     help="清单名称或文件；默认按申报类型和资质选择内置清单")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出（公开接口）")] = False,
+) -> None:
+    """核验申报项目：证件号码、日期、人员、单位、金额、重复与篡改迹象。Validate an application."""
+    from dossier.workflow.check import check_application
+
+    with _database() as (settings, db):
+        result = check_application(db, settings, application, checklist=checklist, actor="cli")
+    if as_json:
+        out.print(json.dumps([{**d.contract(), "status": d.status} for d in result.findings],
+                             ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"申报项目 {application} 核验结果（清单：{result.checklist or '无，按申请类型默认参数'}）")
+    for col in ("严重程度", "代码", "状态", "说明"):
+        table.add_column(col)
+    for d in result.findings:
+        table.add_row(SEVERITY_ZH[d.severity], d.code, STATUS_ZH.get(d.status, d.status), mask_text(d.message))
+    out.print(table)
+    counts = {s: sum(d.severity == s for d in result.findings) for s in ("blocking", "warning", "info")}
+    out.print(f"共 {len(result.findings)} 项：阻断 {counts['blocking']}（待处理 {len(result.open_blocking)}），"
+              f"警告 {counts['warning']}，提示 {counts['info']}")
+    if result.pending:
+        out.print(f"[yellow]注意：{len(result.pending)} 个文件尚未识别完成，核验结果可能不完整[/yellow]")
 
 
 @app.command()

@@ -147,3 +147,11 @@ class FontMissing(DossierError):
 
     exit_code = ExitCode.missing_dependency
     reason_zh = "缺少中文字体文件（请安装 fonts-wqy-zenhei 或指定字体路径）"
+
+
+class ReviewError(DossierError):
+    """A review decision that cannot be taken as given (no comment on a waiver, no value to
+    correct to, a finding that does not exist)."""
+
+    exit_code = ExitCode.bad_args
+    reason_zh = "审核操作无效"

@@ -8,7 +8,7 @@ the page as a person reads it (after any rotation was corrected). Page numbers a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Literal
 
@@ -195,7 +195,34 @@ class Discrepancy(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
     def contract(self) -> dict:
-        data = self.model_dump(mode="json")
+        """The JSON object of ``dossier check --json`` (subclasses add no keys to it)."""
+        data = self.model_dump(mode="json", include=set(Discrepancy.model_fields))
         for ev in data["evidence"]:
             ev["bbox"] = [round(v, 2) for v in ev["bbox"]]
         return data
+
+
+DiscrepancyStatus = Literal["open", "accepted", "corrected", "waived"]
+ReviewAction = Literal["accept", "correct", "waive", "reopen"]
+
+
+class ReviewNote(_Model):
+    """One decision a person took on a discrepancy (from the audit trail)."""
+
+    user: str
+    action: str  # a ReviewAction
+    comment: str | None = None
+    new_value: str | None = None
+    at: datetime | None = None
+
+
+class ReviewedDiscrepancy(Discrepancy):
+    """A discrepancy with its review state; only ``open`` blocking ones stop the build.
+
+    ``id`` is the stored row's id (None for a finding not stored yet, e.g. in a test); it is not
+    part of the contract and never written into a packet.
+    """
+
+    status: DiscrepancyStatus = "open"
+    reviews: list[ReviewNote] = Field(default_factory=list)
+    id: int | None = None

@@ -72,3 +72,12 @@ def test_unreadable_documents():
     found = [d for d in clean_application().add(broken).run()]
     assert [d.code for d in found] == ["UNREADABLE"]
     assert found[0].subject == "e" * 64 and "第 2 页渲染失败" in found[0].message
+
+
+def test_a_file_that_is_no_document_is_a_warning_not_a_blocker():
+    note = doc(None, errors=["不支持的文件类型：内容不是 PDF、图片或 Word（.docx）文档"], sha="f" * 64)
+    note = note.model_copy(update={"failure_code": "UnsupportedFileType"})
+    corrupt = doc(None, errors=["文件已损坏，无法修复"], sha="e" * 64)
+    corrupt = corrupt.model_copy(update={"failure_code": "CorruptFile"})
+    found = {d.subject: (d.code, d.severity) for d in clean_application().add(note, corrupt).run()}
+    assert found == {"f" * 64: ("NOT_A_DOCUMENT", "warning"), "e" * 64: ("UNREADABLE", "blocking")}

@@ -6,18 +6,22 @@ store or from JSON; nothing here opens a file.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from dossier.model import ApplicationSpec, Discrepancy, ExtractedDocument, ExtractedField, RosterEntry
+from dossier.model import (  # noqa: F401 - the review types are part of this boundary too
+    ApplicationSpec,
+    ExtractedDocument,
+    ExtractedField,
+    ReviewedDiscrepancy,
+    ReviewNote,
+    RosterEntry,
+)
 from dossier.validate.facts import DocumentFacts
 
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 DEFAULT_PAGE_NUMBER_FORMAT = "第 {page} 页 共 {total} 页"
-DiscrepancyStatus = Literal["open", "accepted", "corrected", "waived"]
 
 
 class _Input(BaseModel):
@@ -63,23 +67,6 @@ class PacketDocument(_Input):
     def sort_key(self) -> tuple:
         """The stable order of documents that nothing else orders (input order may vary)."""
         return (self.doc_type or "", self.sha256, self.first_page)
-
-
-class ReviewNote(_Input):
-    """One decision a person took on a discrepancy (from the audit trail)."""
-
-    user: str
-    action: str  # accept | correct | waive | reopen
-    comment: str | None = None
-    new_value: str | None = None
-    at: datetime | None = None
-
-
-class ReviewedDiscrepancy(Discrepancy):
-    """A discrepancy with its review state; only ``open`` blocking ones stop the build."""
-
-    status: DiscrepancyStatus = "open"
-    reviews: list[ReviewNote] = Field(default_factory=list)
 
 
 class PacketInput(_Input):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from dossier.errors import ApplicationNotFound, DossierError, StoreError
 from dossier.model import ApplicationSpec, ExtractedDocument, ExtractedField, FileText, PageText
 from dossier.model import TextLine as TextLineModel
+from dossier.store.findings import apply_corrections, latest_corrections
 from dossier.store.schema import (
     DOCUMENT_STATUSES,
     Application,
@@ -218,27 +219,35 @@ def save_extractions(session: Session, document_id: int,
 
 
 def load_extractions(session: Session, application_name: str) -> list[ExtractedDocument]:
-    """Every logical document of an application, ``file`` being its path in the application."""
+    """Every logical document of an application, ``file`` being its path in the application.
+
+    Reviewers' field corrections are applied (see ``dossier.store.findings``): every reader of
+    the fields (validation, packet, ledger) sees the corrected value.
+    """
     app = get_application(session, application_name)
     rows = session.execute(
-        select(ApplicationDocument.path, Document.sha256, Extraction)
+        select(ApplicationDocument.path, Document.id, Document.sha256, Extraction)
         .join(Document, Document.id == ApplicationDocument.document_id)
         .join(Extraction, Extraction.document_id == Document.id)
         .where(ApplicationDocument.application_id == app.id)
         .order_by(ApplicationDocument.path, Extraction.first_page)
     ).all()
-    return [
-        ExtractedDocument(
-            file=path, sha256=sha256, doc_type=ex.doc_type, doc_type_confidence=ex.confidence,
-            pages=ex.page_count, first_page=ex.first_page, errors=list(ex.errors),
-            fields={f.name: ExtractedField(value=f.value, raw=f.raw, confidence=f.confidence,
-                                           page=f.page, bbox=(f.x0, f.y0, f.x1, f.y1),
-                                           suggestion=f.suggestion, notes=list(f.notes))
-                    for f in ex.fields},
-            records=[r.data for r in ex.records],
-        )
-        for path, sha256, ex in rows
-    ]
+    corrections = latest_corrections(session, (doc_id for _, doc_id, _, _ in rows))
+    return [apply_corrections(extracted_document(ex, file=path, sha256=sha256), doc_id, corrections)
+            for path, doc_id, sha256, ex in rows]
+
+
+def extracted_document(ex: Extraction, *, file: str, sha256: str) -> ExtractedDocument:
+    """The model of a stored extraction (as read, before corrections)."""
+    return ExtractedDocument(
+        file=file, sha256=sha256, doc_type=ex.doc_type, doc_type_confidence=ex.confidence,
+        pages=ex.page_count, first_page=ex.first_page, errors=list(ex.errors),
+        fields={f.name: ExtractedField(value=f.value, raw=f.raw, confidence=f.confidence,
+                                       page=f.page, bbox=(f.x0, f.y0, f.x1, f.y1),
+                                       suggestion=f.suggestion, notes=list(f.notes))
+                for f in ex.fields},
+        records=[r.data for r in ex.records],
+    )
 
 
 # --- status and audit ---------------------------------------------------------------------------
@@ -251,10 +260,12 @@ class DocumentStatus:
     path: str  # within the application
     source_name: str
     sha256: str
+    media_type: str | None
     status: str
     doc_type: str | None
     pages: int | None
     reason: str | None  # Chinese, when failed
+    failure_code: str | None = None  # the error class, when failed
 
 
 def document_status(session: Session, application_name: str) -> list[DocumentStatus]:
@@ -267,8 +278,8 @@ def document_status(session: Session, application_name: str) -> list[DocumentSta
         .order_by(ApplicationDocument.path)
     ).all()
     return [DocumentStatus(path=path, source_name=doc.source_name, sha256=doc.sha256,
-                           status=doc.status, doc_type=doc.doc_type, pages=doc.page_count,
-                           reason=doc.failure_reason)
+                           media_type=doc.media_type, status=doc.status, doc_type=doc.doc_type, pages=doc.page_count,
+                           reason=doc.failure_reason, failure_code=doc.failure_code)
             for path, doc in rows]
 
 

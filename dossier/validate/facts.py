@@ -83,6 +83,7 @@ class DocumentFacts(_Facts):
 
     document: ExtractedDocument
     file: FileFacts | None = None
+    failure_code: str | None = None  # why the file could not be read at all (an error class name)
     text_agreement: dict[int, float] = Field(default_factory=dict)
     qr_fields: QrFields | None = None
 

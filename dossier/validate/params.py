@@ -61,6 +61,9 @@ class PayerPolicy(_Params):
 
 
 class IntegrityParams(_Params):
+    # Failures meaning "this is no scan or document at all" (a note, a spreadsheet): reported as a
+    # warning, since what the filing needs from it is caught by the completeness rules anyway.
+    not_document_failures: list[str] = Field(default_factory=list)
     duplicate_doc_types: list[str] = Field(default_factory=list)
     near_duplicate_distance: int = 3
     near_duplicate_sources: list[Literal["scan", "render"]] = Field(default_factory=lambda: ["scan"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dossier.validate.engine import Finding, ValidationContext, rule
+from dossier.validate.facts import DocumentFacts
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.messages import doc_name, field_label, join, role_name
 
@@ -63,7 +64,25 @@ def low_confidence(ctx: ValidationContext):
       en="A file (or some of its pages) could not be read")
 def unreadable(ctx: ValidationContext):
     for doc in ctx.documents:
-        if doc.document.errors:
-            name = doc.file.source_name if doc.file else doc.document.file
-            yield Finding("UNREADABLE", f"文件「{name}」无法完整读取：{join(doc.document.errors)}", doc.sha256,
-                          [field_evidence(doc, "errors", value=err) for err in doc.document.errors])
+        if doc.document.errors and not _not_a_document(ctx, doc):
+            yield _file_finding("UNREADABLE", doc, f"无法完整读取：{join(doc.document.errors)}")
+
+
+@rule("NOT_A_DOCUMENT", severity="warning",
+      zh="申报文件夹中有非扫描件、非文档的文件，未作为申报材料",
+      en="A file in the application is no scan or document (a note, a spreadsheet); it is not used")
+def not_a_document(ctx: ValidationContext):
+    for doc in ctx.documents:
+        if _not_a_document(ctx, doc):
+            yield _file_finding("NOT_A_DOCUMENT", doc,
+                                f"不是扫描件或文档，未作为申报材料（{join(doc.document.errors)}）；如是申报材料，请转换为 PDF 或图片后重新上传")
+
+
+def _not_a_document(ctx: ValidationContext, doc: DocumentFacts) -> bool:
+    return doc.failure_code in ctx.params.integrity.not_document_failures
+
+
+def _file_finding(code: str, doc: DocumentFacts, what: str) -> Finding:
+    name = doc.file.source_name if doc.file else doc.document.file
+    return Finding(code, f"文件「{name}」{what}", doc.sha256,
+                   [field_evidence(doc, "errors", value=err) for err in doc.document.errors])

@@ -1,0 +1,126 @@
+"""An application as the later stages see it, loaded from the store.
+
+One loader serves ``dossier check`` and ``dossier build`` (and the web app), so both judge the
+same documents: the extractions with reviewers' corrections applied, the file facts of every
+original (cached as a derived artefact, computed from the archive on first use), and the files
+that could not be read, as documents whose only content is the reason (validation reports them
+as UNREADABLE).
+
+The database is read in one short transaction and the originals are opened after it ends:
+computing file facts of a new file takes time, and on SQLite every transaction holds the write
+lock (see ``dossier.store.db``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from dossier.assemble.inputs import PacketDocument, PacketInput
+from dossier.config import Settings
+from dossier.errors import ConfigError, DossierError
+from dossier.model import ApplicationSpec, ExtractedDocument
+from dossier.privacy import mask_text
+from dossier.store import repo
+from dossier.store.archive import Archive
+from dossier.store.db import Database
+from dossier.store.derived import derived_path, read_json, write_json
+from dossier.validate.facts import DocumentFacts, FileFacts, collect_file_facts
+
+log = logging.getLogger(__name__)
+
+# Bump when FileFacts or how it is collected changes: older cached facts are then recomputed.
+FILE_FACTS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One file of the application as the store knows it."""
+
+    path: str  # within the application
+    sha256: str
+    source_name: str
+    media_type: str | None
+    status: str
+    reason: str | None
+    failure_code: str | None
+
+
+@dataclass(frozen=True)
+class LoadedApplication:
+    """What check and build read: the spec, every logical document, and what is not done yet."""
+
+    name: str
+    spec: ApplicationSpec
+    facts: list[DocumentFacts]  # processed documents, plus one per failed file
+    packet_documents: list[PacketDocument]  # the processed documents, bindable
+    pending: list[StoredFile]  # files not processed yet (received or processing)
+    failed: list[StoredFile]
+
+    def packet_input(self) -> PacketInput:
+        """The packet builder's input (the findings are added by the caller)."""
+        return PacketInput(spec=self.spec, documents=self.packet_documents)
+
+
+def load_application(db: Database, settings: Settings, name: str) -> LoadedApplication:
+    """Load application ``name``; ApplicationNotFound when there is none, ConfigError when it has
+    no valid ``application.yaml``."""
+    with db.session() as session:
+        app = repo.get_application(session, name)
+        spec = _spec(name, app.spec)
+        files = [StoredFile(s.path, s.sha256, s.source_name, s.media_type, s.status, s.reason, s.failure_code)
+                 for s in repo.document_status(session, name)]
+        extracted = repo.load_extractions(session, name)
+    archive = Archive.from_settings(settings)
+    by_sha = {f.sha256: f for f in files}
+    file_facts = {f.sha256: cached_file_facts(settings, archive, f) for f in files if f.status == "processed"}
+    facts = [DocumentFacts(document=doc, file=file_facts.get(doc.sha256)) for doc in extracted]
+    failed = [f for f in files if f.status == "failed"]
+    facts += [DocumentFacts(document=ExtractedDocument(file=f.path, sha256=f.sha256, doc_type=None,
+                                                       errors=[f.reason or "无法读取的文件"]),
+                               failure_code=f.failure_code)
+              for f in failed]
+    packet_documents = [
+        PacketDocument.from_extracted(doc, original_path=archive.path_for(doc.sha256),
+                                      media_type=by_sha[doc.sha256].media_type or "",
+                                      source_name=by_sha[doc.sha256].source_name)
+        for doc in extracted]
+    pending = [f for f in files if f.status in ("received", "processing")]
+    return LoadedApplication(name, spec, facts, packet_documents, pending, failed)
+
+
+def _spec(name: str, stored: dict | None) -> ApplicationSpec:
+    if not stored:
+        raise ConfigError(f"application {name!r} has no application.yaml",
+                          reason_zh=f"申报项目「{name}」缺少 application.yaml（企业名称、统一社会信用代码、申报类型、申报日期、人员名单）")
+    try:
+        return ApplicationSpec.model_validate(stored)
+    except ValidationError as exc:
+        raise ConfigError(f"application {name!r}: invalid stored spec: {exc}",
+                          reason_zh=f"申报项目「{name}」的 application.yaml 无效") from exc
+
+
+def cached_file_facts(settings: Settings, archive: Archive, stored: StoredFile) -> FileFacts | None:
+    """The file facts of ``stored``, from the derived cache or computed from its original.
+
+    None when the original cannot be read for them (its text was read, so the document stands;
+    the tamper and duplicate-image rules just have nothing to compare for it).
+    """
+    cache = derived_path(settings, stored.sha256, "facts", f"file-v{FILE_FACTS_VERSION}.json")
+    cached = read_json(cache)
+    if cached is not None:
+        try:
+            return FileFacts.model_validate(cached)
+        except ValidationError:
+            log.warning("recomputing unreadable cached file facts of %s", stored.sha256)
+    try:
+        facts = collect_file_facts(archive.path_for(stored.sha256), stored.media_type or "")
+    except DossierError as exc:
+        log.warning("no file facts for %s: %s", mask_text(stored.source_name), exc)
+        return None
+    facts = facts.model_copy(update={"source_name": stored.source_name})
+    write_json(cache, facts.model_dump(mode="json"))
+    return facts
+
