@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from dossier.errors import ReviewError
 from dossier.model import Discrepancy, Evidence, ExtractedDocument, ExtractedField, ReviewedDiscrepancy, ReviewNote
 from dossier.store.schema import Discrepancy as DiscrepancyRow
-from dossier.store.schema import FieldCorrection, Review
+from dossier.store.schema import Extraction, FieldCorrection, Review
 
 # What each review action leaves the finding as.
 STATUS_AFTER = {"accept": "accepted", "correct": "corrected", "waive": "waived", "reopen": "open"}
@@ -123,3 +123,13 @@ def apply_corrections(document: ExtractedDocument, document_id: int,
             document.fields[name] = read.model_copy(update={
                 "value": row.value, "confidence": 1.0, "suggestion": None, "notes": [*read.notes, note]})
     return document
+
+
+def current_value(session: Session, extraction: Extraction, name: str) -> Any:
+    """The value of field ``name`` of ``extraction`` as readers see it: the newest correction,
+    else the value as read (None when neither exists)."""
+    corrected = latest_corrections(session, [extraction.document_id]).get(
+        (extraction.document_id, extraction.first_page, name))
+    if corrected is not None:
+        return corrected.value
+    return next((f.value for f in extraction.fields if f.name == name), None)

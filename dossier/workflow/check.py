@@ -70,6 +70,13 @@ def check_application(db: Database, settings: Settings, name: str, *, checklist:
                       actor: str = "system") -> CheckResult:
     """Validate application ``name``, store its findings (reviews kept by fingerprint) and return
     the active ones."""
+    return run_check(db, settings, name, checklist=checklist, actor=actor)[1]
+
+
+def run_check(db: Database, settings: Settings, name: str, *, checklist: str | Path | None,
+              actor: str) -> tuple[LoadedApplication, CheckResult, Checklist | None]:
+    """``check_application``, also handing back what it loaded and the checklist it applied (the
+    build binds exactly what was checked)."""
     loaded = load_application(db, settings, name)
     chosen = resolve_checklist(loaded.spec, checklist)
     found = find_discrepancies(loaded, chosen)
@@ -80,7 +87,7 @@ def check_application(db: Database, settings: Settings, name: str, *, checklist:
                    {"findings": len(found), "checklist": chosen.name if chosen else None,
                     "pending": len(loaded.pending)})
         result = stored.load_findings(session, app.id)
-    return CheckResult(sorted(result, key=sort_key), chosen.name if chosen else None, loaded.pending)
+    return loaded, CheckResult(sorted(result, key=sort_key), chosen.name if chosen else None, loaded.pending), chosen
 
 
 def load_findings(db: Database, name: str) -> list[ReviewedDiscrepancy]:
