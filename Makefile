@@ -23,6 +23,10 @@ demo: $(STAMP)
 	rm -rf $(DEMO_HOME)
 	DOSSIER_HOME=$(DEMO_HOME) $(VENV)/bin/dossier ingest fixtures/sample-upgrade
 	DOSSIER_HOME=$(DEMO_HOME) $(VENV)/bin/dossier status sample-upgrade
+	DOSSIER_HOME=$(DEMO_HOME) $(VENV)/bin/dossier check sample-upgrade
+	@# sample-upgrade carries seeded defects: the gate refuses a clean packet (exit 6), so the
+	@# demo binds a draft, stamped 草稿 on every page, with the findings in report.html.
+	DOSSIER_HOME=$(DEMO_HOME) $(VENV)/bin/dossier build sample-upgrade --draft --out $(DEMO_HOME)/packet
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

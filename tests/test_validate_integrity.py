@@ -44,11 +44,67 @@ def test_near_identical_within_the_distance_only():
     assert "DUPLICATE_IMAGE" not in far.codes()
 
 
+def _tiled_id_cards(tiles_a: list[str], tiles_b: list[str]):
+    app = clean_application()
+    a, b = app.find("id_card", "张伟"), app.find("id_card", "李娜")
+    for doc, tiles in ((a, tiles_a), (b, tiles_b)):
+        page = PageHash(page=1, phash="f0e1d2c3b4a59687", dhash="0f1e2d3c4b5a6978", tiles=tiles)
+        app = app.swap(doc, _with_file(doc, _file(doc.sha256).model_copy(update={"page_hashes": [page]})))
+    return app
+
+
+def test_one_template_for_two_people_differs_in_some_tile():
+    # Whole-card hashes agree (same template); the cell with the name and number does not.
+    tiles = ["f0e1d2c3b4a59687"] * 16
+    other_name = tiles[:5] + [_flip(tiles[5], 20)] + tiles[6:]
+    copy = [_flip(t, 4) for t in tiles]  # a rescaled, recompressed copy: a few bits everywhere
+    assert "DUPLICATE_IMAGE" not in _tiled_id_cards(tiles, other_name).codes()
+    assert "DUPLICATE_IMAGE" in _tiled_id_cards(tiles, copy).codes()
+
+
+def test_tiles_of_a_rescaled_copy_agree_and_of_another_card_do_not(tmp_path):
+    from PIL import Image, ImageDraw
+
+    from dossier.validate.facts import collect_file_facts
+
+    def card(name: str, path, size=(856, 540)):
+        img = Image.new("RGB", (856, 540), "white")
+        draw = ImageDraw.Draw(img)
+        draw.rectangle((40, 40, 300, 380), outline="black", width=6)
+        for y in range(60, 500, 40):
+            draw.line((340, y, 800, y), fill=(200, 200, 200), width=3)
+        draw.text((360, 120), name, fill="black", font_size=64)
+        img.resize(size).save(path, quality=70)
+
+    card("ZHANG WEI 1980", tmp_path / "a.jpg")
+    card("ZHANG WEI 1980", tmp_path / "copy.jpg", size=(700, 441))
+    card("LI NA 1991", tmp_path / "b.jpg")
+    hashes = {n: collect_file_facts(tmp_path / f"{n}.jpg", "image/jpeg").page_hashes[0] for n in ("a", "copy", "b")}
+
+    def worst(x, y):
+        return max((int(p, 16) ^ int(q, 16)).bit_count() for p, q in zip(hashes[x].tiles, hashes[y].tiles))
+
+    assert len(hashes["a"].tiles) == 16
+    assert worst("a", "copy") <= 10 < worst("a", "b")
+
+
 def test_rendered_template_pages_are_compared_only_when_asked():
     # Two e-certificates rendered from one template hash alike whoever they name.
     app = _two_id_cards("f0e1d2c3b4a59687", "0f1e2d3c4b5a6978", source="render")
     assert "DUPLICATE_IMAGE" not in app.codes()
     assert "DUPLICATE_IMAGE" in app.codes({"integrity": {"near_duplicate_sources": ["scan", "render"]}})
+
+
+def test_a_copy_of_one_card_filed_in_another_persons_folder():
+    app = clean_application()
+    card = app.find("id_card", "张伟")
+    borrowed = card.model_copy(update={"document": card.document.model_copy(
+        update={"sha256": "c" * 64, "file": "人员资料/李娜/身份证.jpg"})})
+    card = card.model_copy(update={"document": card.document.model_copy(update={"file": "人员资料/张伟/身份证.jpg"})})
+    app = app.swap(app.find("id_card", "张伟"), _with_file(card, _file(card.sha256)))
+    found = [d for d in app.add(_with_file(borrowed, _file("c" * 64))).run() if d.code == "DUPLICATE_IMAGE"]
+    assert len(found) == 1 and found[0].subject == "c" * 64
+    assert "人员资料/李娜/身份证.jpg" in found[0].message
 
 
 def test_the_same_document_scanned_twice_is_not_a_duplicate_finding():

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 QrFields = dict[str, str | list[str]]
 PDF_MEDIA_TYPE = "application/pdf"
 _RENDER_SCALE = 1.0  # 72 dpi: plenty for a 64-bit perceptual hash, and fast
+TILE_GRID = 4  # PageHash.tiles: 4 x 4 cells
 
 
 class _Facts(BaseModel):
@@ -47,6 +48,10 @@ class PageHash(_Facts):
     phash: str
     dhash: str
     source: Literal["scan", "render"] = "scan"
+    # A dhash per cell of a TILE_GRID x TILE_GRID grid, row by row. Documents of one template
+    # (ID cards, certificates) look alike as a whole, a few bits apart, whoever they name; a copy
+    # of one scan is alike in every cell, while a different name or photo changes its cells a lot.
+    tiles: list[str] = Field(default_factory=list)
 
 
 class FileFacts(_Facts):
@@ -267,5 +272,10 @@ def _exif_date(value) -> datetime | None:
 def _page_hash(number: int, img: Image, source: Literal["scan", "render"]) -> PageHash:
     import imagehash
 
+    gray = img.convert("L")
+    width, height = gray.size
+    tiles = [str(imagehash.dhash(gray.crop((col * width // TILE_GRID, row * height // TILE_GRID,
+                                            (col + 1) * width // TILE_GRID, (row + 1) * height // TILE_GRID))))
+             for row in range(TILE_GRID) for col in range(TILE_GRID)]
     return PageHash(page=number, phash=str(imagehash.phash(img)), dhash=str(imagehash.dhash(img)),
-                    source=source)
+                    source=source, tiles=tiles)

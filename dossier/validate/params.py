@@ -66,6 +66,7 @@ class IntegrityParams(_Params):
     not_document_failures: list[str] = Field(default_factory=list)
     duplicate_doc_types: list[str] = Field(default_factory=list)
     near_duplicate_distance: int = 3
+    near_duplicate_tile_distance: int = 10  # every cell of PageHash.tiles within this many bits
     near_duplicate_sources: list[Literal["scan", "render"]] = Field(default_factory=lambda: ["scan"])
     edit_after_creation_days: int = 30
     text_agreement_min: float = 0.8

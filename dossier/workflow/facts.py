@@ -32,7 +32,7 @@ from dossier.validate.facts import DocumentFacts, FileFacts, collect_file_facts
 log = logging.getLogger(__name__)
 
 # Bump when FileFacts or how it is collected changes: older cached facts are then recomputed.
-FILE_FACTS_VERSION = "1"
+FILE_FACTS_VERSION = "2"
 
 
 @dataclass(frozen=True)

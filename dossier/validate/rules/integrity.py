@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 from dossier.model import Evidence
@@ -22,16 +23,23 @@ class _PageImage:
     identity: tuple[str, str]  # (doc_type, subject): what the image claims to show
     phash: int | None  # None: no hash, or one of a kind not compared for near-identity
     dhash: int | None
+    tiles: tuple[int, ...] = ()
 
-    def same_as(self, other: _PageImage, limit: int) -> int | None:
-        """Hamming distance (the larger of phash and dhash) when within ``limit``; 0 for the very
-        same page of the very same file; None when the images differ."""
+    def same_as(self, other: _PageImage, limit: int, tile_limit: int) -> int | None:
+        """Hamming distance (the larger of phash and dhash) when within ``limit`` and every tile
+        within ``tile_limit`` (when both pages have tiles); 0 for the very same page of the very
+        same file; None when the images differ."""
         if (self.doc.sha256, self.page) == (other.doc.sha256, other.page):
             return 0
         if None in (self.phash, self.dhash, other.phash, other.dhash):
             return None
         distance = max((self.phash ^ other.phash).bit_count(), (self.dhash ^ other.dhash).bit_count())  # type: ignore[operator]
-        return distance if distance <= limit else None
+        if distance > limit:
+            return None
+        if self.tiles and len(self.tiles) == len(other.tiles):
+            if max((a ^ b).bit_count() for a, b in zip(self.tiles, other.tiles)) > tile_limit:
+                return None
+        return distance
 
     def evidence(self) -> Evidence:
         return Evidence(sha256=self.doc.sha256, field="page_image.phash",
@@ -45,12 +53,22 @@ def _page_images(ctx: ValidationContext) -> list[_PageImage]:
         for doc in ctx.docs(doc_type):
             hashes = ({h.page: h for h in doc.file.page_hashes if h.source in params.near_duplicate_sources}
                       if doc.file else {})
-            identity = (doc_type, ctx.subject_of(doc))
+            identity = (doc_type, ctx.subject_of(doc), _filed_under(ctx, doc))
             for page in doc.file_pages() or [doc.document.first_page]:
                 h = hashes.get(page)
                 images.append(_PageImage(doc, page, identity, int(h.phash, 16) if h else None,
-                                         int(h.dhash, 16) if h else None))
+                                         int(h.dhash, 16) if h else None,
+                                         tuple(int(t, 16) for t in h.tiles) if h else ()))
     return images
+
+
+def _filed_under(ctx: ValidationContext, doc: DocumentFacts) -> str | None:
+    """The roster person whose name is a folder of the document's path (人员资料/张伟/身份证.jpg):
+    a copy of one person's card filed in another person's folder claims that other person, even
+    though its text names the first."""
+    folders = Path(doc.document.file).parts[:-1]
+    names = {entry.name for entry in ctx.spec.roster}
+    return next((part for part in reversed(folders) if part in names), None)
 
 
 @rule("DUPLICATE_IMAGE", severity="warning",
@@ -58,6 +76,7 @@ def _page_images(ctx: ValidationContext) -> list[_PageImage]:
       en="The same or a near-identical image stands for different people or documents")
 def duplicate_image(ctx: ValidationContext):
     limit = ctx.params.integrity.near_duplicate_distance
+    tile_limit = ctx.params.integrity.near_duplicate_tile_distance
     images = _page_images(ctx)
     # Keep the closest page pair per pair of documents: one finding per pair, not per page.
     best: dict[tuple, tuple[int, _PageImage, _PageImage]] = {}
@@ -65,16 +84,31 @@ def duplicate_image(ctx: ValidationContext):
         for b in images[i + 1:]:
             if a.identity == b.identity:
                 continue  # the same document scanned twice claims nothing new
-            distance = a.same_as(b, limit)
+            distance = a.same_as(b, limit, tile_limit)
             pair = (id(a.doc), id(b.doc))
             if distance is not None and (pair not in best or distance < best[pair][0]):
                 best[pair] = (distance, a, b)
     for distance, a, b in best.values():
         how = "完全相同" if distance == 0 else f"几乎相同（差异 {distance} 位）"
         yield Finding("DUPLICATE_IMAGE",
-                      f"{ctx.owner(a.doc)}（第 {a.page} 页）与{ctx.owner(b.doc)}（第 {b.page} 页）的图像{how}，"
-                      f"请核实是否套用了其他材料",
-                      min(a.doc.sha256, b.doc.sha256), [a.evidence(), b.evidence()])
+                      f"{_where(ctx, a)}与{_where(ctx, b)}的图像{how}，请核实是否套用了其他材料",
+                      _suspect(ctx, a, b), [a.evidence(), b.evidence()])
+
+
+def _suspect(ctx: ValidationContext, a: _PageImage, b: _PageImage) -> str:
+    """The file the finding is about: the one filed under someone its content does not name
+    (the borrowed copy), else the smaller hash (a stable choice)."""
+    for image in (a, b):
+        person = ctx.person_of(image.doc)
+        filed = _filed_under(ctx, image.doc)
+        if filed is not None and person is not None and person.name != filed:
+            return image.doc.sha256
+    return min(a.doc.sha256, b.doc.sha256)
+
+
+def _where(ctx: ValidationContext, image: _PageImage) -> str:
+    """张伟的居民身份证（人员资料/李娜/身份证.jpg 第 1 页）: who it names, and where it was filed."""
+    return f"{ctx.owner(image.doc)}（{image.doc.document.file} 第 {image.page} 页）"
 
 
 # --- tamper signs ---------------------------------------------------------------------------

@@ -1,0 +1,108 @@
+"""Validation quality against the fixture truth: per discrepancy code, expected / found / missed / false.
+
+Each fixture application is ingested (the real pipeline, OCR included) into a data folder, then
+checked with its checklist, exactly as ``dossier check`` does. A finding matches a seeded defect
+when code and subject agree (``fixtures/*/truth.json`` ``defects``). sample-clean has none: every
+blocking finding there is a false alarm, and the goal is zero.
+
+    python benchmarks/validation_quality.py [--apps sample-upgrade,sample-renewal,sample-clean]
+        [--home DIR] [--show]
+
+``--home`` (or ``$DOSSIER_BENCH_HOME``) keeps the ingested applications and their OCR between
+runs: a re-run after a change to validation costs seconds. Prints the check time per application
+and its ratio to the time the same process spent loading the stored facts (the baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dossier.config import load_settings  # noqa: E402
+from dossier.store import repo  # noqa: E402
+from dossier.store.db import init_db  # noqa: E402
+from dossier.workers.local import ingest_and_process  # noqa: E402
+from dossier.workflow.check import check_application  # noqa: E402
+from dossier.workflow.facts import load_application  # noqa: E402
+
+APPS = ("sample-upgrade", "sample-renewal", "sample-clean")
+
+
+def stored(db, name: str) -> bool:
+    with db.session() as session:
+        try:
+            rows = repo.document_status(session, name)
+        except Exception:  # noqa: BLE001 - ApplicationNotFound: not ingested yet
+            return False
+    return bool(rows) and all(r.status in ("processed", "failed") for r in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", default=",".join(APPS))
+    parser.add_argument("--home", default=os.environ.get("DOSSIER_BENCH_HOME"))
+    parser.add_argument("--show", action="store_true", help="print every missed and false finding")
+    args = parser.parse_args()
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="dossier-vq-"))
+    settings = load_settings(home=home, database_url=f"sqlite:///{home / 'dossier.db'}", broker_url=None)
+    db = init_db(settings)
+    totals: dict[str, Counter] = {}
+    print(f"{'application':16} {'ingest s':>9} {'load s':>7} {'check s':>8} {'ratio':>6} "
+          f"{'expected':>8} {'found':>6} {'missed':>6} {'false':>6} {'false blocking':>14}")
+    for name in args.apps.split(","):
+        folder = ROOT / "fixtures" / name
+        truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        start = time.perf_counter()
+        if not stored(db, name):
+            ingest_and_process([folder], name, settings, db=db)
+        ingest = time.perf_counter() - start
+        start = time.perf_counter()
+        load_application(db, settings, name)
+        load = time.perf_counter() - start
+        start = time.perf_counter()
+        findings = check_application(db, settings, name, actor="benchmark").findings
+        check = time.perf_counter() - start
+        expected = {(d["code"], d["subject"]) for d in truth["defects"]}
+        got = {(d.code, d.subject): d for d in findings}
+        hits = expected & set(got)
+        false = [got[key] for key in sorted(set(got) - expected)]
+        for code, _ in expected:
+            totals.setdefault(code, Counter())["expected"] += 1
+        for code, _ in hits:
+            totals[code]["found"] += 1
+        for code, _ in expected - hits:
+            totals[code]["missed"] += 1
+        for d in false:
+            totals.setdefault(d.code, Counter())["false"] += 1
+        false_blocking = sum(d.severity == "blocking" for d in false)
+        print(f"{name:16} {ingest:9.1f} {load:7.2f} {check:8.2f} {check / load if load else 0:6.2f} "
+              f"{len(expected):8} {len(hits):6} {len(expected - hits):6} {len(false):6} {false_blocking:14}")
+        if args.show:
+            for code, subject in sorted(expected - hits):
+                print(f"    missed {code:24} {subject}")
+            for d in false:
+                print(f"    false  {d.code:24} {d.severity:8} {d.message[:90]}")
+    print()
+    print(f"{'code':26} {'expected':>8} {'found':>6} {'missed':>6} {'false':>6}")
+    for code in sorted(totals):
+        t = totals[code]
+        print(f"{code:26} {t['expected']:8} {t['found']:6} {t['missed']:6} {t['false']:6}")
+    all_expected = sum(t["expected"] for t in totals.values())
+    all_found = sum(t["found"] for t in totals.values())
+    all_false = sum(t["false"] for t in totals.values())
+    print(f"{'total':26} {all_expected:8} {all_found:6} {all_expected - all_found:6} {all_false:6}")
+    print(f"recall {all_found / all_expected:.1%}" if all_expected else "recall n/a")
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
