@@ -24,6 +24,7 @@ def test_project_manager_disagreement():
     found = [d for d in app.run() if d.code == "PROJECT_MISMATCH"]
     assert len(found) == 1 and "项目经理" in found[0].message
     assert len(found[0].evidence) == 3  # every side
+    assert found[0].subject == app.find("completion_acceptance").sha256  # the one that disagrees
 
 
 def test_project_name_disagreement_within_one_group():
@@ -41,6 +42,9 @@ def test_projects_group_by_fuzzy_name_but_numbers_must_agree():
     assert same_project(project_key("华府小区1#楼工程"), project_key("华府小区 1# 楼"), 0.85)
     assert same_project(project_key("武汉市江岸区幸福家园二期住宅工程"), project_key("武汉市江岸区幸福家园二期住宅工桯"), 0.85)
     assert not same_project(project_key("华府小区1#楼工程"), project_key("华府小区2#楼工程"), 0.85)
+    # one name covers more buildings than the other: the same project, named inconsistently
+    assert same_project(project_key("光谷科技产业园二期3#厂房工程"), project_key("光谷科技产业园二期3#、4#厂房工程"), 0.85)
+    assert not same_project(project_key("光谷科技产业园二期3#厂房工程"), project_key("光谷科技产业园二期5#、6#厂房工程"), 0.85)
     app = clean_application().add(*project_documents("华府小区2#楼工程", manager="王强"))
     groups = group_projects(app.documents, params_for(app.spec))
     assert len(groups) == 2 and all(len(g.members) == 3 for g in groups)

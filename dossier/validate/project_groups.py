@@ -2,8 +2,9 @@
 
 Names are compared after dropping spaces and punctuation; two names belong together when one
 contains the other or their similarity reaches ``fields.project_name_similarity`` — and their
-numbers agree, since "华府小区1#楼" and "华府小区2#楼" are different projects however alike they
-read.
+numbers agree (or the numbers of one are among the other's: "3#厂房" and "3#、4#厂房" is one project
+named inconsistently), since "华府小区1#楼" and "华府小区2#楼" are different projects however alike
+they read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from difflib import SequenceMatcher
 from dossier.validate.facts import DocumentFacts
 from dossier.validate.params import RuleParams
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[^\w|]+|_+")
+_BETWEEN_NUMBERS = re.compile(r"(?<=\d)[^\w\u4e00-\u9fff]+(?=\d)")
 _NUMBER = re.compile(r"\d+")
 _MIN_CONTAINED = 4  # a contained name this short ("工程") says nothing
 
@@ -46,20 +48,29 @@ class ProjectGroup:
 
 
 def project_key(name: str) -> str:
-    """A project name for matching: letters, digits and CJK only."""
-    return _NOT_WORD.sub("", name)
+    """A project name for matching: letters, digits and CJK only, with "|" kept between two
+    numbers that punctuation separated ("3#、4#" is 3|4, not 34)."""
+    return _NOT_WORD.sub("", _BETWEEN_NUMBERS.sub("|", name.replace("|", "")))
 
 
 def same_project(a: str, b: str, threshold: float) -> bool:
     """Whether two project keys (see ``project_key``) name the same project."""
     if a == b:
         return True
-    if _NUMBER.findall(a) != _NUMBER.findall(b):
+    numbers_a, numbers_b = _NUMBER.findall(a), _NUMBER.findall(b)
+    if numbers_a != numbers_b and not _one_covers_the_other(numbers_a, numbers_b):
         return False
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= _MIN_CONTAINED and shorter in longer:
         return True
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
+
+
+def _one_covers_the_other(a: list[str], b: list[str]) -> bool:
+    """"3#厂房" and "3#、4#厂房": one project named with more or fewer of its buildings (a
+    PROJECT_MISMATCH to report), unlike "1#楼" and "2#楼", which share no number."""
+    small, large = sorted((set(a), set(b)), key=len)
+    return bool(small) and small < large
 
 
 def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[ProjectGroup]:

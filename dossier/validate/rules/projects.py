@@ -32,4 +32,14 @@ def project_mismatch(ctx: ValidationContext):
             listing = join(f"{doc_name(d.doc_type)}「{value}」" for d, _, value in sides)
             yield Finding("PROJECT_MISMATCH",
                           f"项目「{group.title}」的{project_attribute_name(attribute)}在各材料中不一致：{listing}",
-                          group.anchor.sha256, [field_evidence(d, fld) for d, fld, _ in sides])
+                          _odd_one_out(sides, same) or group.anchor.sha256,
+                          [field_evidence(d, fld) for d, fld, _ in sides])
+
+
+def _odd_one_out(sides: list, same) -> str | None:
+    """The one document that disagrees with all the others (the finding is about it), if any."""
+    counts: dict[str, list] = {}
+    for doc, _, value in sides:
+        counts.setdefault(same(value), []).append(doc)
+    lone = [docs[0] for docs in counts.values() if len(docs) == 1]
+    return lone[0].sha256 if len(counts) == 2 and len(lone) == 1 and len(sides) > 2 else None
