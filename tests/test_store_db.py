@@ -155,6 +155,11 @@ def test_status_rows_and_failure_reason(db):
     with db.session() as s:
         [row] = repo.document_status(s, "华建二级升级")
         assert row.status == "processed" and row.reason is None
+        repo.save_extractions(s, doc_id, [ExtractedDocument(file="x.pdf", sha256="a" * 64, doc_type=None,
+                                                            errors=["第 2 页：页面处理超时"])])
+    with db.session() as s:
+        [row] = repo.document_status(s, "华建二级升级")
+        assert row.status == "processed" and row.reason == "部分页面无法读取：第 2 页：页面处理超时"
 
 
 def test_save_file_text_replaces_idempotently(db):

@@ -264,7 +264,7 @@ class DocumentStatus:
     status: str
     doc_type: str | None
     pages: int | None
-    reason: str | None  # Chinese, when failed
+    reason: str | None  # Chinese: why it failed, or which pages of a processed file were not read
     failure_code: str | None = None  # the error class, when failed
 
 
@@ -277,10 +277,22 @@ def document_status(session: Session, application_name: str) -> list[DocumentSta
         .where(ApplicationDocument.application_id == app.id)
         .order_by(ApplicationDocument.path)
     ).all()
+    partial = _page_errors(session, [doc.id for _, doc in rows if doc.status == "processed"])
     return [DocumentStatus(path=path, source_name=doc.source_name, sha256=doc.sha256,
                            media_type=doc.media_type, status=doc.status, doc_type=doc.doc_type, pages=doc.page_count,
-                           reason=doc.failure_reason, failure_code=doc.failure_code)
+                           reason=doc.failure_reason or partial.get(doc.id), failure_code=doc.failure_code)
             for path, doc in rows]
+
+
+def _page_errors(session: Session, document_ids: list[int]) -> dict[int, str]:
+    """Document id -> "部分页面无法读取：…" for processed documents some of whose pages failed
+    (a timed-out page, say): the file stands, but a person must know what was not read."""
+    found: dict[int, list[str]] = {}
+    if document_ids:
+        for doc_id, errors in session.execute(select(Extraction.document_id, Extraction.errors)
+                                              .where(Extraction.document_id.in_(document_ids))):
+            found.setdefault(doc_id, []).extend(e for e in errors or [] if e not in found.get(doc_id, []))
+    return {doc_id: "部分页面无法读取：" + "；".join(errors) for doc_id, errors in found.items() if errors}
 
 
 def audit(session: Session, actor: str, action: str, obj: str,
