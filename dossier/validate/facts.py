@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +26,7 @@ from dossier.extract.qr import qr_fields as parse_qr_payload
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+log = logging.getLogger(__name__)
 QrFields = dict[str, str | list[str]]
 PDF_MEDIA_TYPE = "application/pdf"
 _RENDER_SCALE = 1.0  # 72 dpi: plenty for a 64-bit perceptual hash, and fast
@@ -71,6 +73,9 @@ class FileFacts(_Facts):
     incremental_updates: int = 0  # revisions appended after the first (linearization excluded)
     signature_count: int = 0  # signature dictionaries (each /ByteRange)
     page_hashes: list[PageHash] = Field(default_factory=list)
+    # Pages whose text layer lies over a page-sized image: what is read is the layer, what a
+    # person sees is the image, so the two must be compared (DocumentFacts.text_agreement).
+    text_over_image_pages: list[int] = Field(default_factory=list)
 
     @property
     def signed(self) -> bool:
@@ -177,7 +182,26 @@ def _pdf_facts(data: bytes, path: Path) -> dict:
         # Every signature dictionary has a /ByteRange; counting bytes avoids walking AcroForms.
         signature_count=len(re.findall(rb"/ByteRange\s*\[", data)),
         page_hashes=_pdf_page_hashes(pages, data),
+        text_over_image_pages=_text_over_image_pages(data, path),
     )
+
+
+def _text_over_image_pages(data: bytes, path: Path) -> list[int]:
+    """Pages with a text layer over an image covering at least half of the page."""
+    import pdfplumber
+
+    found = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                area = float(page.width) * float(page.height) or 1.0
+                covered = max((float(im["width"]) * float(im["height"]) for im in page.images), default=0.0)
+                if covered >= 0.5 * area and any(not c["text"].isspace() for c in page.chars):
+                    found.append(number)
+                page.close()
+    except Exception as exc:  # noqa: BLE001 - pdfminer's many errors: no comparison, not a broken file
+        log.warning("%s: text layers not inspected: %r", path, exc)
+    return found
 
 
 def _meta_text(meta, key: str) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from pydantic import ValidationError
 
@@ -32,7 +33,7 @@ from dossier.validate.facts import DocumentFacts, FileFacts, collect_file_facts
 log = logging.getLogger(__name__)
 
 # Bump when FileFacts or how it is collected changes: older cached facts are then recomputed.
-FILE_FACTS_VERSION = "2"
+FILE_FACTS_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def load_application(db: Database, settings: Settings, name: str) -> LoadedAppli
     archive = Archive.from_settings(settings)
     by_sha = {f.sha256: f for f in files}
     file_facts = {f.sha256: cached_file_facts(settings, archive, f) for f in files if f.status == "processed"}
-    facts = [DocumentFacts(document=doc, file=file_facts.get(doc.sha256)) for doc in extracted]
+    agreement = _text_agreement(db, settings, archive, by_sha, file_facts)
+    facts = [DocumentFacts(document=doc, file=file_facts.get(doc.sha256), text_agreement=agreement.get(doc.sha256, {}))
+             for doc in extracted]
     failed = [f for f in files if f.status == "failed"]
     facts += [DocumentFacts(document=ExtractedDocument(file=f.path, sha256=f.sha256, doc_type=None,
                                                        errors=[f.reason or "无法读取的文件"]),
@@ -89,6 +92,81 @@ def load_application(db: Database, settings: Settings, name: str) -> LoadedAppli
         for doc in extracted]
     pending = [f for f in files if f.status in ("received", "processing")]
     return LoadedApplication(name, spec, facts, packet_documents, pending, failed)
+
+
+def _text_agreement(db: Database, settings: Settings, archive: Archive, files: dict[str, StoredFile],
+                    file_facts: dict[str, FileFacts | None]) -> dict[str, dict[int, float]]:
+    """sha256 -> {page: share of the text layer that OCR of the page confirms (``agreement``)}, for
+    the pages whose text layer lies over a page-sized image (a scan with a text layer: the text
+    a reader trusts could say something the image does not). OCR results are cached like any
+    other page's, so this costs OCR once per such page."""
+    wanted = {sha: facts.text_over_image_pages for sha, facts in file_facts.items()
+              if facts is not None and facts.text_over_image_pages}
+    if not wanted:
+        return {}
+    from dossier.extract.ocr import ocr_pages
+    from dossier.extract.ocr.runner import InlineOcr
+    from dossier.extract.pages import page_source
+
+    layers: dict[str, dict[int, list[str]]] = {}
+    with db.session() as session:
+        for sha in wanted:
+            document = repo.find_document(session, sha)
+            text = repo.load_file_text(session, document.id)
+            layers[sha] = {page.number: [line.text for line in page.lines]
+                           for page in text.pages if page.source == "text_layer"}
+    runner = InlineOcr(settings)
+    result: dict[str, dict[int, float]] = {}
+    for sha, pages in wanted.items():
+        path, media_type = archive.path_for(sha), files[sha].media_type or ""
+        try:
+            sources = [page_source(path, media_type, number, settings) for number in pages if number in layers[sha]]
+        except DossierError as exc:
+            log.warning("text layer of %s not compared: %s", mask_text(files[sha].source_name), exc)
+            continue
+        for number, page in ocr_pages(sha, sources, runner, settings).items():
+            if isinstance(page, DossierError):
+                continue
+            ratio = agreement(layers[sha][number], [line.text for line in page.lines])
+            if ratio is not None:
+                result.setdefault(sha, {})[number] = ratio
+    return result
+
+
+def agreement(layer: list[str], seen: list[str]) -> float | None:
+    """The share of the text layer (by characters) that OCR of the page image confirms.
+
+    A layer line is confirmed by the OCR line holding most of it in order (at least
+    ``_LINE_MATCH`` of its letters, digits and CJK characters) with exactly the same digits:
+    digits (amounts, dates, ID numbers) are what an edit changes and what OCR reads reliably on
+    a legible scan, so one changed digit is enough to leave a line unconfirmed. None when the
+    layer has too few characters to judge.
+    """
+    wanted = [kept for line in layer if (kept := _letters(line))]
+    total = sum(len(line) for line in wanted)
+    if total < _MIN_AGREEMENT_CHARS:
+        return None
+    candidates = [kept for line in seen if (kept := _letters(line))]
+    confirmed = sum(len(line) for line in wanted if any(_confirms(line, other) for other in candidates))
+    return round(confirmed / total, 3)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _confirms(line: str, other: str) -> bool:
+    blocks = SequenceMatcher(None, line, other, autojunk=False).get_matching_blocks()
+    if sum(b.size for b in blocks) < _LINE_MATCH * len(line):
+        return False
+    # the digits of ``other`` aligned with ``line``'s: the stretch of it the match spans
+    first, last = blocks[0], [b for b in blocks if b.size][-1]
+    span = other[first.b:last.b + last.size]
+    return [ch for ch in line if ch.isdigit()] == [ch for ch in span if ch.isdigit()]
+
+
+_LINE_MATCH = 0.9
+_MIN_AGREEMENT_CHARS = 10
 
 
 def _spec(name: str, stored: dict | None) -> ApplicationSpec:
