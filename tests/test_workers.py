@@ -41,7 +41,8 @@ from dossier.intake.ingest import ingest_paths
 from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database, init_db
-from dossier.store.schema import Document, Extraction, Field, Page, TextLine
+from dossier.store.schema import AuditEvent, Document, Extraction, Field, Page, TextLine
+from dossier.store.schema import Discrepancy as DiscrepancyRow
 from dossier.workers import stages
 from dossier.workers.queue import enqueue_documents, requeue_stale
 
@@ -493,3 +494,30 @@ def test_ingest_with_a_broker_enqueues_instead_of_reading(tmp_path, application,
         db.dispose()
     assert _ocr_entries(settings) == 0
     assert redis.Redis.from_url(broker).llen(DEFAULT_QUEUE) == FILES
+
+
+def test_a_worker_checks_an_application_once_its_last_document_is_done(tmp_path, broker, application, workers):
+    folder = tmp_path / APP
+    shutil.copytree(application, folder)
+    shutil.copy(ROOT / "fixtures" / "sample-clean" / "application.yaml", folder / "application.yaml")
+    settings = _settings(tmp_path / "home", broker, None)
+    db = init_db(settings)
+    try:
+        shas = [r.sha256 for r in ingest_paths([folder], APP, settings) if r.status == "new"]
+        workers.append(Worker(settings, tmp_path / "worker.log"))
+        enqueue_documents(shas, settings)
+        _wait_done(db, workers)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            with db.session() as session:
+                checked = session.scalars(select(AuditEvent).where(AuditEvent.action == "check")).all()
+                found = session.scalar(select(func.count()).select_from(DiscrepancyRow))
+            if checked:
+                break
+            assert time.monotonic() < deadline, workers[0].tail()
+            time.sleep(0.3)
+        # Checked once, by the worker, after the last document: the roster's people have no documents.
+        assert [(e.actor, e.object) for e in checked] == [("worker", f"application:{APP}")]
+        assert found and checked[0].details["pending"] == 0
+    finally:
+        db.dispose()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import Session
 
@@ -282,6 +282,24 @@ def document_status(session: Session, application_name: str) -> list[DocumentSta
                            media_type=doc.media_type, status=doc.status, doc_type=doc.doc_type, pages=doc.page_count,
                            reason=doc.failure_reason or partial.get(doc.id), failure_code=doc.failure_code)
             for path, doc in rows]
+
+
+def applications_ready(session: Session, sha256: str) -> list[str]:
+    """The applications holding document ``sha256`` that have an ``application.yaml`` and no
+    document left to process: the ones a finished document makes ready to check."""
+    holders = session.scalars(
+        select(Application).join(ApplicationDocument, ApplicationDocument.application_id == Application.id)
+        .join(Document, Document.id == ApplicationDocument.document_id).where(Document.sha256 == sha256)).all()
+    ready = []
+    for app in holders:
+        busy = session.scalar(
+            select(func.count()).select_from(ApplicationDocument)
+            .join(Document, Document.id == ApplicationDocument.document_id)
+            .where(ApplicationDocument.application_id == app.id,
+                   Document.status.in_(("received", "processing"))))
+        if app.spec and not busy:
+            ready.append(app.name)
+    return sorted(ready)
 
 
 def _page_errors(session: Session, document_ids: list[int]) -> dict[int, str]:

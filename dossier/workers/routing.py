@@ -12,3 +12,5 @@ QUEUES = (OCR_QUEUE, DEFAULT_QUEUE)
 PROCESS_DOCUMENT = "dossier.process_document"
 OCR_PAGE = "dossier.ocr_page"
 FINISH_DOCUMENT = "dossier.finish_document"
+CHECK_APPLICATION = "dossier.check_application"  # default queue: validation of a stored application
+BUILD_PACKET = "dossier.build_packet"  # default queue: binding (reads originals, writes the packet)

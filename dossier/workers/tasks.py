@@ -9,7 +9,11 @@ A document goes through three tasks, none of which waits for another:
     reads one page into the shared OCR cache, or records why it could not. The task that settles
     the last of ``pages`` enqueues ``finish_document``, so one big file keeps many workers busy.
 ``finish_document(sha256)`` (queue ``default``)
-    runs :func:`dossier.workers.stages.process_document`, which finds every page in the cache.
+    runs :func:`dossier.workers.stages.process_document`, which finds every page in the cache,
+    then enqueues ``check_application`` for every application of the document that has nothing
+    left to process.
+``check_application(name)`` and ``build_packet(name, out_dir, ...)`` (queue ``default``)
+    the validate and assemble stages (``dossier.workflow``), for the web app and scale-out.
 
 Arguments are the content hash and small JSON values; each task reads the rest from the
 database and the shared home. A repeated task (redelivery, requeue, retry) finds its work done:
@@ -30,12 +34,12 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from sqlalchemy import exc as sa_exc
 
 from dossier.config import Settings
-from dossier.errors import DossierError, InputFileError, OcrError, OcrModelMissing, PageTimeout
+from dossier.errors import DossierError, GateRefused, InputFileError, OcrError, OcrModelMissing, PageTimeout
 from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
 from dossier.workers import fanout, stages
-from dossier.workers.routing import FINISH_DOCUMENT, OCR_PAGE, PROCESS_DOCUMENT
+from dossier.workers.routing import BUILD_PACKET, CHECK_APPLICATION, FINISH_DOCUMENT, OCR_PAGE, PROCESS_DOCUMENT
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +170,46 @@ def finish_document(self: Task, sha256: str) -> str:
 def _finish(task: Task, sha256: str) -> str:
     settings, db, archive = _resources(task)
     try:
-        return stages.process_document(sha256, db=db, archive=archive, settings=settings,
-                                       ocr=fanout.SettledOcr(settings, sha256))
+        status = stages.process_document(sha256, db=db, archive=archive, settings=settings,
+                                         ocr=fanout.SettledOcr(settings, sha256))
     except KeyError:
         log.warning("finish_document: no document %s (deleted?)", sha256)
         return "missing"
+    with db.session() as session:
+        ready = repo.applications_ready(session, sha256)
+    for name in ready:
+        task.app.send_task(CHECK_APPLICATION, args=[name])
+    return status
+
+
+@shared_task(bind=True, name=CHECK_APPLICATION, autoretry_for=TRANSIENT, **RETRY_OPTIONS)
+def check_application(self: Task, name: str) -> dict:
+    """Validate application ``name`` and store its findings; a summary (or the Chinese reason
+    it could not be checked, e.g. no application.yaml)."""
+    from dossier.workflow.check import check_application as check
+
+    settings, db, _ = _resources(self)
+    try:
+        result = check(db, settings, name, actor="worker")
+    except DossierError as exc:
+        log.warning("check of %s refused: %s", name, exc)
+        return {"error": exc.reason_zh}
+    return {"findings": len(result.findings), "open_blocking": len(result.open_blocking),
+            "pending": len(result.pending)}
+
+
+@shared_task(bind=True, name=BUILD_PACKET, autoretry_for=TRANSIENT, **RETRY_OPTIONS)
+def build_packet(self: Task, name: str, out_dir: str, checklist: str | None = None, draft: bool = False,
+                 user: str = "worker") -> dict:
+    """Bind application ``name`` into ``out_dir`` (a path every worker can write, under the
+    shared home); the packet's digest and pages, or why the gate refused."""
+    from dossier.workflow.build import build_application
+
+    settings, db, _ = _resources(self)
+    try:
+        result = build_application(db, settings, name, out_dir, checklist=checklist, draft=draft, user=user)
+    except GateRefused as refused:
+        return {"refused": refused.findings}
+    except DossierError as exc:
+        return {"error": exc.reason_zh}
+    return {"packet_sha256": result.packet_sha256, "pages": result.pages, "draft": result.draft}
