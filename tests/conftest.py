@@ -8,6 +8,9 @@ A test that needs an outside resource (a service, the shared corpus, a system fo
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,30 @@ def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("DOSSIER_DATABASE_URL", raising=False)
     monkeypatch.delenv("DOSSIER_BROKER_URL", raising=False)
     return path
+
+
+@contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database: a SQLite file in ``folder``, or a throw-away schema of
+    the PostgreSQL server named by DOSSIER_TEST_DATABASE_URL (dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'test.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from dossier.store.db import normalise_url
+
+    base = os.environ.get("DOSSIER_TEST_DATABASE_URL")
+    need(bool(base), "PostgreSQL (set DOSSIER_TEST_DATABASE_URL)")
+    schema = f"dossier_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_url(base))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(normalise_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, fresh_database
 from dossier.cli import app as cli
 from dossier.config import load_settings
 from dossier.errors import GateRefused, ReviewError
@@ -31,9 +31,10 @@ APP = "text-upgrade"
 TAO = "420111198811262418"  # 陶福生: his constructor certificate prints 性别 女
 
 
-@pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    """A DOSSIER_HOME holding the text-layer files of sample-upgrade plus a note that is no scan."""
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.service)])
+def stored(request, tmp_path_factory):
+    """A DOSSIER_HOME holding the text-layer files of sample-upgrade plus a note that is no scan,
+    on SQLite and on PostgreSQL (the same results on both)."""
     truth = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
     folder = tmp_path_factory.mktemp("app") / APP
     folder.mkdir()
@@ -44,11 +45,12 @@ def stored(tmp_path_factory):
             shutil.copy(SAMPLE / path, folder / path)
     (folder / "备注.txt").write_text("社保截图下周补交", encoding="utf-8")
     home = tmp_path_factory.mktemp("home")
-    settings = load_settings(home=home, database_url=f"sqlite:///{home / 'dossier.db'}", broker_url=None)
-    db = init_db(settings)
-    ingest_and_process([folder], APP, settings, db=db)
-    yield settings, db
-    db.dispose()
+    with fresh_database(request.param, home) as url:
+        settings = load_settings(home=home, database_url=url, broker_url=None)
+        db = init_db(settings)
+        ingest_and_process([folder], APP, settings, db=db)
+        yield settings, db
+        db.dispose()
 
 
 def _by_code(findings, code, subject=None):
