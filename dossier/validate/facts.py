@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +25,6 @@ from dossier.extract.qr import qr_fields as parse_qr_payload
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-log = logging.getLogger(__name__)
 QrFields = dict[str, str | list[str]]
 PDF_MEDIA_TYPE = "application/pdf"
 _RENDER_SCALE = 1.0  # 72 dpi: plenty for a 64-bit perceptual hash, and fast
@@ -163,6 +161,7 @@ def _pdf_facts(data: bytes, path: Path) -> dict:
             raise EncryptedFile("PDF is encrypted", path=path)
         meta = reader.metadata
         pages = list(reader.pages)
+        texts = [_has_text(page) for page in pages]
     except (PdfReadError, ValueError, KeyError) as exc:  # pypdf's ways of saying "broken"
         raise CorruptFile(f"unreadable PDF: {exc}", path=path) from exc
     eof_count = data.count(b"%%EOF")
@@ -181,27 +180,24 @@ def _pdf_facts(data: bytes, path: Path) -> dict:
         incremental_updates=max(0, revisions - 1 - int(linearized)),
         # Every signature dictionary has a /ByteRange; counting bytes avoids walking AcroForms.
         signature_count=len(re.findall(rb"/ByteRange\s*\[", data)),
-        page_hashes=_pdf_page_hashes(pages, data),
-        text_over_image_pages=_text_over_image_pages(data, path),
+        page_hashes=_pdf_page_hashes(pages, texts, data),
+        text_over_image_pages=[n for n, (page, text) in enumerate(zip(pages, texts), start=1)
+                               if text and _page_sized_image(page)],
     )
 
 
-def _text_over_image_pages(data: bytes, path: Path) -> list[int]:
-    """Pages with a text layer over an image covering at least half of the page."""
-    import pdfplumber
-
-    found = []
+def _page_sized_image(page) -> bool:
+    """Whether the page draws an image with the pixels of a scan of the whole page (100 dpi over
+    half its area or more), read from the image dictionaries without decoding anything."""
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                area = float(page.width) * float(page.height) or 1.0
-                covered = max((float(im["width"]) * float(im["height"]) for im in page.images), default=0.0)
-                if covered >= 0.5 * area and any(not c["text"].isspace() for c in page.chars):
-                    found.append(number)
-                page.close()
-    except Exception as exc:  # noqa: BLE001 - pdfminer's many errors: no comparison, not a broken file
-        log.warning("%s: text layers not inspected: %r", path, exc)
-    return found
+        xobjects = page["/Resources"]["/XObject"]
+        pixels = max((int(obj.get("/Width", 0)) * int(obj.get("/Height", 0))
+                      for obj in (ref.get_object() for ref in xobjects.values())
+                      if obj.get("/Subtype") == "/Image"), default=0)
+        inches = float(page.mediabox.width) * float(page.mediabox.height) / 72 / 72
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    return pixels >= 0.5 * inches * 100 * 100
 
 
 def _meta_text(meta, key: str) -> str | None:
@@ -225,7 +221,7 @@ def _naive_utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def _pdf_page_hashes(pages, data: bytes) -> list[PageHash]:
+def _pdf_page_hashes(pages, texts: list[bool], data: bytes) -> list[PageHash]:
     """Hash each page as a person sees it. An image-only page (a scan) is hashed from its largest
     embedded image, at the scan's own resolution; a page with a text layer is rendered, because
     its largest image may be a background shared by every certificate of that issuer. The
@@ -233,8 +229,8 @@ def _pdf_page_hashes(pages, data: bytes) -> list[PageHash]:
     rendered = None
     hashes = []
     try:
-        for number, page in enumerate(pages, start=1):
-            image = None if _has_text(page) else _largest_image(page)
+        for number, (page, text) in enumerate(zip(pages, texts), start=1):
+            image = None if text else _largest_image(page)
             if image is not None:
                 hashes.append(_page_hash(number, image, "scan"))
                 continue

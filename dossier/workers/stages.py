@@ -21,6 +21,7 @@ from dossier.privacy import mask_text
 from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
+from dossier.workflow.facts import cached_file_facts
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,9 @@ def process_document(sha256: str, *, db: Database, archive: Archive, settings: S
         with db.session() as session:
             repo.set_status(session, doc_id, "failed", failure=exc)
         return "failed"
+    # The facts validation compares across files (page hashes, PDF history) are computed here,
+    # where the work is spread over workers, rather than by the first check of the application.
+    cached_file_facts(settings, archive, sha256, media_type, name)
     with db.session() as session:
         repo.save_file_text(session, doc_id, text)
         repo.save_extractions(session, doc_id, extracted)

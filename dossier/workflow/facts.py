@@ -76,7 +76,8 @@ def load_application(db: Database, settings: Settings, name: str) -> LoadedAppli
         extracted = repo.load_extractions(session, name)
     archive = Archive.from_settings(settings)
     by_sha = {f.sha256: f for f in files}
-    file_facts = {f.sha256: cached_file_facts(settings, archive, f) for f in files if f.status == "processed"}
+    file_facts = {f.sha256: cached_file_facts(settings, archive, f.sha256, f.media_type, f.source_name)
+                  for f in files if f.status == "processed"}
     agreement = _text_agreement(db, settings, archive, by_sha, file_facts)
     facts = [DocumentFacts(document=doc, file=file_facts.get(doc.sha256), text_agreement=agreement.get(doc.sha256, {}))
              for doc in extracted]
@@ -180,25 +181,26 @@ def _spec(name: str, stored: dict | None) -> ApplicationSpec:
                           reason_zh=f"申报项目「{name}」的 application.yaml 无效") from exc
 
 
-def cached_file_facts(settings: Settings, archive: Archive, stored: StoredFile) -> FileFacts | None:
-    """The file facts of ``stored``, from the derived cache or computed from its original.
+def cached_file_facts(settings: Settings, archive: Archive, sha256: str, media_type: str | None,
+                      source_name: str) -> FileFacts | None:
+    """The file facts of original ``sha256``, from the derived cache or computed from the file.
 
     None when the original cannot be read for them (its text was read, so the document stands;
     the tamper and duplicate-image rules just have nothing to compare for it).
     """
-    cache = derived_path(settings, stored.sha256, "facts", f"file-v{FILE_FACTS_VERSION}.json")
+    cache = derived_path(settings, sha256, "facts", f"file-v{FILE_FACTS_VERSION}.json")
     cached = read_json(cache)
     if cached is not None:
         try:
             return FileFacts.model_validate(cached)
         except ValidationError:
-            log.warning("recomputing unreadable cached file facts of %s", stored.sha256)
+            log.warning("recomputing unreadable cached file facts of %s", sha256)
     try:
-        facts = collect_file_facts(archive.path_for(stored.sha256), stored.media_type or "")
+        facts = collect_file_facts(archive.path_for(sha256), media_type or "")
     except DossierError as exc:
-        log.warning("no file facts for %s: %s", mask_text(stored.source_name), exc)
+        log.warning("no file facts for %s: %s", mask_text(source_name), exc)
         return None
-    facts = facts.model_copy(update={"source_name": stored.source_name})
+    facts = facts.model_copy(update={"source_name": source_name})
     write_json(cache, facts.model_dump(mode="json"))
     return facts
 
