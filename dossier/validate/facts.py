@@ -29,6 +29,7 @@ QrFields = dict[str, str | list[str]]
 PDF_MEDIA_TYPE = "application/pdf"
 _RENDER_SCALE = 1.0  # 72 dpi: plenty for a 64-bit perceptual hash, and fast
 TILE_GRID = 4  # PageHash.tiles: 4 x 4 cells
+_HASH_SIDE = 768  # pixels: every cell of the grid still has 190 x 190 to hash
 
 
 class _Facts(BaseModel):
@@ -246,10 +247,15 @@ def _pdf_page_hashes(pages, texts: list[bool], data: bytes) -> list[PageHash]:
 
 
 def _has_text(page) -> bool:
+    """Whether the page draws text: its content stream shows strings (Tj/TJ) inside a text
+    object. (Extracting the text would cost a tenth of a second per page, and what it says does
+    not matter here; a font in the resources proves nothing, writers add one by default.)"""
     try:
-        return bool(page.extract_text().strip())
-    except Exception:  # noqa: BLE001 - a text layer pypdf cannot read is treated as present
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+    except Exception:  # noqa: BLE001 - an unreadable content stream is treated as text, so rendered
         return True
+    return b"BT" in data and (b"Tj" in data or b"TJ" in data)
 
 
 def _largest_image(page) -> Image | None:
@@ -292,7 +298,11 @@ def _exif_date(value) -> datetime | None:
 def _page_hash(number: int, img: Image, source: Literal["scan", "render"]) -> PageHash:
     import imagehash
 
+    # Every hash below shrinks its input to a few dozen pixels; shrinking once to a modest size
+    # first (and in grey) keeps a 20-megapixel scan from being resampled 18 times.
     gray = img.convert("L")
+    gray.thumbnail((_HASH_SIDE, _HASH_SIDE))
+    img = gray
     width, height = gray.size
     tiles = [str(imagehash.dhash(gray.crop((col * width // TILE_GRID, row * height // TILE_GRID,
                                             (col + 1) * width // TILE_GRID, (row + 1) * height // TILE_GRID))))

@@ -33,7 +33,7 @@ from dossier.validate.facts import DocumentFacts, FileFacts, collect_file_facts
 log = logging.getLogger(__name__)
 
 # Bump when FileFacts or how it is collected changes: older cached facts are then recomputed.
-FILE_FACTS_VERSION = "3"
+FILE_FACTS_VERSION = "4"
 
 
 @dataclass(frozen=True)
