@@ -45,6 +45,8 @@ from dossier.store.schema import AuditEvent, Document, Extraction, Field, Page, 
 from dossier.store.schema import Discrepancy as DiscrepancyRow
 from dossier.workers import stages
 from dossier.workers.queue import enqueue_documents, requeue_stale
+from dossier.workflow.build import build_application
+from dossier.workflow.check import check_application
 
 pytestmark = [pytest.mark.service, pytest.mark.ocr]
 
@@ -194,6 +196,8 @@ def application(tmp_path_factory) -> Path:
     _text_pdf(folder / "营业执照.pdf", LICENSE)
     _image_pdf(folder / "身份证扫描.pdf", [_scan(ID_FRONT, 1), _scan(ID_BACK, 2)])
     _scan(ID_FRONT, 3).save(folder / "身份证.png", dpi=(200, 200))
+    # A real application.yaml, so check and build run on what the workers stored.
+    shutil.copy(ROOT / "fixtures" / "sample-clean" / "application.yaml", folder / "application.yaml")
     return folder
 
 
@@ -297,20 +301,29 @@ def _extractions(db: Database) -> list[dict]:
         return [doc.model_dump(mode="json") for doc in repo.load_extractions(session, APP)]
 
 
+def _checked_and_bound(db: Database, settings: Settings, out: Path) -> tuple[list[dict], str]:
+    """The findings (the ``dossier check --json`` contract) and the draft packet's SHA-256."""
+    findings = check_application(db, settings, APP).findings
+    packet = build_application(db, settings, APP, out, draft=True)
+    return [d.contract() for d in findings], packet.packet_sha256
+
+
 def _ocr_entries(settings: Settings) -> int:
     return sum(1 for _ in (settings.derived_dir).glob("*/*/ocr/*/*.json"))
 
 
 @pytest.fixture(scope="session")
-def embedded(tmp_path_factory, application) -> tuple[list[dict], dict[str, int]]:
-    """The application processed in this process (the embedded mode): extractions and counts."""
-    settings = _settings(tmp_path_factory.mktemp("embedded"), None, None)
+def embedded(tmp_path_factory, application) -> tuple[list[dict], dict[str, int], tuple[list[dict], str]]:
+    """The application processed in this process (the embedded mode): extractions, counts, and
+    the findings and draft packet made from them."""
+    home = tmp_path_factory.mktemp("embedded")
+    settings = _settings(home, None, None)
     db = init_db(settings)
     try:
         for sha256 in _ingest(settings, application):
             stages.process_document(sha256, db=db, archive=Archive.from_settings(settings), settings=settings)
         assert set(_statuses(db).values()) == {"processed"}
-        return _extractions(db), _counts(db)
+        return _extractions(db), _counts(db), _checked_and_bound(db, settings, home / "packet")
     finally:
         db.dispose()
 
@@ -327,9 +340,13 @@ def test_celery_gives_the_embedded_result_and_a_repeat_changes_nothing(
         workers.append(Worker(settings, tmp_path / "worker.log"))
         assert enqueue_documents(shas, settings) == FILES
         assert set(_wait_done(db, workers).values()) == {"processed"}
-        expected_extractions, expected_counts = embedded
+        expected_extractions, expected_counts, (expected_findings, expected_packet) = embedded
         assert _extractions(db) == expected_extractions
         assert _counts(db) == expected_counts
+        # the same findings, and a byte-identical packet, from what the workers stored
+        findings, packet = _checked_and_bound(db, settings, tmp_path / "packet")
+        assert findings == expected_findings and expected_findings
+        assert packet == expected_packet
         assert expected_counts["pages"] == PAGES
         assert _ocr_entries(settings) == OCR_PAGES  # each page read once, by a page task
         with db.session() as session:
@@ -499,7 +516,6 @@ def test_ingest_with_a_broker_enqueues_instead_of_reading(tmp_path, application,
 def test_a_worker_checks_an_application_once_its_last_document_is_done(tmp_path, broker, application, workers):
     folder = tmp_path / APP
     shutil.copytree(application, folder)
-    shutil.copy(ROOT / "fixtures" / "sample-clean" / "application.yaml", folder / "application.yaml")
     settings = _settings(tmp_path / "home", broker, None)
     db = init_db(settings)
     try:
