@@ -139,3 +139,18 @@ def test_figures_with_thousands_separators_round_trip(amount, commas, prefix, su
 def test_figures_in_wan_and_yi_round_trip(amount, unit):
     scale = Decimal(10**8) if unit.startswith("亿") else Decimal(10**4)
     assert normalise_amount(f"{(amount / scale).normalize():f}{unit}").value == f"{amount:.2f}"
+
+
+def test_an_amount_printed_either_way():
+    from dossier.extract.normalize.amounts import normalise_amount_any
+
+    assert normalise_amount_any("5000万元人民币").value == "50000000.00"
+    assert normalise_amount_any("伍仟万圆整").value == "50000000.00"
+    assert normalise_amount_any("无") is None
+
+
+def test_a_lower_case_numeral_among_upper_case_ones_is_read_with_doubt():
+    mixed = normalise_amount_words("五仟万圆整")  # OCR read 伍 as 五
+    assert mixed.value == "50000000.00" and mixed.confidence < 1 and mixed.notes
+    assert normalise_amount_words("伍仟万圆整").confidence == 1
+    assert normalise_amount_words("一百元").confidence == 1  # all lower-case: a writing, not a slip

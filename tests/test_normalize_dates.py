@@ -196,3 +196,37 @@ def test_month_ranges_expand_to_every_month(start, length, style):
     assert months[0] == f"{first // 12}-{first % 12 + 1:02d}"
     assert months[-1] == f"{last // 12}-{last % 12 + 1:02d}"
     assert months == sorted(set(months))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("发证日期：2026.0701", "2026-07-01"), ("202607.01", "2026-07-01"), ("2026-0701", "2026-07-01")],
+)
+def test_a_date_missing_one_separator_is_read_with_doubt(raw, expected):
+    result = normalise_date(raw)
+    assert result.value == expected
+    assert result.confidence < 1 and result.notes
+
+
+def test_a_missing_separator_is_not_guessed_where_the_digits_do_not_say_where_it_was():
+    assert normalise_date("2026.070") is None  # 2026-07-0? or 2026-07-?0: no
+    assert normalise_date("2026.07.01").confidence == 1
+
+
+def test_a_range_missing_its_dash_is_read_with_doubt():
+    months = normalise_month_range("2026.012026.10")
+    assert months.value == [f"2026-{m:02d}" for m in range(1, 11)] and months.confidence < 1
+    term = normalise_date_range("2024.07.152044.07.15")
+    assert term.value == ("2024-07-15", "2044-07-15") and term.confidence < 1
+
+
+@pytest.mark.parametrize("raw", ["2024.07.15-", "2020年1月1日至", "2020年1月1日起至"])
+def test_a_range_whose_end_is_lost_is_doubted(raw):
+    """The only date is the start: a reader taking value[-1] as the end must not trust it."""
+    result = normalise_date_range(raw)
+    assert len(result.value) == 1 and result.confidence < 0.9
+
+
+def test_a_text_naming_one_end_only_is_certain():
+    assert normalise_date_range("有效期至2028年12月31日").confidence == 1
+    assert normalise_date_range("自2020年1月1日起").confidence == 1

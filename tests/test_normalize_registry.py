@@ -6,9 +6,9 @@ from hypothesis import given, settings, strategies as st
 from dossier.extract.normalize import NORMALISERS, Normalised, get_normaliser
 from dossier.extract.normalize.chinese_numerals import NUMERAL_CHARS
 
-NAMES = ["date", "date_or_long", "date_range", "month", "month_range", "amount", "amount_words", "number",
-         "id_number", "uscc", "code", "name", "list", "qualification_list", "gender", "ethnicity",
-         "insurance_types", "text"]
+NAMES = ["date", "date_or_long", "date_range", "month", "month_range", "amount", "amount_words", "amount_any",
+         "number", "measure", "id_number", "uscc", "code", "name", "list", "qualification_list", "gender",
+         "ethnicity", "insurance_types", "text", "authority"]
 
 
 def test_registry_names():
@@ -22,7 +22,7 @@ def test_unknown_name_lists_the_known_ones():
 
 # Characters the parsers care about, so that random text reaches deep into them.
 INTERESTING = st.text(
-    alphabet="0123456789 .,-/:：年月日至今长期万亿元角分整¥Xx×OoDIlZSBGbgK|" + NUMERAL_CHARS, max_size=40
+    alphabet="0123456789 .,-/:：年月日至今长期万亿元角分整¥Xx×OoDIlZSBGbgK|()（）省市区章" + NUMERAL_CHARS, max_size=40
 )
 
 

@@ -2,9 +2,11 @@
 
 import pytest
 
-from dossier.extract.normalize.quantities import normalise_number
+from dossier.extract.normalize.quantities import normalise_measure, normalise_number
 from dossier.extract.normalize.text import (
+    canonical_brackets,
     canonical_qualification,
+    normalise_authority,
     normalise_code,
     normalise_ethnicity,
     normalise_gender,
@@ -126,3 +128,39 @@ def test_numbers(raw, expected):
 
 def test_no_number():
     assert normalise_number("无") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("24,500.00平方米", "24500.00"), ("24500", "24500.00"), ("86.4米", "86.40"), ("12.707m", "12.707"),
+     ("1.2万㎡", "12000.00"), ("30", "30.00")],
+)
+def test_measurements_have_at_least_two_decimals(raw, expected):
+    assert normalise_measure(raw).value == expected
+
+
+def test_brackets_have_one_canonical_width_in_text_lists_and_comparisons():
+    assert normalise_text("有限责任公司(自然人投资或控股)").value == "有限责任公司（自然人投资或控股）"
+    assert normalise_list("建筑工程(结构)、市政公用工程").value == ["建筑工程（结构）", "市政公用工程"]
+    assert normalise_qualification_list("建筑装修装饰工程专业承包贰级(暂定)").value == ["建筑装修装饰工程专业承包二级（暂定）"]
+    assert canonical_brackets("有限责任公司(自然人投资或控股)") == canonical_brackets("有限责任公司（自然人投资或控股）")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("湖北省建设教育协会章", "湖北省建设教育协会"), ("广东省住房和城乡建设厅行政审批专用章", "广东省住房和城乡建设厅"),
+     ("深圳市建筑业职业技能鉴定中心(盖章)", "深圳市建筑业职业技能鉴定中心")],
+)
+def test_an_authority_loses_the_seal_words_read_into_it_with_doubt(raw, expected):
+    result = normalise_authority(raw)
+    assert result.value == expected and result.confidence < 1
+
+
+def test_an_authority_is_doubted_when_its_place_lost_characters():
+    assert normalise_authority("北京市海淀区市场监督管理局").confidence == 1
+    assert normalise_authority("中华人民共和国住房和城乡建设部").confidence == 1
+    assert normalise_authority("市场监督管理局").confidence == 1  # 市场 is a word
+    clipped = normalise_authority("京市海淀区市场监督管理局")  # 北 under the seal
+    assert clipped.value == "京市海淀区市场监督管理局" and clipped.confidence < 0.9
+    assert normalise_authority("省住房和城乡建设厅").confidence < 0.9
+    assert normalise_authority("(盖章)") is None  # a remark is not an authority

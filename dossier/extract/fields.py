@@ -5,6 +5,15 @@ For each field, every printed occurrence of one of its labels yields candidates 
 the first candidate that matches the field's pattern and normalises wins. Fields without a label
 on the page may fall back to the first or last unclaimed pattern match (an issue date printed
 under the seal, an ID number on a card). Values claimed by one field are not reused by another.
+
+Scans bend these rules, so geometry decides, not reading order: a label letter-spaced into two
+boxes (住 | 所) is one label; a wrapped value or a list printed one item per line continues under
+its first line even with a second column beside it; a line under a label that is the value of the
+label left of it on its own row is not taken; curved seal text on a label's row is skipped.
+Confidence is the OCR's times the normaliser's times how the value was found: a label with a
+character lost under a seal, or no label at all (more doubt when several texts had the form, most
+when the field's label is printed but nothing readable beside it), costs confidence, so such
+values reach a person (``LOW_CONFIDENCE``) instead of passing as read.
 """
 
 from __future__ import annotations
@@ -12,14 +21,54 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dossier.extract.layout import LabelHit, Line, below, find_labels, right_of, strip_separators, union
+from dossier.extract.layout import (
+    LabelHit,
+    Line,
+    below,
+    find_labels,
+    join_split_labels,
+    right_of,
+    same_row,
+    strip_separators,
+    union,
+)
 from dossier.extract.normalize import NORMALISERS
+from dossier.extract.normalize.result import TOLERATED
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary
 from dossier.model import ExtractedField
 
 UNPARSED_CONFIDENCE = 0.0
 _UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}[:：]")
-_REMARKS = re.compile(r"^[（(][^（()）]{1,10}[)）]")
+# a remark is two or more characters: a single one in brackets opens a code, （鄂）JZ安许证字…
+# OCR may double a bracket: 发证机关（(盖章)
+_REMARKS = re.compile(r"^[（(]+[^（()）]{2,10}[)）]+")
+LIST_NORMALISERS = {"list", "qualification_list"}
+WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
+ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
+SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
+# confidence factors for values found the doubtful way
+FALLBACK_UNIQUE = 0.95  # no label: the only text of the field's pattern in the document
+FALLBACK_CHOSEN = 0.8  # no label: chosen as the first or last of several
+FALLBACK_LABEL_UNREAD = 0.5  # the label is printed but nothing beside it was read
+TRUNCATED_LABEL = TOLERATED  # found through a label missing a character (under a seal)
+TRUNCATED_NOTE = "标签不完整（疑被印章遮挡），按近似标签定位"
+FALLBACK_NOTE = "无标签，按格式定位"
+
+
+@dataclass(frozen=True)
+class TruncatedHit(LabelHit):
+    """A label read with one character missing (see ``FieldEngine._truncated_labels``)."""
+
+
+def _item_role(text: str, hits: list[LabelHit]) -> int:
+    """Where an item starts after its role: ``建设单位：武汉…`` -> 5; 0 when no role opens it."""
+    m = _UNKNOWN_LABEL.match(text)
+    if m:
+        return m.end()
+    for h in hits:
+        if h.start == 0 and text[h.end:h.end + 1] in (":", "："):
+            return h.end + 1
+    return 0
 
 
 def _skip_remark(text: str, start: int) -> int:
@@ -35,6 +84,9 @@ class Candidate:
     end: int
     text: str
     extra: tuple[Line, ...] = ()  # continuation lines of a wrapped value
+    extra_text: tuple[str, ...] = ()  # their text, when not the whole line (list item roles dropped)
+    factor: float = 1.0  # doubt from how the value was found (a truncated label, no label)
+    note: str | None = None  # ... and the reviewer's note saying so
 
     @property
     def bbox(self):
@@ -45,7 +97,7 @@ class Candidate:
 
     @property
     def confidence(self) -> float:
-        return min([self.line.confidence, *(ln.confidence for ln in self.extra)])
+        return self.factor * min([self.line.confidence, *(ln.confidence for ln in self.extra)])
 
 
 class FieldEngine:
@@ -60,15 +112,40 @@ class FieldEngine:
 
     def extract(self, lines: list[Line]) -> dict[str, ExtractedField]:
         hits_by_line = {ln.index: find_labels(ln, self.all_labels, self.vocabulary) for ln in lines}
+        join_split_labels(lines, self.all_labels, hits_by_line)
+        self._truncated_labels(lines, hits_by_line)
         claimed: set[tuple] = set()  # (line, start, end, owner) compact spans of values taken
         out: dict[str, ExtractedField] = {}
         for name, fspec in self.spec.fields.items():
             found = self._by_label(fspec, lines, hits_by_line, claimed)
-            if found is None and fspec.fallback and fspec.regex is not None:
-                found = self._by_pattern(fspec, lines, hits_by_line, claimed)
             if found is not None:
                 out[name] = found
-        return out
+        # fallbacks only once every label has taken its value: a bare date is the issue date only
+        # if it is not the validity printed beside 有效期, whatever the order of the spec
+        for name, fspec in self.spec.fields.items():
+            if name not in out and fspec.fallback and fspec.fallback_regex is not None:
+                found = self._by_pattern(fspec, lines, hits_by_line, claimed, self._label_seen(fspec, hits_by_line))
+                if found is not None:
+                    out[name] = found
+        return {name: out[name] for name in self.spec.fields if name in out}
+
+    def _truncated_labels(self, lines: list[Line], hits_by_line) -> None:
+        """A line that is one of this spec's labels with one character lost (a seal stamped over
+        发证机关 leaves 发证机) counts as that label, with doubt, when exactly one label fits."""
+        labels = {lb.replace(" ", "") for lb in self.all_labels}
+        for line in lines:
+            text = line.compact.rstrip(":：")
+            if hits_by_line.get(line.index) or len(text) < 3:
+                continue
+            fits = [lb for lb in labels if len(lb) == len(text) + 1
+                    and any(lb[:i] + lb[i + 1:] == text for i in range(len(lb)))]
+            if len(fits) == 1:
+                hits_by_line[line.index] = [TruncatedHit(line, fits[0], 0, len(line.compact))]
+
+    @staticmethod
+    def _label_seen(fspec: FieldSpec, hits_by_line) -> bool:
+        wanted = {lb.replace(" ", "") for lb in fspec.labels}
+        return any(h.label in wanted and not h.fragment for hits in hits_by_line.values() for h in hits)
 
     # -- candidates --------------------------------------------------------------------------
 
@@ -78,7 +155,7 @@ class FieldEngine:
         for line in lines:
             line_hits = hits_by_line[line.index]
             for hit in line_hits:
-                if hit.label not in wanted:
+                if hit.label not in wanted or hit.fragment:
                     continue
                 for cand in self._candidates(fspec, hit, line_hits, lines, hits_by_line):
                     result = self._evaluate(fspec, cand, claimed)
@@ -90,6 +167,7 @@ class FieldEngine:
 
     def _candidates(self, fspec, hit: LabelHit, line_hits, lines, hits_by_line):
         line = hit.line
+        factor, note = (TRUNCATED_LABEL, TRUNCATED_NOTE) if isinstance(hit, TruncatedHit) else (1.0, None)
         start = _skip_remark(line.compact, hit.end)
         nxt = min((h.start for h in line_hits if h.start >= start), default=len(line.compact))
         a, b = strip_separators(line.compact, start, nxt)
@@ -98,75 +176,139 @@ class FieldEngine:
         alone = a >= b and nxt == len(line.compact)
         for where in fspec.where:
             if where == "after" and a < b:
-                extra = tuple(self._continuation(line, lines, hits_by_line)) if fspec.multi_line else ()
-                yield Candidate(line, a, b, line.compact[a:b], extra)
+                extra = self._continuation(fspec, line, line.sub_bbox(a, b)[0], lines, hits_by_line)
+                yield Candidate(line, a, b, line.compact[a:b], *extra, factor=factor, note=note)
             elif where == "right" and alone:
                 x = line.sub_bbox(hit.start, hit.end)[2]
                 for other in right_of(line, x, lines):
-                    cand = self._leading_value(other, hits_by_line, fspec.multi_line, lines)
+                    if other.height > SEAL_HEIGHT * max(line.height, 1.0):
+                        continue  # curved seal text stamped across the row
+                    cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note)
                     if cand is not None:
                         yield cand
                         break
             elif where == "below" and alone:
-                x0, _, x1, _ = line.sub_bbox(hit.start, hit.end)
+                x0, x1 = hit.x_span()
                 for other in below(line, x0, x1, lines):
-                    cand = self._leading_value(other, hits_by_line, fspec.multi_line, lines)
+                    if self._labelled_row(other, lines, hits_by_line):
+                        continue  # the value of the label left of it on its own row
+                    cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note,
+                                               gap=other.bbox[1] - line.bbox[3])
                     if cand is not None:
                         yield cand
                     break
 
-    def _leading_value(self, line: Line, hits_by_line, multi_line: bool, lines: list[Line]) -> Candidate | None:
+    def _labelled_row(self, line: Line, lines: list[Line], hits_by_line) -> bool:
+        """True when the nearest text left of ``line`` on its row is a label: ``line`` is then that
+        label's value (成立日期 | 2012年05月18日), not the one under another label."""
+        left = [o for o in lines if o is not line and same_row(line, o) and o.bbox[2] <= line.bbox[0] + 2.0]
+        if not left:
+            return False
+        nearest = max(left, key=lambda o: o.bbox[2])
+        return bool(hits_by_line.get(nearest.index) or _UNKNOWN_LABEL.match(nearest.compact))
+
+    def _leading_value(self, fspec: FieldSpec, line: Line, hits_by_line, lines: list[Line],
+                       factor: float = 1.0, note: str | None = None, gap: float | None = None) -> Candidate | None:
         """The text of ``line`` before its first label, if the line does not start with a label
-        (one of ours, or an unknown ``标签：`` we have no spec for)."""
+        (one of ours, or an unknown ``标签：`` we have no spec for). A list printed one item per
+        line with each item's role (建设单位：…) gives the text after the role."""
         hits = hits_by_line.get(line.index, [])
+        if any(h.fragment for h in hits):
+            return None  # a piece of a letter-spaced label
+        start = 0
+        if fspec.item_labels:
+            start = _item_role(line.compact, hits)
+            hits = [h for h in hits if h.start >= start]
         end = min((h.start for h in hits), default=len(line.compact))
-        start, end = strip_separators(line.compact, 0, end)
+        start, end = strip_separators(line.compact, start, end)
         if start >= end or _UNKNOWN_LABEL.match(line.compact[start:end]):
             return None
-        extra = tuple(self._continuation(line, lines, hits_by_line)) if multi_line else ()
-        return Candidate(line, start, end, line.compact[start:end], extra)
+        extra = self._continuation(fspec, line, line.sub_bbox(start, end)[0], lines, hits_by_line, gap)
+        return Candidate(line, start, end, line.compact[start:end], *extra, factor=factor, note=note)
 
-    def _continuation(self, line: Line, lines: list[Line], hits_by_line) -> list[Line]:
-        """Lines directly under ``line``'s value that carry no label: a wrapped value."""
-        out, last = [], line
-        for other in lines[line.index + 1:]:
-            if other.page != line.page or hits_by_line.get(other.index):
-                break
-            gap = other.bbox[1] - last.bbox[3]
-            # a wrapped value continues close below, starting at (about) the same left edge
-            if gap > 0.8 * max(last.height, 1.0) or abs(other.bbox[0] - line.bbox[0]) > 1.5 * max(line.height, 1.0):
-                break
-            out.append(other)
-            last = other
-        return out
+    def _continuation(self, fspec: FieldSpec, line: Line, value_x0: float, lines: list[Line], hits_by_line,
+                      first_gap: float | None = None) -> tuple[tuple[Line, ...], tuple[str, ...]]:
+        """Lines under ``line``'s value that carry no label: a wrapped value, or the further items
+        of a list printed one per line. Found by geometry, not reading order, so a second column
+        printed beside the value (a licence's two columns) does not interrupt it.
 
-    def _by_pattern(self, fspec: FieldSpec, lines, hits_by_line, claimed) -> ExtractedField | None:
+        A wrapped line starts close under the previous one; list items may be spaced like the
+        rows of a table, as far apart as the first item is from its label (``first_gap``). Either
+        starts at about the value's left edge (or the line's, when a label opens the line)."""
+        if not fspec.multi_line:
+            return (), ()
+        listed = fspec.normaliser in LIST_NORMALISERS
+        out: list[Line] = []
+        texts: list[str] = []
+        last = line
+        while True:
+            h = max(last.height, 1.0)
+            max_gap = WRAP_GAP * h
+            if listed and first_gap is not None:
+                max_gap = max(max_gap, first_gap + 0.5 * h)
+            below_last = [
+                o for o in lines
+                if o.page == line.page and o is not last and o not in out and o.cy > last.bbox[3]
+                and o.bbox[1] - last.bbox[3] <= max_gap
+                and min(abs(o.bbox[0] - value_x0), abs(o.bbox[0] - line.bbox[0])) <= ALIGN * h
+            ]
+            if not below_last:
+                break
+            nxt = min(below_last, key=lambda o: o.bbox[1])
+            hits = hits_by_line.get(nxt.index, [])
+            start = _item_role(nxt.compact, hits) if fspec.item_labels else 0
+            if start == 0 and (hits or _UNKNOWN_LABEL.match(nxt.compact)):
+                break
+            if any(h.start >= start for h in hits) or self._labelled_row(nxt, lines, hits_by_line):
+                break
+            out.append(nxt)
+            texts.append(nxt.compact[start:])
+            last = nxt
+        return tuple(out), tuple(texts)
+
+    def _by_pattern(self, fspec: FieldSpec, lines, hits_by_line, claimed, label_seen: bool) -> ExtractedField | None:
+        """The first or last unclaimed text of the field's form, when no label gave a value. Doubt
+        grows with the choice: the only such text, one of several, or one found while the field's
+        own label is printed with nothing readable beside it (the value read is then some other
+        text of the same form)."""
         matches = []
+        regex = fspec.fallback_regex
         for line in lines:
-            for m in fspec.regex.finditer(line.compact):
+            for m in regex.finditer(line.compact):
                 if any(h.start < m.end() and m.start() < h.end for h in hits_by_line[line.index]):
                     continue  # a label is not a value
                 matches.append(Candidate(line, m.start(), m.end(), m.group(0)))
         if fspec.fallback == "last":
             matches.reverse()
+        found = []
         for cand in matches:
-            result = self._evaluate(fspec, cand, claimed)
+            result = self._evaluate(fspec, cand, claimed, claim=False)
             if result is not None and result.value is not None:
-                result.notes.append("无标签，按格式定位")
-                return result
-        return None
+                found.append((cand, result))
+        if not found:
+            return None
+        cand, _ = found[0]
+        values = {tuple(r.value) if isinstance(r.value, list) else r.value for _, r in found}
+        factor = FALLBACK_LABEL_UNREAD if label_seen else FALLBACK_UNIQUE if len(values) == 1 else FALLBACK_CHOSEN
+        return self._evaluate(fspec, Candidate(cand.line, cand.start, cand.end, cand.text, factor=factor,
+                                               note=FALLBACK_NOTE), claimed)
 
     # -- normalisation -----------------------------------------------------------------------
 
-    def _evaluate(self, fspec: FieldSpec, cand: Candidate, claimed: set[tuple]) -> ExtractedField | None:
+    def _evaluate(self, fspec: FieldSpec, cand: Candidate, claimed: set[tuple],
+                  claim: bool = True) -> ExtractedField | None:
         """Normalise a candidate; None when it does not match or its text is another field's.
 
-        ``claimed`` holds (line, start, end, owner) spans already taken. Fields reading one part
-        of a range (``part``) share their span with the other part of the same labels.
+        ``claimed`` holds (line, start, end, owner) spans already taken (``claim``: add this one).
+        Fields reading one part of a range (``part``) share their span with the other part of the
+        same labels. Continuation lines join the first line's text, with a list separator between
+        list items.
         """
         text, start, end = cand.text, cand.start, cand.end
         if cand.extra:
-            text = text + "".join(ln.compact for ln in cand.extra)
+            parts = cand.extra_text or tuple(ln.compact for ln in cand.extra)
+            joiner = "、" if fspec.normaliser in LIST_NORMALISERS else ""
+            text = joiner.join((text, *parts))
         if fspec.regex is not None:
             m = fspec.regex.search(text)
             if m is None:
@@ -183,7 +325,7 @@ class FieldEngine:
                for c in claimed):
             return None
         normalised = NORMALISERS[fspec.normaliser](text)
-        if normalised is not None and normalised.value is not None:
+        if claim and normalised is not None and normalised.value is not None:
             claimed.add(span)
         bbox = cand.line.sub_bbox(start, end) if not cand.extra else cand.bbox
         if normalised is None or normalised.value is None:
@@ -194,6 +336,9 @@ class FieldEngine:
             value = value[0] if fspec.part == "start" else value[-1]
         if isinstance(value, tuple):
             value = list(value)
+        notes = list(getattr(normalised, "notes", []) or [])
+        if cand.note:
+            notes.append(cand.note)
         return ExtractedField(
             value=value,
             raw=text,
@@ -201,5 +346,5 @@ class FieldEngine:
             page=cand.line.page,
             bbox=bbox,
             suggestion=getattr(normalised, "suggestion", None),
-            notes=list(getattr(normalised, "notes", []) or []),
+            notes=notes,
         )

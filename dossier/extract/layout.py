@@ -15,6 +15,7 @@ from functools import cached_property
 from dossier.model import BBox, TextLine
 
 SEPARATORS = set(":：|/、,，;；()（）[]【】<>《》")
+_CLOSING = {"(": ")）", "（": ")）", "[": "]】", "【": "]】", "《": "》", "<": ">"}
 
 
 def _char_weight(ch: str) -> float:
@@ -98,6 +99,13 @@ class LabelHit:
     label: str
     start: int  # compact index of the label
     end: int  # compact index just past the label
+    left: float | None = None  # left edge of a label split over several boxes (住 | 所)
+    fragment: bool = False  # an early piece of a split label: not a value, not a label to read
+
+    def x_span(self) -> tuple[float, float]:
+        """Horizontal extent of the printed label."""
+        x0, _, x1, _ = self.line.sub_bbox(self.start, self.end)
+        return (x0 if self.left is None else min(x0, self.left)), x1
 
 
 def find_labels(line: Line, labels: list[str], vocabulary: tuple[str, ...]) -> list[LabelHit]:
@@ -118,7 +126,72 @@ def find_labels(line: Line, labels: list[str], vocabulary: tuple[str, ...]) -> l
                 for i in range(start, end):
                     taken[i] = True
             start = text.find(label, start + 1)
-    return sorted(hits, key=lambda h: h.start)
+    return [h for h in sorted(hits, key=lambda h: h.start) if _stands_alone(line, h, hits)]
+
+
+def _stands_alone(line: Line, hit: LabelHit, hits: list[LabelHit]) -> bool:
+    """A label inside a run of text is a word of a value, not a label: 职业 in
+    武汉市建筑业职业技能鉴定中心. A label counts when it opens the line, when the line opens with a
+    label (label-value pairs run together: 性别男民族汉), or when a space, punctuation, a colon or
+    a figure sets it apart."""
+    if hit.start == 0 or any(h.start == 0 for h in hits):
+        return True
+    text = line.compact
+    after = text[hit.end:hit.end + 1]
+    if not text[hit.start - 1].isalnum() or after in (":", "：") or after.isascii() and after.isdigit():
+        return True  # after punctuation (1．签约合同价), before a colon or a figure (最大跨度30米)
+    original = line._map[hit.start]
+    return original > 0 and line.source.text[original - 1].isspace()
+
+
+SPLIT_LABEL_GAP = 4.0  # letter-spaced labels (住    所): pieces at most this many line heights apart
+
+
+def join_split_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]]) -> None:
+    """Find labels printed letter-spaced and read as separate boxes (``住`` | ``所``, or ``住`` |
+    ``所 广东省…``) and record them in ``hits_by_line``: the label's hit goes on the box holding its
+    last character (where its value starts), earlier pieces get ``fragment`` hits."""
+    wanted = sorted({lb.replace(" ", "") for lb in labels if len(lb.replace(" ", "")) >= 2}, key=len, reverse=True)
+    for first in lines:
+        if hits_by_line.get(first.index) or not first.compact:
+            continue
+        for label in wanted:
+            if not (label.startswith(first.compact) and len(first.compact) < len(label)):
+                continue
+            pieces = _label_pieces(first, label, lines, hits_by_line)
+            if pieces is None:
+                continue
+            *early, last = pieces
+            rest = len(label) - sum(len(p.compact) for p in early)
+            for piece in early:
+                hits_by_line[piece.index] = [LabelHit(piece, label, 0, len(piece.compact), fragment=True)]
+            kept = [h for h in hits_by_line.get(last.index, []) if h.start >= rest]
+            hits_by_line[last.index] = [LabelHit(last, label, 0, rest, left=first.bbox[0]), *kept]
+            break
+
+
+def _label_pieces(first: Line, label: str, lines: list[Line], hits_by_line) -> list[Line] | None:
+    """The boxes, left to right on ``first``'s row, that together spell ``label`` (the last box may
+    go on with the value); None when they do not."""
+    pieces, got = [first], first.compact
+    while len(got) < len(label):
+        prev = pieces[-1]
+        slack = max(4.0, 0.6 * prev.height)
+        reach = SPLIT_LABEL_GAP * max(prev.height, 1.0)
+        nxt = [ln for ln in right_of(prev, prev.bbox[2], lines)
+               if ln.bbox[0] - prev.bbox[2] <= reach and ln.bbox[0] > prev.bbox[0] + slack]
+        if not nxt:
+            return None
+        piece = nxt[0]
+        need = label[len(got):]
+        if piece.compact.startswith(need):
+            pieces.append(piece)
+            return pieces
+        if not need.startswith(piece.compact) or any(h.start == 0 for h in hits_by_line.get(piece.index, [])):
+            return None
+        pieces.append(piece)
+        got += piece.compact
+    return None
 
 
 def _covered(text: str, start: int, end: int, vocabulary: tuple[str, ...]) -> bool:
@@ -135,8 +208,12 @@ def _covered(text: str, start: int, end: int, vocabulary: tuple[str, ...]) -> bo
 
 
 def strip_separators(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim colons, brackets and similar from both ends of ``text[start:end]``."""
+    """Trim colons, brackets and similar from both ends of ``text[start:end]``; an opening bracket
+    closed later in the span is part of the value (（鄂）JZ安许证字…)."""
     while start < end and text[start] in SEPARATORS:
+        close = _CLOSING.get(text[start])
+        if close and any(ch in close for ch in text[start + 1:end]):
+            break
         start += 1
     while end > start and text[end - 1] in ":：|、,，;；":
         end -= 1

@@ -31,9 +31,14 @@ class FieldSpec(BaseModel):
     next cell), ``below`` (the text under the label).
     ``pattern``: a regex that the value must contain; the match (group ``v`` if present, else the
     whole match) is what gets normalised, so one printed line can feed two fields.
-    ``fallback``: when no label is found, take the ``first`` or ``last`` match of ``pattern``
-    anywhere in the document not already claimed by another field.
+    ``fallback``: when no label is found, take the ``first`` or ``last`` match of
+    ``fallback_pattern`` (default: ``pattern``) anywhere in the document not already claimed by
+    another field, with less confidence (the more matches to choose from, the less).
     ``part``: for range values (``2020年1月1日至长期``), take the ``start`` or ``end``.
+    ``multi_line``: the value may wrap onto the lines under it (addresses), or a list may go on
+    one item per line (注册专业 under each other).
+    ``item_labels``: each item of such a list may open with its role, which is dropped
+    (参与验收单位： / 建设单位：甲公司 / 施工单位：乙公司 -> [甲公司, 乙公司]).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -43,11 +48,13 @@ class FieldSpec(BaseModel):
     normaliser: str = "text"
     pattern: str | None = None
     fallback: Literal["first", "last"] | None = None
+    fallback_pattern: str | None = None
     part: Literal["start", "end"] | None = None
     required: bool = False
     multi_line: bool = False  # a value may wrap onto the following line(s) (addresses, scopes)
+    item_labels: bool = False
 
-    @field_validator("pattern")
+    @field_validator("pattern", "fallback_pattern")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
@@ -57,6 +64,11 @@ class FieldSpec(BaseModel):
     @property
     def regex(self) -> re.Pattern[str] | None:
         return re.compile(self.pattern) if self.pattern else None
+
+    @property
+    def fallback_regex(self) -> re.Pattern[str] | None:
+        pattern = self.fallback_pattern or self.pattern
+        return re.compile(pattern) if pattern else None
 
 
 class ClassifySpec(BaseModel):
@@ -119,8 +131,9 @@ def load_spec_file(path: Path) -> DocSpec:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for fdata in (data.get("fields") or {}).values():
-            if isinstance(fdata, dict) and fdata.get("pattern"):
-                fdata["pattern"] = _expand(fdata["pattern"], path)
+            for key in ("pattern", "fallback_pattern"):
+                if isinstance(fdata, dict) and fdata.get(key):
+                    fdata[key] = _expand(fdata[key], path)
         spec = DocSpec.model_validate(data)
     except (OSError, yaml.YAMLError, ValidationError, re.error) as exc:
         raise ConfigError(f"invalid document spec: {exc}", path=path, reason_zh=f"字段规格无效：{exc}") from exc

@@ -35,6 +35,8 @@ _WORD_CHARS = "".join(ch for ch in NUMERAL_CHARS if ch not in "Oo") + "元角分
 _WORD_RUN = re.compile(f"[{_WORD_CHARS}]+")
 _NONZERO_DIGIT = f"[{''.join(DIGITS)}]"
 _ZERO = f"[{''.join(ZEROS)}]"
+_UPPER = re.compile("[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]")
+_LOWER = re.compile("[一二三四五六七八九十百千两]")
 _CENTS = re.compile(f"{_ZERO}?(?:({_NONZERO_DIGIT})角)?{_ZERO}?(?:({_NONZERO_DIGIT})分)?")
 
 
@@ -126,7 +128,20 @@ def normalise_amount_words(raw: str) -> Normalised | None:
     if yuan is None or cents is None or not (integer_part or any(cents.groups())):
         return None
     jiao, fen = (DIGITS[g] if g else 0 for g in cents.groups())
-    return Normalised(_yuan(Decimal(yuan) + Decimal(jiao * 10 + fen) / 100))
+    value = _yuan(Decimal(yuan) + Decimal(jiao * 10 + fen) / 100)
+    if _UPPER.search(words) and _LOWER.search(words):
+        # 五仟万圆整: financial numerals are written all upper-case; a lower-case one among them
+        # is an OCR slip (伍 -> 五) or an irregular writing, read but to be confirmed
+        return Normalised(value, TOLERATED, notes=("大写金额中混有小写数字，疑为识别误差",))
+    return Normalised(value)
+
+
+def normalise_amount_any(raw: str) -> Normalised | None:
+    """An amount printed either way, as a licence's 注册资本 is: in figures ("5000万元人民币")
+    when the text holds a digit, else in words ("伍仟万圆整")."""
+    if any(ch.isdigit() for ch in nfkc(raw)):
+        return normalise_amount(raw)
+    return normalise_amount_words(raw)
 
 
 def amount_to_words(amount: Decimal | int | str) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TypeVar
 
 from .chinese_numerals import DIGITS, NUMERAL_CHARS, ZEROS, positional_to_int, units_to_int
-from .result import CERTAIN, TOLERATED, Normalised, nfkc
+from .result import CERTAIN, GUESSED, TOLERATED, Normalised, nfkc
 
 LONG_TERM = "长期"
 _LONG_TERM_WORDS = ("长期有效", "长期", "永久", "至今", "无固定期限", "无期限")
@@ -44,9 +44,26 @@ _MONTH_PATTERNS = (
 # A range's second month may omit its year: 2024年1月至6月, 2024.01-06.
 _BARE_MONTH = re.compile(r"(?:[-~至到—–]|起至)(\d{1,2})月?(?![\d.\-/年])", re.ASCII)
 
+# A range opened by its start date whose end is missing: 2024.07.15- / 2020年1月1日至 / 起至
+_DANGLING = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*$")
 # OCR writes letters for digits inside numbers; only between digits is the intent unambiguous.
 _LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
 _LETTER_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{''.join(_LETTER_DIGITS)}](?=\d)")
+
+
+# OCR drops a faint separator (often under a seal). Restored only where the rest of the date
+# says where it was: the same separator elsewhere in it, or a year starting right after a month.
+_NO_DAY_SEP = re.compile(r"(?<![\d.\-/])(\d{4})([.\-/])(\d{2})(\d{2})(?![\d.\-/])", re.ASCII)  # 2026.0701
+_NO_MONTH_SEP = re.compile(r"(?<![\d.\-/])(\d{4})(\d{2})([.\-/])(\d{2})(?![\d.\-/])", re.ASCII)  # 202607.01
+_NO_RANGE_SEP = re.compile(  # 2026.012026.10, 2024.07.152044.07.15
+    r"(?<![\d.\-/])(\d{4}([.\-/])\d{2}(?:\2\d{2})?)((?:19|20)\d{2}\2\d{1,2}(?:\2\d{1,2})?)(?![\d.\-/])", re.ASCII)
+
+
+def _restore_separators(text: str) -> tuple[str, bool]:
+    restored = _NO_RANGE_SEP.sub(r"\1-\3", text)
+    restored = _NO_DAY_SEP.sub(r"\1\2\3\2\4", restored)
+    restored = _NO_MONTH_SEP.sub(r"\1\3\2\3\4", restored)
+    return restored, restored != text
 
 
 def _tidy(raw: str) -> tuple[str, list[str]]:
@@ -58,6 +75,9 @@ def _tidy(raw: str) -> tuple[str, list[str]]:
         notes.append("数字中夹有字母，已按数字读取")
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"(?<!\d) | (?!\d)", "", text)
+    text, restored = _restore_separators(text)
+    if restored:
+        notes.append("日期中缺少分隔符，已按日期格式补全")
     return text, notes
 
 
@@ -138,7 +158,8 @@ def normalise_date_range(raw: str) -> Normalised | None:
     None when a date is impossible, the end precedes the start, or no end is found.
     """
     text, notes = _tidy(raw)
-    found = [item[2] for item in _find_dates(text)[:2]]
+    matches = _find_dates(text)[:2]
+    found = [item[2] for item in matches]
     if any(day is None for day in found):
         return None
     days = [day.isoformat() for day in found if day is not None]
@@ -146,6 +167,10 @@ def normalise_date_range(raw: str) -> Normalised | None:
         return _with_notes((days[0], days[1]), notes) if days[0] <= days[1] else None
     if _long_term(text):
         return _with_notes((*days, LONG_TERM), notes)
+    if days and _DANGLING.match(text, matches[0][1]):
+        # "2024.07.15-" then nothing readable: a range whose end is lost (under a seal, cropped);
+        # a reader taking the only date as the end would take the start
+        return Normalised((days[0],), GUESSED, notes=(*notes, "期限只识别到起始日期，终止日期缺失"))
     return _with_notes((days[0],), notes) if days else None
 
 

@@ -2,6 +2,9 @@
 
 Unlike an amount, a measurement may have any number of decimals (12.707 m is a height), so the
 amount rules for OCR'd separators do not apply; commas are thousands separators.
+
+Canonical forms: a count (层数) as an integer string, "28"; a measurement (m², m) with at least
+two decimals, like an amount, "24500.00", "86.40", and more only as printed, "12.707".
 """
 
 from __future__ import annotations
@@ -15,14 +18,29 @@ _NUMBER = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万)?", re.ASCII)
 MAX_QUANTITY = Decimal(10**12)  # beyond any building; also keeps Decimal within precision
 
 
-def normalise_number(raw: str) -> Normalised | None:
-    """The first number in ``raw`` as a plain decimal string: "12,345.60平方米" -> "12345.6",
-    "18层" -> "18", "1.2万㎡" -> "12000". None when there is no number."""
+def _read(raw: str) -> Decimal | None:
     text = re.sub(r"\s+", "", nfkc(raw)).replace("，", ",")
     m = _NUMBER.search(text)
     if m is None:
         return None
     value = Decimal(m.group(1).replace(",", "")) * (10**4 if m.group(2) else 1)
-    if value > MAX_QUANTITY:
+    return value if value <= MAX_QUANTITY else None
+
+
+def normalise_measure(raw: str) -> Normalised | None:
+    """A measurement with at least two decimals: "24,500平方米" -> "24500.00", "86.4米" ->
+    "86.40", "12.707m" -> "12.707", "1.2万㎡" -> "12000.00". None when there is no number."""
+    value = _read(raw)
+    if value is None:
         return None
-    return Normalised(f"{value.normalize():f}")
+    value = value.normalize()
+    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.01"))
+    return Normalised(f"{value:f}")
+
+
+def normalise_number(raw: str) -> Normalised | None:
+    """The first number in ``raw`` as a plain decimal string: "12,345.60平方米" -> "12345.6",
+    "18层" -> "18", "1.2万㎡" -> "12000". None when there is no number."""
+    value = _read(raw)
+    return None if value is None else Normalised(f"{value.normalize():f}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .amounts import normalise_amount, normalise_amount_words
+from .amounts import normalise_amount, normalise_amount_any, normalise_amount_words
 from .dates import (
     normalise_date,
     normalise_date_or_long,
@@ -17,9 +17,10 @@ from .dates import (
     normalise_month_range,
 )
 from .identifiers import normalise_id_number, normalise_uscc
-from .quantities import normalise_number
+from .quantities import normalise_measure, normalise_number
 from .result import Normalised
 from .text import (
+    normalise_authority,
     normalise_code,
     normalise_ethnicity,
     normalise_gender,
@@ -40,7 +41,9 @@ NORMALISERS: dict[str, Normaliser] = {
     "month_range": normalise_month_range,
     "amount": normalise_amount,
     "amount_words": normalise_amount_words,
+    "amount_any": normalise_amount_any,
     "number": normalise_number,
+    "measure": normalise_measure,
     "id_number": normalise_id_number,
     "uscc": normalise_uscc,
     "code": normalise_code,
@@ -51,6 +54,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "ethnicity": normalise_ethnicity,
     "insurance_types": normalise_insurance_types,
     "text": normalise_text,
+    "authority": normalise_authority,
 }
 
 

@@ -9,16 +9,19 @@ Canonical forms chosen here (the contract for every consumer):
 * ethnicity: the ID-card form, without 族 (汉族 -> 汉), one of the 56 recognised names;
 * insurance types: ``养老``, ``医疗``, ``失业``, ``工伤``, ``生育`` (基本养老保险, 企业职工基本
   养老保险 and 养老保险 are all ``养老``; 职工医保 and 基本医疗保险 are ``医疗``);
-* names and free text: whitespace between Chinese characters removed, brackets full-width as
-  Chinese names print them (so 有限公司(北京) and 有限公司（北京） compare equal);
-* codes (certificate and licence numbers): no whitespace, upper-case, （…） and 〔…〕 brackets.
+* names, free text and list items: whitespace between Chinese characters removed, round
+  brackets full-width （…） as GB/T 15834 and the enterprise-name rules print them, whichever width
+  the document or the OCR used (有限责任公司(自然人投资或控股) -> 有限责任公司（自然人投资或控股）);
+  anything compared with an extracted value must be put in the same form (``canonical_brackets``);
+* codes (certificate and licence numbers): no whitespace, upper-case, （…） and 〔…〕 brackets;
+* issuing authorities: free text without a seal's own words run into it (…协会章 -> …协会).
 """
 
 from __future__ import annotations
 
 import re
 
-from .result import GUESSED, Normalised, nfkc
+from .result import GUESSED, TOLERATED, Normalised, nfkc
 
 MIDDLE_DOT = "·"
 _DOT_VARIANTS = re.compile(r"[·・•‧∙⋅.]+")  # after NFKC, so ．is already .
@@ -34,7 +37,7 @@ _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after 
 _CJK = r"[\u3400-\u9fff]"
 _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
 
-_GRADE = re.compile(r"([壹贰叁一二三123特])级(?=$|\()")  # 叁级(暂定) too
+_GRADE = re.compile(r"([壹贰叁一二三123特])级(?=$|[(（])")  # 叁级(暂定) too
 _GRADE_CANONICAL = {**dict.fromkeys("壹一1", "一"), **dict.fromkeys("贰二2", "二"),
                     **dict.fromkeys("叁三3", "三"), "特": "特"}
 _GRADE_ALONE = re.compile(r"^[壹贰叁一二三123特甲乙丙]级$")
@@ -55,6 +58,11 @@ def _full_width_brackets(text: str) -> str:
     return text.replace("(", "（").replace(")", "）")
 
 
+def canonical_brackets(text: str) -> str:
+    """Round brackets in the canonical (full-width) form of names, text and list items."""
+    return _full_width_brackets(nfkc(text))
+
+
 def normalise_name(raw: str) -> Normalised | None:
     """A person's or company's name without whitespace or label residue ("姓 名：张 三" -> "张三");
     the middle-dot variants of minority names (・ • . ．) become ``·``, brackets full-width.
@@ -70,8 +78,9 @@ def normalise_name(raw: str) -> Normalised | None:
 
 
 def _split(raw: str) -> list[str]:
-    """Items separated by 、，,；; / whitespace, stripped, de-duplicated in order."""
-    items = (item.strip(_EDGE_PUNCTUATION) for item in _LIST_SEPARATORS.split(nfkc(raw)))
+    """Items separated by 、，,；; / whitespace, stripped, de-duplicated in order, brackets
+    full-width."""
+    items = (item.strip(_EDGE_PUNCTUATION) for item in _LIST_SEPARATORS.split(_full_width_brackets(nfkc(raw))))
     return list(dict.fromkeys(item for item in items if item))
 
 
@@ -137,6 +146,34 @@ def normalise_text(raw: str) -> Normalised | None:
     text = re.sub(r"\s+", " ", nfkc(raw))  # one space first: keeps the next step linear
     text = _full_width_brackets(_SPACE_NEAR_CJK.sub("", text).strip())
     return Normalised(text) if text else None
+
+
+# an authority opening with a place of one character (京市…), or with no place before its level
+# (省住房和城乡建设厅; 市场 is a word, not a level)
+_CLIPPED_PLACE = re.compile(r"^(?:[\u4e00-\u9fff][省市区县](?![委政])|[省区县]|市(?!场))")
+_SEAL_WORDS = re.compile(r"(?:[（(]?盖章[)）]?|(?:行政审批|证书|注册|业务)?专用章|公章|印章|章)$")
+
+
+def normalise_authority(raw: str) -> Normalised | None:
+    """An issuing authority as free text (see ``normalise_text``). An authority's name never ends
+    in 章: a trailing seal word is the stamp's own text read into the line (湖北省建设教育协会章),
+    dropped with a note and some doubt. A name opening with a one-character place (京市海淀区…)
+    lost characters under a seal: kept, with more doubt. None when empty."""
+    text = normalise_text(raw)
+    if text is None:
+        return None
+    value, confidence, notes = text.value, text.confidence, []
+    stripped = _SEAL_WORDS.sub("", value).rstrip()
+    if stripped != value:
+        if len(stripped) < 2:
+            return None
+        notes.append(f"末尾“{value[len(stripped):]}”疑为印章文字，已去除")
+        value, confidence = stripped, min(confidence, TOLERATED)
+    if _CLIPPED_PLACE.match(value):
+        # place names are two characters or more before 省/市/区/县: 京市海淀区… lost its 北
+        notes.append("机关名称开头的地名不完整，疑有字被遮挡")
+        confidence = min(confidence, GUESSED)
+    return Normalised(value, confidence, notes=tuple(notes))
 
 
 def normalise_code(raw: str) -> Normalised | None:

@@ -1,0 +1,268 @@
+"""Field extraction on hand-placed lines shaped like real scans: split labels, two columns,
+wrapped and stacked values, seals over labels and values, and the confidence of doubtful reads."""
+
+from __future__ import annotations
+
+from dossier.extract.document import extract_documents
+from dossier.extract.fields import FALLBACK_NOTE, TRUNCATED_NOTE
+from dossier.model import FileText, PageText, TextLine, TextSource
+
+LANDSCAPE = (842.0, 595.0)
+PORTRAIT = (595.0, 842.0)
+LOW = 0.90  # the default low-confidence threshold (settings.low_confidence)
+
+
+def box(text, x0, y0, x1=None, h=15.0, conf=1.0):
+    x1 = x1 if x1 is not None else x0 + 12 * len(text)
+    return TextLine(text=text, confidence=conf, bbox=(x0, y0, x1, y0 + h))
+
+
+def extract(*lines, size=PORTRAIT, source=TextSource.ocr):
+    page = PageText(number=1, width=size[0], height=size[1], source=source, lines=list(lines))
+    (doc,) = extract_documents(FileText(sha256="0" * 64, media_type="image/jpeg", pages=[page]), "f.jpg")
+    return doc
+
+
+def licence(*lines):
+    """A 营业执照 page in two columns, as OCR reads one (the values at the right of their labels)."""
+    return extract(box("营业执照", 341, 77, 497, h=40), box("统一社会信用代码91350100M000100Y43", 59, 80, 278),
+                   box("名称", 65, 211, 119), box("北京华建建设工程有限公司", 145, 210, 301),
+                   *lines, size=LANDSCAPE)
+
+
+def test_a_letter_spaced_label_read_as_two_boxes_and_its_wrapped_value_in_the_right_column():
+    doc = licence(
+        box("经营范围", 66, 305, 113), box("房屋建筑工程、市政公用工程、地基基础工", 146, 304, 429),
+        box("住", 452, 304, 486), box("所", 488, 304, 504),
+        box("北京市海淀区人民路224号建工大", 519, 302, 718),  # a little above its label: read first
+        box("程、钢结构工程施工；建筑材料销售。", 145, 321, 430),  # the left column's next line
+        box("厦12层11室", 520, 320, 583),
+    )
+    assert doc.fields["address"].value == "北京市海淀区人民路224号建工大厦12层11室"
+
+
+def test_a_split_label_whose_last_piece_runs_into_the_value():
+    doc = licence(box("住", 453, 306, 464, h=11), box("所 广东省深圳市南山区青年路277号建工大", 491, 306, 717, h=11),
+                  box("厦22层06室", 522, 323, 581, h=11))
+    assert doc.fields["address"].value == "广东省深圳市南山区青年路277号建工大厦22层06室"
+
+
+def test_a_wrapped_id_card_address_whose_first_line_sits_above_its_label():
+    doc = extract(
+        box("姓名叶志强", 192, 145, 265), box("民族汉", 261, 170, 308), box("性别男", 193, 171, 240),
+        box("出生 1992 年 7 月 15 日", 193, 189, 323),
+        box("湖北省武汉市洪山区民主", 226, 207, 331, h=16),  # sorts before 住址 in reading order
+        box("住址", 194, 210, 231, h=13.5),
+        box("路379号幸福家园19栋4", 228, 222, 327, h=14),
+        box("样本", 356, 232, 395, h=19),  # the specimen mark, right of the address
+        box("单元1705室", 228, 235, 281, h=14),
+        box("公民身份号码420111199207158950", 194, 251, 380),
+    )
+    assert doc.doc_type == "id_card"
+    assert doc.fields["address"].value == "湖北省武汉市洪山区民主路379号幸福家园19栋4单元1705室"
+    assert doc.fields["id_number"].value == "420111199207158950"
+
+
+def test_below_a_label_is_not_the_value_of_the_label_left_of_it_and_capital_may_be_in_words():
+    doc = licence(
+        box("五仟万圆整", 515, 203, 579, h=22, conf=0.84), box("注册资本", 450, 208, 499, h=17),
+        box("成立日期", 451, 239, 499, h=17), box("2012年05月18日", 521, 238, 607),
+        box("营业期限", 451, 270, 499, h=17), box("2012年05月18日至长期", 520, 269, 648),
+    )
+    f = doc.fields
+    assert f["registered_capital"].value == "50000000.00"
+    assert f["registered_capital"].confidence < LOW  # washed out and half lower-case: a person confirms
+    assert f["established_date"].value == "2012-05-18"
+    assert f["business_term_until"].value == "长期"
+
+
+def test_curved_seal_text_on_the_labels_row_is_skipped_for_the_value_below_right():
+    doc = licence(
+        box("郴周区市场医究院", 616, 412, 716, h=58, conf=0.51),  # the seal's ring, read as a tall box
+        box("登记机关", 555, 437, 608, h=18.6),
+        box("武汉市武昌区市场监督管理局", 623, 459, 766, h=19),
+        box("2023年06月14日", 624, 490, 709),
+    )
+    assert doc.fields["issuing_authority"].value == "武汉市武昌区市场监督管理局"
+    assert doc.fields["issue_date"].value == "2023-06-14"
+
+
+def test_a_label_word_inside_a_value_does_not_cut_it():
+    doc = extract(
+        box("职业技能等级证书", 204, 120, 387, h=29),
+        box("姓名", 109, 271, 155), box("林福生", 228, 270, 273),
+        box("职业（工种)", 111, 373, 183), box("钢筋工", 229, 371, 273),
+        box("证书编号", 111, 441, 166), box("S000042010618443988616", 230, 442, 399),
+        box("评价机构(盖章)", 333, 607, 432, h=22),
+        box("武汉市建筑业职业技能鉴定中心", 334, 644, 491),
+    )
+    assert doc.fields["issuing_authority"].value == "武汉市建筑业职业技能鉴定中心"
+    assert doc.fields["occupation"].value == "钢筋工"
+
+
+def test_a_remark_with_a_doubled_bracket_after_the_label():
+    doc = extract(
+        box("专业技术资格证书", 547, 79, 713, h=29),
+        box("姓名", 82, 273, 126), box("叶志强", 161, 272, 203),
+        box("发证机关（(盖章)", 566, 411, 653, conf=0.87),
+        box("北京市人力资源和社会保障厅", 566, 440, 712),
+        size=LANDSCAPE,
+    )
+    assert doc.fields["issuing_authority"].value == "北京市人力资源和社会保障厅"
+
+
+def test_a_province_in_brackets_opening_a_code_is_part_of_it():
+    doc = extract(box("安全生产许可证", 193, 95, 398, h=38), box("编号：（鄂）JZ安许证字〔2019〕191904", 180, 191, 411),
+                  box("单位名称", 76, 255, 129), box("湖北楚天建设工程有限公司", 173, 254, 320))
+    assert doc.fields["license_number"].value == "（鄂）JZ安许证字〔2019〕191904"
+
+
+def test_a_certificate_number_keeps_its_province_prefix():
+    doc = extract(
+        box("住房和城乡建设领域施工现场专业人员", 148, 123, 443, h=24), box("职业培训合格证", 233, 160, 359, h=24),
+        box("姓名", 109, 272, 155), box("许建华", 229, 271, 272),
+        box("证书编号", 111, 407, 166), box("粤J2019020088", 230, 407, 327),
+    )
+    assert doc.fields["cert_number"].value == "粤J2019020088"
+
+
+def test_list_items_stacked_under_their_header_like_table_rows():
+    qualification = extract(
+        box("建筑业企业资质证书", 304, 76, 538, h=26),
+        box("企业名称", 74, 173, 118, h=11), box("湖北楚天建设工程有限公司", 187, 173, 319, h=11),
+        box("资质类别及等级", 476, 172, 560, h=11),
+        box("详细地址", 74, 201, 118, h=11), box("湖北省武汉市武昌区和平街136号", 187, 201, 436, h=11),
+        box("建筑工程施工总承包三级", 476, 207, 597, h=11),
+        box("统一社会信用代码", 74, 229, 162, h=11), box("91420106MAHN1NRH8N", 187, 229, 311, h=11),
+        box("市政公用工程施工总承包三级", 476, 232, 619, h=11),
+        box("法定代表人", 74, 258, 129, h=11), box("邱志明", 187, 258, 220, h=11),
+        size=LANDSCAPE, source=TextSource.text_layer,
+    )
+    assert qualification.fields["qualifications"].value == ["建筑工程施工总承包三级", "市政公用工程施工总承包三级"]
+    constructor = extract(
+        box("一级建造师注册证书", 190, 134, 406, h=24),
+        box("姓 名", 79, 206, 123, h=11.5), box("周红军", 176, 206, 210, h=11.5),
+        box("注册专业", 143, 409, 185, h=10.5), box("有效期", 319, 409, 350, h=10.5),
+        box("建筑工程", 143, 432, 185, h=10.5), box("2028年08月28日", 294, 432, 375, h=10.5),
+        box("市政公用工程", 133, 455, 196, h=10.5), box("2028年08月28日", 294, 455, 375, h=10.5),
+        box("使用有效期 至2027年03月12日", 79, 495, 244, h=11.5),
+        source=TextSource.text_layer,
+    )
+    assert constructor.fields["specialties"].value == ["建筑工程", "市政公用工程"]
+    assert constructor.fields["specialty_valid_until"].value == "2028-08-28"
+
+
+def test_a_list_printed_one_item_per_line_with_each_items_role():
+    doc = extract(
+        box("房屋建筑工程竣工验收报告", 178, 83, 418, h=20),
+        box("工程名称", 105, 159, 147, h=10.5), box("光谷科技产业园二期厂房工程", 275, 159, 448, h=10.5),
+        box("施工单位", 105, 232, 147, h=10.5), box("湖北楚天建设工程有限公司", 298, 232, 424, h=10.5),
+        box("开工日期", 105, 352, 147, h=10.5), box("2024年02月05日", 321, 352, 402, h=10.5),
+        box("竣工验收日期", 95, 377, 158, h=10.5), box("2025年04月22日", 321, 377, 402, h=10.5),
+        box("参与验收单位：", 62, 477, 136, h=10.5),
+        box("建设单位：武汉光谷产业投资有限公司", 62, 500, 241, h=10.5),
+        box("施工单位：湖北楚天建设工程有限公司", 62, 523, 241, h=10.5),
+        box("监理单位：武汉华胜工程建设监理有限公司", 62, 546, 262, h=10.5),
+        box("建设单位（公章）", 62, 651, 146, h=10.5),
+        source=TextSource.text_layer,
+    )
+    f = doc.fields
+    assert f["participants"].value == ["武汉光谷产业投资有限公司", "湖北楚天建设工程有限公司", "武汉华胜工程建设监理有限公司"]
+    assert f["contractor"].value == "湖北楚天建设工程有限公司"
+    assert f["start_date"].value == "2024-02-05"
+
+
+def test_a_label_half_hidden_by_a_seal_still_finds_its_value_with_doubt():
+    doc = extract(
+        box("安全生产许可证", 193, 95, 398, h=38), box("编号：（鄂）JZ安许证字〔2019〕191904", 180, 191, 411),
+        box("有效期", 77, 453, 119, h=18), box("2025年1月10日至2028年1月9日", 175, 454, 354),
+        box("发证机", 332, 613, 378, h=23),  # 发证机关: the seal covers 关
+        box("湖北省住房和城乡建设厅", 334, 644, 468, h=17),
+        box("2025年1月10日", 334, 679, 424),
+    )
+    field = doc.fields["issuing_authority"]
+    assert field.value == "湖北省住房和城乡建设厅"
+    assert field.confidence < LOW and TRUNCATED_NOTE in field.notes
+
+
+def test_an_authority_whose_label_is_lost_under_the_seal_is_found_by_its_form_with_doubt():
+    doc = extract(
+        box("住房和城乡建设领域施工现场专业人员", 147, 122, 441, h=26), box("职业培训合格证", 232, 160, 358, h=24),
+        box("姓名", 109, 272, 154), box("汪晓冬", 228, 271, 271),
+        box("证书编号", 111, 409, 165), box("鄂J2020226128", 229, 407, 327),
+        box("发证日期", 111, 442, 166), box("2020-01-07", 230, 441, 302),
+        box("湖北省建设教育协会章", 335, 644, 451),  # 发证单位（盖章） not read; 章 is the seal's
+    )
+    field = doc.fields["issuing_authority"]
+    assert field.value == "湖北省建设教育协会"
+    assert field.confidence < LOW and FALLBACK_NOTE in field.notes
+
+
+def test_a_fallback_is_doubted_more_when_it_had_to_choose_or_its_label_was_there():
+    unique = extract(box("中标通知书", 240, 60, h=30), box("中标人：北京华建建设工程有限公司", 60, 140),
+                     box("2024年3月1日", 400, 760))
+    several = extract(box("中标通知书", 240, 60, h=30), box("中标人：北京华建建设工程有限公司", 60, 140),
+                      box("2024年2月20日", 60, 300), box("2024年3月1日", 400, 760))
+    label_unread = extract(box("中标通知书", 240, 60, h=30), box("中标人：北京华建建设工程有限公司", 60, 140),
+                           box("发出日期：", 60, 300), box("2024年3月1日", 400, 760))
+    assert unique.fields["issue_date"].value == "2024-03-01" and unique.fields["issue_date"].confidence >= LOW
+    assert several.fields["issue_date"].value == "2024-03-01" and several.fields["issue_date"].confidence < LOW
+    assert label_unread.fields["issue_date"].confidence < several.fields["issue_date"].confidence
+
+
+def test_scale_indicators_in_a_contract_sentence():
+    doc = extract(
+        box("建设工程施工合同", 200, 60, h=30),
+        box("工程名称：光谷科技产业园二期厂房工程", 62, 140, 400),
+        box("3.工程内容：建筑面积24,500.00平方米，钢结构，地上2层，建筑高度15.6米，最大跨度30米", 58, 266, 527),
+        source=TextSource.text_layer,
+    )
+    f = doc.fields
+    assert (f["building_area"].value, f["floors"].value, f["height"].value, f["span"].value) == \
+        ("24500.00", "2", "15.60", "30.00")
+
+
+def test_a_date_missing_a_separator_under_a_seal_is_read_with_doubt():
+    doc = extract(box("一级建造师注册证书", 190, 128, 412, h=32), box("姓名", 79, 200, 128), box("孙志明", 176, 202, 215),
+                  box("发证日期：2026.0701", 336, 694, 448))
+    field = doc.fields["issue_date"]
+    assert field.value == "2026-07-01" and field.confidence < LOW
+
+
+def test_a_fallback_only_takes_what_no_label_claims_whatever_the_order_of_the_spec():
+    # the issue date (no label) printed above the validity: the last bare date is the validity's end,
+    # which 有效期 claims, though issue_date comes first in the spec
+    doc = extract(
+        box("安全生产许可证", 193, 95, 398, h=38), box("编号：（鄂）JZ安许证字〔2019〕191904", 180, 191, 411),
+        box("单位名称", 76, 255, 129), box("湖北楚天建设工程有限公司", 173, 254, 320),
+        box("2025年1月10日", 334, 400, 424),
+        box("有效期", 77, 453, 119, h=18), box("2025年1月10日至2028年1月9日", 175, 454, 354),
+    )
+    assert doc.fields["valid_until"].value == "2028-01-09"
+    assert doc.fields["issue_date"].value == "2025-01-10" and doc.fields["issue_date"].confidence >= LOW
+
+
+def test_the_date_of_a_notices_signature_block_is_its_issue_date():
+    doc = extract(
+        box("中 标 通 知 书", 229, 101, 366, h=22),
+        box("我方已接受你方于2023年2月1日所递交的投标文件，确定你方为中标人。", 84, 193, 522),
+        box("中标人：湖北楚天建设工程有限公司", 62, 260, 238),
+        box("日期： 2023年2月20日", 298, 521, 410),
+        source=TextSource.text_layer,
+    )
+    field = doc.fields["issue_date"]
+    assert field.value == "2023-02-20" and field.confidence >= LOW
+    assert FALLBACK_NOTE not in field.notes  # read beside its label, not guessed from its form
+
+
+def test_amounts_in_words_with_an_ocr_lower_case_slip_but_no_ordinal_numbers():
+    doc = extract(
+        box("建设工程施工合同", 200, 60, h=30),
+        box("工程名称：光谷科技产业园二期厂房工程", 62, 140, 400),
+        box("签约合同价：详见专用条款第十一条", 62, 170, 400),
+        box("合同价款：人民币（大写）叁仟捌佰陆拾五万元整（￥38,650,000.00）", 62, 200, 500),
+        source=TextSource.text_layer,
+    )
+    words = doc.fields["contract_amount_words"]
+    assert words.value == "38650000.00" and words.confidence < LOW  # 五 among upper-case numerals
+    assert doc.fields["contract_amount"].value == "38650000.00"
