@@ -136,3 +136,14 @@ def test_a_misspelt_override_is_a_config_error():
 def test_role_requirements_accept_alternatives():
     params = params_for(clean_application().spec)
     assert params.documents.for_roles({"technical_lead"}) == [("id_card",), ("title_certificate", "constructor_certificate")]
+
+
+def test_required_fields_come_from_the_extraction_specs_and_a_checklist_can_replace_them():
+    from dossier.extract.spec import load_specs
+
+    app = clean_application()
+    required = params_for(app.spec).fields.required
+    assert required["business_license"] == [n for n, f in load_specs()["business_license"].fields.items() if f.required]
+    assert "registered_capital" in required["business_license"]
+    replaced = params_for(app.spec, {"fields": {"required": {"business_license": ["uscc"]}}}).fields.required
+    assert replaced["business_license"] == ["uscc"] and replaced["id_card"] == required["id_card"]

@@ -104,7 +104,7 @@ PEOPLE = [
 def company_documents() -> list[DocumentFacts]:
     return [
         doc("business_license", company_name=COMPANY, uscc=USCC, legal_representative="周建国",
-            established_date="2010-05-01", business_term_until="长期", issue_date="2021-03-01"),
+            registered_capital="50000000.00", established_date="2010-05-01", business_term_until="长期", issue_date="2021-03-01"),
         doc("qualification_certificate", company_name=COMPANY, uscc=USCC, cert_number="D311000001",
             qualifications=[QUALIFICATION], issue_date="2024-03-01", valid_until="2029-03-01"),
         doc("safety_production_license", license_number="（京）JZ安许证字〔2020〕000115",

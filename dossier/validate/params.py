@@ -146,6 +146,16 @@ def deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
+@lru_cache(maxsize=1)
+def required_fields() -> dict[str, list[str]]:
+    """Per document type, the fields its extraction spec marks required: one list for both the
+    extraction (a missing one is reported as read with no value) and LOW_CONFIDENCE."""
+    from dossier.extract.spec import load_specs
+
+    return {doc_type: [name for name, field in spec.fields.items() if field.required]
+            for doc_type, spec in sorted(load_specs().items())}
+
+
 def params_for(spec: ApplicationSpec, overrides: dict | None = None) -> RuleParams:
     """The rule parameters for ``spec``: defaults < application type < qualifications < overrides.
 
@@ -156,6 +166,7 @@ def params_for(spec: ApplicationSpec, overrides: dict | None = None) -> RulePara
     merged = deep_merge(data["defaults"], data["application_types"].get(spec.application_type, {}))
     tables = data.get("headcount", {})
     merged["headcount"] = {q: tables[q] for q in spec.qualifications if q in tables}
+    merged["fields"]["required"] = required_fields()
     merged = deep_merge(merged, overrides or {})
     try:
         return RuleParams.model_validate(merged)
