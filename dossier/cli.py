@@ -284,6 +284,18 @@ def check(
 
 
 @app.command()
+def reprocess(application: Annotated[str, typer.Argument(help="申报项目名称")]) -> None:
+    """重新识别申报项目的全部文件（页面文字取自缓存，不重复 OCR），例如升级后。Re-read every document."""
+    from dossier.workers.local import reprocess as run
+
+    with _database() as (settings, db):
+        with _progress() as progress:
+            progress.add_task("重新识别中", total=None)
+            shas = run(application, settings, db=db)
+    out.print(f"申报项目 {application}：已重新识别 {len(shas)} 个文件；请运行 dossier check {application}")
+
+
+@app.command()
 def review(
     discrepancy: Annotated[int, typer.Argument(help="问题编号（见 dossier check）")],
     action: Annotated[str, typer.Argument(help="accept（确认无误）| correct（更正）| waive（豁免）| reopen（重新打开）")],
@@ -543,6 +555,221 @@ def serve(
         web = create_app(settings)
     console.print(f"dossier 网页界面：http://{host}:{port}/ （API 文档 /docs；用户令牌由 dossier user add 生成）")
     uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = False,
+) -> None:
+    """核对存档：原件齐全且未被改动，数据库与文件一致。Check originals against the database."""
+    from dossier.store.db import init_db
+    from dossier.store.verify import verify_store
+
+    settings = _settings()
+    with _errors_to_exit():
+        db = init_db(settings)
+        try:
+            report = verify_store(settings, db)
+        finally:
+            db.dispose()
+    if as_json:
+        out.print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        if report.problems:
+            table = Table(title=f"存档核对：{settings.home}")
+            for col in ("问题", "级别", "文件", "SHA-256", "说明"):
+                table.add_column(col)
+            for p in report.problems:
+                table.add_row(p.message, "错误" if p.severity == "error" else "警告", p.path,
+                              (p.sha256 or "")[:12], p.detail)
+            out.print(table)
+        out.print(f"共 {report.documents} 个文件记录：原件完好 {report.originals_ok}，发现问题 {len(report.problems)}")
+    if not report.ok:
+        raise typer.Exit(int(ExitCode.store))
+
+
+# --- the archive as a ledger: search, expiry, personnel changes, export/import (dossier.ledger) ---
+
+
+def _iso_date(value: Optional[str], option: str):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"日期格式应为 YYYY-MM-DD：{value}", param_hint=option) from None
+
+
+@contextmanager
+def _writing_files():
+    """An OSError while writing an output file becomes a Chinese message and an exit code."""
+    with _errors_to_exit():
+        try:
+            yield
+        except OSError as exc:
+            raise DossierError(f"cannot write: {exc}", reason_zh=f"无法写入文件：{exc}") from exc
+
+
+@app.command()
+def search(
+    text: Annotated[Optional[str], typer.Argument(help="全文：页面上的文字（任意长度，两字姓名亦可）")] = None,
+    person: Annotated[Optional[str], typer.Option("--person", "-p", help="姓名（完全一致）")] = None,
+    id_number: Annotated[Optional[str], typer.Option("--id", help="身份证号")] = None,
+    company: Annotated[Optional[str], typer.Option("--company", "-c", help="企业名称的一部分，或统一社会信用代码")] = None,
+    number: Annotated[Optional[str], typer.Option("--cert", help="证书/注册/许可证编号的一部分")] = None,
+    doc_type: Annotated[Optional[str], typer.Option("--type", "-t", help="文件类型：代码或中文名（营业执照、社保 …）")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="日期不早于 YYYY-MM-DD")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="日期不晚于 YYYY-MM-DD")] = None,
+    date_field: Annotated[Optional[str], typer.Option("--date-field", help="按哪个日期字段（默认：发证、有效期等任一）")] = None,
+    application: Annotated[Optional[str], typer.Option("--application", "-a", help="只查此申报项目")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="最多显示条数")] = 50,
+    show_ids: Annotated[bool, typer.Option("--show-ids", help="显示完整身份证号（默认打码）")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = False,
+) -> None:
+    """检索档案：人员、身份证号、企业、证书编号、类型、日期、全文。Search the archive."""
+    from dossier.ledger.search import SearchQuery, masked
+    from dossier.ledger.search import search as run_search
+    from dossier.model import DOC_TYPE_NAMES_ZH
+
+    query = SearchQuery(text=text, person=person, id_number=id_number, company=company, number=number,
+                        doc_type=doc_type, date_from=_iso_date(date_from, "--from"), date_to=_iso_date(date_to, "--to"),
+                        date_field=date_field, application=application, limit=limit)
+    with _database() as (_, db), db.session() as session:
+        result = run_search(session, query)
+    hits = result.hits if show_ids else [masked(h) for h in result.hits]
+    if as_json:
+        out.print(json.dumps({"hits": [h.model_dump(mode="json") for h in hits], "truncated": result.truncated},
+                             ensure_ascii=False, indent=1))
+        return
+    table = Table(title="档案检索")
+    for col in ("类型", "文件", "申报项目", "姓名", "身份证号", "企业", "编号", "有效期至", "命中"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        found = "；".join(f"第{line.page}页：{line.text}" for line in h.lines) or "、".join(h.matched)
+        table.add_row(DOC_TYPE_NAMES_ZH.get(h.doc_type or "", "未识别"), f"{h.file}（第{h.first_page}页起）",
+                      "、".join(h.applications), h.name or "", h.id_number or "", h.company or "", h.number or "",
+                      h.valid_until or "", found)
+    out.print(table)
+    out.print(f"共 {len(hits)} 条" + ("（结果过多，仅显示部分，请缩小条件）" if result.truncated else ""))
+
+
+def _ledger_table(title: str, pairs, show_ids: bool) -> Table:
+    from dossier.ledger.rules import STATUS_ZH as LEDGER_STATUS_ZH
+
+    colours = {"lapsed": "red", "late": "red", "start now": "yellow", "unknown": "magenta"}
+    table = Table(title=title)
+    for col in ("状态", "类型", "持有人", "身份证号", "编号", "有效期至", "最迟申报", "应启动", "文件"):
+        table.add_column(col, overflow="fold")
+    for entry, status in pairs:
+        entry = entry if show_ids else entry.masked()
+        label = LEDGER_STATUS_ZH[status]
+        who = entry.holder_zh + (f"（{entry.detail}）" if entry.detail else "")
+        if entry.holder == "person" and entry.company:
+            who += f" @ {entry.company}"
+        until = str(entry.valid_until) if entry.valid_until else ("长期" if entry.long_term else "—")
+        table.add_row(f"[{colours[status]}]{label}[/]" if status in colours else label, entry.kind_zh, who,
+                      entry.id_number or "", entry.number or "", until, str(entry.deadline or ""),
+                      str(entry.alert_from or ""), entry.file)
+    return table
+
+
+@app.command()
+def ledger(
+    company: Annotated[Optional[str], typer.Option("--company", "-c", help="企业名称的一部分，或统一社会信用代码")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期判断状态（默认今天）")] = None,
+    svg: Annotated[Optional[Path], typer.Option("--svg", help="另存到期时间线（SVG）")] = None,
+    show_ids: Annotated[bool, typer.Option("--show-ids", help="显示完整身份证号（默认打码）")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = False,
+) -> None:
+    """证照台账：资质、安许证、营业执照、人员证书的有效期，及人员变动提醒。The certificate ledger."""
+    from datetime import date
+
+    from dossier.ledger.personnel import load_ledger_with_alerts
+    from dossier.ledger.timeline import render_timeline
+    from dossier.ledger.views import ledger_json
+
+    day = _iso_date(as_of, "--as-of") or date.today()
+    with _database() as (_, db), db.session() as session:
+        entries, alerts = load_ledger_with_alerts(session, company=company)
+    if svg is not None:
+        with _writing_files():
+            svg.write_text(render_timeline(entries, as_of=day), encoding="utf-8")
+    if as_json:
+        out.print(json.dumps(ledger_json(entries, alerts, as_of=day, show_ids=show_ids), ensure_ascii=False, indent=1))
+        return
+    out.print(_ledger_table(f"证照台账（{day}）", [(e, e.status(day)) for e in entries], show_ids))
+    for alert in alerts:
+        out.print(f"[red]人员变动：{alert.message}[/red]" if alert.code == "PERSON_LEFT" else f"[yellow]{alert.message}[/yellow]")
+    out.print(f"共 {len(entries)} 项证照，人员变动提醒 {len(alerts)} 条")
+
+
+@app.command()
+def expiring(
+    within: Annotated[int, typer.Option("--within", min=0, help="列出多少天内到期的证照（已逾期或需启动的总会列出）")] = 180,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期判断（默认今天）")] = None,
+    company: Annotated[Optional[str], typer.Option("--company", "-c", help="企业名称的一部分，或统一社会信用代码")] = None,
+    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="另存为 Excel 文件")] = None,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="另存为 CSV 文件（UTF-8）")] = None,
+    show_ids: Annotated[bool, typer.Option("--show-ids", help="显示完整身份证号（默认打码，文件中亦然）")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = False,
+) -> None:
+    """即将到期的证照及提前申报期限，状态：正常 / 立即启动 / 已过申报期 / 已过期。Expiring certificates."""
+    from datetime import date
+
+    from dossier.ledger.ledger import expiring as select_expiring
+    from dossier.ledger.ledger import load_ledger
+    from dossier.ledger.sheets import expiry_rows, write_csv, write_xlsx
+    from dossier.ledger.views import expiring_json
+
+    day = _iso_date(as_of, "--as-of") or date.today()
+    with _database() as (_, db), db.session() as session:
+        pairs = select_expiring(load_ledger(session, company=company), as_of=day, within_days=within)
+    rows = expiry_rows(pairs, as_of=day, show_ids=show_ids)
+    with _writing_files():
+        if csv_file is not None:
+            write_csv(csv_file, rows)
+        if xlsx is not None:
+            write_xlsx(xlsx, rows, [status for _, status in pairs], title=f"到期台账 {day}")
+    if as_json:
+        out.print(json.dumps(expiring_json(pairs, show_ids=show_ids), ensure_ascii=False, indent=1))
+        return
+    out.print(_ledger_table(f"{within} 天内到期（{day}）", pairs, show_ids))
+    urgent = sum(s in ("lapsed", "late", "start now") for _, s in pairs)
+    out.print(f"共 {len(pairs)} 项，其中需立即处理 {urgent} 项")
+
+
+@app.command("export")
+def export_archive(
+    targets: Annotated[list[str], typer.Argument(metavar="[APP...] DIR", help="申报项目名称（可多个）及导出目录")],
+    all_apps: Annotated[bool, typer.Option("--all", help="导出整个档案库")] = False,
+) -> None:
+    """导出申报项目或整个档案库：原件、识别数据（JSON）、校验清单。Export to a folder."""
+    from dossier.ledger.transfer import export_archive as run_export
+    from dossier.store.archive import Archive
+
+    if all_apps == (len(targets) > 1) or not targets:
+        console.print("[red]错误：用法 dossier export APP... DIR 或 dossier export --all DIR[/red]")
+        raise typer.Exit(int(ExitCode.bad_args))
+    with _database() as (settings, db):
+        report = run_export(db, Archive.from_settings(settings), Path(targets[-1]),
+                            applications=None if all_apps else targets[:-1])
+    out.print(f"已导出 {len(report.applications)} 个申报项目、{report.documents} 个文件"
+              f"（原件 {report.bytes / 1e6:.1f} MB）到 {report.folder}")
+
+
+@app.command("import")
+def import_archive(
+    folder: Annotated[Path, typer.Argument(help="dossier export 生成的目录")],
+) -> None:
+    """把导出目录恢复到空档案库（先核对全部校验值）。Restore an export into an empty archive."""
+    from dossier.ledger.transfer import import_archive as run_import
+    from dossier.store.archive import Archive
+
+    with _database() as (settings, db):
+        report = run_import(db, Archive.from_settings(settings), folder)
+    out.print(f"已导入 {len(report.applications)} 个申报项目、{report.documents} 个文件（校验全部通过）")
 
 
 if __name__ == "__main__":  # pragma: no cover

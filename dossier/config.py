@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from dossier.errors import ConfigError
@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     stable_seconds: float = Field(2.0, description="a dropped file must be unchanged this long")
     rescan_seconds: float = Field(30.0, description="watcher rescans the inbox this often")
     low_confidence: float = Field(0.90, description="fields below this go to a person")
+    pdf_passwords: list[SecretStr] = Field(
+        default_factory=list, description="passwords tried on encrypted PDFs (`--password`); "
+                                          "kept in memory only, never stored or logged")
+    upload_max_bytes: int = Field(50 * 1024 * 1024, gt=0, description="web upload: largest file accepted (bytes)")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

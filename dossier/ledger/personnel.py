@@ -1,0 +1,203 @@
+"""Personnel changes: who stopped being insured by the company while it still counts them.
+
+Per company, its social-insurance statements (社保缴费明细) are put in order of the newest month
+they cover. A registered person — on the roster of one of its applications, or registered to it
+as a constructor (the newest 注册证书 names it as 聘用企业) — whose last insured month with the
+company is before the newest statement's last month has left or stopped being insured:
+PERSON_LEFT, 注册人员已离职或停保，请办理变更. A person insured before but absent from the newest
+statement counts as stopped too: statements printed for a filing may list only some employees,
+so the alert asks a person to look, it does not decide.
+
+FREQUENT_CHANGES counts, over the months the statements cover, each time a registered person
+started or stopped being insured within the last ``window_months``; one person at
+``person_threshold`` or the company at ``company_threshold`` changes is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from dossier.ledger.documents import ArchivedApplication, ArchivedDocument, load_applications, load_documents
+from dossier.ledger.identities import Identities
+from dossier.ledger.ledger import LedgerEntry, build_ledger, of_company
+from dossier.ledger.rules import LedgerRules, PersonnelRules, load_rules
+from dossier.privacy import mask_id
+
+STATEMENT_DOC_TYPE = "social_insurance_record"
+CONSTRUCTOR_KIND = "constructor_registration"
+ROLE_ZH = {"technical_lead": "技术负责人", "registered_constructor": "注册建造师", "titled_staff": "职称人员",
+           "site_manager": "现场管理人员", "skilled_worker": "技术工人", "constructor": "注册于本企业的建造师"}
+
+
+class PersonnelAlert(BaseModel):
+    """A personnel change a person must act on (or at least look at)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Literal["PERSON_LEFT", "FREQUENT_CHANGES"]
+    company: str | None
+    uscc: str | None
+    name: str | None = None  # None: about the company as a whole
+    id_number: str | None = None
+    roles: list[str] = Field(default_factory=list)  # why the person counts: roster roles, "constructor"
+    last_month: str | None = None  # the person's last insured month with the company
+    newest_month: str  # the last month of the newest statement
+    changes: int = 0
+    message: str  # Chinese
+    evidence: list[str] = Field(default_factory=list)  # sha256 of the statements
+
+    def masked(self) -> PersonnelAlert:
+        """This alert with its ID number masked (for lists and screens)."""
+        return self.model_copy(update={"id_number": mask_id(self.id_number) if self.id_number else None})
+
+
+@dataclass
+class _Statement:
+    doc: ArchivedDocument
+    first_month: str
+    last_month: str
+    people: dict[str, tuple[str | None, str | None, set[str]]]  # key -> (name, id, months)
+
+
+@dataclass
+class _Registered:
+    name: str | None
+    id_number: str | None
+    roles: set[str] = field(default_factory=set)
+
+
+def _month(value: str | None) -> str | None:
+    return value[:7] if value and len(value) >= 7 and value[4] == "-" else None
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last and len(months) < 600:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _shift_month(month: str, delta: int) -> str:
+    total = int(month[:4]) * 12 + int(month[5:7]) - 1 + delta
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def _statement(d: ArchivedDocument, ids: Identities) -> _Statement | None:
+    people: dict[str, tuple[str | None, str | None, set[str]]] = {}
+    for row in d.doc.records:
+        months = {m for m in (_month(v) for v in row.get("months") or []) if m}
+        key, id_number = ids.person(row.get("name"), row.get("id_number"))
+        name, _, seen = people.get(key, (row.get("name"), id_number, set()))
+        people[key] = (name, id_number, seen | months)
+    every = sorted(m for _, _, months in people.values() for m in months)
+    first = _month(d.text("period_from")) or (every[0] if every else None)
+    last = _month(d.text("period_to")) or (every[-1] if every else None)
+    if first is None or last is None or first > last:
+        return None
+    return _Statement(doc=d, first_month=first, last_month=last, people=people)
+
+
+def _registered(company_key: str, applications: list[ArchivedApplication], constructors: list[LedgerEntry],
+                ids: Identities) -> dict[str, _Registered]:
+    people: dict[str, _Registered] = {}
+    for app in applications:
+        if ids.company(app.company_name, app.uscc)[0] != company_key:
+            continue
+        for entry in app.roster:
+            key, id_number = ids.person(entry.get("name"), entry.get("id_number"))
+            person = people.setdefault(key, _Registered(entry.get("name"), id_number))
+            if entry.get("role"):
+                person.roles.add(entry["role"])
+    for entry in constructors:
+        if ids.company(entry.company, None)[0] != company_key:
+            continue
+        key, id_number = ids.person(entry.name, entry.id_number)
+        people.setdefault(key, _Registered(entry.name, id_number)).roles.add("constructor")
+    return people
+
+
+def _changes(months: set[str], covered: list[str], since: str) -> int:
+    """How often presence flips between consecutive covered months, counting flips after ``since``."""
+    flips = 0
+    for before, month in zip(covered, covered[1:]):
+        if month > since and (before in months) != (month in months):
+            flips += 1
+    return flips
+
+
+def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterable[ArchivedApplication],
+                     ledger: Iterable[LedgerEntry], rules: PersonnelRules) -> list[PersonnelAlert]:
+    """PERSON_LEFT and FREQUENT_CHANGES for every company with social-insurance statements."""
+    documents = list(documents)
+    applications = list(applications)
+    ids = Identities(documents, applications)
+    constructors = [e for e in ledger if e.kind == CONSTRUCTOR_KIND]
+    by_company: dict[str, list[_Statement]] = {}
+    for d in documents:
+        if d.doc_type != STATEMENT_DOC_TYPE:
+            continue
+        statement = _statement(d, ids)
+        if statement is not None:
+            key, _ = ids.company(d.text("company_name"), d.text("uscc"))
+            by_company.setdefault(key, []).append(statement)
+    alerts: list[PersonnelAlert] = []
+    for company_key, statements in sorted(by_company.items()):
+        statements.sort(key=lambda s: (s.last_month, s.doc.date("issue_date") or date.min, s.doc.received_at))
+        newest = statements[-1]
+        company = ids.company_name(company_key)
+        uscc = ids.uscc_of(company_key)
+        covered = sorted({m for s in statements for m in _month_range(s.first_month, s.last_month)})
+        insured: dict[str, set[str]] = {}
+        for s in statements:
+            for key, (_, _, months) in s.people.items():
+                insured.setdefault(key, set()).update(months)
+        since = _shift_month(newest.last_month, -rules.window_months)
+        evidence = [s.doc.sha256 for s in statements]
+        total = 0
+        for key, person in sorted(_registered(company_key, applications, constructors, ids).items()):
+            months = insured.get(key)
+            if not months:
+                continue  # never insured here: validation's SOCIAL_INSURANCE_MISSING, not a change
+            roles = sorted(person.roles)
+            common = dict(company=company, uscc=uscc, name=person.name, id_number=person.id_number, roles=roles,
+                          last_month=max(months), newest_month=newest.last_month, evidence=evidence)
+            if max(months) < newest.last_month:
+                alerts.append(PersonnelAlert(
+                    code="PERSON_LEFT", **common,
+                    message=f"{person.name}（{'、'.join(ROLE_ZH.get(r, r) for r in roles)}）：注册人员已离职或停保，"
+                            f"请办理变更（最后缴费月份 {max(months)}，最新缴费明细至 {newest.last_month}）"))
+            changes = _changes(months, covered, since)
+            total += changes
+            if changes >= rules.person_threshold:
+                alerts.append(PersonnelAlert(
+                    code="FREQUENT_CHANGES", changes=changes, **common,
+                    message=f"{person.name}：近 {rules.window_months} 个月在本企业参保变动 {changes} 次，注册人员变更频繁"))
+        if total >= rules.company_threshold:
+            alerts.append(PersonnelAlert(
+                code="FREQUENT_CHANGES", company=company, uscc=uscc, newest_month=newest.last_month,
+                changes=total, evidence=evidence,
+                message=f"{company}：近 {rules.window_months} 个月注册人员参保变动 {total} 次，人员变更频繁"))
+    return alerts
+
+
+def load_ledger_with_alerts(session: Session, rules: LedgerRules | None = None, *,
+                           company: str | None = None) -> tuple[list[LedgerEntry], list[PersonnelAlert]]:
+    """The archive's ledger and personnel alerts (of companies whose name contains, or whose USCC
+    is, ``company``), from one read of the documents."""
+    rules = rules or load_rules()
+    doc_types = {kind.doc_type for kind in rules.kinds.values()} | {STATEMENT_DOC_TYPE}
+    documents = load_documents(session, doc_types=doc_types)
+    applications = load_applications(session)
+    ledger = build_ledger(documents, applications, rules)
+    alerts = personnel_alerts(documents, applications, ledger, rules.personnel)
+    if company:
+        return of_company(ledger, company), of_company(alerts, company)
+    return ledger, alerts

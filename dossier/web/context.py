@@ -1,0 +1,94 @@
+"""What every request handler reads: one ``WebContext`` per app, kept in ``app.state``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from dossier.config import Settings
+from dossier.errors import DossierError
+from dossier.model import DOC_TYPE_NAMES_ZH
+from dossier.privacy import mask_id, mask_text
+from dossier.store.archive import Archive
+from dossier.store.db import Database
+from dossier.web.jobs import Jobs
+
+SEVERITY_ZH = {"blocking": "阻断", "warning": "警告", "info": "提示"}
+STATUS_ZH = {"open": "待处理", "accepted": "已接受", "corrected": "已更正", "waived": "已豁免"}
+DOCUMENT_STATUS_ZH = {"received": "待识别", "processing": "识别中", "processed": "已识别", "failed": "无法处理"}
+APPLICATION_TYPES_ZH = {"new": "首次申请", "upgrade": "升级", "addition": "增项", "renewal": "延续", "change": "变更"}
+ACTION_ZH = {"accept": "接受", "correct": "更正", "waive": "豁免", "reopen": "重新打开"}
+# Messages a page may show after a redirect (``?flash=KEY``): a fixed set, so a link cannot put
+# arbitrary words on one of our pages.
+FLASH = {
+    "accepted": "已接受。", "waived": "已豁免。", "reopened": "已重新打开。",
+    "resolved": "已更正：重新核验后该问题已消除。",
+    "still_open": "已更正，但重新核验后问题仍然存在，请查看。",
+    "corrected": "已保存更正，已重新核验。",
+    "queue_done": "该申报项目已没有待处理的问题。",
+    "built": "材料已装订，可下载。", "deleted": "已删除。", "logged_out": "已退出登录。",
+}
+
+
+class NotFound(DossierError):
+    """Something named in the URL does not exist (404)."""
+
+    reason_zh = "找不到该对象"
+
+
+class Conflict(DossierError):
+    """The thing to create exists already (409)."""
+
+    reason_zh = "已存在"
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    db: Database
+    archive: Archive
+    templates: Jinja2Templates
+    jobs: Jobs
+
+
+def get_ctx(request: Request) -> WebContext:
+    return request.app.state.ctx
+
+
+Ctx = Annotated[WebContext, Depends(get_ctx)]
+
+
+def _local_time(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates (package data, so they install with the package) and their filters."""
+    env = Environment(loader=PackageLoader("dossier.web", "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({
+        "mask": lambda text: mask_text(str(text)) if text is not None else "",
+        "mask_id": mask_id,
+        "when": _local_time,
+        "doc_name": lambda t: DOC_TYPE_NAMES_ZH.get(t or "", t or "未分类文件"),
+        "severity_zh": lambda s: SEVERITY_ZH.get(s, s),
+        "status_zh": lambda s: STATUS_ZH.get(s, s),
+        "document_status_zh": lambda s: DOCUMENT_STATUS_ZH.get(s, s),
+        "action_zh": lambda a: ACTION_ZH.get(a, a),
+        "app_type_zh": lambda t: APPLICATION_TYPES_ZH.get(t or "", t or "—"),
+    })
+    return Jinja2Templates(env=env)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page, with the signed-in user (if any) and the flash message of the query string."""
+    ctx = get_ctx(request)
+    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("flash", FLASH.get(request.query_params.get("flash", "")))
+    return ctx.templates.TemplateResponse(request, template, context, status_code=status_code)

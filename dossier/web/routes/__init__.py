@@ -1,0 +1,1 @@
+"""Routes, one module per thing served; each has ``api`` (JSON under /api) and ``pages`` (HTML)."""

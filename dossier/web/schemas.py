@@ -1,0 +1,192 @@
+"""Request and response bodies of the REST API (what ``/docs`` shows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Problem(BaseModel):
+    """Every error: ``reason_zh`` is for a person, ``detail`` for a log."""
+
+    detail: str
+    reason_zh: str
+    findings: list[str] = Field(default_factory=list)  # what keeps the gate shut (409 on build)
+
+
+class Me(BaseModel):
+    name: str
+    role: Literal["admin", "reviewer", "viewer"]
+
+
+class PacketOut(BaseModel):
+    id: int
+    built_at: datetime
+    draft: bool
+    checklist: str | None
+    sha256: str
+    files: dict[str, str]  # name -> download URL
+
+
+class ApplicationOut(BaseModel):
+    name: str
+    company_name: str | None
+    application_type: str | None
+    qualifications: list[str]
+    filing_date: str | None
+    documents: int
+    processed: int
+    failed: int
+    pending: int
+    open_by_severity: dict[str, int]
+    reviewed: int
+    missing: list[str]
+    last_packet: PacketOut | None
+
+
+class ApplicationCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=255)
+    application_yaml: str | None = Field(None, description="application.yaml 的内容（可稍后上传）")
+
+
+class FileOut(BaseModel):
+    path: str
+    sha256: str
+    status: str
+    doc_type: str | None
+    pages: int | None
+    reason: str | None
+    open_findings: int = 0
+
+
+class EvidenceOut(BaseModel):
+    index: int
+    sha256: str
+    field: str
+    label: str
+    value: str
+    page: int
+    path: str | None
+    doc_type: str | None
+    image: str | None  # URL of the crop
+
+
+class ReviewOut(BaseModel):
+    user: str
+    action: str
+    comment: str | None
+    new_value: str | None
+    at: datetime | None
+
+
+class DiscrepancyOut(BaseModel):
+    id: int
+    application: str
+    code: str
+    severity: Literal["blocking", "warning", "info"]
+    status: Literal["open", "accepted", "corrected", "waived"]
+    message: str
+    subject: str
+    evidence: list[EvidenceOut]
+    reviews: list[ReviewOut]
+
+
+class ApplicationDetail(ApplicationOut):
+    files: list[FileOut]
+    discrepancies: list[DiscrepancyOut]
+    packets: list[PacketOut]
+
+
+class ReviewIn(BaseModel):
+    action: Literal["accept", "correct", "waive", "reopen"]
+    comment: str | None = Field(None, description="豁免时必填")
+    new_value: str | None = Field(None, description="更正时必填：证据所在字段的正确值")
+    evidence_index: int = Field(0, ge=0, description="更正哪一条证据")
+
+
+class ReviewResult(BaseModel):
+    resolved: bool  # the finding is no longer active (a correction made it disappear)
+    discrepancy: DiscrepancyOut | None  # its state now, when still active
+    replaced_by: int | None  # a new finding on the same subject and code, when a correction did not fix it
+    next_id: int | None  # the next open finding of the application
+    open_count: int
+
+
+class UploadOut(BaseModel):
+    path: str
+    status: Literal["new", "duplicate", "quarantined", "error", "spec"]
+    sha256: str | None = None
+    media_type: str | None = None
+    reason: str | None = None
+    message: str
+
+
+class FieldCorrectionIn(BaseModel):
+    first_page: int = Field(ge=1)
+    field: str = Field(min_length=1, max_length=64)
+    value: str
+    comment: str | None = None
+
+
+class FieldOut(BaseModel):
+    name: str
+    label: str
+    value: str
+    read_value: str | None
+    corrected_by: str | None
+    confidence: float
+    page: int
+    bbox: tuple[float, float, float, float]
+    suggestion: str | None
+
+
+class LogicalDocumentOut(BaseModel):
+    first_page: int
+    page_count: int
+    doc_type: str | None
+    confidence: float
+    errors: list[str]
+    fields: list[FieldOut]
+    records: list[dict]
+
+
+class PageOut(BaseModel):
+    number: int
+    width: float
+    height: float
+    rotation: int
+    source: str
+    image: str
+
+
+class DocumentOut(BaseModel):
+    sha256: str
+    source_name: str
+    media_type: str | None
+    size: int
+    status: str
+    reason: str | None
+    page_count: int | None
+    doc_type: str | None
+    applications: list[dict[str, str]]
+    pages: list[PageOut]
+    documents: list[LogicalDocumentOut]
+
+
+class BuildIn(BaseModel):
+    draft: bool = False
+    checklist: str | None = None
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object: str
+    old: str | None
+    new: str | None
+    comment: str | None
+    details: str
