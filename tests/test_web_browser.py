@@ -187,6 +187,23 @@ def test_review_correct_build_and_download_in_chromium(browser, quick_site):
     packet = download_packet(page, steps.folder)
     assert len(PdfReader(packet).pages) > 10
     steps.pdf_pages(packet, 1)
+
+    # the ledger from the nav (timeline, expiring list, alerts), then a two-character name searched
+    page.click("header nav a[href='/ledger']")
+    page.fill("#ledger-filter input[name=as_of]", "2027-03-18")
+    page.click("#ledger-filter button")
+    page.wait_for_url("**/ledger?as_of=2027-03-18*")
+    assert page.locator("#timeline svg g").count() >= 4
+    assert page.locator("#expiring tr.entry[data-status='start now']").count() >= 1
+    steps.shot("ledger")
+    page.click("header nav a[href='/search']")
+    page.fill("#search-form input[name=text]", "宋明")
+    page.click("#search-form button.primary")
+    page.wait_for_selector("#results tr.hit")
+    assert page.locator("#results mark", has_text="宋明").count() >= 2
+    steps.shot("search")
+    page.locator("#results tr.hit a", has_text="职称证书").first.click()
+    page.wait_for_selector("figure.page img")
     page.close()
 
 

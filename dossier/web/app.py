@@ -30,12 +30,13 @@ from dossier.errors import (
     InputFileError,
     ReviewError,
 )
+from dossier.ledger.search import SearchError
 from dossier.store.archive import Archive
 from dossier.store.db import Database, init_db
 from dossier.web.auth import Forbidden, NotAuthenticated, require
 from dossier.web.context import Conflict, NotFound, WebContext, make_templates, render
 from dossier.web.jobs import Jobs
-from dossier.web.routes import applications, audit, discrepancies, documents, packets, session
+from dossier.web.routes import applications, audit, discrepancies, documents, ledger, packets, session
 from dossier.web.uploads import UploadTooLarge
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _status_for(exc: DossierError) -> int:
         return 409
     if isinstance(exc, UploadTooLarge):
         return 413
-    if isinstance(exc, (ReviewError, ConfigError, InputFileError)):
+    if isinstance(exc, (ReviewError, ConfigError, InputFileError, SearchError)):
         return 400
     return 500
 
@@ -90,7 +91,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.ctx = ctx
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (session, applications, documents, discrepancies, packets, audit):
+    for module in (session, applications, documents, discrepancies, packets, audit, ledger):
         app.include_router(module.api)
         app.include_router(module.pages)
     _install_docs(app)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from dossier.ledger.personnel import PersonnelAlert
+from dossier.ledger.rules import Status as LedgerStatus
+from dossier.ledger.search import SearchHit, SearchResult
 
 
 class Problem(BaseModel):
@@ -190,3 +194,56 @@ class AuditOut(BaseModel):
     new: str | None
     comment: str | None
     details: str
+
+
+# --- the ledger and archive search: the shapes of ``dossier ledger/expiring/search --json`` ----------
+
+
+class LedgerEntryOut(BaseModel):
+    """One certificate of the ledger with its status on the day asked about (ID number masked).
+
+    The fields of ``dossier.ledger.ledger.LedgerEntry`` (written out: its ``status`` is a method)
+    plus the status; a test keeps the two in step."""
+
+    kind: str  # a kind of dossier/ledger/rules.yaml
+    kind_zh: str
+    holder: Literal["company", "person"]
+    company: str | None  # the holder, or the person's employer
+    uscc: str | None
+    name: str | None
+    id_number: str | None  # masked
+    number: str | None  # certificate / registration / licence number
+    detail: str | None  # e.g. a worker's occupation
+    issued: date | None
+    valid_until: date | None  # last valid day; None: no expiry (or none read)
+    long_term: bool  # 长期
+    expiry_read: bool  # False: the kind expires but no date was read
+    deadline: date | None  # last day to file the renewal
+    alert_from: date | None  # first day the renewal must be under way
+    lead_zh: str  # the lead time ("3 个月")
+    sha256: str  # the document the entry comes from (the newest)
+    first_page: int
+    file: str
+    applications: list[str]
+    superseded: list[str]  # sha256 of older documents of this entry
+    status: LedgerStatus
+    status_zh: str  # 正常 / 立即启动 / 已过申报期 / 已过期 / 有效期未识别
+
+
+class PersonnelAlertOut(PersonnelAlert):
+    """PERSON_LEFT (注册人员已离职或停保，请办理变更) or FREQUENT_CHANGES (ID number masked)."""
+
+
+class LedgerOut(BaseModel):
+    as_of: date
+    entries: list[LedgerEntryOut]
+    alerts: list[PersonnelAlertOut]
+
+
+class SearchHitOut(SearchHit):
+    """One logical document found, with the filters that matched and up to 3 matching lines (ID
+    numbers masked in the fields and the lines)."""
+
+
+class SearchResultOut(SearchResult):
+    hits: list[SearchHitOut]
