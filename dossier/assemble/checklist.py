@@ -217,8 +217,21 @@ def load_checklist(name_or_path: str | Path) -> Checklist:
         if not path.is_file():
             raise ChecklistError(f"checklist file not found: {path}", path=path,
                                  reason_zh="找不到清单文件")
-        return parse_checklist(path.read_text(encoding="utf-8"), str(path))
+        return parse_checklist(_decode(path), str(path))
     return _builtin(text_path)
+
+
+def _decode(path: Path) -> str:
+    """A user's checklist file as text: UTF-8 (with or without a BOM), or GB18030, which is what
+    a Chinese Windows editor saves by default."""
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ChecklistError("checklist is neither UTF-8 nor GB18030 text", path=path,
+                         reason_zh="清单文件不是文本文件（应为 UTF-8 或 GBK 编码的 YAML）")
 
 
 @lru_cache(maxsize=None)
@@ -247,10 +260,24 @@ def checklist_for(spec: ApplicationSpec) -> Checklist:
     return best
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without aliases: a checklist has no use for them, and ``*x`` nested ten deep
+    expands to 10^10 strings (a "billion laughs") when validated."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, _NO_ALIASES, self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+_NO_ALIASES = "aliases (*name) are not allowed in a checklist"
+
+
 def parse_checklist(text: str, source: str) -> Checklist:
     """Parse and check checklist YAML ``text``; ``source`` names it in errors."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # reads the text at once: a control character fails here
         node = loader.get_single_node()
         if node is None:
             raise ChecklistError("empty checklist", path=source, reason_zh="清单文件为空")
@@ -258,10 +285,14 @@ def parse_checklist(text: str, source: str) -> Checklist:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"第 {mark.line + 1} 行：" if mark else ""
-        raise ChecklistError(f"YAML syntax error: {exc}", path=source,
-                             reason_zh=f"{line}YAML 语法错误（{exc.problem}）") from exc
+        problem = "不允许使用 YAML 别名（*名称）" if exc.problem == _NO_ALIASES else f"YAML 语法错误（{exc.problem}）"
+        raise ChecklistError(f"YAML syntax error: {exc}", path=source, reason_zh=f"{line}{problem}") from exc
+    except yaml.YAMLError as exc:  # e.g. ReaderError: a control character, which YAML forbids
+        raise ChecklistError(f"not YAML text: {exc}", path=source,
+                             reason_zh=f"清单文件含有不允许的字符（{exc}）") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise ChecklistError("a checklist must be a mapping", path=source,
                              reason_zh=f"第 {node.start_mark.line + 1} 行：清单应为键值映射")

@@ -13,15 +13,15 @@ from datetime import date
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # fullmatch; ASCII digits only (\d admits ١٢٣)
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 USCC_AUTHORITIES = set("123456789ANY")
-_USCC_SHAPE = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
+_USCC_SHAPE = re.compile(rf"[{USCC_ALPHABET}]{{18}}")
 
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_ORG_SHAPE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
+_ORG_SHAPE = re.compile(r"[0-9A-Z]{8}[0-9X]")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def id_problem(id_number: str, today: date | None = None) -> str | None:
     The reason is a short Chinese phrase fit for a discrepancy message.
     """
     value = id_number.upper()
-    if not _ID_SHAPE.match(value):
+    if not _ID_SHAPE.fullmatch(value):
         return "格式错误（应为17位数字加1位校验码）"
     born = id_birth_date(value)
     if born is None:
@@ -115,7 +115,7 @@ def org_code_check_char(first8: str) -> str:
 def org_code_problem(code: str) -> str | None:
     """Why a 9-character organisation code (hyphen optional) fails GB 11714, or None."""
     value = code.upper().replace("-", "")
-    if not _ORG_SHAPE.match(value):
+    if not _ORG_SHAPE.fullmatch(value):
         return "组织机构代码格式错误"
     expected = org_code_check_char(value[:8])
     if value[8] != expected:
@@ -126,7 +126,7 @@ def org_code_problem(code: str) -> str | None:
 def uscc_problem(uscc: str) -> str | None:
     """Why ``uscc`` fails GB 32100 (or its embedded GB 11714 code), or None when it passes."""
     value = uscc.upper()
-    if not _USCC_SHAPE.match(value):
+    if not _USCC_SHAPE.fullmatch(value):
         return "格式错误（应为18位，不含 I、O、S、V、Z）"
     if value[0] not in USCC_AUTHORITIES:
         return f"登记管理部门代码 {value[0]} 无效"
