@@ -33,13 +33,22 @@ def is_ignored_name(name: str) -> bool:
 def is_ignored(path: Path, root: Path) -> bool:
     """True when ``path`` (inside ``root``) or any folder between them is ignored.
 
-    Dot-folders count, which covers the watcher's own ``.done`` and ``.quarantine``.
+    Dot-folders count, which covers the watcher's own ``.done`` and ``.quarantine``. So do
+    symbolic links: a linked application folder would lead the watcher out of the inbox (and
+    make it move files it does not own into ``.done``).
     """
     try:
         parts = path.relative_to(root).parts
     except ValueError:
-        parts = (path.name,)
-    return any(is_ignored_name(part) for part in parts)
+        return is_ignored_name(path.name)
+    if any(is_ignored_name(part) for part in parts):
+        return True
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
 
 
 def walk(root: Path) -> list[Path]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -138,8 +139,12 @@ def _images(document: Document, path: Path, settings: Settings,
 def _open(path: Path) -> Document:
     try:
         return docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise CorruptFile(f"the Word document cannot be read: {exc}", path=path) from exc
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError,
+            ValueError, OSError, etree.XMLSyntaxError) as exc:  # zip damage shows as any of these
+        if isinstance(exc, (FileNotFoundError, PermissionError)):
+            raise  # the file itself is not there or not ours to read: not a damaged document
+        raise CorruptFile(f"the Word document cannot be read: {exc}", path=path,
+                          reason_zh="Word 文档已损坏，无法读取（可在 Word 中打开后另存为 .docx 或 PDF 再提交）") from exc
 
 
 def page_image(path: Path, number: int, settings: Settings) -> EmbeddedImage:

@@ -7,6 +7,9 @@ limit, twice ``Image.MAX_IMAGE_PIXELS``, also applies and is reported the same w
 Page size in points comes from the image's resolution. Resolutions outside ``PLAUSIBLE_DPI`` are
 treated as missing and ``DEFAULT_DPI`` (200, the usual scanner setting) is used instead: 72 and 96
 are what software writes when it does not know, and would make an A4 scan a poster.
+
+A JPEG cut short (a half-copied photo) is decoded as far as its data goes and its page carries a
+warning; one with less than ``MIN_TRUNCATED_SHARE`` of its rows left is refused as truncated.
 """
 
 from __future__ import annotations
@@ -24,11 +27,19 @@ from dossier.config import Settings
 from dossier.errors import CorruptFile, ImageTooLarge, ImageTooSmall
 from dossier.extract.ocr import OcrRunner, ocr_pages
 from dossier.extract.pages.outcomes import add_outcomes
-from dossier.model import FileText
+from dossier.model import FileText, PageText
 
 DEFAULT_DPI = 200.0
 PLAUSIBLE_DPI = (100.0, 1200.0)
 MIN_SIDE = 16  # pixels; smaller cannot hold legible text
+# A truncated JPEG (a half-copied phone photo) is read as far as it goes, with a warning. Below
+# this share of its rows nothing useful survives (a title strip at most): refused instead, so that
+# a person fetches the whole file rather than reviewing fields that were never there.
+MIN_TRUNCATED_SHARE = 0.25
+TRUNCATED_NOTE = "truncated image: only the part that could be decoded was read"
+TRUNCATED_ZH = "图像文件不完整（被截断），无法读取，请重新获取原件"
+_JPEG_EOI = b"\xff\xd9"
+_JPEG_SOS = b"\xff\xda"
 
 
 def open_checked(fp: str | Path | IO[bytes], path: str, max_pixels: int) -> Image.Image:
@@ -41,7 +52,8 @@ def open_checked(fp: str | Path | IO[bytes], path: str, max_pixels: int) -> Imag
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge(f"image exceeds the decoder's pixel limit: {exc}", path=path) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFile(f"cannot read the image header: {exc}", path=path) from exc
+        raise CorruptFile(f"cannot read the image header: {exc}", path=path,
+                          reason_zh="图像文件已损坏（文件头无法识别），无法读取") from exc
     check_size(image, path, max_pixels)
     return image
 
@@ -106,7 +118,8 @@ def decode(image: Image.Image, path: str) -> tuple[np.ndarray, float]:
         upright = ImageOps.exif_transpose(image)
         rgb = _to_rgb(upright)
     except (OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFile(f"cannot decode the image: {exc}", path=path) from exc
+        reason = TRUNCATED_ZH if "truncated" in str(exc) else None
+        raise CorruptFile(f"cannot decode the image: {exc}", path=path, reason_zh=reason) from exc
     if orientation in (5, 6, 7, 8):  # transposed: the resolutions swap with the axes
         dpi_x, dpi_y = dpi_y, dpi_x
     if abs(dpi_x - dpi_y) > 0.05 * max(dpi_x, dpi_y):
@@ -118,6 +131,31 @@ def decode(image: Image.Image, path: str) -> tuple[np.ndarray, float]:
     return np.asarray(rgb), dpi_x
 
 
+def jpeg_truncated(path: str | Path) -> bool:
+    """True when a JPEG file ends before its image data does (no EOI marker after the last scan).
+
+    Inside entropy-coded data every 0xFF byte is stuffed (``FF 00``), so ``FF D9`` after the last
+    start-of-scan marker is the real end; an EXIF thumbnail's own EOI comes before the main scan.
+    """
+    data = Path(path).read_bytes()
+    return data.rfind(_JPEG_EOI) < data.rfind(_JPEG_SOS)
+
+
+def decoded_share(pixels: np.ndarray) -> float:
+    """The share of rows a truncated decode really produced, stored top to bottom.
+
+    libjpeg fills what is missing with one flat colour, so the undecoded part is the run of
+    bottom rows identical to a uniform last row (a blank margin counts as missing: an
+    underestimate only where nothing was to be read anyway).
+    """
+    last = pixels[-1]
+    if not (last == last[0]).all():
+        return 1.0
+    flat = (pixels == last[0]).reshape(pixels.shape[0], -1).all(axis=1)
+    missing = int(np.argmin(flat[::-1])) if not flat.all() else len(flat)
+    return 1.0 - missing / pixels.shape[0]
+
+
 @dataclass(frozen=True)
 class ImageFrame:
     """One frame of an image file, loaded in whichever process OCRs it."""
@@ -125,11 +163,30 @@ class ImageFrame:
     path: str
     number: int  # page number = frame index + 1
     max_pixels: int
+    truncated: bool = False  # a JPEG cut short: decode what is there (see ``jpeg_truncated``)
 
     def load(self) -> tuple[np.ndarray, float]:
+        if self.truncated:
+            return self._load_truncated()
         with open_checked(self.path, self.path, self.max_pixels) as image:
             _seek(image, self.number - 1, self.path)
             check_size(image, self.path, self.max_pixels)
+            return decode(image, self.path)
+
+    def _load_truncated(self) -> tuple[np.ndarray, float]:
+        # An end-of-image marker after the data lets libjpeg finish and fill the rest flat; this
+        # keeps Pillow's global LOAD_TRUNCATED_IMAGES off (other threads must still see errors).
+        data = Path(self.path).read_bytes() + _JPEG_EOI
+        with open_checked(io.BytesIO(data), self.path, self.max_pixels) as image:
+            try:
+                image.load()
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise CorruptFile(f"cannot decode the truncated image: {exc}", path=self.path,
+                                  reason_zh=TRUNCATED_ZH) from exc
+            share = decoded_share(np.asarray(image))
+            if share < MIN_TRUNCATED_SHARE:
+                raise CorruptFile(f"truncated image: only {share:.0%} of its rows could be decoded",
+                                  path=self.path, reason_zh=TRUNCATED_ZH)
             return decode(image, self.path)
 
 
@@ -164,6 +221,12 @@ def read_image(path: Path, *, sha256: str, media_type: str, settings: Settings, 
         for index in range(1, frames):
             _seek(image, index, name)
             check_size(image, name, limit)
-    sources = [ImageFrame(name, index + 1, limit) for index in range(frames)]
+        truncated = image.format == "JPEG" and jpeg_truncated(path)
+    sources = [ImageFrame(name, index + 1, limit, truncated) for index in range(frames)]
     result = FileText(sha256=sha256, media_type=media_type)
-    return add_outcomes(result, ocr_pages(sha256, sources, ocr, settings))
+    outcomes = ocr_pages(sha256, sources, ocr, settings)
+    if truncated:
+        for outcome in outcomes.values():
+            if isinstance(outcome, PageText) and TRUNCATED_NOTE not in outcome.warnings:
+                outcome.warnings.append(TRUNCATED_NOTE)
+    return add_outcomes(result, outcomes)

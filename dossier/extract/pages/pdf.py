@@ -8,6 +8,10 @@ drawn with a WinAnsi font come out as Latin-1 letters (``¹ØÓÚ``), which Chin
 contain in quantity. A page whose text layer cannot be parsed at all is OCR'd too, and so is a
 page whose text is a small stamp over a page-sized image (e.g. "Scanned by ..." footers).
 
+How a file is opened whatever its state (passwords, repair by qpdf into a derived copy, render
+only when no text layer can be parsed, the specific reason when nothing works) is
+``dossier.extract.pages.pdf_open``.
+
 Geometry is the page as displayed: pdfplumber and pdfium both apply the page's ``/Rotate``, so an
 OCR'd page's ``rotation`` is what was needed on top of that (a scan placed sideways).
 """
@@ -15,24 +19,19 @@ OCR'd page's ``rotation`` is what was needed on top of that (a scan placed sidew
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
 
 import numpy as np
 import pdfplumber
-import pikepdf
 import pypdfium2
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
 
 from dossier.config import Settings
-from dossier.errors import CorruptFile, DossierError, EncryptedFile, InputFileError
+from dossier.errors import CorruptFile, DossierError, InputFileError
 from dossier.extract.ocr import OcrRunner, ocr_pages
 from dossier.extract.pages.lines import Word, group_lines
 from dossier.extract.pages.outcomes import add_outcomes
+from dossier.extract.pages.pdf_open import BAD_PAGE_ZH, open_pdf, render_source
 from dossier.model import FileText, PageText, TextSource
 
 log = logging.getLogger(__name__)
@@ -55,13 +54,15 @@ def _is_real_char(text: str) -> bool:
 class PdfPageImage:
     """One PDF page rendered with pdfium, in whichever process OCRs it."""
 
-    path: str
+    path: str  # the file as the user knows it (errors name it)
     number: int
     dpi: float
+    password: str = field(default="", repr=False)  # in memory only, never in a log line
+    render_from: str | None = None  # the repaired copy pdfium reads instead of ``path``
 
     def load(self) -> tuple[np.ndarray, float]:
         try:
-            document = pypdfium2.PdfDocument(self.path)
+            document = pypdfium2.PdfDocument(self.render_from or self.path, password=self.password or None)
         except pypdfium2.PdfiumError as exc:
             raise CorruptFile(f"pdfium cannot open the file: {exc}", path=self.path) from exc
         try:
@@ -71,45 +72,6 @@ class PdfPageImage:
             raise CorruptFile(f"pdfium cannot render page {self.number}: {exc}", path=self.path) from exc
         finally:
             document.close()
-
-
-def _raise_encryption_error(path: Path, exc: Exception) -> NoReturn:
-    """EncryptedFile when a password is really needed, else CorruptFile (pdfminer cannot decrypt).
-
-    pdfminer also fails on files that open with an empty password but have a damaged or unusual
-    encryption dictionary; telling the user to supply a password would be wrong there. qpdf
-    (through pikepdf) is the judge: it opens everything that needs no password.
-    """
-    try:
-        pikepdf.open(path).close()
-    except pikepdf.PasswordError:
-        raise EncryptedFile(f"the PDF needs a password to open ({type(exc).__name__})", path=path) from exc
-    except pikepdf.PdfError:
-        pass  # qpdf cannot read it either: damaged, reported below
-    raise CorruptFile(f"the PDF's encryption cannot be read without repair ({type(exc).__name__}: {exc})",
-                      path=path, reason_zh="PDF 加密信息损坏或不受支持，无法读取") from exc
-
-
-def _open_pdf(path: Path) -> pdfplumber.PDF:
-    """Open leniently; an empty user password opens, any other password is EncryptedFile.
-
-    This is where a repair step (re-save with pikepdf/qpdf, then open the repaired copy) slots in.
-    """
-    try:
-        pdf = pdfplumber.open(path, password="")
-    except PdfminerException as wrapped:
-        # pdfplumber wraps whatever pdfminer raised while opening; decide on the original.
-        exc = wrapped.args[0] if wrapped.args and isinstance(wrapped.args[0], Exception) else wrapped
-        if isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
-            _raise_encryption_error(path, exc)
-        raise CorruptFile(f"the PDF structure cannot be read: {exc!r}", path=path) from exc
-    try:
-        pdf.pages  # noqa: B018 - parses the page tree now, so a broken file fails here
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError,
-            RecursionError) as exc:
-        pdf.close()
-        raise CorruptFile(f"the PDF structure cannot be read: {exc!r}", path=path) from exc
-    return pdf
 
 
 def render_dpi(width: float, height: float, settings: Settings) -> float:
@@ -122,8 +84,9 @@ def render_dpi(width: float, height: float, settings: Settings) -> float:
 
 def page_image(path: Path, number: int, settings: Settings) -> PdfPageImage:
     """Page ``number`` as an image source rendered as OCR would render it (e.g. for QR codes)."""
+    source, password = render_source(path, settings)
     try:
-        document = pypdfium2.PdfDocument(str(path))
+        document = pypdfium2.PdfDocument(str(source), password=password or None)
     except pypdfium2.PdfiumError as exc:
         raise CorruptFile(f"pdfium cannot open the file: {exc}", path=path) from exc
     try:
@@ -132,7 +95,8 @@ def page_image(path: Path, number: int, settings: Settings) -> PdfPageImage:
         width, height = document[number - 1].get_size()
     finally:
         document.close()
-    return PdfPageImage(str(path), number, render_dpi(width, height, settings))
+    return PdfPageImage(str(path), number, render_dpi(width, height, settings), password,
+                        None if source == path else str(source))
 
 
 def _text_layer(page: pdfplumber.page.Page, number: int) -> PageText | None:
@@ -160,30 +124,63 @@ def _has_marks(page: pdfplumber.page.Page) -> bool:
     return bool(page.chars or page.images or page.curves or page.rects or page.lines)
 
 
+def _page_sizes(path: Path, password: str) -> list[tuple[float, float] | None]:
+    """Every page's displayed size in points from pdfium (when there is no parsable text layer);
+    None for a page pdfium counts but cannot load."""
+    document = pypdfium2.PdfDocument(str(path), password=password or None)
+    sizes: list[tuple[float, float] | None] = []
+    try:
+        for index in range(len(document)):
+            try:
+                sizes.append(document[index].get_size())
+            except pypdfium2.PdfiumError:
+                sizes.append(None)
+        return sizes
+    finally:
+        document.close()
+
+
 def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner) -> FileText:
-    """Read every page: text layer where usable, OCR otherwise, blank pages as empty pages."""
-    name = str(path)
+    """Read every page: text layer where usable, OCR otherwise, blank pages as empty pages.
+
+    How the file is opened (passwords, repair into a derived copy, render-only) is
+    ``dossier.extract.pages.pdf_open``; errors name ``path`` even when a copy was read.
+    """
     result = FileText(sha256=sha256, media_type=media_type)
     outcomes: dict[int, PageText | DossierError] = {}
     to_ocr: list[PdfPageImage] = []
-    with _open_pdf(path) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            image = PdfPageImage(name, number, render_dpi(page.width, page.height, settings))
-            try:
-                text_page = _text_layer(page, number)
-                if text_page is not None:
-                    outcomes[number] = text_page
-                elif _has_marks(page):
-                    to_ocr.append(image)
+    with open_pdf(path, sha256=sha256, settings=settings) as opened:
+        name, password = str(path), opened.password
+        copy = None if opened.path == path else str(opened.path)
+        if opened.plumber is None:
+            for number, size in enumerate(_page_sizes(opened.path, password), start=1):
+                if size is None:
+                    outcomes[number] = CorruptFile(f"pdfium cannot load page {number}", path=path,
+                                                   reason_zh=BAD_PAGE_ZH)
                 else:
-                    outcomes[number] = PageText(number=number, width=round(float(page.width), 2),
-                                                height=round(float(page.height), 2),
-                                                source=TextSource.text_layer, warnings=["blank page"])
-            except Exception as exc:  # pdfminer raises many kinds (and pdfplumber wraps some)
-                # One unparsable content stream costs that page's text layer, not the file: OCR it.
-                log.warning("%s page %d: text layer unreadable (%r), using OCR", name, number, exc)
-                to_ocr.append(image)
-            finally:
-                page.close()
+                    to_ocr.append(PdfPageImage(name, number, render_dpi(*size, settings), password, copy))
+        else:
+            for number, page in enumerate(opened.plumber.pages, start=1):
+                image = PdfPageImage(name, number, render_dpi(page.width, page.height, settings), password, copy)
+                try:
+                    text_page = _text_layer(page, number)
+                    if text_page is not None:
+                        outcomes[number] = text_page
+                    elif _has_marks(page):
+                        to_ocr.append(image)
+                    else:
+                        outcomes[number] = PageText(number=number, width=round(float(page.width), 2),
+                                                    height=round(float(page.height), 2),
+                                                    source=TextSource.text_layer, warnings=["blank page"])
+                except Exception as exc:  # pdfminer raises many kinds (and pdfplumber wraps some)
+                    # One unparsable content stream costs that page's text layer, not the file: OCR it.
+                    log.warning("%s page %d: text layer unreadable (%r), using OCR", path, number, exc)
+                    to_ocr.append(image)
+                finally:
+                    page.close()
+        notes = opened.notes
     outcomes.update(ocr_pages(sha256, to_ocr, ocr, settings))
+    for outcome in outcomes.values():
+        if isinstance(outcome, PageText):
+            outcome.warnings.extend(note for note in notes if note not in outcome.warnings)
     return add_outcomes(result, outcomes)
