@@ -325,12 +325,16 @@ def build(
     draft: Annotated[bool, typer.Option("--draft", help="存在未处理问题时仍装订草稿（每页标注“草稿”）")] = False,
     watermark: Annotated[Optional[str], typer.Option("--watermark", help="水印文字；空字符串表示不加；默认按清单")] = None,
     page_format: Annotated[Optional[str], typer.Option("--page-format", help="页码格式，如“第 {page} 页 共 {total} 页”")] = None,
+    passwords: Annotated[Optional[list[str]], typer.Option("--password", help=_PASSWORD_HELP)] = None,
 ) -> None:
     """装订申报材料：封面、总目录、分册、书签、页码、水印、清单与核验报告。Bind the filing packet."""
+    from pydantic import SecretStr
+
     from dossier.assemble import BuildOptions
     from dossier.workflow.build import build_application
 
-    options = BuildOptions(watermark=watermark, **({"page_number_format": page_format} if page_format else {}))
+    options = BuildOptions(watermark=watermark, passwords=[SecretStr(p) for p in passwords or []],
+                           **({"page_number_format": page_format} if page_format else {}))
     with _database() as (settings, db):
         result = build_application(db, settings, application, out_dir, checklist=checklist, draft=draft,
                                    options=options)

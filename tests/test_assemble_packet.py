@@ -279,3 +279,26 @@ def test_docx_original_is_typeset(manifest, page_texts):
     doc = next(d for d in manifest["documents"] if d["doc_type"] == "qualification_certificate")
     text = page_texts[doc["packet_pages"][0] - 1][0]
     assert "建筑业企业资质证书" in text and "建筑工程施工总承包三级" in text  # heading and a table cell
+
+
+def test_a_protected_original_is_bound_with_the_password_the_build_was_given(tmp_path):
+    from contextlib import ExitStack
+
+    import pikepdf
+
+    from dossier.assemble.inputs import PacketDocument
+    from dossier.assemble.sources import Sources
+    from dossier.errors import EncryptedFile
+
+    path = tmp_path / "合同.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.add_blank_page()
+        pdf.save(path, encryption=pikepdf.Encryption(owner="owner", user="用户密码"))
+    doc = PacketDocument(sha256="a" * 64, source_name="合同.pdf", original_path=path,
+                         media_type="application/pdf", doc_type="project_contract", first_page=2, pages=1)
+    with ExitStack() as stack, pytest.raises(EncryptedFile) as refused:
+        Sources(stack, "WQY").pages(doc)
+    assert "--password" in refused.value.reason_zh
+    with ExitStack() as stack:
+        assert len(Sources(stack, "WQY", ("wrong", "用户密码")).pages(doc)) == 1

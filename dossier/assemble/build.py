@@ -71,7 +71,7 @@ def build_packet(packet: PacketInput, out_dir: str | Path, *, checklist: Checkli
                        subject=f"{type_zh}：{'、'.join(qualifications)}", keywords=checklist.name,
                        on=packet.packet_date),
             StampSet(options.page_number_format, watermark, options.draft),
-            font, temp["packet.pdf"])
+            font, temp["packet.pdf"], tuple(p.get_secret_value() for p in options.passwords))
         write_index_docx(layout.toc_rows, title=checklist.title, company=spec.company_name,
                          on=packet.packet_date, out=temp["index.docx"])
         digests = {name: _sha256(temp[name]) for name in ("packet.pdf", "index.docx")}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from dossier.model import (  # noqa: F401 - the review types are part of this boundary too
     ApplicationSpec,
@@ -90,3 +90,4 @@ class BuildOptions(_Input):
     watermark: str | None = None
     page_number_format: str = DEFAULT_PAGE_NUMBER_FORMAT
     font_path: Path = DEFAULT_FONT
+    passwords: list[SecretStr] = Field(default_factory=list)  # for protected originals; never written

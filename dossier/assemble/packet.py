@@ -56,10 +56,12 @@ class PacketMeta:
     on: date
 
 
-def bind(plan: Plan, cover: Cover, meta: PacketMeta, stamps: StampSet, font: str, out: Path) -> PacketLayout:
-    """Write the packet for ``plan`` to ``out``; where each document landed."""
+def bind(plan: Plan, cover: Cover, meta: PacketMeta, stamps: StampSet, font: str, out: Path,
+         passwords: tuple[str, ...] = ()) -> PacketLayout:
+    """Write the packet for ``plan`` to ``out``; where each document landed. ``passwords`` open
+    protected originals."""
     with ExitStack() as stack:
-        sources = Sources(stack, font)
+        sources = Sources(stack, font, passwords)
         bodies = [[(p, sources.pages(p.doc)) for p in s.placements()] for s in plan.sections]
         layout, dividers = _number(plan, bodies)
         front_bytes, links = render_front(cover, layout.toc_rows, dividers, font)

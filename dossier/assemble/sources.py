@@ -1,7 +1,7 @@
 """The pages each logical document contributes, as pikepdf pages ready to be copied.
 
-A PDF's pages are taken as they are (an owner-password-only PDF opens with the empty password;
-the packet is written unencrypted); images and .docx originals are first made into PDF pages
+A PDF's pages are taken as they are (an owner-password-only PDF opens with the empty password, a
+protected one with the passwords the build was given; the packet is written unencrypted); images and .docx originals are first made into PDF pages
 (``images.py``). A file holding several logical documents is opened once and contributes only
 each document's own page range.
 """
@@ -26,9 +26,10 @@ class Sources:
     """Opens originals (each once) and keeps them open until the packet is written: pikepdf
     copies page content lazily, at save time."""
 
-    def __init__(self, stack: ExitStack, font: str):
+    def __init__(self, stack: ExitStack, font: str, passwords: tuple[str, ...] = ()):
         self._stack = stack
         self._font = font
+        self._passwords = ("", *passwords)  # the ones given to read the files (never stored)
         self._pdfs: dict[tuple[Path, str], pikepdf.Pdf] = {}
 
     def pages(self, doc: PacketDocument) -> list[pikepdf.Page]:
@@ -58,13 +59,19 @@ class Sources:
     def _open(self, path: Path, kind: str) -> pikepdf.Pdf:
         key = (path, kind)
         if key not in self._pdfs:
+            self._pdfs[key] = self._stack.enter_context(self._unlocked(path))
+        return self._pdfs[key]
+
+    def _unlocked(self, path: Path) -> pikepdf.Pdf:
+        for password in self._passwords:
             try:
-                self._pdfs[key] = self._stack.enter_context(pikepdf.open(path))
+                return pikepdf.open(path, password=password)
             except pikepdf.PasswordError as exc:
-                raise EncryptedFile(f"PDF needs a password: {exc}", path=path) from exc
+                refused = exc
             except pikepdf.PdfError as exc:
                 raise CorruptFile(f"unreadable PDF: {exc}", path=path) from exc
-        return self._pdfs[key]
+        raise EncryptedFile(f"PDF needs a password: {refused}", path=path,
+                            reason_zh="加密文件，需要密码（装订时请用 --password 提供读取时所用的密码）") from refused
 
     def _made(self, path: Path, kind: str, make) -> pikepdf.Pdf:
         """A PDF made from a non-PDF original, once per (file, page range)."""

@@ -30,7 +30,8 @@ def build_application(db: Database, settings: Settings, name: str, out_dir: str 
     checklist applies and none is named.
     """
     loaded, checked, chosen = run_check(db, settings, name, checklist=checklist, actor=user)
-    options = (options or BuildOptions()).model_copy(update={"draft": draft})
+    options = (options or BuildOptions()).model_copy(
+        update={"draft": draft, "passwords": [*(options.passwords if options else []), *settings.pdf_passwords]})
     if chosen is None:
         chosen = checklist_for(loaded.spec)  # raises the ChecklistError that names the way out
     try:
