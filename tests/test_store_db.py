@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select
 
 from dossier.config import Settings
 from dossier.errors import ApplicationNotFound, ConfigError, UnsupportedFileType
@@ -33,7 +31,7 @@ from dossier.model import (
 )
 from dossier.store import repo, schema
 from dossier.store.db import Database, init_db, normalise_url
-from tests.conftest import need
+from conftest import fresh_database
 
 TABLES = {"applications", "documents", "application_documents", "pages", "text_lines",
           "extractions", "fields", "records", "discrepancies", "reviews", "packets",
@@ -45,23 +43,8 @@ SHA_B = "b" * 64
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.service)])
 def database_url(request, tmp_path):
     """A fresh, empty database: a SQLite file, or a throw-away PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    base = os.environ.get("DOSSIER_TEST_DATABASE_URL")
-    need(bool(base), "PostgreSQL (set DOSSIER_TEST_DATABASE_URL)")
-    schema_name = f"dossier_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-    url = make_url(normalise_url(base)).update_query_dict(
-        {"options": f"-csearch_path={schema_name}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
-        admin.dispose()
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
