@@ -26,10 +26,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from tree_rss import TreeRss  # benchmarks/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -50,50 +51,6 @@ DEFINED_EXITS = {"ingest": {0}, "extract": {0, 3}}
 def sha256_of(path: Path) -> str:
     with open(path, "rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
-class TreeRss:
-    """Peak of the summed RSS of a process and all its descendants (Linux /proc), in bytes."""
-
-    def __init__(self, pid: int, interval: float = 0.05):
-        self.pid, self.peak = pid, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
-        self._thread.start()
-
-    @staticmethod
-    def _tree() -> dict[int, list[int]]:
-        tree: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                tree.setdefault(ppid, []).append(int(entry))
-        return tree
-
-    def _sample(self) -> int:
-        tree, total, todo = self._tree(), 0, [self.pid]
-        while todo:
-            pid = todo.pop()
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            except OSError:
-                pass
-            todo.extend(tree.get(pid, []))
-        return total
-
-    def _run(self, interval: float) -> None:
-        while not self._stop.wait(interval):
-            self.peak = max(self.peak, self._sample())
-
-    def stop(self) -> int:
-        self._stop.set()
-        self._thread.join()
-        return self.peak
 
 
 @dataclass
@@ -121,7 +78,7 @@ def run_dossier(args: list[str], env: dict[str, str], timeout: float) -> tuple[R
     proc = subprocess.Popen([sys.executable, "-m", "dossier.cli", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    rss = TreeRss(proc.pid)
+    rss = TreeRss(proc.pid, interval=0.05).start()
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

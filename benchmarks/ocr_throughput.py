@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -31,53 +29,9 @@ from dossier.store.archive import hash_file  # noqa: E402
 from dossier.store.db import init_db  # noqa: E402
 from dossier.workers.fanout import pending_pages, rebuild  # noqa: E402
 from dossier.workers.local import ingest_and_process  # noqa: E402
+from tree_rss import TreeRss  # noqa: E402 - benchmarks/ is on the path when run as a script
 
 SCAN_FORMS = {"scan_image", "scan_pdf", "tiff"}
-
-
-class TreeRss:
-    """Samples the summed RSS of this process and all its descendants (Linux /proc)."""
-
-    def __init__(self, interval: float = 0.2):
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
-
-    def _children(self) -> dict[int, list[int]]:
-        tree: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                tree.setdefault(ppid, []).append(int(entry))
-        return tree
-
-    def sample(self) -> int:
-        tree, total, todo = self._children(), 0, [os.getpid()]
-        while todo:
-            pid = todo.pop()
-            todo.extend(tree.get(pid, []))
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            except OSError:
-                pass
-        return total
-
-    def _run(self, interval: float) -> None:
-        while not self._stop.wait(interval):
-            self.peak = max(self.peak, self.sample())
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
 
 def fixture_files(apps: list[str], forms: set[str], limit: int | None) -> list[Path]:
