@@ -27,7 +27,7 @@ from typing import Any
 from dossier import errors
 from dossier.config import Settings
 from dossier.errors import DossierError, OcrError
-from dossier.extract.ocr import ImageSource, InlineOcr, ocr_pages
+from dossier.extract.ocr import ImageSource, InlineOcr, OcrRunner, ocr_pages
 from dossier.extract.ocr.cache import OcrCache
 from dossier.extract.ocr.runner import Outcome
 from dossier.extract.pages import read_file
@@ -119,6 +119,33 @@ def _recorded_failure(settings: Settings, runner: InlineOcr, sha256: str, page: 
     return cls(str(data.get("message", "")), reason_zh=data.get("reason_zh"))
 
 
+def read_settled(pages: Sequence[tuple[str, int, SourceSpec, Path]], runner: OcrRunner,
+                 settings: Settings) -> None:
+    """Read ``(sha256, page, source, original)`` pages of many documents with ``runner`` in one
+    batch, settling each (cached, or its failure recorded): a pool then keeps every process busy
+    even when each file has a single page. The documents' final steps read them with
+    :class:`SettledOcr`."""
+    owners: dict[int, str] = {}
+    sources = []
+    for sha256, page, spec, original in pages:
+        source = rebuild(original, page, spec)
+        owners[id(source)] = sha256
+        sources.append(source)
+    by_document: dict[str, list[int]] = {}
+    for sha256, page, _, _ in pages:
+        by_document.setdefault(sha256, []).append(page)
+    for sha256, numbers in by_document.items():  # a retry forgets what an earlier run recorded
+        clear_failures(settings, sha256, numbers)
+    cache = OcrCache(settings, runner.engine_name, runner.engine_version)
+    for source, outcome in runner.run(sources):
+        sha256 = owners[id(source)]
+        if isinstance(outcome, DossierError):
+            log.warning("OCR of page %d of %s failed: %s", source.number, sha256[:12], outcome)
+            record_failure(settings, sha256, source.number, outcome)
+        else:
+            cache.put(sha256, outcome.to_page_text(source.number))
+
+
 def ocr_page(sha256: str, page: int, spec: SourceSpec, *, original: Path, settings: Settings) -> bool:
     """Read one page into the OCR cache (a cached page is left alone); True when it succeeded.
 
@@ -150,14 +177,16 @@ class SettledOcr:
     out (images inside a .docx) are read here, in this process.
     """
 
-    def __init__(self, settings: Settings, sha256: str):
+    def __init__(self, settings: Settings, sha256: str, fallback: OcrRunner | None = None):
         self._settings = settings
         self._sha256 = sha256
         self._inline = InlineOcr(settings)
-        self.engine_name, self.engine_version = self._inline.engine_name, self._inline.engine_version
+        self._fallback = fallback or self._inline  # reads the sources that cannot be fanned out
+        # the cache identity is that of the engine that read the pages
+        self.engine_name, self.engine_version = self._fallback.engine_name, self._fallback.engine_version
 
     def run(self, sources: Sequence[ImageSource]) -> Iterator[tuple[ImageSource, Outcome]]:
-        yield from self._inline.run([source for source in sources if describe(source) is None])
+        yield from self._fallback.run([source for source in sources if describe(source) is None])
         for source in sources:
             if describe(source) is not None:
                 failure = _recorded_failure(self._settings, self._inline, self._sha256, source.number)

@@ -7,9 +7,12 @@ from collections.abc import Callable, Iterable
 
 from dossier.config import Settings
 from dossier.intake.ingest import IntakeResult, ingest_paths
+from dossier.errors import InputFileError
+from dossier.extract.ocr import OcrRunner
 from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
+from dossier.workers import fanout
 from dossier.workers.stages import process_document
 
 Progress = Callable[[IntakeResult], None]
@@ -57,7 +60,33 @@ def _process(shas: list[str], settings: Settings, *, db: Database,
         return
     archive = Archive.from_settings(settings)
     with OcrPool(settings) as pool:
+        # Listing the pending pages reads each file once more: worth it only when there are
+        # several pool processes to keep busy.
+        settled = _read_all_pages(shas, settings, db=db, archive=archive, pool=pool) if pool.processes > 1 else set()
         for i, sha in enumerate(shas):
             if progress is not None:
                 progress(i)
-            process_document(sha, db=db, archive=archive, settings=settings, ocr=pool)
+            runner = fanout.SettledOcr(settings, sha, fallback=pool) if sha in settled else pool
+            process_document(sha, db=db, archive=archive, settings=settings, ocr=runner)
+
+
+def _read_all_pages(shas: list[str], settings: Settings, *, db: Database, archive: Archive,
+                    pool: OcrRunner) -> set[str]:
+    """OCR the pending pages of all ``shas`` through ``pool`` at once (one document after another
+    would leave all but one pool process idle on single-page scans); the documents settled."""
+    with db.session() as session:
+        media = {sha: doc.media_type for sha in shas if (doc := repo.find_document(session, sha)) is not None}
+    pages, settled = [], set()
+    for sha in shas:
+        if not media.get(sha):
+            continue
+        original = archive.path_for(sha)
+        try:
+            pending = fanout.pending_pages(original, sha256=sha, media_type=media[sha], settings=settings)
+        except InputFileError:
+            continue  # the stage records why, at the document's turn
+        pages += [(sha, page, spec, original) for page, spec in sorted(pending.items())]
+        settled.add(sha)
+    if pages:
+        fanout.read_settled(pages, pool, settings)
+    return settled
