@@ -12,6 +12,10 @@ from dossier.errors import ChecklistError
 from dossier.model import ApplicationSpec
 from dossier.validate.params import params_for
 
+from conftest import ROOT
+
+CHECKLISTS_DIR = ROOT / "dossier" / "checklists"
+
 BUILTINS = ["gc-building-addition", "gc-building-new", "gc-building-renewal", "gc-building-upgrade"]
 
 
@@ -58,6 +62,17 @@ def test_overrides_reach_validation_parameters():
     new = params_for(spec("new", "建筑工程施工总承包三级"), load_checklist("gc-building-new").overrides())
     assert new.social_insurance_window_months == 1
     assert new.headcount["建筑工程施工总承包三级"]["registered_constructor"] == {"建筑工程": 2}
+
+
+def test_a_checklist_requires_more_fields_never_fewer():
+    text = (CHECKLISTS_DIR / "gc-building-upgrade.yaml").read_text(encoding="utf-8").replace(
+        "{doc_type: business_license, count: 1}",
+        "{doc_type: business_license, count: 1, required_fields: [company_type]}")
+    assert "company_type" in text
+    checklist = parse_checklist(text, "mine.yaml")
+    params = params_for(spec("upgrade", "建筑工程施工总承包二级"), checklist.overrides())
+    wanted = params.fields.required["business_license"]
+    assert "company_type" in wanted and "registered_capital" in wanted  # the spec's own list stays
 
 
 def test_a_user_checklist_file_loads(tmp_path):

@@ -138,7 +138,7 @@ def test_role_requirements_accept_alternatives():
     assert params.documents.for_roles({"technical_lead"}) == [("id_card",), ("title_certificate", "constructor_certificate")]
 
 
-def test_required_fields_come_from_the_extraction_specs_and_a_checklist_can_replace_them():
+def test_required_fields_come_from_the_extraction_specs_and_explicit_rules_can_replace_them():
     from dossier.extract.spec import load_specs
 
     app = clean_application()

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dossier.errors import ChecklistError, ConfigError
 from dossier.model import DOC_TYPES, ApplicationSpec, ApplicationType, Role
 from dossier.validate.messages import doc_name, role_name
-from dossier.validate.params import HeadcountTable, deep_merge, params_for
+from dossier.validate.params import HeadcountTable, deep_merge, params_for, required_fields
 
 ROLES: tuple[str, ...] = get_args(Role)
 _BUILTIN_PACKAGE = "dossier.checklists"
@@ -169,7 +169,9 @@ class Checklist(_Strict):
                            if i.minimum > 0 and list(i.doc_type) not in wanted]
             for item in self.items_of(section):
                 for doc_type in item.doc_type if item.required_fields else ():
-                    have = required.setdefault(doc_type, [])
+                    # A checklist can require more than a document type's own required fields
+                    # (its extraction spec), never less.
+                    have = required.setdefault(doc_type, list(required_fields().get(doc_type, [])))
                     have += [f for f in item.required_fields if f not in have]
         combinable = {frozenset(pair) for pair in self.combinable_roles}
         exclusive = [list(pair) for pair in combinations(self.counted_roles(), 2)

@@ -54,9 +54,10 @@ def low_confidence(ctx: ValidationContext):
             if found is not None and found.suggestion:
                 problems.append(f"识别结果「{doc.text(name) or ''}」疑有误，建议更正为「{found.suggestion}」")
             if problems:
+                # The subject is the file: what a person must look at is that scan, whoever it names.
                 yield Finding("LOW_CONFIDENCE",
                               f"{ctx.owner(doc)}的{field_label(doc.doc_type, name)}{'；'.join(problems)}，请人工确认",
-                              ctx.subject_of(doc), [field_evidence(doc, name)])
+                              doc.sha256, [field_evidence(doc, name)])
 
 
 @rule("UNREADABLE", severity="blocking",
