@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ from dossier.config import load_settings  # noqa: E402
 from dossier.store import repo  # noqa: E402
 from dossier.store.db import init_db  # noqa: E402
 from dossier.workers.local import ingest_and_process  # noqa: E402
-from dossier.workflow.check import check_application  # noqa: E402
+from dossier.workflow.check import check_application, find_discrepancies, resolve_checklist  # noqa: E402
 from dossier.workflow.facts import load_application  # noqa: E402
 
 APPS = ("sample-upgrade", "sample-renewal", "sample-clean")
@@ -101,7 +102,37 @@ def main() -> None:
     all_false = sum(t["false"] for t in totals.values())
     print(f"{'total':26} {all_expected:8} {all_found:6} {all_expected - all_found:6} {all_false:6}")
     print(f"recall {all_found / all_expected:.1%}" if all_expected else "recall n/a")
+    scale(db, settings, args.apps.split(",")[0])
     db.dispose()
+
+
+def scale(db, settings, name: str, copies: int = 7) -> None:
+    """Validation time of an application ``copies`` times the size of ``name`` (every document
+    repeated under new hashes), against ``name`` itself in the same process: the rules, the
+    entity resolution and the checklist selection, as check runs them (goal: 300 documents < 2 s)."""
+    loaded = load_application(db, settings, name)
+    checklist = resolve_checklist(loaded.spec, None)
+
+    def grown(k: int):
+        def rehash(sha: str) -> str:
+            return f"{k:02x}{sha[2:]}"
+        facts = [f.model_copy(update={"document": f.document.model_copy(update={"sha256": rehash(f.sha256)})})
+                 for f in loaded.facts]
+        docs = [d.model_copy(update={"sha256": rehash(d.sha256)}) for d in loaded.packet_documents]
+        return facts, docs
+
+    parts = [grown(k) for k in range(copies)]
+    big = replace(loaded, facts=[f for facts, _ in parts for f in facts],
+                  packet_documents=[d for _, docs in parts for d in docs])
+    start = time.perf_counter()
+    find_discrepancies(loaded, checklist)
+    base = time.perf_counter() - start
+    start = time.perf_counter()
+    found = find_discrepancies(big, checklist)
+    large = time.perf_counter() - start
+    print(f"\nvalidation of {name}: {len(loaded.facts)} documents {base:.3f} s; "
+          f"x{copies}: {len(big.facts)} documents, {len(found)} findings, {large:.3f} s "
+          f"({large / base:.1f}x the time for {len(big.facts) / len(loaded.facts):.0f}x the documents; goal < 2 s)")
 
 
 if __name__ == "__main__":
