@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+# Beside the checkout, as on the team machines; DOSSIER_TEST_CORPUS points elsewhere.
+SHARED_CORPUS = Path(os.environ.get("DOSSIER_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 def services_required() -> bool:
