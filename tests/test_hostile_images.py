@@ -21,36 +21,20 @@ from dossier.extract.ocr import InlineOcr
 from dossier.extract.pages import read_file
 from dossier.extract.pages.images import MIN_TRUNCATED_SHARE, TRUNCATED_NOTE, TRUNCATED_ZH, decoded_share
 from dossier.intake import sniff
-from dossier.model import TextLine
+
+from engine_doubles import EngineDouble, where_the_ink_is
 
 SIZE = (600, 800)
 
 
-class InkEngine:
+class InkEngine(EngineDouble):
     """Says where the dark ink is and whether the paper is white: what OCR would see."""
 
     name = "ink-where"
-    version = "1"
 
-    @classmethod
-    def version_for(cls, settings) -> str:
-        return cls.version
-
-    def __init__(self, settings=None) -> None:
-        self.calls = 0
-
-    def recognize(self, image: np.ndarray) -> list[TextLine]:
-        self.calls += 1
-        assert image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3
-        h, w = image.shape[:2]
-        gray = image.mean(axis=2)
-        ys, xs = np.nonzero(gray < 100)
-        if len(ys) == 0:
-            return []
-        where = ("top" if ys.mean() < h / 2 else "bottom") + "-" + ("left" if xs.mean() < w / 2 else "right")
-        paper = "white" if np.median(gray) > 200 else "dark"
-        return [TextLine(text=f"{where} {paper}", confidence=0.99, bbox=(10.0, 10.0, 200.0, 40.0))]
-
+    def read(self, image):
+        where = where_the_ink_is(image)
+        return f"{where} {'white' if np.median(image.mean(axis=2)) > 200 else 'dark'}" if where else None
 
 @pytest.fixture
 def settings(tmp_path):

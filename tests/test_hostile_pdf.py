@@ -9,7 +9,6 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pikepdf
 import pytest
 from PIL import Image, ImageDraw
@@ -28,34 +27,24 @@ from dossier.extract.pages import pdf_open, read_file
 from dossier.extract.pages.pdf import page_image
 from dossier.intake import sniff
 from dossier.intake.ingest import ingest_paths
-from dossier.model import TextLine, TextSource
+from dossier.model import TextSource
 from dossier.store import schema
 from dossier.store.archive import Archive
 from dossier.store.db import init_db
 from dossier.workers.stages import process_document
 
+from engine_doubles import EngineDouble, where_the_ink_is
+
 PASSWORD = "Zq7-口令-9xK"  # unlikely to appear anywhere by chance
 
 
-class InkEngine:
+class InkEngine(EngineDouble):
     """Reports one line when the page image has any dark pixels (a rendered page reached OCR)."""
 
     name = "ink"
-    version = "1"
 
-    @classmethod
-    def version_for(cls, settings) -> str:
-        return cls.version
-
-    def __init__(self, settings=None) -> None:
-        self.calls = 0
-
-    def recognize(self, image: np.ndarray) -> list[TextLine]:
-        self.calls += 1
-        if (image.mean(axis=2) < 100).any():
-            return [TextLine(text="营业执照 ink", confidence=0.99, bbox=(10.0, 10.0, 200.0, 40.0))]
-        return []
-
+    def read(self, image):
+        return "营业执照 ink" if where_the_ink_is(image) else None
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:

@@ -31,37 +31,22 @@ from dossier.extract.pages import page_source, read_file
 from dossier.extract.pages.images import decode
 from dossier.extract.pages.pdf import _text_layer
 from dossier.intake import sniff
-from dossier.model import TextLine, TextSource
+from dossier.model import TextSource
+
+from engine_doubles import EngineDouble, where_the_ink_is
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 ID_NUMBER = "11010519491231002X"
 
 
-class MarkerEngine:
+class MarkerEngine(EngineDouble):
     """Counts calls and reports where the image's dark marker block is (which way is up)."""
 
     name = "marker"
-    version = "1"
 
-    @classmethod
-    def version_for(cls, settings) -> str:
-        return cls.version
-
-    def __init__(self, settings=None) -> None:
-        self.calls = 0
-        self.shapes: list[tuple[int, ...]] = []
-
-    def recognize(self, image: np.ndarray) -> list[TextLine]:
-        self.calls += 1
-        self.shapes.append(image.shape)
-        h, w = image.shape[:2]
-        dark = image.mean(axis=2) < 100
-        ys, xs = np.nonzero(dark)
-        if len(ys) == 0:
-            return []
-        where = ("top" if ys.mean() < h / 2 else "bottom") + "-" + ("left" if xs.mean() < w / 2 else "right")
-        return [TextLine(text=f"marker {where}", confidence=0.99, bbox=(10.0, 10.0, 200.0, 40.0))]
-
+    def read(self, image):
+        where = where_the_ink_is(image)
+        return f"marker {where}" if where else None
 
 @pytest.fixture
 def settings(tmp_path):
