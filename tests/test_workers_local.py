@@ -56,3 +56,26 @@ def test_single_page_scans_are_read_in_one_batch_and_never_again(tmp_path):
         assert [(r.status, r.pages, r.reason) for r in rows] == [("processed", 1, None)] * 3
     finally:
         db.dispose()
+
+
+def test_a_pdf_with_a_text_layer_is_not_listed_twice(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    folder = tmp_path / "app"
+    folder.mkdir()
+    typed = canvas.Canvas(str(folder / "合同.pdf"))
+    typed.drawString(72, 720, "Contract 2026")
+    typed.save()
+    image = Image.new("RGB", (800, 1100), "white")
+    ImageDraw.Draw(image).rectangle((50, 50, 300, 120), fill="black")
+    image.save(folder / "scan.pdf")  # an image-only PDF: a scan
+    settings = load_settings(home=tmp_path / "home")
+    db = init_db(settings)
+    try:
+        results = {r.source.name: r.sha256 for r in ingest_paths([folder], "app", settings, db=db)}
+        pool = BatchRecorder(settings)
+        settled = _read_all_pages(list(results.values()), settings, db=db,
+                                  archive=Archive.from_settings(settings), pool=pool)
+        assert settled == {results["scan.pdf"]} and pool.batches == [1]
+    finally:
+        db.dispose()

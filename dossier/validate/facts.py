@@ -154,6 +154,8 @@ def collect_file_facts(path: str | Path, media_type: str) -> FileFacts:
 
 def _pdf_facts(data: bytes, path: Path) -> dict:
     from pypdf import PdfReader
+
+    from dossier.extract.pages.pdf import draws_text
     from pypdf.errors import PdfReadError
 
     try:
@@ -162,7 +164,7 @@ def _pdf_facts(data: bytes, path: Path) -> dict:
             raise EncryptedFile("PDF is encrypted", path=path)
         meta = reader.metadata
         pages = list(reader.pages)
-        texts = [_has_text(page) for page in pages]
+        texts = [draws_text(page) for page in pages]
     except (PdfReadError, ValueError, KeyError) as exc:  # pypdf's ways of saying "broken"
         raise CorruptFile(f"unreadable PDF: {exc}", path=path) from exc
     eof_count = data.count(b"%%EOF")
@@ -244,18 +246,6 @@ def _pdf_page_hashes(pages, texts: list[bool], data: bytes) -> list[PageHash]:
         if rendered is not None:
             rendered.close()
     return hashes
-
-
-def _has_text(page) -> bool:
-    """Whether the page draws text: its content stream shows strings (Tj/TJ) inside a text
-    object. (Extracting the text would cost a tenth of a second per page, and what it says does
-    not matter here; a font in the resources proves nothing, writers add one by default.)"""
-    try:
-        contents = page.get_contents()
-        data = contents.get_data() if contents is not None else b""
-    except Exception:  # noqa: BLE001 - an unreadable content stream is treated as text, so rendered
-        return True
-    return b"BT" in data and (b"Tj" in data or b"TJ" in data)
 
 
 def _largest_image(page) -> Image | None:

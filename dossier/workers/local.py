@@ -9,6 +9,8 @@ from dossier.config import Settings
 from dossier.intake.ingest import IntakeResult, ingest_paths
 from dossier.errors import InputFileError
 from dossier.extract.ocr import OcrRunner
+from dossier.extract.pages.pdf import is_scan_only
+from dossier.intake.sniff import PDF
 from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
@@ -78,9 +80,11 @@ def _read_all_pages(shas: list[str], settings: Settings, *, db: Database, archiv
         media = {sha: doc.media_type for sha in shas if (doc := repo.find_document(session, sha)) is not None}
     pages, settled = [], set()
     for sha in shas:
-        if not media.get(sha):
-            continue
         original = archive.path_for(sha)
+        # Listing a file's pending pages reads it: cheap for an image or a scanned PDF, but a
+        # PDF with a text layer would be parsed twice (pdfminer, slow); it goes at its turn.
+        if not media.get(sha) or (media[sha] == PDF and not is_scan_only(original)):
+            continue
         try:
             pending = fanout.pending_pages(original, sha256=sha, media_type=media[sha], settings=settings)
         except InputFileError:

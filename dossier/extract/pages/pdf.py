@@ -119,6 +119,30 @@ def _text_layer(page: pdfplumber.page.Page, number: int) -> PageText | None:
                     source=TextSource.text_layer, lines=group_lines(words))
 
 
+def draws_text(page) -> bool:
+    """Whether a pypdf page draws text: its content stream shows strings (Tj/TJ) inside a text
+    object. A cheap test, without parsing the text (a tenth of a second a page with pdfminer);
+    an unreadable content stream counts as text, so callers take the careful path."""
+    try:
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+    except Exception:  # noqa: BLE001 - pypdf's many errors on broken streams
+        return True
+    return b"BT" in data and (b"Tj" in data or b"TJ" in data)
+
+
+def is_scan_only(path: Path) -> bool:
+    """Whether no page of the PDF at ``path`` draws text (every page will be OCR'd); False when
+    the file cannot be opened this way (its reading is left to ``read_pdf``)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path, strict=False)
+        return not reader.is_encrypted and not any(draws_text(page) for page in reader.pages)
+    except Exception:  # noqa: BLE001 - a damaged file: read_pdf will say what is wrong with it
+        return False
+
+
 def _has_marks(page: pdfplumber.page.Page) -> bool:
     """Whether anything visible is on the page (junk text, images, vector drawing)."""
     return bool(page.chars or page.images or page.curves or page.rects or page.lines)
