@@ -18,6 +18,7 @@ from dossier.model import BBox, TextLine
 T = TypeVar("T")
 
 SAME_ROW_OVERLAP = 0.5  # vertical overlap (share of the shorter word) for two words to share a row
+TALL_ITEM = 2.0  # an item this many times the median height is a title or seal text, not a row
 SPACE_GAP = 0.25  # gap wider than this many line heights becomes a space
 SPLIT_GAP = 2.0  # gap wider than this many line heights starts a new line (next cell/column)
 
@@ -38,20 +39,46 @@ class Word:
 
 
 def _rows(items: list[T], box: Callable[[T], BBox]) -> list[list[T]]:
-    """``items`` grouped into rows (vertical overlap), rows top to bottom, each left to right."""
+    """``items`` grouped into rows (vertical overlap), rows top to bottom, each left to right.
+
+    Rows are formed by the ordinary items first. An item much taller than most (a large title,
+    a seal's curved text) overlaps several rows: it joins the one it overlaps most without
+    widening it, so it never glues two rows of body text into one line.
+    """
+    heights = sorted(box(i)[3] - box(i)[1] for i in items)
+    median = heights[len(heights) // 2] if heights else 0.0
+    tall = [i for i in items if median and box(i)[3] - box(i)[1] > TALL_ITEM * median]
+    tall_ids = {id(i) for i in tall}
     rows: list[tuple[float, float, list[T]]] = []  # (top, bottom, members) of each row
-    for item in sorted(items, key=lambda i: (box(i)[1] + box(i)[3]) / 2):
-        x0, top, x1, bottom = box(item)
-        for n, (row_top, row_bottom, members) in enumerate(rows):
-            shorter = min(row_bottom - row_top, bottom - top) or 1.0
-            if (min(row_bottom, bottom) - max(row_top, top)) / shorter >= SAME_ROW_OVERLAP:
-                members.append(item)
-                rows[n] = (min(row_top, top), max(row_bottom, bottom), members)
-                break
-        else:
+    for item in sorted((i for i in items if id(i) not in tall_ids), key=lambda i: (box(i)[1] + box(i)[3]) / 2):
+        _, top, _, bottom = box(item)
+        n = _best_row(rows, top, bottom)
+        if n is None:
             rows.append((top, bottom, [item]))
+        else:
+            row_top, row_bottom, members = rows[n]
+            members.append(item)
+            rows[n] = (min(row_top, top), max(row_bottom, bottom), members)
+    for item in tall:
+        _, top, _, bottom = box(item)
+        n = _best_row(rows, top, bottom)
+        if n is None:
+            rows.append((top, bottom, [item]))
+        else:
+            rows[n][2].append(item)
     rows.sort(key=lambda r: r[0])
     return [sorted(members, key=lambda i: box(i)[0]) for _, _, members in rows]
+
+
+def _best_row(rows: list[tuple[float, float, list]], top: float, bottom: float) -> int | None:
+    """The row a box of vertical extent (top, bottom) overlaps most, if enough to share it."""
+    best, best_share = None, SAME_ROW_OVERLAP
+    for n, (row_top, row_bottom, _) in enumerate(rows):
+        shorter = min(row_bottom - row_top, bottom - top) or 1.0
+        share = (min(row_bottom, bottom) - max(row_top, top)) / shorter
+        if share >= best_share and (best is None or share > best_share):
+            best, best_share = n, share
+    return best
 
 
 def reading_order(lines: list[TextLine]) -> list[TextLine]:
