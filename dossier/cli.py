@@ -21,6 +21,7 @@ from rich.table import Table
 
 from dossier.config import Settings, load_settings
 from dossier.errors import DossierError, ExitCode, InputFileError
+from dossier.model import DISCREPANCY_STATUS_ZH, DOCUMENT_STATUS_ZH
 from dossier.privacy import install_log_masking, mask_id, mask_text
 
 app = typer.Typer(help="dossier：资质申报材料的识别、核验与装订。", no_args_is_help=True,
@@ -224,9 +225,8 @@ def status(
     table = Table(title=f"申报项目 {application}")
     for col in ("文件", "状态", "类型", "页数", "原因"):
         table.add_column(col)
-    labels = {"received": "已接收", "processing": "处理中", "processed": "已识别", "failed": "失败"}
     for row in rows:
-        table.add_row(row.path, labels.get(row.status, row.status),
+        table.add_row(row.path, DOCUMENT_STATUS_ZH.get(row.status, row.status),
                       DOC_TYPE_NAMES_ZH.get(row.doc_type or "", "—"), str(row.pages or "—"), row.reason or "")
     out.print(table)
     done = sum(r.status == "processed" for r in rows)
@@ -249,7 +249,6 @@ def _database():
 
 
 SEVERITY_ZH = {"blocking": "[red]阻断[/red]", "warning": "[yellow]警告[/yellow]", "info": "提示"}
-STATUS_ZH = {"open": "待处理", "accepted": "已确认", "corrected": "已更正", "waived": "已豁免"}
 
 
 @app.command()
@@ -273,7 +272,7 @@ def check(
         table.add_column(col, no_wrap=True)
     table.add_column("说明", overflow="fold")
     for d in result.findings:
-        table.add_row(str(d.id), SEVERITY_ZH[d.severity], d.code, STATUS_ZH.get(d.status, d.status),
+        table.add_row(str(d.id), SEVERITY_ZH[d.severity], d.code, DISCREPANCY_STATUS_ZH.get(d.status, d.status),
                       mask_text(d.message))
     out.print(table)
     counts = {s: sum(d.severity == s for d in result.findings) for s in ("blocking", "warning", "info")}

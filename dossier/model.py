@@ -203,6 +203,11 @@ class Discrepancy(_Model):
 
 
 DiscrepancyStatus = Literal["open", "accepted", "corrected", "waived"]
+# How a finding's review state and a document's processing state read in Chinese: one wording
+# for the terminal, the web pages and the report.
+DISCREPANCY_STATUS_ZH: dict[str, str] = {"open": "未处理", "accepted": "已确认", "corrected": "已更正", "waived": "已豁免"}
+DOCUMENT_STATUS_ZH: dict[str, str] = {"received": "待识别", "processing": "识别中", "processed": "已识别",
+                                      "failed": "无法处理"}
 ReviewAction = Literal["accept", "correct", "waive", "reopen"]
 
 

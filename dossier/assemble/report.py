@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from dossier.assemble.inputs import PacketInput, ReviewedDiscrepancy, ReviewNote
+from dossier.model import DISCREPANCY_STATUS_ZH
 from dossier.assemble.packet import PacketLayout
 from dossier.assemble.selection import Unplaced
 from dossier.privacy import mask_text
@@ -20,7 +21,6 @@ from dossier.validate.messages import doc_name
 APPLICATION_TYPES_ZH = {"new": "首次申请（新办）", "upgrade": "升级", "addition": "增项", "renewal": "延续",
                         "change": "变更"}
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告", "info": "提示"}
-STATUS_ZH = {"open": "未处理", "accepted": "已确认", "corrected": "已更正", "waived": "已豁免"}
 ACTION_ZH = {"accept": "确认", "correct": "更正", "waive": "豁免", "reopen": "重新打开"}
 MISSING_CODES = ("MISSING_DOCUMENT", "HEADCOUNT_SHORT")
 
@@ -83,7 +83,7 @@ def _finding(d: ReviewedDiscrepancy) -> dict:
         "subject": mask_text(d.subject),
         "evidence": [mask_text(f"{e.field}：{e.value}" + (f"（第 {e.page} 页）" if e.sha256 != "application.yaml" else ""))
                      for e in d.evidence],
-        "status": STATUS_ZH.get(d.status, d.status),
+        "status": DISCREPANCY_STATUS_ZH.get(d.status, d.status),
         "reviews": [_review(r) for r in d.reviews],
     }
 

@@ -284,14 +284,19 @@ def document_status(session: Session, application_name: str) -> list[DocumentSta
             for path, doc in rows]
 
 
+def applications_of(session: Session, sha256: str) -> list[Application]:
+    """The applications holding document ``sha256``, by name."""
+    return list(session.scalars(
+        select(Application).join(ApplicationDocument, ApplicationDocument.application_id == Application.id)
+        .join(Document, Document.id == ApplicationDocument.document_id).where(Document.sha256 == sha256)
+        .order_by(Application.name)))
+
+
 def applications_ready(session: Session, sha256: str) -> list[str]:
     """The applications holding document ``sha256`` that have an ``application.yaml`` and no
     document left to process: the ones a finished document makes ready to check."""
-    holders = session.scalars(
-        select(Application).join(ApplicationDocument, ApplicationDocument.application_id == Application.id)
-        .join(Document, Document.id == ApplicationDocument.document_id).where(Document.sha256 == sha256)).all()
     ready = []
-    for app in holders:
+    for app in applications_of(session, sha256):
         busy = session.scalar(
             select(func.count()).select_from(ApplicationDocument)
             .join(Document, Document.id == ApplicationDocument.document_id)
@@ -299,7 +304,7 @@ def applications_ready(session: Session, sha256: str) -> list[str]:
                    Document.status.in_(("received", "processing"))))
         if app.spec and not busy:
             ready.append(app.name)
-    return sorted(ready)
+    return ready
 
 
 def _page_errors(session: Session, document_ids: list[int]) -> dict[int, str]:

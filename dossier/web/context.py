@@ -13,15 +13,13 @@ from starlette.responses import HTMLResponse
 
 from dossier.config import Settings
 from dossier.errors import DossierError
-from dossier.model import DOC_TYPE_NAMES_ZH
+from dossier.model import DISCREPANCY_STATUS_ZH, DOC_TYPE_NAMES_ZH, DOCUMENT_STATUS_ZH
 from dossier.privacy import mask_id, mask_text
 from dossier.store.archive import Archive
 from dossier.store.db import Database
 from dossier.web.jobs import Jobs
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告", "info": "提示"}
-STATUS_ZH = {"open": "待处理", "accepted": "已接受", "corrected": "已更正", "waived": "已豁免"}
-DOCUMENT_STATUS_ZH = {"received": "待识别", "processing": "识别中", "processed": "已识别", "failed": "无法处理"}
 APPLICATION_TYPES_ZH = {"new": "首次申请", "upgrade": "升级", "addition": "增项", "renewal": "延续", "change": "变更"}
 ACTION_ZH = {"accept": "接受", "correct": "更正", "waive": "豁免", "reopen": "重新打开"}
 # Messages a page may show after a redirect (``?flash=KEY``): a fixed set, so a link cannot put
@@ -78,7 +76,7 @@ def make_templates() -> Jinja2Templates:
         "when": _local_time,
         "doc_name": lambda t: DOC_TYPE_NAMES_ZH.get(t or "", t or "未分类文件"),
         "severity_zh": lambda s: SEVERITY_ZH.get(s, s),
-        "status_zh": lambda s: STATUS_ZH.get(s, s),
+        "status_zh": lambda s: DISCREPANCY_STATUS_ZH.get(s, s),
         "document_status_zh": lambda s: DOCUMENT_STATUS_ZH.get(s, s),
         "action_zh": lambda a: ACTION_ZH.get(a, a),
         "app_type_zh": lambda t: APPLICATION_TYPES_ZH.get(t or "", t or "—"),

@@ -13,6 +13,7 @@ from dossier.assemble import BuildOptions, BuildResult, build_packet
 from dossier.assemble.checklist import checklist_for
 from dossier.config import Settings
 from dossier.errors import GateRefused
+from dossier.model import DOCUMENT_STATUS_ZH
 from dossier.privacy import mask_text
 from dossier.store import repo
 from dossier.store.db import Database
@@ -36,7 +37,7 @@ def build_application(db: Database, settings: Settings, name: str, out_dir: str 
         chosen = checklist_for(loaded.spec)  # raises the ChecklistError that names the way out
     try:
         if checked.pending and not draft:
-            lines = "\n".join(f"- {mask_text(f.path)}（{_STATUS_ZH.get(f.status, f.status)}）" for f in checked.pending)
+            lines = "\n".join(f"- {mask_text(f.path)}（{DOCUMENT_STATUS_ZH.get(f.status, f.status)}）" for f in checked.pending)
             raise GateRefused(f"{len(checked.pending)} file(s) not processed yet; build refused",
                               reason_zh=f"{len(checked.pending)} 个文件尚未识别完成，拒绝装订（可稍后重试或用 --draft 装订草稿）：\n{lines}")
         packet = loaded.packet_input().model_copy(update={"discrepancies": checked.findings})
@@ -55,5 +56,3 @@ def build_application(db: Database, settings: Settings, name: str, out_dir: str 
                     "packet_sha256": result.packet_sha256, "open_blocking": len(result.open_blocking)})
     return result
 
-
-_STATUS_ZH = {"received": "已接收", "processing": "处理中"}

@@ -58,7 +58,6 @@ class LoadedApplication:
     facts: list[DocumentFacts]  # processed documents, plus one per failed file
     packet_documents: list[PacketDocument]  # the processed documents, bindable
     pending: list[StoredFile]  # files not processed yet (received or processing)
-    failed: list[StoredFile]
 
     def packet_input(self) -> PacketInput:
         """The packet builder's input (the findings are added by the caller)."""
@@ -81,18 +80,17 @@ def load_application(db: Database, settings: Settings, name: str) -> LoadedAppli
     agreement = _text_agreement(db, settings, archive, by_sha, file_facts)
     facts = [DocumentFacts(document=doc, file=file_facts.get(doc.sha256), text_agreement=agreement.get(doc.sha256, {}))
              for doc in extracted]
-    failed = [f for f in files if f.status == "failed"]
     facts += [DocumentFacts(document=ExtractedDocument(file=f.path, sha256=f.sha256, doc_type=None,
                                                        errors=[f.reason or "无法读取的文件"]),
-                               failure_code=f.failure_code)
-              for f in failed]
+                            failure_code=f.failure_code)
+              for f in files if f.status == "failed"]
     packet_documents = [
         PacketDocument.from_extracted(doc, original_path=archive.path_for(doc.sha256),
                                       media_type=by_sha[doc.sha256].media_type or "",
                                       source_name=by_sha[doc.sha256].source_name)
         for doc in extracted]
     pending = [f for f in files if f.status in ("received", "processing")]
-    return LoadedApplication(name, spec, facts, packet_documents, pending, failed)
+    return LoadedApplication(name, spec, facts, packet_documents, pending)
 
 
 def _text_agreement(db: Database, settings: Settings, archive: Archive, files: dict[str, StoredFile],

@@ -19,7 +19,7 @@ from dossier.model import Evidence, ReviewAction, ReviewedDiscrepancy
 from dossier.store import findings as stored
 from dossier.store import repo
 from dossier.store.db import Database
-from dossier.store.schema import Application, ApplicationDocument, Document, Extraction
+from dossier.store.schema import Application, Document, Extraction
 from dossier.validate.messages import field_label
 from dossier.workflow.check import check_application, load_findings
 
@@ -55,7 +55,7 @@ def review(db: Database, settings: Settings, discrepancy_id: int, action: Review
             stored.add_review(session, row, user=user, action=action, comment=comment,
                               old_value=previous, new_value=value)
             details |= {"field": evidence.field, "document": evidence.sha256, "old": previous, "new": value}
-            holders = _applications_holding(session, evidence.sha256)
+            holders = [app.name for app in repo.applications_of(session, evidence.sha256)]
         else:
             stored.add_review(session, row, user=user, action=action, comment=comment)
         repo.audit(session, user, f"review.{action}", f"discrepancy:{row.id}", details)
@@ -75,7 +75,7 @@ def correct_field(db: Database, settings: Settings, sha256: str, first_page: int
     with db.session() as session:
         evidence = Evidence(sha256=sha256, field=field, value="", page=first_page)
         _correct(session, evidence, value, user=user, comment=(comment or "").strip() or None)
-        holders = _applications_holding(session, sha256)
+        holders = [app.name for app in repo.applications_of(session, sha256)]
     for name in holders:
         check_application(db, settings, name, actor=user)
 
@@ -128,10 +128,3 @@ def normalise_correction(doc_type: str | None, field: str, text: str) -> str | l
         value = value[0] if fspec.part == "start" else value[-1] if fspec.part == "end" else list(value)
     return value
 
-
-def _applications_holding(session, sha256: str) -> list[str]:
-    return sorted(session.scalars(
-        select(Application.name)
-        .join(ApplicationDocument, ApplicationDocument.application_id == Application.id)
-        .join(Document, Document.id == ApplicationDocument.document_id)
-        .where(Document.sha256 == sha256)))
