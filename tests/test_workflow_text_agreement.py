@@ -10,6 +10,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from conftest import FIXTURES, need
 from dossier.config import load_settings
+from dossier.extract.ocr import InlineOcr
+from dossier.extract.ocr.cache import OcrCache
 from dossier.store.db import init_db
 from dossier.workers.local import ingest_and_process
 from dossier.workflow.check import check_application
@@ -72,7 +74,11 @@ def test_a_text_layer_that_the_image_does_not_show_is_reported(tmp_path):
     settings = load_settings(home=home, database_url=f"sqlite:///{home / 'dossier.db'}", broker_url=None)
     db = init_db(settings)
     try:
-        ingest_and_process([folder], "app", settings, db=db)
+        results = ingest_and_process([folder], "app", settings, db=db)
+        # processing already read the scan under the text layer, so check needs no OCR engine
+        runner = InlineOcr(settings)
+        cache = OcrCache(settings, runner.engine_name, runner.engine_version)
+        assert all(cache.get(r.sha256, 1) is not None for r in results)
         findings = check_application(db, settings, "app").findings
     finally:
         db.dispose()

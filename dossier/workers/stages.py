@@ -13,7 +13,7 @@ from pathlib import Path
 from dossier.config import Settings
 from dossier.errors import InputFileError
 from dossier.extract.document import QrReader, extract_documents
-from dossier.extract.ocr import OcrRunner
+from dossier.extract.ocr import InlineOcr, OcrRunner, ocr_pages
 from dossier.extract.pages import page_source, read_file
 from dossier.extract.qr import decode_qr
 from dossier.model import ExtractedDocument, FileText
@@ -74,9 +74,25 @@ def process_document(sha256: str, *, db: Database, archive: Archive, settings: S
         return "failed"
     # The facts validation compares across files (page hashes, PDF history) are computed here,
     # where the work is spread over workers, rather than by the first check of the application.
-    cached_file_facts(settings, archive, sha256, media_type, name)
+    facts = cached_file_facts(settings, archive, sha256, media_type, name)
+    if facts is not None and facts.text_over_image_pages:
+        # Check compares these pages' text layer with OCR of their image: read them now, with
+        # this stage's OCR, into the cache, so a check (in the web app, say) loads no engine.
+        _read_for_comparison(archive.path_for(sha256), sha256, media_type, facts.text_over_image_pages,
+                             settings, ocr)
     with db.session() as session:
         repo.save_file_text(session, doc_id, text)
         repo.save_extractions(session, doc_id, extracted)
         repo.set_status(session, doc_id, "processed")
     return "processed"
+
+
+def _read_for_comparison(path: Path, sha256: str, media_type: str, pages: list[int], settings: Settings,
+                         ocr: OcrRunner | None) -> None:
+    try:
+        sources = [page_source(path, media_type, number, settings) for number in pages]
+    except InputFileError as exc:
+        log.warning("pages of %s not read for comparison: %s", sha256[:12], exc)
+        return
+    # A page that fails here is tried again by the check; nothing to record.
+    ocr_pages(sha256, sources, ocr or InlineOcr(settings), settings)
