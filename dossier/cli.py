@@ -209,16 +209,10 @@ def status(
     """申报项目中每个文件的处理进度。Progress per document of an application."""
     from dossier.model import DOC_TYPE_NAMES_ZH
     from dossier.store import repo
-    from dossier.store.db import init_db
 
-    settings = _settings()
-    with _errors_to_exit():
-        db = init_db(settings)
-        try:
-            with db.session() as session:
-                rows = repo.document_status(session, application)
-        finally:
-            db.dispose()
+    with _database() as (_, db):
+        with db.session() as session:
+            rows = repo.document_status(session, application)
     if as_json:
         out.print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=1))
         return
@@ -476,17 +470,11 @@ def user_add(
     role: Annotated[str, typer.Option("--role", "-r", help="reviewer（审核）| admin（另可装订、删除）| viewer（只读）")] = "reviewer",
 ) -> None:
     """添加用户并打印其令牌（只显示这一次）。Add a user; prints the token once."""
-    from dossier.store.db import init_db
     from dossier.store.users import add_user
 
-    settings = _settings()
-    with _errors_to_exit():
-        db = init_db(settings)
-        try:
-            with db.session() as session:
-                user, token = add_user(session, name, role)
-        finally:
-            db.dispose()
+    with _database() as (_, db):
+        with db.session() as session:
+            user, token = add_user(session, name, role)
     console.print(f"已添加用户 {user.name}（{user.role_zh}）。令牌只显示这一次，请妥善转交：")
     out.print(token)
 
@@ -494,17 +482,11 @@ def user_add(
 @user_app.command("list")
 def user_list() -> None:
     """列出用户（不显示令牌）。List users."""
-    from dossier.store.db import init_db
     from dossier.store.users import list_users
 
-    settings = _settings()
-    with _errors_to_exit():
-        db = init_db(settings)
-        try:
-            with db.session() as session:
-                users = list_users(session)
-        finally:
-            db.dispose()
+    with _database() as (_, db):
+        with db.session() as session:
+            users = list_users(session)
     for user in users:
         out.print(f"{user.name}\t{user.role}\t{'有效' if user.active else '已吊销'}")
 
@@ -512,34 +494,22 @@ def user_list() -> None:
 @user_app.command("revoke")
 def user_revoke(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """吊销用户的令牌（立即失效）。Revoke a user's token."""
-    from dossier.store.db import init_db
     from dossier.store.users import revoke_user
 
-    settings = _settings()
-    with _errors_to_exit():
-        db = init_db(settings)
-        try:
-            with db.session() as session:
-                revoke_user(session, name)
-        finally:
-            db.dispose()
+    with _database() as (_, db):
+        with db.session() as session:
+            revoke_user(session, name)
     out.print(f"已吊销用户 {name}")
 
 
 @user_app.command("token")
 def user_token(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """为用户生成新令牌（旧令牌立即失效），只显示这一次。Issue a new token."""
-    from dossier.store.db import init_db
     from dossier.store.users import renew_token
 
-    settings = _settings()
-    with _errors_to_exit():
-        db = init_db(settings)
-        try:
-            with db.session() as session:
-                token = renew_token(session, name)
-        finally:
-            db.dispose()
+    with _database() as (_, db):
+        with db.session() as session:
+            token = renew_token(session, name)
     out.print(token)
 
 
@@ -565,16 +535,10 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = False,
 ) -> None:
     """核对存档：原件齐全且未被改动，数据库与文件一致。Check originals against the database."""
-    from dossier.store.db import init_db
     from dossier.store.verify import verify_store
 
-    settings = _settings()
-    with _errors_to_exit():
-        db = init_db(settings)
-        try:
-            report = verify_store(settings, db)
-        finally:
-            db.dispose()
+    with _database() as (settings, db):
+        report = verify_store(settings, db)
     if as_json:
         out.print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
