@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from dossier.fonts import cjk_font_file  # noqa: E402
 from dossier.config import load_settings
 from dossier.extract.ocr import InlineOcr, OcrPool
 from dossier.extract.pages import read_file
 from dossier.intake import sniff
 
-FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 A4_PX = (1654, 2339)  # 200 dpi
 WORDS = ("建筑工程施工总承包 二级 资质证书 企业名称 北京华建建设工程有限公司 注册资本 统一社会信用代码 "
          "有效期至 法定代表人 技术负责人 安全生产许可证 社会保险 缴费月份 养老保险 劳动合同 项目经理").split()
@@ -44,7 +44,7 @@ def page_lines(rng: random.Random, page: int) -> list[str]:
 
 
 def scan(lines: list[str], seed: int) -> Image.Image:
-    font = ImageFont.truetype(FONT, 30, index=0)
+    font = ImageFont.truetype(str(cjk_font_file()), 30)
     image = Image.new("RGB", A4_PX, (246, 244, 238))
     draw = ImageDraw.Draw(image)
     for i, text in enumerate(lines):
@@ -59,7 +59,7 @@ def text_pdf(path: Path, pages: list[list[str]]) -> None:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(TTFont("wqy", FONT, subfontIndex=0))
+    pdfmetrics.registerFont(TTFont("wqy", str(cjk_font_file())))
     pdf = canvas.Canvas(str(path), pagesize=A4)
     for lines in pages:
         pdf.setFont("wqy", 11)

@@ -30,6 +30,7 @@ from pathlib import Path
 import redis
 from PIL import Image, ImageDraw, ImageFont
 
+from dossier.fonts import cjk_font_file  # noqa: E402
 from dossier.config import Settings, load_settings
 from dossier.intake.ingest import ingest_paths
 from dossier.store import repo
@@ -38,7 +39,6 @@ from dossier.workers.queue import enqueue_documents
 from dossier.workers.routing import DEFAULT_QUEUE, OCR_QUEUE
 
 ROOT = Path(__file__).resolve().parent.parent
-FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 A4_PX = (1654, 2339)  # 200 dpi
 WORDS = ("建筑工程施工总承包 二级 资质证书 企业名称 北京华建建设工程有限公司 注册资本 统一社会信用代码 "
          "有效期至 法定代表人 技术负责人 安全生产许可证 社会保险 缴费月份 养老保险 劳动合同 项目经理").split()
@@ -49,7 +49,7 @@ OVERHEAD_TASKS = 50
 
 def generated_page(seed: int) -> Image.Image:
     rng = random.Random(seed)
-    font = ImageFont.truetype(FONT, 30, index=0)
+    font = ImageFont.truetype(str(cjk_font_file()), 30)
     image = Image.new("RGB", A4_PX, (246, 244, 238))
     draw = ImageDraw.Draw(image)
     for i in range(30):

@@ -23,6 +23,11 @@ def _default_home() -> Path:
     return Path(os.environ.get("DOSSIER_HOME") or Path.home() / ".dossier")
 
 
+def default_cache_dir() -> Path:
+    """Where dossier keeps what any data folder can share (the prepared CJK font): per user."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dossier"
+
+
 def _config_file() -> Path | None:
     explicit = os.environ.get("DOSSIER_CONFIG")
     if explicit:
@@ -77,6 +82,9 @@ class Settings(BaseSettings):
     pdf_passwords: list[SecretStr] = Field(
         default_factory=list, description="passwords tried on encrypted PDFs (`--password`); "
                                           "kept in memory only, never stored or logged")
+    font_path: Path | None = Field(None, description="TrueType font (.ttf/.ttc, face 0) for the packet's own "
+                                   "pages; default: the bundled Noto Sans SC")
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="per-user cache (the prepared font)")
     upload_max_bytes: int = Field(50 * 1024 * 1024, gt=0, description="web upload: largest file accepted (bytes)")
 
     @classmethod

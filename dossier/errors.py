@@ -146,7 +146,7 @@ class FontMissing(DossierError):
     """The CJK font needed to draw the packet's own pages (cover, 目录, stamps) is not installed."""
 
     exit_code = ExitCode.missing_dependency
-    reason_zh = "缺少中文字体文件（请安装 fonts-wqy-zenhei 或指定字体路径）"
+    reason_zh = "缺少中文字体文件（pip install justmytype-intl-cjk，或在 dossier.toml 中用 font_path 指定字体）"
 
 
 class ReviewError(DossierError):

@@ -34,6 +34,13 @@ def need(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+def cjk_ttf() -> Path:
+    """The CJK TrueType font tests draw with: the one dossier bundles (no system font needed)."""
+    from dossier.fonts import cjk_font_file
+
+    return cjk_font_file()
+
+
 @pytest.fixture
 def corpus() -> Path:
     need(SHARED_CORPUS.is_dir(), f"shared corpus at {SHARED_CORPUS}")

@@ -15,7 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from dossier.assemble.fonts import cjk_font
-from dossier.assemble.inputs import DEFAULT_FONT, PacketDocument, PacketInput
+from dossier.fonts import cjk_font_file
+from dossier.assemble.inputs import PacketDocument, PacketInput
 from dossier.model import ApplicationSpec, ExtractedField, RosterEntry
 
 PDF = "application/pdf"
@@ -35,7 +36,7 @@ def sha256(path: Path) -> str:
 
 
 def font_name() -> str:
-    return cjk_font(DEFAULT_FONT)
+    return cjk_font(cjk_font_file())
 
 
 def make_pdf(path: Path, pages: list[list[str]], size=A4) -> Path:

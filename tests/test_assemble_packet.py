@@ -16,9 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from test_assemble_builders import COMPANY, id_number, make_pdf, upgrade_application
-from conftest import need
 from dossier.assemble import BuildOptions, PacketInput, ReviewedDiscrepancy, ReviewNote, build_packet, load_checklist
-from dossier.assemble.inputs import DEFAULT_FONT, PacketDocument
+from dossier.assemble.inputs import PacketDocument
 from dossier.errors import FontMissing, GateRefused
 from dossier.model import ApplicationSpec, Evidence
 
@@ -27,7 +26,6 @@ WATERMARK = "仅供建筑业企业资质申报使用"  # gc-building-upgrade's d
 
 @pytest.fixture(scope="module")
 def application(tmp_path_factory):
-    need(DEFAULT_FONT.is_file(), f"CJK font {DEFAULT_FONT}")
     return upgrade_application(tmp_path_factory.mktemp("inputs"))
 
 
@@ -229,7 +227,6 @@ def test_missing_items_refuse_and_draft_builds_stamped(tmp_path):
 
 
 def test_encrypted_and_rotated_sources_with_a_user_checklist(tmp_path):
-    need(DEFAULT_FONT.is_file(), f"CJK font {DEFAULT_FONT}")
     plain = make_pdf(tmp_path / "plain.pdf", [["营业执照", "DOC-enc"]])
     locked = tmp_path / "locked.pdf"
     with pikepdf.open(plain) as pdf:

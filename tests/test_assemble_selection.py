@@ -6,11 +6,10 @@ import pytest
 from reportlab.lib.pagesizes import A4, landscape
 
 from test_assemble_builders import upgrade_application
-from conftest import need
 from dossier.assemble.checklist import load_checklist
 from dossier.assemble.gate import blockers, merge_findings
 from dossier.assemble.images import placement
-from dossier.assemble.inputs import DEFAULT_FONT, ReviewedDiscrepancy
+from dossier.assemble.inputs import ReviewedDiscrepancy
 from dossier.assemble.selection import select
 
 UPGRADE = load_checklist("gc-building-upgrade")
@@ -18,7 +17,6 @@ UPGRADE = load_checklist("gc-building-upgrade")
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    need(DEFAULT_FONT.is_file(), f"CJK font {DEFAULT_FONT}")
     return tmp_path_factory.mktemp("sel")
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from conftest import need
+from conftest import cjk_ttf
 from dossier.config import load_settings
 from dossier.errors import ConfigError, OcrModelMissing
 from dossier.extract.ocr import InlineOcr, OcrPool, get_engine
@@ -26,14 +26,12 @@ from dossier.extract.pages import ocr_file_json, read_file
 from dossier.intake import sniff
 from dossier.model import TextLine, TextSource
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 ID_NUMBER = "11010519491231002X"
 
 
 def scan_image() -> Image.Image:
     """A small ID-card-like scan at 200 dpi: Chinese text, the ID number, paper tint and noise."""
-    need(FONT.is_file(), f"CJK font {FONT}")
-    font = ImageFont.truetype(str(FONT), 34, index=0)
+    font = ImageFont.truetype(str(cjk_ttf()), 34)
     image = Image.new("RGB", (1100, 700), (246, 244, 238))
     draw = ImageDraw.Draw(image)
     for i, text in enumerate(["中华人民共和国居民身份证", "姓名 张伟", "性别 男   民族 汉",
@@ -88,11 +86,11 @@ def test_ocr_json_of_a_mixed_pdf(tmp_path, settings):
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    if "wqy" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
+    if "TestCJK" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("TestCJK", str(cjk_ttf()), subfontIndex=0))
     path = tmp_path / "mixed.pdf"
     pdf = canvas.Canvas(str(path), pagesize=A4)
-    pdf.setFont("wqy", 12)
+    pdf.setFont("TestCJK", 12)
     pdf.drawString(72, 760, "身份证复印件（见下页）")
     pdf.showPage()
     pdf.drawImage(ImageReader(scan_image()), 72, 400, width=396, height=252)

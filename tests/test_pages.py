@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from conftest import need
+from conftest import cjk_ttf
 from dossier.config import load_settings
 from dossier.errors import CorruptFile, EncryptedFile, ImageTooLarge, ImageTooSmall, InputFileError
 from dossier.extract.ocr import InlineOcr, register_engine
@@ -35,7 +35,6 @@ from dossier.model import TextSource
 
 from engine_doubles import EngineDouble, where_the_ink_is
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 ID_NUMBER = "11010519491231002X"
 
 
@@ -75,10 +74,9 @@ def marker_image(size=(600, 800), mode="RGB") -> Image.Image:
 
 
 def cjk_font() -> str:
-    need(FONT.is_file(), f"CJK font {FONT}")
-    if "wqy" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
-    return "wqy"
+    if "TestCJK" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("TestCJK", str(cjk_ttf()), subfontIndex=0))
+    return "TestCJK"
 
 
 def make_pdf(path: Path, pages: list[str | Image.Image]) -> Path:

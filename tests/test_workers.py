@@ -35,7 +35,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from conftest import ROOT, need
+from conftest import ROOT, cjk_ttf, need
 from dossier.config import Settings, load_settings
 from dossier.intake.ingest import ingest_paths
 from dossier.store import repo
@@ -50,7 +50,6 @@ from dossier.workflow.check import check_application
 
 pytestmark = [pytest.mark.service, pytest.mark.ocr]
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 ID_NUMBER = "11010519491231002X"
 APP = "华建升级"
 WAIT_SECONDS = 150  # for a handful of pages on 2 busy cores, worker start-up included
@@ -150,7 +149,7 @@ def database_url(request, pg_admin_url) -> Iterator[str | None]:
 
 
 def _scan(lines: list[str], seed: int) -> Image.Image:
-    font = ImageFont.truetype(str(FONT), 34, index=0)
+    font = ImageFont.truetype(str(cjk_ttf()), 34)
     image = Image.new("RGB", (1100, 700), (246, 244, 238))
     draw = ImageDraw.Draw(image)
     for i, text in enumerate(lines):
@@ -169,10 +168,10 @@ LICENSE = [["营业执照", "统一社会信用代码 91110108MA01EXA75A", "名�
 
 
 def _text_pdf(path: Path, pages: list[list[str]]) -> None:
-    pdfmetrics.registerFont(TTFont("WQYZenHei", str(FONT), subfontIndex=0))
+    pdfmetrics.registerFont(TTFont("TestCJK", str(cjk_ttf()), subfontIndex=0))
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     for lines in pages:
-        pdf.setFont("WQYZenHei", 14)
+        pdf.setFont("TestCJK", 14)
         for i, text in enumerate(lines):
             pdf.drawString(72, A4[1] - 90 - 28 * i, text)
         pdf.showPage()
@@ -190,7 +189,6 @@ def _image_pdf(path: Path, images: list[Image.Image]) -> None:
 @pytest.fixture(scope="session")
 def application(tmp_path_factory) -> Path:
     """An application folder: text-layer PDF (2 pages), image-only PDF (2 pages), PNG (1 page)."""
-    need(FONT.is_file(), f"CJK font {FONT}")
     folder = tmp_path_factory.mktemp("inputs") / APP
     folder.mkdir()
     _text_pdf(folder / "营业执照.pdf", LICENSE)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dossier.assemble.checklist import Checklist, checklist_for
 from dossier.assemble.fonts import cjk_font
+from dossier.fonts import cjk_font_file
 from dossier.assemble.gate import blockers, check_gate, merge_findings
 from dossier.assemble.index_docx import write_index_docx
 from dossier.assemble.inputs import BuildOptions, PacketInput, ReviewedDiscrepancy
@@ -54,7 +55,7 @@ def build_packet(packet: PacketInput, out_dir: str | Path, *, checklist: Checkli
     plan = select(packet, checklist)
     findings = merge_findings(packet.discrepancies, plan.findings)
     check_gate(findings, draft=options.draft)
-    font = cjk_font(options.font_path)
+    font = cjk_font(cjk_font_file(options.font_path))
     spec = packet.spec
     type_zh = APPLICATION_TYPES_ZH.get(spec.application_type, spec.application_type)
     qualifications = tuple(spec.qualifications)

@@ -20,7 +20,6 @@ from dossier.model import (  # noqa: F401 - the review types are part of this bo
 )
 from dossier.validate.facts import DocumentFacts
 
-DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 DEFAULT_PAGE_NUMBER_FORMAT = "第 {page} 页 共 {total} 页"
 
 
@@ -84,10 +83,11 @@ class PacketInput(_Input):
 
 
 class BuildOptions(_Input):
-    """How to bind. ``watermark``: None = the checklist's default, "" = none, else the text."""
+    """How to bind. ``watermark``: None = the checklist's default, "" = none, else the text.
+    ``font_path``: a TrueType font for the packet's own pages; None = the bundled Noto Sans SC."""
 
     draft: bool = False
     watermark: str | None = None
     page_number_format: str = DEFAULT_PAGE_NUMBER_FORMAT
-    font_path: Path = DEFAULT_FONT
+    font_path: Path | None = None
     passwords: list[SecretStr] = Field(default_factory=list)  # for protected originals; never written

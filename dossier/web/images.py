@@ -13,12 +13,14 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from dossier.config import Settings
 from dossier.errors import InputFileError
+from dossier.fonts import REGULAR_WEIGHT, bundled_variable_font, cjk_font_file
 from dossier.model import BBox, PageText
 from dossier.store.archive import Archive
 from dossier.store.derived import derived_path, write_bytes
@@ -29,7 +31,6 @@ PAGE_MAX_SIDE = 1600
 CROP_MAX_WIDTH = 720
 JPEG_QUALITY = 85
 RENDER_VERSION = "1"  # bump when the rendering changes: cached pages are then made again
-FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 BOX_COLOUR = (220, 38, 38)
 
 
@@ -63,7 +64,7 @@ def _render(settings: Settings, original: Path, media_type: str, page: PageGeome
     except InputFileError:
         if text is None:
             raise
-        return _draw_text_page(page, text)
+        return _draw_text_page(page, text, settings.font_path)
     image = Image.fromarray(pixels).convert("RGB")
     if page.rotation % 360:
         image = image.rotate(-page.rotation, expand=True)  # PIL turns counter-clockwise
@@ -71,21 +72,25 @@ def _render(settings: Settings, original: Path, media_type: str, page: PageGeome
     return image
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    try:
-        return ImageFont.truetype(str(FONT_PATH), size)
-    except OSError:
-        return ImageFont.load_default()
+@lru_cache(maxsize=64)
+def _font(size: int, configured: Path | None) -> ImageFont.FreeTypeFont:
+    """The configured font, else the bundled variable Noto Sans SC at Regular weight (PIL draws
+    variable fonts itself: no prepared instance needed)."""
+    if configured is not None:
+        return ImageFont.truetype(str(cjk_font_file(configured)), size)
+    font = ImageFont.truetype(str(bundled_variable_font()), size)
+    font.set_variation_by_axes([REGULAR_WEIGHT])
+    return font
 
 
-def _draw_text_page(page: PageGeometry, text: PageText) -> Image.Image:
+def _draw_text_page(page: PageGeometry, text: PageText, font_path: Path | None) -> Image.Image:
     """A page that is text only (a Word document): its lines drawn where they stand."""
     scale = min(2.0, PAGE_MAX_SIDE / max(page.width, page.height, 1.0))
     image = Image.new("RGB", (max(1, round(page.width * scale)), max(1, round(page.height * scale))), "white")
     draw = ImageDraw.Draw(image)
     for line in text.lines:
         x0, y0, _x1, y1 = (v * scale for v in line.bbox)
-        draw.text((x0, y0), line.text, fill=(20, 20, 20), font=_font(max(8, round((y1 - y0) * 0.85))))
+        draw.text((x0, y0), line.text, fill=(20, 20, 20), font=_font(max(8, round((y1 - y0) * 0.85)), font_path))
     return image
 
 

@@ -13,6 +13,7 @@ from dossier.assemble import BuildOptions, BuildResult, build_packet
 from dossier.assemble.checklist import checklist_for
 from dossier.config import Settings
 from dossier.errors import GateRefused
+from dossier.fonts import cjk_font_file
 from dossier.model import DOCUMENT_STATUS_ZH
 from dossier.privacy import mask_text
 from dossier.store import repo
@@ -31,8 +32,10 @@ def build_application(db: Database, settings: Settings, name: str, out_dir: str 
     checklist applies and none is named.
     """
     loaded, checked, chosen = run_check(db, settings, name, checklist=checklist, actor=user)
-    options = (options or BuildOptions()).model_copy(
-        update={"draft": draft, "passwords": [*(options.passwords if options else []), *settings.pdf_passwords]})
+    options = options or BuildOptions()
+    options = options.model_copy(update={
+        "draft": draft, "passwords": [*options.passwords, *settings.pdf_passwords],
+        "font_path": cjk_font_file(options.font_path or settings.font_path, settings.cache_dir)})
     if chosen is None:
         chosen = checklist_for(loaded.spec)  # raises the ChecklistError that names the way out
     try:

@@ -19,7 +19,9 @@ T = TypeVar("T")
 
 SAME_ROW_OVERLAP = 0.5  # vertical overlap (share of the shorter word) for two words to share a row
 TALL_ITEM = 2.0  # an item this many times the median height is a title or seal text, not a row
-SPACE_GAP = 0.25  # gap wider than this many line heights becomes a space
+# a gap wider than this many line heights becomes a space: the text layer split the words at a
+# blank or a visible gap, and a font's space may be narrow (Noto Sans SC's is 0.22 em)
+SPACE_GAP = 0.1
 SPLIT_GAP = 2.0  # gap wider than this many line heights starts a new line (next cell/column)
 
 
