@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -137,6 +138,9 @@ def _report_ingest(results, application: str, db, as_json: bool) -> None:
 
     with db.session() as session:
         rows = {row.sha256: row for row in repo.document_status(session, application)}
+    for warning in results.warnings:  # application.yaml: unknown keys, left out
+        # with --json on stderr: stdout stays one JSON object per file
+        (console if as_json else out).print(f"[yellow]警告：{escape(warning)}[/yellow]")
     if as_json:
         for r in results:
             row = rows.get(r.sha256 or "")

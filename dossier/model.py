@@ -153,7 +153,8 @@ ApplicationType = Literal["new", "upgrade", "addition", "renewal", "change"]
 
 
 class RosterEntry(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Unknown keys are dropped, never stored: ``dossier.intake.spec`` warns about each one.
+    model_config = ConfigDict(extra="ignore")
 
     name: str
     id_number: str
@@ -162,9 +163,13 @@ class RosterEntry(BaseModel):
 
 
 class ApplicationSpec(BaseModel):
-    """The keys of ``application.yaml`` (more may be added; these keep their meaning)."""
+    """The keys of ``application.yaml`` (more may be added; these keep their meaning).
 
-    model_config = ConfigDict(extra="allow")
+    Only these keys are kept: unknown ones are dropped (``dossier.intake.spec`` warns about each),
+    so nothing a user misspelt or smuggled in reaches the database.
+    """
+
+    model_config = ConfigDict(extra="ignore")
 
     company_name: str
     uscc: str

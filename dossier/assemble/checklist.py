@@ -9,12 +9,13 @@ it into the overrides mapping of ``dossier.validate.params_for``.
 Built-in checklists live in ``dossier/checklists/<name>.yaml``; names are
 ``<category>-<subcategory>-<application type>`` in ASCII (``gc-building-upgrade`` =
 施工总承包 / 建筑工程 / 升级). A user's own file goes through the same schema; an error names the
-file and the line (``第 N 行：…``), found by composing the YAML with its node marks and walking a
+file and the line (``第 N 行：…``): ``dossier.yamlfile`` reads the YAML with its node marks and walks a
 pydantic error location back to the node it points at.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -22,13 +23,13 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from dossier.errors import ChecklistError, ConfigError
 from dossier.model import DOC_TYPES, ApplicationSpec, ApplicationType, Role
 from dossier.validate.messages import doc_name, role_name
 from dossier.validate.params import HeadcountTable, deep_merge, params_for, required_fields
+from dossier.yamlfile import UTF8_OR_GB18030, YamlFile, parse_yaml, read_package_yaml, read_yaml
 
 ROLES: tuple[str, ...] = get_args(Role)
 _BUILTIN_PACKAGE = "dossier.checklists"
@@ -128,7 +129,7 @@ class Section(_Strict):
 class Checklist(_Strict):
     """A filing checklist (see the module docstring and ``dossier/checklists/*.yaml``)."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str  # ASCII: see _ascii_name
     title: str
     application_type: ApplicationType
     qualifications: tuple[str, ...] = Field(min_length=1)
@@ -141,6 +142,13 @@ class Checklist(_Strict):
     combinable_roles: tuple[tuple[Role, Role], ...] = ()
     rules: dict[str, Any] = Field(default_factory=dict)  # raw overrides for params_for, applied last
     sections: tuple[Section, ...] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _ascii_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+            raise ValueError("格式不符（只用小写字母、数字和连字符）")
+        return value
 
     def serves(self, spec: ApplicationSpec) -> int:
         """How many of ``spec``'s qualifications this checklist serves (0 when the type differs)."""
@@ -219,21 +227,8 @@ def load_checklist(name_or_path: str | Path) -> Checklist:
         if not path.is_file():
             raise ChecklistError(f"checklist file not found: {path}", path=path,
                                  reason_zh="找不到清单文件")
-        return parse_checklist(_decode(path), str(path))
+        return _parse(read_yaml(path, encodings=UTF8_OR_GB18030, error=ChecklistError))
     return _builtin(text_path)
-
-
-def _decode(path: Path) -> str:
-    """A user's checklist file as text: UTF-8 (with or without a BOM), or GB18030, which is what
-    a Chinese Windows editor saves by default."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ChecklistError("checklist is neither UTF-8 nor GB18030 text", path=path,
-                         reason_zh="清单文件不是文本文件（应为 UTF-8 或 GBK 编码的 YAML）")
 
 
 @lru_cache(maxsize=None)
@@ -241,8 +236,7 @@ def _builtin(name: str) -> Checklist:
     if name not in list_checklists():
         raise ChecklistError(f"no built-in checklist {name!r}",
                              reason_zh=f"没有名为「{name}」的内置清单，可用：{'、'.join(list_checklists())}")
-    source = resources.files(_BUILTIN_PACKAGE).joinpath(f"{name}.yaml")
-    return parse_checklist(source.read_text(encoding="utf-8"), f"dossier/checklists/{name}.yaml")
+    return _parse(read_package_yaml(_BUILTIN_PACKAGE, f"{name}.yaml", error=ChecklistError))
 
 
 def checklist_for(spec: ApplicationSpec) -> Checklist:
@@ -262,51 +256,18 @@ def checklist_for(spec: ApplicationSpec) -> Checklist:
     return best
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without aliases: a checklist has no use for them, and ``*x`` nested ten deep
-    expands to 10^10 strings (a "billion laughs") when validated."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, _NO_ALIASES, self.peek_event().start_mark)
-        return super().compose_node(parent, index)
-
-
-_NO_ALIASES = "aliases (*name) are not allowed in a checklist"
-
-
 def parse_checklist(text: str, source: str) -> Checklist:
     """Parse and check checklist YAML ``text``; ``source`` names it in errors."""
-    loader = None
-    try:
-        loader = _Loader(text)  # reads the text at once: a control character fails here
-        node = loader.get_single_node()
-        if node is None:
-            raise ChecklistError("empty checklist", path=source, reason_zh="清单文件为空")
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"第 {mark.line + 1} 行：" if mark else ""
-        problem = "不允许使用 YAML 别名（*名称）" if exc.problem == _NO_ALIASES else f"YAML 语法错误（{exc.problem}）"
-        raise ChecklistError(f"YAML syntax error: {exc}", path=source, reason_zh=f"{line}{problem}") from exc
-    except yaml.YAMLError as exc:  # e.g. ReaderError: a control character, which YAML forbids
-        raise ChecklistError(f"not YAML text: {exc}", path=source,
-                             reason_zh=f"清单文件含有不允许的字符（{exc}）") from exc
-    finally:
-        if loader is not None:
-            loader.dispose()
-    if not isinstance(data, dict):
-        raise ChecklistError("a checklist must be a mapping", path=source,
-                             reason_zh=f"第 {node.start_mark.line + 1} 行：清单应为键值映射")
-    try:
-        checklist = Checklist.model_validate(data)
-    except ValidationError as exc:
-        raise _located(exc.errors()[0], node, source, len(exc.errors())) from exc
-    _check_rules(checklist, node, source)
+    return _parse(parse_yaml(text, source, error=ChecklistError))
+
+
+def _parse(document: YamlFile) -> Checklist:
+    checklist = document.validate(Checklist)
+    _check_rules(checklist, document)
     return checklist
 
 
-def _check_rules(checklist: Checklist, root: yaml.Node, source: str) -> None:
+def _check_rules(checklist: Checklist, document: YamlFile) -> None:
     """Fail now, with a line, on overrides validation would reject at build time."""
     probe = ApplicationSpec(company_name="-", uscc="-", application_type=checklist.application_type,
                             qualifications=list(checklist.qualifications), filing_date=date(2000, 1, 1))
@@ -321,54 +282,4 @@ def _check_rules(checklist: Checklist, root: yaml.Node, source: str) -> None:
         # Validation sees the merged mapping: head counts come from the checklist's own key,
         # everything else from `rules` (or, failing that, from what the checklist derived).
         loc = loc if loc[:1] == ("headcount",) else ("rules", *loc)
-        raise _located({**error, "loc": loc}, root, source, len(cause.errors())) from exc
-
-
-def _located(error: dict, root: yaml.Node, source: str, total: int) -> ChecklistError:
-    line = _line_of(root, error["loc"])
-    where = ".".join(str(part) for part in error["loc"])
-    more = f"（另有 {total - 1} 处错误）" if total > 1 else ""
-    return ChecklistError(f"line {line}: {where}: {error['msg']}", path=source,
-                          reason_zh=f"第 {line} 行：{where}：{_message_zh(error)}{more}")
-
-
-def _line_of(root: yaml.Node, loc: tuple) -> int:
-    """The 1-based line of the deepest node ``loc`` reaches (a missing key: its parent's line)."""
-    node, line = root, root.start_mark.line
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                break
-            # The key's line: for a nested mapping the value starts on the next line.
-            line, node = match[0].start_mark.line, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line
-        else:
-            break
-    return line + 1
-
-
-_MESSAGES_ZH = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "未知的键（请检查拼写）",
-    "literal_error": "取值无效",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "string_type": "应为文字",
-    "greater_than_equal": "数值过小",
-    "too_short": "不能为空",
-    "string_pattern_mismatch": "格式不符（只用小写字母、数字和连字符）",
-    "dict_type": "应为键值映射",
-    "list_type": "应为列表",
-    "tuple_type": "应为列表",
-    "enum": "取值无效",
-}
-
-
-def _message_zh(error: dict) -> str:
-    if error["type"] == "value_error":  # our own validators already speak Chinese
-        return str(error["ctx"]["error"])
-    zh = _MESSAGES_ZH.get(error["type"])
-    return f"{zh}（{error['msg']}）" if zh else error["msg"]
+        raise document.invalid({**error, "loc": loc}, len(cause.errors())) from exc

@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dossier.errors import ConfigError
 from dossier.extract.normalize import NORMALISERS
+from dossier.yamlfile import read_yaml
 
 Where = Literal["after", "right", "below"]
 
@@ -58,7 +58,10 @@ class FieldSpec(BaseModel):
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
-            re.compile(value)
+            try:
+                re.compile(value)
+            except re.error as exc:  # pydantic passes on only a ValueError as a located error
+                raise ValueError(f"正则表达式无效（{exc}）") from exc
         return value
 
     @property
@@ -108,7 +111,7 @@ def _spec_dir() -> Path:
 @lru_cache(maxsize=1)
 def pattern_library() -> dict[str, str]:
     """Named regex fragments (``specs/_patterns.yaml``), referenced in specs as ``<<name>>``."""
-    return yaml.safe_load((_spec_dir() / "_patterns.yaml").read_text(encoding="utf-8"))
+    return read_yaml(_spec_dir() / "_patterns.yaml").data
 
 
 _REF = re.compile(r"<<(\w+)>>")
@@ -127,20 +130,19 @@ def _expand(pattern: str, path: Path) -> str:
 
 
 def load_spec_file(path: Path) -> DocSpec:
-    """Load and check one spec file; errors name the file and the bad key."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for fdata in (data.get("fields") or {}).values():
-            for key in ("pattern", "fallback_pattern"):
-                if isinstance(fdata, dict) and fdata.get(key):
-                    fdata[key] = _expand(fdata[key], path)
-        spec = DocSpec.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError, re.error) as exc:
-        raise ConfigError(f"invalid document spec: {exc}", path=path, reason_zh=f"字段规格无效：{exc}") from exc
+    """Load and check one spec file; errors name the file, the line and the bad key."""
+    document = read_yaml(path)
+    fields = document.data.get("fields")
+    for fdata in (fields.values() if isinstance(fields, dict) else ()):
+        for key in ("pattern", "fallback_pattern"):
+            if isinstance(fdata, dict) and isinstance(fdata.get(key), str):
+                fdata[key] = _expand(fdata[key], path)
+    spec = document.validate(DocSpec)
     for name, field in spec.fields.items():
         if field.normaliser not in NORMALISERS:
-            raise ConfigError(f"field {name}: unknown normaliser {field.normaliser!r}", path=path,
-                              reason_zh=f"字段 {name} 的规范化方法 {field.normaliser} 不存在")
+            line = document.line_of(("fields", name, "normaliser"))
+            raise ConfigError(f"line {line}: field {name}: unknown normaliser {field.normaliser!r}", path=path,
+                              reason_zh=f"第 {line} 行：字段 {name} 的规范化方法 {field.normaliser} 不存在")
     return spec
 
 

@@ -24,8 +24,7 @@ from dossier.errors import FileNotStable, InputFileError
 from dossier.intake.names import SourceName, relative_name
 from dossier.intake.rules import SPEC_FILE, is_ignored_name, walk
 from dossier.intake.sniff import sniff
-from dossier.intake.spec import load_spec
-from dossier.model import ApplicationSpec
+from dossier.intake.spec import SpecFile, load_spec
 from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database, init_db
@@ -64,18 +63,29 @@ class IntakeResult(BaseModel):
         return f"未能接收，稍后重试：{name}（{self.reason}）"
 
 
-def sync_application(folder: Path, name: str, db: Database) -> ApplicationSpec | None:
+class IntakeResults(list[IntakeResult]):
+    """The results of one ``ingest_paths`` call, one per file taken, plus ``warnings``: Chinese
+    lines for the user about the ``application.yaml`` files read on the way (unknown keys left
+    out)."""
+
+    def __init__(self, results: Iterable[IntakeResult] = (), warnings: Iterable[str] = ()):
+        super().__init__(results)
+        self.warnings = list(warnings)
+
+
+def sync_application(folder: Path, name: str, db: Database) -> SpecFile | None:
     """Create or update application ``name`` from ``folder`` and its ``application.yaml``.
 
-    Returns the spec, or None when the folder has no ``application.yaml`` (the application is then
-    created without one). A malformed file is a ConfigError naming it.
+    Returns the parsed file (spec and warnings), or None when the folder has no
+    ``application.yaml`` (the application is then created without one). A malformed file is a
+    ConfigError naming it.
     """
     spec_path = folder / SPEC_FILE
-    spec = load_spec(spec_path) if spec_path.is_file() else None
+    parsed = load_spec(spec_path) if spec_path.is_file() else None
     with db.session() as session:
         repo.get_or_create_application(session, name, folder=SourceName.of(folder).display,
-                                       spec=spec)
-    return spec
+                                       spec=parsed.spec if parsed else None)
+    return parsed
 
 
 def ingest_file(path: Path, application: str, db: Database, archive: Archive, *,
@@ -138,10 +148,11 @@ def _plan(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, Path | None]]:
 
 
 def ingest_paths(paths: Iterable[str | os.PathLike], application: str, settings: Settings, *,
-                 db: Database | None = None, actor: str = "intake") -> list[IntakeResult]:
+                 db: Database | None = None, actor: str = "intake") -> IntakeResults:
     """Add files and folders (any depth) to ``application``; one result per file taken.
 
-    A folder holding ``application.yaml`` defines the application (created or updated from it).
+    A folder holding ``application.yaml`` defines the application (created or updated from it;
+    its unknown keys are left out and listed in the results' ``warnings``).
     Temporary, partial and hidden files are skipped (``dossier.intake.rules``). A missing path
     is an InputFileError before anything is stored; a malformed ``application.yaml`` a ConfigError.
     ``db`` lets a long-running caller reuse its connection; by default the database named by
@@ -153,15 +164,16 @@ def ingest_paths(paths: Iterable[str | os.PathLike], application: str, settings:
     db = init_db(settings) if db is None else db
     try:
         archive = Archive.from_settings(settings)
+        warnings: list[str] = []
         for given in paths:
             folder = Path(os.path.abspath(given))
+            if folder.name == SPEC_FILE and folder.is_file():  # the spec file itself was named
+                folder = folder.parent
             if folder.is_dir() and (folder / SPEC_FILE).is_file():
-                sync_application(folder, application, db)
-            elif folder.name == SPEC_FILE:  # the spec file itself was named
-                sync_application(folder.parent, application, db)
-        return [ingest_file(file, application, db, archive, name=relative_name(file, root),
-                            actor=actor)
-                for file, root in plan]
+                warnings += sync_application(folder, application, db).warnings
+        return IntakeResults((ingest_file(file, application, db, archive, name=relative_name(file, root),
+                                          actor=actor)
+                              for file, root in plan), warnings)
     finally:
         if own_db:
             db.dispose()

@@ -1,34 +1,49 @@
-"""Reading ``application.yaml``, the file that defines an application."""
+"""Reading ``application.yaml``, the file that defines an application.
+
+Only the keys ``ApplicationSpec`` and ``RosterEntry`` know are kept (and so stored): anything else
+is most likely a misspelt key, which would otherwise sit unread in the database. Each unknown key
+is logged and returned as a Chinese warning naming it and its line, for the caller to show.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from dossier.errors import ConfigError
-from dossier.model import ApplicationSpec
+from dossier.model import ApplicationSpec, RosterEntry
+from dossier.yamlfile import read_yaml
 
-
-def _describe(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
-                     for err in exc.errors())
+log = logging.getLogger(__name__)
 
 
-def load_spec(path: Path) -> ApplicationSpec:
-    """Parse and validate ``application.yaml``; ConfigError naming the file and what is wrong."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read application.yaml: {exc}", path=path,
-                          reason_zh=f"application.yaml 无法读取或格式错误：{exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError("application.yaml must be a mapping of keys to values", path=path,
-                          reason_zh="application.yaml 格式错误：应为“键: 值”形式")
-    try:
-        return ApplicationSpec.model_validate(data)
-    except ValidationError as exc:
-        detail = _describe(exc)
-        raise ConfigError(f"invalid application.yaml: {detail}", path=path,
-                          reason_zh=f"application.yaml 内容有误：{detail}") from exc
+class SpecFile(BaseModel):
+    """A parsed ``application.yaml``: the spec, and warnings (Chinese) about what was dropped."""
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: ApplicationSpec
+    warnings: tuple[str, ...] = ()
+
+
+def load_spec(path: Path) -> SpecFile:
+    """Parse and validate ``application.yaml``; ConfigError naming the file, the line and what is
+    wrong. Unknown keys are left out of the spec and reported in ``warnings``."""
+    document = read_yaml(path)
+    spec = document.validate(ApplicationSpec)
+    warnings = []
+    for loc in _unknown_keys(document.data):
+        where = ".".join(str(part) for part in loc)
+        log.warning("%s: line %d: unknown key %s ignored", path, document.line_of(loc), where)
+        warnings.append(f"{path}：第 {document.line_of(loc)} 行：未知的键「{where}」，已忽略（请检查拼写）")
+    return SpecFile(spec=spec, warnings=tuple(warnings))
+
+
+def _unknown_keys(data: dict) -> list[tuple[str | int, ...]]:
+    """Where ``data`` (already valid as an ApplicationSpec) has keys the models do not know."""
+    found: list[tuple[str | int, ...]] = [(key,) for key in data if key not in ApplicationSpec.model_fields]
+    for index, entry in enumerate(data.get("roster") or []):
+        found += [("roster", index, key) for key in entry if key not in RosterEntry.model_fields]
+    return found
+

@@ -9,14 +9,12 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dossier.errors import ConfigError
+from dossier.yamlfile import read_package_yaml, read_yaml
 
 # "unknown": the kind has an expiry but none could be read (a person must look at the document).
 Status = Literal["ok", "start now", "late", "lapsed", "unknown"]
@@ -39,7 +37,7 @@ class Duration(_Rules):
     @model_validator(mode="after")
     def _one_unit(self) -> Duration:
         if self.months and self.days:
-            raise ValueError("a duration is months or days, not both")
+            raise ValueError("时长只能写 months（月）或 days（天）之一")
         return self
 
     def before(self, day: date) -> date:
@@ -106,26 +104,13 @@ def renewal_status(valid_until: date, deadline: date, alert_from: date, as_of: d
 
 
 def load_rules(path: Path | None = None) -> LedgerRules:
-    """The rules in ``path``, or the ones shipped with the package; ConfigError when malformed."""
+    """The rules in ``path``, or the ones shipped with the package; ConfigError (naming the file
+    and the line) when malformed."""
     if path is None:
         return _shipped()
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read ledger rules: {exc}", path=path,
-                          reason_zh=f"台账规则文件无法读取：{exc}") from exc
-    return _parse(text, str(path))
+    return read_yaml(path).validate(LedgerRules)
 
 
 @lru_cache(maxsize=1)
 def _shipped() -> LedgerRules:
-    return _parse(resources.files("dossier.ledger").joinpath("rules.yaml").read_text(encoding="utf-8"),
-                  "rules.yaml")
-
-
-def _parse(text: str, where: str) -> LedgerRules:
-    try:
-        return LedgerRules.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ConfigError(f"invalid ledger rules: {exc}", path=where,
-                          reason_zh=f"台账规则格式错误：{exc}") from exc
+    return read_package_yaml("dossier.ledger", "rules.yaml").validate(LedgerRules)

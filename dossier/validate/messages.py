@@ -7,16 +7,14 @@ gets its Chinese name from data, like every other per-type table.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from dossier.model import DOC_TYPE_NAMES_ZH
+from dossier.yamlfile import read_package_yaml
+
 
 @lru_cache(maxsize=1)
 def _labels() -> dict:
-    text = resources.files("dossier.validate").joinpath("labels.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return read_package_yaml("dossier.validate", "labels.yaml").data
 
 
 def doc_name(doc_type: str | None) -> str:

@@ -9,14 +9,13 @@ replace, so an override never has to repeat what it leaves alone.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dossier.errors import ConfigError
 from dossier.model import ApplicationSpec, Role
+from dossier.yamlfile import read_package_yaml
 
 
 class _Params(BaseModel):
@@ -131,8 +130,7 @@ class RuleParams(_Params):
 @lru_cache(maxsize=1)
 def load_defaults() -> dict[str, Any]:
     """The parsed ``defaults.yaml`` shipped with the package (read once; treat as read-only)."""
-    text = resources.files("dossier.validate").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return read_package_yaml("dossier.validate", "defaults.yaml").data
 
 
 def deep_merge(base: dict, override: dict) -> dict:

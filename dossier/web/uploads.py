@@ -118,7 +118,7 @@ async def receive(ctx, application: str, raw_name: str, chunks: AsyncIterator[by
 
 def _update_spec(ctx, application: str, path: Path, actor: str) -> None:
     try:
-        spec = load_spec(path)
+        spec = load_spec(path).spec
     except ConfigError as exc:
         raise ConfigError(exc.message, path=SPEC_FILE, reason_zh=exc.reason_zh) from exc
     with ctx.db.session() as session:
