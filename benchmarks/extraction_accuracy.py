@@ -16,7 +16,6 @@ fresh temporary folder is used and every scan is OCR'd again.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from dossier.extract.spec import load_specs  # noqa: E402
 from dossier.intake.sniff import sniff  # noqa: E402
 from dossier.store.archive import hash_file  # noqa: E402
 from dossier.workers.stages import qr_reader  # noqa: E402
+from fixtures import load_truth  # noqa: E402
 
 IDENTIFIER_FIELDS = {"id_number", "uscc"}
 
@@ -151,7 +151,7 @@ def main() -> None:
     with OcrPool(settings) as pool:
         for app in args.apps.split(","):
             folder = ROOT / "fixtures" / app
-            truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+            truth = load_truth(folder)
             for rel, entry in truth["files"].items():
                 if forms and entry["form"] not in forms:
                     continue

@@ -12,7 +12,6 @@ a user runs it (its own process tree, default pool), apart from the engine this 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -32,6 +31,7 @@ from dossier.store.archive import hash_file  # noqa: E402
 from dossier.store.db import init_db  # noqa: E402
 from dossier.workers.fanout import pending_pages, rebuild  # noqa: E402
 from dossier.workers.local import ingest_and_process  # noqa: E402
+from fixtures import load_truth  # noqa: E402
 from tree_rss import TreeRss  # noqa: E402 - benchmarks/ is on the path when run as a script
 
 SCAN_FORMS = {"scan_image", "scan_pdf", "tiff"}
@@ -40,8 +40,8 @@ SCAN_FORMS = {"scan_image", "scan_pdf", "tiff"}
 def fixture_files(apps: list[str], forms: set[str], limit: int | None) -> list[Path]:
     files = []
     for app in apps:
-        truth = json.loads((ROOT / "fixtures" / app / "truth.json").read_text(encoding="utf-8"))
-        files += [ROOT / "fixtures" / app / rel for rel, entry in truth["files"].items() if entry["form"] in forms]
+        folder = ROOT / "fixtures" / app
+        files += [folder / rel for rel, entry in load_truth(folder)["files"].items() if entry["form"] in forms]
     return files[:limit] if limit else files
 
 

@@ -2,8 +2,8 @@
 
 Each fixture application is ingested (the real pipeline, OCR included) into a data folder, then
 checked with its checklist, exactly as ``dossier check`` does. A finding matches a seeded defect
-when code and subject agree (``fixtures/*/truth.json`` ``defects``). sample-clean has none: every
-blocking finding there is a false alarm, and the goal is zero.
+when code and subject agree (the ``defects`` of ``fixtures/<name>.truth.json``, beside the folder).
+sample-clean has none: every blocking finding there is a false alarm, and the goal is zero.
 
     python benchmarks/validation_quality.py [--apps sample-upgrade,sample-renewal,sample-clean]
         [--home DIR] [--show]
@@ -16,7 +16,6 @@ and its ratio to the time the same process spent loading the stored facts (the b
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from dossier.store.db import init_db  # noqa: E402
 from dossier.workers.local import ingest_and_process  # noqa: E402
 from dossier.workflow.check import check_application, find_discrepancies, resolve_checklist  # noqa: E402
 from dossier.workflow.facts import load_application  # noqa: E402
+from fixtures import load_truth  # noqa: E402
 
 APPS = ("sample-upgrade", "sample-renewal", "sample-clean")
 
@@ -61,7 +61,7 @@ def main() -> None:
           f"{'expected':>8} {'found':>6} {'missed':>6} {'false':>6} {'false blocking':>14}")
     for name in args.apps.split(","):
         folder = ROOT / "fixtures" / name
-        truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        truth = load_truth(folder)
         start = time.perf_counter()
         if not stored(db, name):
             ingest_and_process([folder], name, settings, db=db)

@@ -7,8 +7,6 @@ the extraction issue is enforced exactly: an ID number or USCC is never wrong wi
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from conftest import FIXTURES
@@ -17,6 +15,7 @@ from dossier.intake.sniff import sniff
 from dossier.model import DOC_TYPES
 from dossier.store.archive import hash_file
 from dossier.workers.stages import analyse_file
+from fixtures import load_truth
 
 SCAN_FORMS = ("scan_image", "scan_pdf", "tiff", "multi_pdf")
 EXACT_FIELDS = ("name", "company_name")  # printed large and clean on every fixture
@@ -27,7 +26,7 @@ def _pick() -> dict[str, tuple[str, str, dict]]:
     """doc_type -> (application, file, truth document), a scanned file where one exists."""
     chosen: dict[str, tuple[int, str, str, dict]] = {}
     for app in ("sample-upgrade", "sample-renewal", "sample-clean"):
-        truth = json.loads((FIXTURES / app / "truth.json").read_text(encoding="utf-8"))
+        truth = load_truth(FIXTURES / app)
         for rel, entry in truth["files"].items():
             rank = 0 if entry["form"] in SCAN_FORMS else 1
             for doc in entry["documents"]:

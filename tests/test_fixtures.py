@@ -1,4 +1,4 @@
-"""The committed fixtures: reproducible, complete, and true to their truth.json."""
+"""The committed fixtures: reproducible, complete, and true to their truth (beside each folder)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from PIL import Image
 
 from dossier.model import DOC_TYPES, ApplicationSpec
 from dossier.validate.identifiers import id_info, is_valid_id_number, is_valid_uscc
+from fixtures import load_truth, truth_path
 from fixtures.generate import build
 from fixtures.generate.bad_inputs import create_hostile_files
 from fixtures.generate.fonts import font_available
@@ -41,9 +42,8 @@ def sha256(path: Path) -> str:
 
 def load(name: str) -> tuple[dict, dict]:
     folder = FIXTURES / name
-    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     app = yaml.safe_load((folder / "application.yaml").read_text(encoding="utf-8"))
-    return truth, app
+    return load_truth(folder), app
 
 
 def documents(truth: dict):
@@ -64,6 +64,7 @@ def test_regeneration_is_byte_identical(tmp_path):
     build(tmp_path, seed=7, only=["sample-clean", "bad"])
     for part in ("sample-clean", "bad"):
         assert files_under(tmp_path / part) == files_under(FIXTURES / part), part
+    assert truth_path(tmp_path / "sample-clean").read_bytes() == truth_path(FIXTURES / "sample-clean").read_bytes()
 
 
 # --- truth --------------------------------------------------------------------------------------
@@ -185,10 +186,21 @@ def test_application_yaml_parses(name):
 @pytest.mark.parametrize("name", SAMPLES)
 def test_files_exist_with_recorded_hash(name):
     truth, _ = load(name)
-    on_disk = set(files_under(FIXTURES / name)) - {"truth.json", "application.yaml"}
-    assert on_disk == set(truth["files"])
+    on_disk = set(files_under(FIXTURES / name)) - {"application.yaml"}
+    assert on_disk == set(truth["files"])  # the folder holds the application's files, not its truth
     for rel, entry in truth["files"].items():
         assert sha256(FIXTURES / name / rel) == entry["sha256"], rel
+
+
+def test_truth_lies_beside_any_application_folder(tmp_path, monkeypatch):
+    for name in SAMPLES:
+        assert truth_path(FIXTURES / name) == FIXTURES / f"{name}.truth.json"
+        assert truth_path(FIXTURES / name).is_file() and not (FIXTURES / name / "truth.json").exists()
+    assert truth_path("inbox/升级2026/") == Path("inbox/升级2026.truth.json")
+    folder = tmp_path / "升级2026"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert truth_path(".") == truth_path(folder.resolve()) == tmp_path.resolve() / "升级2026.truth.json"
 
 
 def _scan_dpis(path: Path, form: str) -> list[float]:

@@ -2,7 +2,7 @@
 
 Text-layer PDFs are read without OCR, so the real pipeline (intake, pages, extraction, file
 facts, validation, review, assembly) runs here in seconds. The seeded defects these files carry
-(fixtures/sample-upgrade/truth.json) are what the findings must contain.
+(fixtures/sample-upgrade.truth.json) are what the findings must contain.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dossier.workers.local import ingest_and_process
 from dossier.workflow.build import build_application
 from dossier.workflow.check import check_application, load_findings
 from dossier.workflow.review import correct_field, review
+from fixtures import load_truth
 
 SAMPLE = FIXTURES / "sample-upgrade"
 APP = "text-upgrade"
@@ -35,7 +36,7 @@ TAO = "420111198811262418"  # 陶福生: his constructor certificate prints 性�
 def stored(request, tmp_path_factory):
     """A DOSSIER_HOME holding the text-layer files of sample-upgrade plus a note that is no scan,
     on SQLite and on PostgreSQL (the same results on both)."""
-    truth = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
+    truth = load_truth(SAMPLE)
     folder = tmp_path_factory.mktemp("app") / APP
     folder.mkdir()
     shutil.copy(SAMPLE / "application.yaml", folder / "application.yaml")
@@ -66,6 +67,9 @@ def test_check_finds_the_seeded_defects_of_these_files(stored):
     assert _by_code(result.findings, "TAMPER_SIGNS")
     note = _by_code(result.findings, "NOT_A_DOCUMENT")
     assert len(note) == 1 and note[0].severity == "warning" and "备注.txt" in note[0].message
+    with db.session() as session:
+        kept = {d.path: d.sha256 for d in repo.document_status(session, APP)}
+    assert kept["备注.txt"] == note[0].subject  # the note is kept with the application, only not used
     assert not _by_code(result.findings, "UNREADABLE")
     # blocking first, each finding stored with an id
     severities = [d.severity for d in result.findings]

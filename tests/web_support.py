@@ -7,7 +7,6 @@ tests exercise real extraction and validation output without the OCR models.
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 from dossier.config import Settings, load_settings
 from dossier.store.db import Database, init_db
 from dossier.store.users import add_user
+from fixtures import load_truth
 from tests.conftest import FIXTURES
 
 SAMPLE = FIXTURES / "sample-upgrade"
@@ -26,7 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 
 
 def truth() -> dict:
-    return json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
+    return load_truth(SAMPLE)
 
 
 def copy_sample(dst: Path, forms: tuple[str, ...] | None = TEXT_FORMS) -> Path:
