@@ -12,7 +12,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from cjkfold import fold
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 BBox = tuple[float, float, float, float]
 
@@ -61,11 +62,22 @@ class TextSource(str, Enum):
 
 
 class TextLine(_Model):
-    """One line of text with its position; the unit extraction works on."""
+    """One line of text with its position; the unit extraction works on.
+
+    Look-alike code points are folded onto the ideographs they stand for, whichever reader made
+    the line: browser-printed PDFs map 工 to the Kangxi radical ⼯ and 青 to the radical ⻘ in
+    their text layer, and some OCR engines emit radicals too; every comparison downstream (labels,
+    names across documents, search) needs the unified ideograph.
+    """
 
     text: str
     confidence: float = 1.0
     bbox: BBox
+
+    @field_validator("text")
+    @classmethod
+    def _fold_lookalikes(cls, text: str) -> str:
+        return fold(text)
 
 
 class PageText(_Model):

@@ -29,7 +29,7 @@ from dossier.extract.ocr import InlineOcr, register_engine
 from dossier.extract.ocr import engine as engine_module
 from dossier.extract.pages import page_source, read_file
 from dossier.extract.pages.images import decode
-from dossier.extract.pages.pdf import _text_layer
+from dossier.extract.pages.pdf import _text_layer, text_layers
 from dossier.intake import sniff
 from dossier.model import TextSource
 
@@ -350,3 +350,49 @@ def test_page_source_gives_the_image_ocr_would_read(tmp_path, settings):
         page_source(docx_path, sniff.DOCX, 1, settings)
     with pytest.raises(InputFileError):
         page_source(pdf_path, sniff.PDF, 3, settings)
+
+
+def _scan_under_text(path: Path, layer: list[str], *, mode: int, text_first: bool = False) -> Path:
+    """A page-sized scan with text drawn in render ``mode`` (3 = invisible) over it, or beneath it."""
+    font = cjk_font()
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+
+    def text() -> None:
+        obj = pdf.beginText()
+        obj.setTextRenderMode(mode)
+        obj.setFont(font, 12)
+        for i, line in enumerate(layer):
+            obj.setTextOrigin(72, A4[1] - 100 - 30 * i)
+            obj.textLine(line)
+        pdf.drawText(obj)
+
+    if text_first:
+        text()
+    pdf.drawImage(ImageReader(marker_image()), 0, 0, width=A4[0], height=A4[1])
+    if not text_first:
+        text()
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+LAYER = ["单位名称：武汉长江建设集囝有限公司", "统一社会信用代码：91420106MAEMKANM50", "另一行扫描软件识别的文字"]
+
+
+@pytest.mark.parametrize("mode, text_first", [(3, False), (0, True)], ids=["invisible", "beneath-the-image"])
+def test_a_scanners_hidden_text_layer_is_not_read_the_image_is(tmp_path, settings, engine, mode, text_first):
+    # Scanner software writes its own OCR (with its errors: 集囝) as invisible text, or beneath
+    # the image; what the page shows is the image, so our OCR reads it. The layer stays
+    # available to compare the two (TAMPER_SIGNS).
+    path = _scan_under_text(tmp_path / "sandwich.pdf", LAYER, mode=mode, text_first=text_first)
+    text = read(path, settings, engine)
+    (page,) = text.pages
+    assert page.source == TextSource.ocr and engine.calls == 1
+    assert [ln.text for ln in page.lines] == ["marker top-left"]
+    assert text_layers(path, [1], sha256=sha(path), settings=settings) == {1: LAYER}
+
+
+def test_visible_text_over_a_background_image_is_the_text_layer(tmp_path, settings, engine):
+    path = _scan_under_text(tmp_path / "letterhead.pdf", LAYER, mode=0)
+    (page,) = read(path, settings, engine).pages
+    assert page.source == TextSource.text_layer and engine.calls == 0

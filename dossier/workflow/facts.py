@@ -77,7 +77,7 @@ def load_application(db: Database, settings: Settings, name: str) -> LoadedAppli
     by_sha = {f.sha256: f for f in files}
     file_facts = {f.sha256: cached_file_facts(settings, archive, f.sha256, f.media_type, f.source_name)
                   for f in files if f.status == "processed"}
-    agreement = _text_agreement(db, settings, archive, by_sha, file_facts)
+    agreement = _text_agreement(settings, archive, by_sha, file_facts)
     facts = [DocumentFacts(document=doc, file=file_facts.get(doc.sha256), text_agreement=agreement.get(doc.sha256, {}))
              for doc in extracted]
     facts += [DocumentFacts(document=ExtractedDocument(file=f.path, sha256=f.sha256, doc_type=None,
@@ -93,7 +93,7 @@ def load_application(db: Database, settings: Settings, name: str) -> LoadedAppli
     return LoadedApplication(name, spec, facts, packet_documents, pending)
 
 
-def _text_agreement(db: Database, settings: Settings, archive: Archive, files: dict[str, StoredFile],
+def _text_agreement(settings: Settings, archive: Archive, files: dict[str, StoredFile],
                     file_facts: dict[str, FileFacts | None]) -> dict[str, dict[int, float]]:
     """sha256 -> {page: share of the text layer that OCR of the page confirms (``agreement``)}, for
     the pages whose text layer lies over a page-sized image (a scan with a text layer: the text
@@ -106,27 +106,23 @@ def _text_agreement(db: Database, settings: Settings, archive: Archive, files: d
     from dossier.extract.ocr import ocr_pages
     from dossier.extract.ocr.runner import InlineOcr
     from dossier.extract.pages import page_source
+    from dossier.extract.pages.pdf import text_layers
 
-    layers: dict[str, dict[int, list[str]]] = {}
-    with db.session() as session:
-        for sha in wanted:
-            document = repo.find_document(session, sha)
-            text = repo.load_file_text(session, document.id)
-            layers[sha] = {page.number: [line.text for line in page.lines]
-                           for page in text.pages if page.source == "text_layer"}
     runner = InlineOcr(settings)
     result: dict[str, dict[int, float]] = {}
     for sha, pages in wanted.items():
         path, media_type = archive.path_for(sha), files[sha].media_type or ""
         try:
-            sources = [page_source(path, media_type, number, settings) for number in pages if number in layers[sha]]
+            # the layer from the file: a scan's hidden layer was read by OCR, so it is not stored
+            layers = text_layers(path, pages, sha256=sha, settings=settings)
+            sources = [page_source(path, media_type, number, settings) for number in pages if number in layers]
         except DossierError as exc:
             log.warning("text layer of %s not compared: %s", mask_text(files[sha].source_name), exc)
             continue
         for number, page in ocr_pages(sha, sources, runner, settings).items():
             if isinstance(page, DossierError):
                 continue
-            ratio = agreement(layers[sha][number], [line.text for line in page.lines])
+            ratio = agreement(layers[number], [line.text for line in page.lines])
             if ratio is not None:
                 result.setdefault(sha, {})[number] = ratio
     return result

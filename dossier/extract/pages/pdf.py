@@ -6,7 +6,10 @@ has enough real characters: ``(cid:NN)`` placeholders (fonts without a Unicode m
 private-use code points are junk that only OCR can read, and so is mojibake: Chinese GBK bytes
 drawn with a WinAnsi font come out as Latin-1 letters (``¹ØÓÚ``), which Chinese filings never
 contain in quantity. A page whose text layer cannot be parsed at all is OCR'd too, and so is a
-page whose text is a small stamp over a page-sized image (e.g. "Scanned by ..." footers).
+page whose text is a small stamp over a page-sized image (e.g. "Scanned by ..." footers), and a
+scan whose text layer another program made: scanner software writes its OCR engine's reading as
+invisible text (render mode 3) or beneath the page image, errors included; such a page is read
+from its image like any scan, and the layer is kept (``PageText.layer_lines``) for comparison.
 
 How a file is opened whatever its state (passwords, repair by qpdf into a derived copy, render
 only when no text layer can be parsed, the specific reason when nothing works) is
@@ -42,6 +45,7 @@ MOJIBAKE_SHARE = 0.3  # more Latin-1 letters (U+0080-U+00FF) than this share: GB
 SCAN_IMAGE_AREA = 0.5  # an image covering this share of the page makes it a scan ...
 SCAN_MAX_TEXT_CHARS = 30  # ... unless the text layer holds more than a stamp (e.g. a scanner's OCR)
 POINTS_PER_INCH = 72.0
+HIDDEN_SHARE = 0.8  # this share of a page's text objects invisible: an OCR layer, not typeset text
 
 
 def _is_real_char(text: str) -> bool:
@@ -119,6 +123,40 @@ def _text_layer(page: pdfplumber.page.Page, number: int) -> PageText | None:
                     source=TextSource.text_layer, lines=group_lines(words))
 
 
+def _page_image_cover(page: pdfplumber.page.Page) -> float:
+    """The share of the page the largest image covers."""
+    page_area = float(page.width) * float(page.height) or 1.0
+    return max((float(im["width"]) * float(im["height"]) for im in page.images), default=0.0) / page_area
+
+
+def hidden_layer(path: Path, number: int, password: str = "") -> bool:
+    """Whether page ``number``'s text is a scanner's OCR layer: mostly invisible (render mode 3),
+    or all drawn before (beneath) a page-sized image, so that no reader of the page sees it."""
+    import pypdfium2.raw as pdfium_c
+
+    document = pypdfium2.PdfDocument(str(path), password=password or None)
+    try:
+        page = document[number - 1]
+        width, height = page.get_size()
+        texts = invisible = visible_on_top = 0
+        covered = False
+        for obj in page.get_objects(max_depth=3):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                left, bottom, right, top = obj.get_bounds()
+                covered = covered or (right - left) * (top - bottom) >= SCAN_IMAGE_AREA * width * height
+            elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                texts += 1
+                if pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+                    invisible += 1
+                elif covered:
+                    visible_on_top += 1
+        return texts > 0 and (invisible >= HIDDEN_SHARE * texts or (covered and visible_on_top == 0))
+    except pypdfium2.PdfiumError:
+        return False
+    finally:
+        document.close()
+
+
 def draws_text(page) -> bool:
     """Whether a pypdf page draws text: its content stream shows strings (Tj/TJ) inside a text
     object. A cheap test, without parsing the text (a tenth of a second a page with pdfminer);
@@ -164,6 +202,25 @@ def _page_sizes(path: Path, password: str) -> list[tuple[float, float] | None]:
         document.close()
 
 
+def text_layers(path: Path, numbers: list[int], *, sha256: str, settings: Settings) -> dict[int, list[str]]:
+    """The text layer's lines of pages ``numbers`` whatever reads them for extraction (a scan's
+    hidden layer included); pages without a usable layer are left out."""
+    out: dict[int, list[str]] = {}
+    with open_pdf(path, sha256=sha256, settings=settings) as opened:
+        if opened.plumber is None:
+            return out
+        for number in numbers:
+            if 1 <= number <= len(opened.plumber.pages):
+                page = opened.plumber.pages[number - 1]
+                try:
+                    text_page = _text_layer(page, number)
+                finally:
+                    page.close()
+                if text_page is not None:
+                    out[number] = [line.text for line in text_page.lines]
+    return out
+
+
 def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner) -> FileText:
     """Read every page: text layer where usable, OCR otherwise, blank pages as empty pages.
 
@@ -173,6 +230,7 @@ def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, oc
     result = FileText(sha256=sha256, media_type=media_type)
     outcomes: dict[int, PageText | DossierError] = {}
     to_ocr: list[PdfPageImage] = []
+    layers: dict[int, PageText] = {}  # hidden text layers of scans, read by OCR instead
     with open_pdf(path, sha256=sha256, settings=settings) as opened:
         name, password = str(path), opened.password
         copy = None if opened.path == path else str(opened.path)
@@ -188,7 +246,11 @@ def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, oc
                 image = PdfPageImage(name, number, render_dpi(page.width, page.height, settings), password, copy)
                 try:
                     text_page = _text_layer(page, number)
-                    if text_page is not None:
+                    if (text_page is not None and _page_image_cover(page) >= SCAN_IMAGE_AREA
+                            and hidden_layer(opened.path, number, password)):
+                        layers[number] = text_page
+                        to_ocr.append(image)
+                    elif text_page is not None:
                         outcomes[number] = text_page
                     elif _has_marks(page):
                         to_ocr.append(image)
@@ -204,6 +266,11 @@ def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, oc
                     page.close()
         notes = opened.notes
     outcomes.update(ocr_pages(sha256, to_ocr, ocr, settings))
+    for number, layer in layers.items():
+        if not isinstance(outcomes.get(number), PageText):
+            # our OCR failed on the image: the other program's reading is all there is
+            layer.warnings.append("image unreadable: the hidden text layer of the scanning software was used")
+            outcomes[number] = layer
     for outcome in outcomes.values():
         if isinstance(outcome, PageText):
             outcome.warnings.extend(note for note in notes if note not in outcome.warnings)
