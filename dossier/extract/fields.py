@@ -19,8 +19,10 @@ values reach a person (``LOW_CONFIDENCE``) instead of passing as read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from dossier.extract.completeness import INCOMPLETE_NOTES, is_whole
 from dossier.extract.layout import (
     LabelHit,
     Line,
@@ -33,7 +35,7 @@ from dossier.extract.layout import (
     union,
 )
 from dossier.extract.normalize import NORMALISERS
-from dossier.extract.normalize.result import TOLERATED
+from dossier.extract.normalize.result import GUESSED, TOLERATED
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary
 from dossier.model import ExtractedField
 
@@ -46,6 +48,9 @@ LIST_NORMALISERS = {"list", "qualification_list"}
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
+# the boxes of one value on its row (a spaced date 1977 年 8 月 13 日, a name letter-spaced across
+# its cell) are at most this many line heights apart; farther is the next column
+RUN_GAP = 2.5
 # confidence factors for values found the doubtful way
 FALLBACK_UNIQUE = 0.95  # no label: the only text of the field's pattern in the document
 FALLBACK_CHOSEN = 0.8  # no label: chosen as the first or last of several
@@ -53,6 +58,11 @@ FALLBACK_LABEL_UNREAD = 0.5  # the label is printed but nothing beside it was re
 TRUNCATED_LABEL = TOLERATED  # found through a label missing a character (under a seal)
 TRUNCATED_NOTE = "标签不完整（疑被印章遮挡），按近似标签定位"
 FALLBACK_NOTE = "无标签，按格式定位"
+CUT = 0.85  # the field's pattern took part of the text beside the label: the rest may belong to it
+CUT_NOTE = "取值后仍有文字“{rest}”，可能未取全"
+INCOMPLETE = GUESSED  # a name that is not whole (no legal form, unit word; odd length)
+AMBIGUOUS = 0.85  # the label is printed more than once with different whole values beside it
+AMBIGUOUS_NOTE = "多处标注的取值不一致：{others}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,25 @@ def _skip_remark(text: str, start: int) -> int:
     """Skip a bracketed remark printed right after a label: 发证机关（盖章）, 甲方（用人单位）."""
     m = _REMARKS.match(text[start:])
     return start + m.end() if m else start
+
+
+# a bracketed remark, or one left open where the next label cut it: （以下简称甲方） is read as
+# （以下简称 before the label 甲方
+_REMARK_TAIL = re.compile(r"[（(][^（()）]*(?:[)）]|$)")
+
+
+def _leftover(rest: str) -> str:
+    """Text after a pattern's match that may belong to the value: not separators, not bracketed
+    remarks (（以下简称甲方）, （盖章）)."""
+    rest = _REMARK_TAIL.sub("", rest)
+    return "" if not re.search(r"[\u3400-\u9fff]", rest) else rest.strip("：:，,。；;、 ")
+
+
+def _whole(fspec: FieldSpec, value) -> bool:
+    """Whether a normalised value (every item of a list) is whole for the field's kind."""
+    if fspec.kind is None:
+        return True
+    return all(is_whole(fspec.kind, item) for item in (value if isinstance(value, (list, tuple)) else [value]))
 
 
 @dataclass(frozen=True)
@@ -150,20 +179,41 @@ class FieldEngine:
     # -- candidates --------------------------------------------------------------------------
 
     def _by_label(self, fspec: FieldSpec, lines, hits_by_line, claimed) -> ExtractedField | None:
+        """The value beside the first printed occurrence of one of the field's labels that gives
+        one. Other occurrences are read too: a name, authority or ID number printed twice with
+        different values beside it is doubtful, whichever is taken."""
         wanted = {lb.replace(" ", "") for lb in fspec.labels}
         unparsed: ExtractedField | None = None
+        chosen: Candidate | None = None
+        others: list = []
         for line in lines:
             line_hits = hits_by_line[line.index]
             for hit in line_hits:
                 if hit.label not in wanted or hit.fragment:
                     continue
                 for cand in self._candidates(fspec, hit, line_hits, lines, hits_by_line):
-                    result = self._evaluate(fspec, cand, claimed)
+                    result = self._evaluate(fspec, cand, claimed, claim=False)
                     if result is not None and result.value is not None:
-                        return result
+                        if chosen is None:
+                            chosen = cand
+                        elif fspec.kind or fspec.normaliser == "id_number":
+                            others.append(result.value)
+                        break
                     if result is not None and unparsed is None:
                         unparsed = result
-        return unparsed
+                if chosen is not None and not (fspec.kind or fspec.normaliser == "id_number"):
+                    break
+            if chosen is not None and not (fspec.kind or fspec.normaliser == "id_number"):
+                break
+        if chosen is None:
+            return unparsed
+        result = self._evaluate(fspec, chosen, claimed)
+        differing = [v for v in others if v != result.value and _whole(fspec, v)]
+        if differing and _whole(fspec, result.value):
+            shown = "、".join(dict.fromkeys(v if isinstance(v, str) else "、".join(v) for v in differing))
+            result.confidence = min(result.confidence, AMBIGUOUS)
+            result.notes.append(AMBIGUOUS_NOTE.format(others=shown))
+        return result
 
     def _candidates(self, fspec, hit: LabelHit, line_hits, lines, hits_by_line):
         line = hit.line
@@ -171,13 +221,13 @@ class FieldEngine:
         start = _skip_remark(line.compact, hit.end)
         nxt = min((h.start for h in line_hits if h.start >= start), default=len(line.compact))
         a, b = strip_separators(line.compact, start, nxt)
+        ends_line = nxt == len(line.compact)
         # right/below only make sense for a label that ends its line: a label followed by another
         # label on the same line (乙方（劳动者）姓名：…) has its value, if any, between them
-        alone = a >= b and nxt == len(line.compact)
+        alone = a >= b and ends_line
         for where in fspec.where:
             if where == "after" and a < b:
-                extra = self._continuation(fspec, line, line.sub_bbox(a, b)[0], lines, hits_by_line)
-                yield Candidate(line, a, b, line.compact[a:b], *extra, factor=factor, note=note)
+                yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note)
             elif where == "right" and alone:
                 x = line.sub_bbox(hit.start, hit.end)[2]
                 for other in right_of(line, x, lines):
@@ -220,23 +270,74 @@ class FieldEngine:
             start = _item_role(line.compact, hits)
             hits = [h for h in hits if h.start >= start]
         end = min((h.start for h in hits), default=len(line.compact))
+        ends_line = end == len(line.compact)
         start, end = strip_separators(line.compact, start, end)
         if start >= end or _UNKNOWN_LABEL.match(line.compact[start:end]):
             return None
-        extra = self._continuation(fspec, line, line.sub_bbox(start, end)[0], lines, hits_by_line, gap)
-        return Candidate(line, start, end, line.compact[start:end], *extra, factor=factor, note=note)
+        return self._value(fspec, line, start, end, ends_line, lines, hits_by_line, factor, note, gap)
+
+    def _value(self, fspec: FieldSpec, line: Line, start: int, end: int, ends_line: bool, lines: list[Line],
+               hits_by_line, factor: float, note: str | None, gap: float | None = None) -> Candidate:
+        """The value that starts at ``line.compact[start:end]``: with the boxes that carry it on
+        along its row when it runs to the line's end, and the lines it wraps onto (every line of a
+        ``multi_line`` field; for a name that is not yet whole, lines until it is)."""
+        run = self._row_run(line, lines, hits_by_line) if ends_line else []
+        cand = Candidate(line, start, end, line.compact[start:end], tuple(ln for ln, _ in run),
+                         tuple(t for _, t in run), factor=factor, note=note)
+
+        def whole(more: tuple[str, ...]) -> bool:
+            trial = Candidate(line, start, end, cand.text, (*cand.extra, *([line] * len(more))),
+                              (*cand.extra_text, *more))
+            result = self._evaluate(fspec, trial, set(), claim=False)
+            return result is not None and result.value is not None and _whole(fspec, result.value)
+
+        if not fspec.multi_line and (fspec.kind is None or whole(())):
+            return cand
+        below_lines, below_texts = self._continuation(fspec, line, line.sub_bbox(start, end)[0], lines,
+                                                      hits_by_line, gap, None if fspec.multi_line else whole)
+        return Candidate(line, start, end, cand.text, (*cand.extra, *below_lines), (*cand.extra_text, *below_texts),
+                         factor=factor, note=note)
+
+    def _row_run(self, first: Line, lines: list[Line], hits_by_line) -> list[tuple[Line, str]]:
+        """The boxes that carry a value on to the right of ``first`` on its row, each with the
+        text that belongs to the value: a spaced date read as 1977年 | 8月 | 13日, a name
+        letter-spaced across its cell. Stops at a gap wider than ``RUN_GAP`` line heights (the
+        next column), at seal text, and at a label (the part before it still belongs)."""
+        out: list[tuple[Line, str]] = []
+        last = first
+        while True:
+            reach = RUN_GAP * max(last.height, 1.0)
+            nxt = [o for o in right_of(last, last.bbox[2], lines)
+                   if o is not first and all(o is not ln for ln, _ in out) and o.bbox[0] - last.bbox[2] <= reach
+                   and o.bbox[2] > last.bbox[2]]
+            if not nxt:
+                return out
+            box = nxt[0]
+            if box.height > SEAL_HEIGHT * max(first.height, 1.0) or _UNKNOWN_LABEL.match(box.compact):
+                return out
+            hits = hits_by_line.get(box.index, [])
+            if any(h.fragment for h in hits):
+                return out
+            cut = min((h.start for h in hits), default=len(box.compact))
+            a, b = strip_separators(box.compact, 0, cut)
+            if a < b:
+                out.append((box, box.compact[a:b]))
+            if cut < len(box.compact) or a >= b:
+                return out
+            last = box
 
     def _continuation(self, fspec: FieldSpec, line: Line, value_x0: float, lines: list[Line], hits_by_line,
-                      first_gap: float | None = None) -> tuple[tuple[Line, ...], tuple[str, ...]]:
+                      first_gap: float | None = None, until: Callable[[tuple[str, ...]], bool] | None = None,
+                      ) -> tuple[tuple[Line, ...], tuple[str, ...]]:
         """Lines under ``line``'s value that carry no label: a wrapped value, or the further items
         of a list printed one per line. Found by geometry, not reading order, so a second column
         printed beside the value (a licence's two columns) does not interrupt it.
 
+        Every such line is taken, or, with ``until``, lines until ``until(texts so far)`` holds
+        (a name read on until it is whole).
         A wrapped line starts close under the previous one; list items may be spaced like the
         rows of a table, as far apart as the first item is from its label (``first_gap``). Either
         starts at about the value's left edge (or the line's, when a label opens the line)."""
-        if not fspec.multi_line:
-            return (), ()
         listed = fspec.normaliser in LIST_NORMALISERS
         out: list[Line] = []
         texts: list[str] = []
@@ -264,6 +365,8 @@ class FieldEngine:
             out.append(nxt)
             texts.append(nxt.compact[start:])
             last = nxt
+            if until is not None and until(tuple(texts)):
+                break
         return tuple(out), tuple(texts)
 
     def _by_pattern(self, fspec: FieldSpec, lines, hits_by_line, claimed, label_seen: bool) -> ExtractedField | None:
@@ -309,6 +412,7 @@ class FieldEngine:
             parts = cand.extra_text or tuple(ln.compact for ln in cand.extra)
             joiner = "、" if fspec.normaliser in LIST_NORMALISERS else ""
             text = joiner.join((text, *parts))
+        rest = ""
         if fspec.regex is not None:
             m = fspec.regex.search(text)
             if m is None:
@@ -316,17 +420,19 @@ class FieldEngine:
             # the first named group that took part in the match is the value (alternatives)
             group = next((g for g in fspec.regex.groupindex if m.group(g) is not None), 0)
             a, b = m.span(group)
+            rest = text[b:]
             text = m.group(group)
-            if not cand.extra:
+            if b <= len(cand.text):  # the value lies on the first line: the boxes after it are not its
                 start, end = cand.start + a, cand.start + b
+                cand = Candidate(cand.line, start, end, text, factor=cand.factor, note=cand.note)
         owner = tuple(fspec.labels) if fspec.part else ()
-        span = (cand.line.index, start, end, owner)
+        spans = [(cand.line.index, start, end, owner), *((ln.index, 0, len(ln.compact), owner) for ln in cand.extra)]
         if any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner and c[3] == owner)
-               for c in claimed):
+               for c in claimed for span in spans):
             return None
         normalised = NORMALISERS[fspec.normaliser](text)
         if claim and normalised is not None and normalised.value is not None:
-            claimed.add(span)
+            claimed.update(spans)
         bbox = cand.line.sub_bbox(start, end) if not cand.extra else cand.bbox
         if normalised is None or normalised.value is None:
             return ExtractedField(value=None, raw=text, confidence=UNPARSED_CONFIDENCE, page=cand.line.page,
@@ -339,10 +445,19 @@ class FieldEngine:
         notes = list(getattr(normalised, "notes", []) or [])
         if cand.note:
             notes.append(cand.note)
+        factor = 1.0
+        if fspec.kind is not None:
+            leftover = _leftover(rest)
+            if leftover:
+                factor = CUT
+                notes.append(CUT_NOTE.format(rest=leftover))
+            if not _whole(fspec, value):
+                factor = min(factor, INCOMPLETE)
+                notes.append(INCOMPLETE_NOTES[fspec.kind])
         return ExtractedField(
             value=value,
             raw=text,
-            confidence=max(0.0, min(1.0, cand.confidence * normalised.confidence)),
+            confidence=max(0.0, min(1.0, cand.confidence * normalised.confidence * factor)),
             page=cand.line.page,
             bbox=bbox,
             suggestion=getattr(normalised, "suggestion", None),

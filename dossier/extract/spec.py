@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dossier.errors import ConfigError
+from dossier.extract.completeness import Kind
 from dossier.extract.normalize import NORMALISERS
 from dossier.yamlfile import read_yaml
 
@@ -39,6 +40,9 @@ class FieldSpec(BaseModel):
     one item per line (注册专业 under each other).
     ``item_labels``: each item of such a list may open with its role, which is dropped
     (参与验收单位： / 建设单位：甲公司 / 施工单位：乙公司 -> [甲公司, 乙公司]).
+    ``kind``: the value (each item of a list) must be a whole company name, authority or person
+    name (``dossier.extract.completeness``): one that is not is read on past a wrap, and stays
+    doubtful when it cannot be completed.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -53,6 +57,7 @@ class FieldSpec(BaseModel):
     required: bool = False
     multi_line: bool = False  # a value may wrap onto the following line(s) (addresses, scopes)
     item_labels: bool = False
+    kind: Kind | None = None  # a value that must be whole: company, authority or person name
 
     @field_validator("pattern", "fallback_pattern")
     @classmethod

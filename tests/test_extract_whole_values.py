@@ -1,0 +1,97 @@
+"""Values run to their real end, and a value that could be cut short says so (issue 14).
+
+Hand-placed lines as a text layer or OCR gives them; each test is one class of document layout,
+not one document.
+"""
+
+from __future__ import annotations
+
+from dossier.extract.completeness import is_whole
+from dossier.extract.document import extract_documents
+from dossier.model import FileText, PageText, TextLine, TextSource
+
+A4 = (595.0, 842.0)
+TRUSTED = 0.9  # LOW_CONFIDENCE threshold: a value below it goes to a person
+
+
+def line(text, x0, y0, x1=None, h=14.0, conf=1.0):
+    x1 = x1 if x1 is not None else x0 + 12 * len(text)
+    return TextLine(text=text, confidence=conf, bbox=(x0, y0, x1, y0 + h))
+
+
+def fields(*lines, source=TextSource.text_layer):
+    page = PageText(number=1, width=A4[0], height=A4[1], source=source, lines=list(lines))
+    (doc,) = extract_documents(FileText(sha256="0" * 64, media_type="application/pdf", pages=[page]), "f.pdf")
+    return doc.fields
+
+
+def test_a_company_name_with_an_inner_group_word_is_read_to_its_legal_form():
+    f = fields(line("劳动合同书", 220, 40, h=30),
+               line("甲方（用人单位）：武汉长江建设集团有限公司（以下简称甲方）", 60, 120),
+               line("乙方（劳动者）：周建国", 60, 150))
+    assert f["company_name"].value == "武汉长江建设集团有限公司"
+    assert f["company_name"].confidence >= TRUSTED
+
+
+def test_a_name_wrapped_in_its_cell_continues_on_the_next_line():
+    f = fields(line("注册建造师注册证书", 200, 40, h=30),
+               line("姓名", 60, 120, 90), line("周建国", 160, 120),
+               line("聘用企业", 60, 150, 110), line("湖北华楚建设集团", 160, 150),
+               line("有限公司", 160, 166),
+               line("发证机关", 60, 200, 110), line("湖北省建设", 160, 200),
+               line("职业培训学校", 160, 216))
+    assert f["company_name"].value == "湖北华楚建设集团有限公司"
+    assert f["issuing_authority"].value == "湖北省建设职业培训学校"
+
+
+def test_a_value_left_cut_short_is_doubtful_and_says_why():
+    f = fields(line("注册建造师注册证书", 200, 40, h=30),
+               line("姓名", 60, 120, 90), line("周建国", 160, 120),
+               line("聘用企业", 60, 150, 110), line("湖北华楚建设集团", 160, 150),
+               line("注册专业", 60, 200, 110), line("建筑工程", 160, 200))
+    company = f["company_name"]
+    assert company.value == "湖北华楚建设集团" and company.confidence < TRUSTED
+    assert any("不完整" in note for note in company.notes)
+
+
+def test_a_spaced_date_read_as_separate_boxes_is_one_date():
+    # ID cards print 1977 年 8 月 13 日 with wide spaces; OCR returns a box per group
+    f = fields(line("居民身份证", 200, 40, h=24),
+               line("姓名", 60, 100, 90), line("周建国", 110, 100),
+               line("出生", 60, 130, 90), line("1977", 110, 130, 150), line("年", 170, 130, 182),
+               line("8", 200, 130, 208), line("月", 226, 130, 238), line("13", 256, 130, 272),
+               line("日", 290, 130, 302),
+               line("公民身份号码", 60, 260, 140), line("420106197708134513", 160, 260), source=TextSource.ocr)
+    assert f["birth_date"].value == "1977-08-13"
+
+
+def test_the_next_column_is_not_glued_to_a_value():
+    f = fields(line("居民身份证", 200, 40, h=24),
+               line("姓名", 60, 100, 90), line("周建国", 110, 100, 146),
+               line("性别", 300, 100, 330), line("男", 350, 100, 362))
+    assert (f["name"].value, f["gender"].value) == ("周建国", "男")
+
+
+def test_labels_printed_with_radicals_by_a_browser_are_found():
+    # Chromium maps 工 to the Kangxi radical ⼯ and 青 to ⻘ in the text layers it prints
+    f = fields(line("专业技术资格证书", 200, 40, h=30),
+               line("姓名：周建国", 60, 100),
+               line("⼯作单位：⻘岛海湾建设⼯程有限公司", 60, 130))
+    assert f["company_name"].value == "青岛海湾建设工程有限公司"
+
+
+def test_a_name_printed_twice_with_different_values_is_doubtful():
+    f = fields(line("劳动合同书", 220, 40, h=30),
+               line("甲方：武汉长江建设集团有限公司", 60, 120),
+               line("乙方：周建国", 60, 150),
+               line("甲方：武汉长江建设有限公司", 60, 700))
+    assert f["company_name"].value == "武汉长江建设集团有限公司"
+    assert f["company_name"].confidence < TRUSTED
+
+
+def test_wholeness_of_each_kind():
+    assert is_whole("company", "武汉长江建设集团有限公司") and not is_whole("company", "武汉长江建设集团")
+    assert is_whole("company", "某某有限公司（北京分公司）")
+    assert is_whole("authority", "湖北省住房和城乡建设厅") and not is_whole("authority", "湖北省建设")
+    assert is_whole("person", "周建国") and is_whole("person", "阿依古丽·买买提")
+    assert not is_whole("person", "周") and not is_whole("person", "周建国男汉族")
