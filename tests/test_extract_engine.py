@@ -166,3 +166,12 @@ def test_a_title_with_place_and_remark_still_counts_but_a_sentence_does_not():
         page(2, line("本合同的变更、解除，按照《中华人民共和国劳动合同法》的有关规定执行。", 60, 100)),
     )
     assert [(d.doc_type, d.pages) for d in contract] == [("labor_contract", 2)]
+
+
+def test_a_title_letter_spaced_into_boxes_still_names_the_type():
+    # 职　称　证　书 printed across the page comes back from OCR as a box per character
+    boxes = [line(ch, 150 + 70 * i, 60, h=28) for i, ch in enumerate("职称证书")]
+    docs = extract(page(1, *boxes, line("姓名：周建国", 60, 160), line("资格名称：工程师", 60, 190),
+                        line("工作单位：武汉长江建设集团有限公司", 60, 220)))
+    assert docs[0].doc_type == "title_certificate"
+    assert docs[0].fields["company_name"].value == "武汉长江建设集团有限公司"

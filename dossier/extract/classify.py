@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from statistics import median
 
-from dossier.extract.layout import Line
+from dossier.extract.layout import Line, same_row
 from dossier.extract.spec import DocSpec
 
 TITLE_WEIGHT = 3.0  # a title printed large or in the top third of the page
@@ -33,6 +33,26 @@ class PageClass:
     continues: bool  # the page carries a mark of being a later page of its type
 
 
+@dataclass(frozen=True)
+class _Row:
+    text: str
+    first: Line
+
+
+def _spaced_rows(lines: list[Line]) -> list[_Row]:
+    """Titles letter-spaced across a page come apart into a box per character or two (营 业 执 照,
+    职　称　证　书): the boxes of each row, joined left to right, are read as one line too."""
+    out, seen = [], set()
+    for line in lines:
+        if line.index in seen or len(line.compact) > 3:
+            continue
+        row = sorted((o for o in lines if same_row(line, o)), key=lambda o: o.bbox[0])
+        seen.update(o.index for o in row)
+        if len(row) > 1:
+            out.append(_Row("".join(o.compact for o in row), row[0]))
+    return out
+
+
 def _title_like(line: Line, page_height: float, median_height: float) -> bool:
     return line.bbox[1] < page_height * 0.38 or line.height >= 1.3 * median_height
 
@@ -43,20 +63,21 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
         return PageClass(page, None, 0.0, False, False)
     text = "".join(ln.compact for ln in lines)
     med = median(ln.height for ln in lines) or 1.0
+    rows = [*(_Row(ln.compact, ln) for ln in lines), *_spaced_rows(lines)]
     scores: dict[str, float] = {}
     titled: dict[str, bool] = {}
     for doc_type, spec in specs.items():
         if any(word in text for word in spec.classify.exclude):
             continue
         title_score = 0.0
-        for line in lines:
-            found = [t for t in spec.classify.titles if t in line.compact]
+        for row in rows:
+            found = [t for t in spec.classify.titles if t in row.text]
             if found:
                 # a title is a short line of its own, placed or sized like one; 《劳动合同法》
                 # inside a sentence is not a title
-                short = (len(line.compact) <= max(len(t) for t in found) + TITLE_EXTRA_CHARS
-                         and not SENTENCE_MARKS.intersection(line.compact))
-                weight = TITLE_WEIGHT if short and _title_like(line, page_height, med) else TITLE_ELSEWHERE_WEIGHT
+                short = (len(row.text) <= max(len(t) for t in found) + TITLE_EXTRA_CHARS
+                         and not SENTENCE_MARKS.intersection(row.text))
+                weight = TITLE_WEIGHT if short and _title_like(row.first, page_height, med) else TITLE_ELSEWHERE_WEIGHT
                 title_score = max(title_score, weight)
         hits = sum(1 for kw in set(spec.classify.keywords) if kw in text)
         score = title_score + KEYWORD_WEIGHT * min(hits, KEYWORD_CAP)

@@ -1,14 +1,25 @@
 """Person-by-month tables (社保 statements) read from positioned text cells.
 
-Works on cell-level lines (OCR boxes, or text-layer words split at column gaps). A header row is
-found by its labels; its cells define the columns (named columns, month columns such as
-``2026-01``, or a range column such as 缴费起止); data rows below are clustered by height and
-each cell goes to the column it overlaps most. Pages without their own header reuse the last one.
-Rows of the same person (several ranges, or a table continued on the next page) are merged.
+Works on cell-level lines (OCR boxes, or text-layer words split at column gaps). Three shapes:
+
+* a grid, a row per person and a column per month: the header's month cells read ``2026-01`` or
+  ``1月`` / ``01月`` (the year then comes from the cell above the month's, or a year printed on
+  the page: 缴费年度：2026, 2026年度); a month is paid when its cell holds a mark (✓ √ 是 …) or an
+  amount, not when it is empty or holds a dash or 未缴;
+* rows per person with a range column (缴费起止 2024.01-2026.11), several rows per person allowed;
+* a statement per person (个人参保缴费证明): 姓名 and 身份证号 printed as labelled values, then a
+  row per month (or range) under a header with a month column and no name column; the section
+  runs to the next person's labels.
+
+A header row is found by its labels; its cells define the columns; data rows below are
+clustered by height and each cell goes to the column it overlaps most. Pages without their own
+header reuse the last one. Rows of the same person (several ranges, a table continued on the next
+page) are merged.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -17,6 +28,11 @@ from dossier.extract.normalize import NORMALISERS
 from dossier.extract.spec import TableSpec
 
 STOP_WORDS = ("合计", "以下空白", "打印日期", "经办机构", "备注", "说明：", "注：")
+# a month cell that holds one of these (or nothing) was not paid, whatever else is in it
+UNPAID = ("未缴", "欠缴", "中断", "停保", "暂停", "×", "✗", "✕")
+_MONTH_OF_YEAR = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(?:份)?$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_AMOUNT = re.compile(r"^[¥￥]?\d[\d,，]*(?:\.\d{1,2})?$")
 
 
 @dataclass
@@ -43,18 +59,29 @@ def _header_key(line: Line, spec: TableSpec) -> str | None:
             return key
     if any(v in text for v in spec.months_header):
         return "range"
+    bare = _MONTH_OF_YEAR.match(text)
+    if bare:
+        if bare.group(1):
+            return f"month:{int(bare.group(1)):04d}-{int(bare.group(2)):02d}"
+        if 1 <= int(bare.group(2)) <= 12:
+            return f"moy:{int(bare.group(2))}"  # month of a year printed elsewhere
     month = NORMALISERS["month"](text)
     if month is not None and month.value and len(text) <= 10:
         return f"month:{month.value}"
     return None
 
 
-def _find_header(lines: list[Line], spec: TableSpec) -> tuple[list[Column], float] | None:
-    """The header row's columns (left to right) and the row's bottom edge."""
-    name_variants = spec.columns.get("name", [])
+def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> tuple[list[Column], float] | None:
+    """The header row's columns (left to right) and the row's bottom edge.
+
+    ``named``: the row has a name column and an ID or month columns (a table of people); else a
+    month or range column and no name column (one person's statement, a row per month)."""
+    anchors = spec.columns.get("name", []) if named else [*spec.months_header, "月"]
     for anchor in lines:
-        if not any(v == anchor.compact or anchor.compact.startswith(v) for v in name_variants):
+        if named and not any(_heads(anchor.compact, v) for v in anchors):
             continue
+        if not named and (len(anchor.compact) > 8 or _header_key(anchor, spec) != "range"):
+            continue  # a column header is short: 缴费期间：2026.01-2026.12 is a labelled value
         row = [ln for ln in lines if same_row(anchor, ln)]
         columns = []
         for cell in row:
@@ -62,9 +89,51 @@ def _find_header(lines: list[Line], spec: TableSpec) -> tuple[list[Column], floa
             key = _header_key(cell, spec) or f"other:{cell.compact}"
             columns.append(Column(key, cell.bbox[0], cell.bbox[2]))
         keys = {c.key for c in columns}
-        if "name" in keys and ("id_number" in keys or any(k.startswith("month:") for k in keys)):
+        dated = any(k.startswith(("month:", "moy:")) for k in keys)
+        if named and "name" in keys and ("id_number" in keys or dated):
+            return _dated(sorted(columns, key=lambda c: c.cx), row, lines), max(ln.bbox[3] for ln in row)
+        if not named and "name" not in keys and len(columns) >= 2:
             return sorted(columns, key=lambda c: c.cx), max(ln.bbox[3] for ln in row)
     return None
+
+
+def _heads(text: str, label: str) -> bool:
+    """Whether a cell is the column header ``label`` (姓名, 姓名(中文)), not a labelled value
+    (姓名：周建国 names one person above their own statement)."""
+    return text.startswith(label) and len(text) <= len(label) + 4 and not any(c in text for c in ":：")
+
+
+def _dated(columns: list[Column], row: list[Line], lines: list[Line]) -> list[Column]:
+    """Month-of-year columns (``1月``) given their year: the year printed in a header cell above
+    them (a two-row header), else the year printed most often above the table on the page (缴费
+    年度：2026, 2026年度); a month after a later month of the row starts the next year."""
+    if not any(c.key.startswith("moy:") for c in columns):
+        return columns
+    top = min(ln.bbox[1] for ln in row)
+    above = [ln for ln in lines if ln.bbox[3] <= top + 1.0]
+    page_years = [int(m.group(1)) for ln in above for m in _YEAR.finditer(ln.compact)]
+    fallback = max(set(page_years), key=lambda y: (page_years.count(y), y)) if page_years else None
+    out, year, last = [], None, 0
+    for col in columns:
+        if not col.key.startswith("moy:"):
+            out.append(col)
+            continue
+        month = int(col.key[4:])
+        over = [ln for ln in above if ln.bbox[1] >= top - 4 * max(ln.height, 1.0)
+                and min(ln.bbox[2], col.x1) - max(ln.bbox[0], col.x0) > 0]
+        printed = next((int(m.group(1)) for ln in sorted(over, key=lambda ln: -ln.bbox[3])
+                        for m in _YEAR.finditer(ln.compact)), None)
+        if printed is not None:
+            year = printed
+        elif year is None:
+            year = fallback
+        elif month < last:
+            year += 1
+        last = month
+        if year is None:
+            continue  # no year anywhere: the column cannot be dated
+        out.append(Column(f"month:{year:04d}-{month:02d}", col.x0, col.x1))
+    return out
 
 
 def _assign(cell: Line, columns: list[Column]) -> Column:
@@ -108,18 +177,96 @@ def read_table(lines: list[Line], spec: TableSpec) -> list[dict]:
             columns, top = header
         if columns is None:
             continue
-        for row_lines in _rows(page_lines, top):
-            if any(any(w in ln.compact for w in STOP_WORDS) for ln in row_lines):
-                if rows:
-                    break
-                continue
-            row = RecordRow(page)
-            for cell in row_lines:
-                col = _assign(cell, columns)
-                row.cells.setdefault(col.key, []).append(cell)
-            if "name" in row.cells or "id_number" in row.cells:
-                rows.append(row)
+        rows += _body_rows(page, page_lines, top, columns)
+    if columns is None:
+        return _merge(_person_statements(by_page, spec))
     return _merge(rec for rec in (_record(row, spec) for row in rows) if _is_person(rec))
+
+
+def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) -> list[RecordRow]:
+    """The data rows under a header (bottom edge ``top``) up to the table's end (合计, 以下空白 …)."""
+    rows: list[RecordRow] = []
+    for row_lines in _rows(lines, top):
+        if any(any(w in ln.compact for w in STOP_WORDS) for ln in row_lines):
+            if rows:
+                break
+            continue
+        row = RecordRow(page)
+        for cell in row_lines:
+            col = _assign(cell, columns)
+            row.cells.setdefault(col.key, []).append(cell)
+        rows.append(row)
+    return [row for row in rows if set(row.cells) - {k for k in row.cells if k.startswith("other:")}]
+
+
+def _person_statements(by_page: dict[int, list[Line]], spec: TableSpec) -> list[dict]:
+    """One statement per person: the person's 姓名 and ID number as labelled values, then a table
+    of a row per month (or range). A section runs to the next person's labels, over pages."""
+    records: list[dict] = []
+    current: dict | None = None
+    columns: list[Column] | None = None
+    for page in sorted(by_page):
+        page_lines = sorted(by_page[page], key=lambda ln: (ln.cy, ln.bbox[0]))
+        people = _labelled_people(page_lines, spec)
+        header = _find_header(page_lines, spec, named=False)
+        if header is not None:
+            columns = header[0]
+        if columns is None:
+            continue
+        # each person's rows lie between their labels and the next person's
+        marks = [(ln.bbox[1], person) for ln, person in people]
+        bounds = [*(y for y, _ in marks), float("inf")]
+        sections = [(0.0, bounds[0], None)] + [(bounds[i], bounds[i + 1], marks[i][1]) for i in range(len(marks))]
+        for top, bottom, person in sections:
+            if person is not None:
+                current = {**person, "insurance_types": [], "months": []}
+                records.append(current)
+            if current is None:
+                continue
+            section = [ln for ln in page_lines if top <= ln.bbox[1] < bottom]
+            head = _find_header(section, spec, named=False)
+            start = head[1] if head is not None else top
+            for row in _body_rows(page, section, start, columns):
+                rec = _record(row, spec)
+                current["months"] = sorted(set(current["months"]) | set(rec["months"]))
+                current["insurance_types"] += [t for t in rec["insurance_types"] if t not in current["insurance_types"]]
+    return [rec for rec in records if _is_person(rec)]
+
+
+def _labelled_people(lines: list[Line], spec: TableSpec) -> list[tuple[Line, dict]]:
+    """(the line of the 姓名 label, {name, id_number}) for each person named by labels on a page:
+    ``姓名：张伟  身份证号码：…`` on one row, the ID number beside its own label on that row or the
+    next."""
+    name_labels = spec.columns.get("name", [])
+    id_labels = sorted(spec.columns.get("id_number", []), key=len, reverse=True)
+    out = []
+    for ln in lines:
+        label = next((v for v in name_labels if ln.compact.startswith(v)), None)
+        if label is None:
+            continue
+        rest = ln.compact[len(label):].lstrip(":：")
+        name_text = re.split("|".join(map(re.escape, id_labels)) or "$^", rest)[0] if rest else ""
+        if not name_text:
+            right = sorted((o for o in lines if o is not ln and same_row(ln, o) and o.bbox[0] >= ln.bbox[2] - 2),
+                           key=lambda o: o.bbox[0])
+            name_text = right[0].compact if right else ""
+        name = NORMALISERS["name"](name_text)
+        ident = None
+        nearby = [o for o in lines if o.page == ln.page and -1 <= o.cy - ln.cy <= 2.5 * max(ln.height, 1.0)]
+        for o in sorted(nearby, key=lambda o: (o.cy, o.bbox[0])):
+            found = next((v for v in id_labels if v in o.compact), None)
+            if found is None:
+                continue
+            text = o.compact.split(found, 1)[1].lstrip(":：")
+            if not text:
+                right = sorted((r for r in lines if r is not o and same_row(o, r) and r.bbox[0] >= o.bbox[2] - 2),
+                               key=lambda r: r.bbox[0])
+                text = right[0].compact if right else ""
+            ident = NORMALISERS["id_number"](text)
+            break
+        if name is not None and name.value and ident is not None and ident.value:
+            out.append((ln, {"name": name.value, "id_number": ident.value}))
+    return out
 
 
 def _is_person(record: dict) -> bool:
@@ -138,9 +285,10 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
     types = NORMALISERS["insurance_types"](_text(row.cells.get("insurance_types")))
     months: set[str] = set()
     for key, cells in row.cells.items():
-        if key.startswith("month:") and any(m in _text(cells) for m in spec.marks):
+        if key.startswith("month:") and _paid(_text(cells), spec):
             months.add(key.split(":", 1)[1])
-    if "range" in row.cells:
+    unpaid = any(word in _text(cells) for cells in row.cells.values() for word in UNPAID)
+    if "range" in row.cells and not unpaid:  # a row of 欠缴 or 中断 pays none of its months
         for cell in row.cells["range"]:
             parsed = NORMALISERS["month_range"](cell.compact)
             if parsed is not None and parsed.value:
@@ -151,6 +299,16 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
         "insurance_types": list(types.value) if types and types.value else [],
         "months": sorted(months),
     }
+
+
+def _paid(text: str, spec: TableSpec) -> bool:
+    """Whether a month cell says the month was paid: a mark (✓ √ 是 …) or an amount above zero;
+    not an empty cell, a dash, or 未缴/欠缴/×."""
+    if not text or any(word in text for word in UNPAID):
+        return False
+    if _AMOUNT.match(text):
+        return float(re.sub(r"[¥￥,，]", "", text) or 0) > 0
+    return any(mark in text for mark in spec.marks)
 
 
 def _merge(records) -> list[dict]:

@@ -1,0 +1,77 @@
+"""The three shapes of social-insurance statement (issue 14, class 5 and 9), on hand-placed cells."""
+
+from __future__ import annotations
+
+from dossier.extract.document import extract_documents
+from dossier.model import FileText, PageText, TextLine, TextSource
+
+A4 = (595.0, 842.0)
+ZHOU, WU = "420106197708134513", "42010619850214002X"
+
+
+def cell(text, x0, y0, x1=None, h=12.0):
+    return TextLine(text=text, confidence=1.0, bbox=(x0, y0, x1 if x1 is not None else x0 + 10 * len(text), y0 + h))
+
+
+def records(*pages):
+    texts = [PageText(number=n, width=A4[0], height=A4[1], source=TextSource.text_layer, lines=list(lines))
+             for n, lines in enumerate(pages, start=1)]
+    (doc,) = extract_documents(FileText(sha256="0" * 64, media_type="application/pdf", pages=texts), "f.pdf")
+    assert doc.doc_type == "social_insurance_record"
+    return {r["id_number"]: r for r in doc.records}
+
+
+def grid_page(year_cells, people, months=range(7, 13)):
+    """A person x month grid whose header prints 7月 … 12月; ``year_cells`` above it."""
+    lines = [cell("社会保险参保缴费明细", 180, 40, h=20), *year_cells,
+             cell("姓名", 40, 200, 70), cell("公民身份号码", 90, 200, 190)]
+    xs = {m: 210 + 45 * i for i, m in enumerate(months)}
+    lines += [cell(f"{m}月", xs[m], 200, xs[m] + 25) for m in months]
+    for row, (name, ident, paid) in enumerate(people):
+        y = 220 + 20 * row
+        lines += [cell(name, 40, y, 70), cell(ident, 90, y, 190)]
+        lines += [cell(mark, xs[m] + 5, y, xs[m] + 15) for m, mark in paid.items()]
+    return lines
+
+
+def test_a_grid_with_month_of_year_headers_takes_its_year_from_the_page():
+    page = grid_page([cell("单位名称：武汉长江建设集团有限公司", 40, 80), cell("缴费年度：2026", 40, 110)], [
+        ("周建国", ZHOU, {7: "✓", 8: "✓", 9: "✓", 10: "✓", 11: "✓", 12: ""}),
+        ("吴敏", WU, {7: "—", 8: "未缴", 9: "856.00", 10: "√", 11: "✓"}),
+    ])
+    got = records(page)
+    assert got[ZHOU]["months"] == ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    assert got[WU]["months"] == ["2026-09", "2026-10", "2026-11"]
+
+
+def test_a_two_row_header_gives_each_month_the_year_above_it_and_rolls_over():
+    months = [10, 11, 12, 1, 2]
+    xs = [210 + 45 * i for i in range(5)]
+    page = grid_page([cell("2025年", 210, 186, 330), cell("2026年", 345, 186, 420)],
+                     [("周建国", ZHOU, {m: "✓" for m in months})], months=months)
+    assert records(page)[ZHOU]["months"] == ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02"]
+    assert xs  # columns laid out left to right in the order printed
+
+
+def test_one_statement_per_person_with_a_row_per_month():
+    def person(name, ident, top, rows):
+        lines = [cell(f"姓名：{name}", 40, top, 140), cell(f"公民身份号码：{ident}", 200, top, 420),
+                 cell("费款所属期", 40, top + 30, 100), cell("险种", 140, top + 30, 170),
+                 cell("缴费基数", 220, top + 30, 260), cell("缴费状态", 320, top + 30, 360)]
+        for i, (month, kind, state) in enumerate(rows):
+            y = top + 50 + 18 * i
+            lines += [cell(month, 40, y, 100), cell(kind, 140, y, 190), cell("5000.00", 220, y, 270),
+                      cell(state, 320, y, 350)]
+        return lines
+
+    page1 = [cell("个人参保缴费证明", 200, 30, h=20),
+             *person("周建国", ZHOU, 80, [("2026-09", "养老保险", "已缴"), ("2026-10", "养老保险", "已缴"),
+                                          ("2026-11", "医疗保险", "已缴")]),
+             *person("吴敏", WU, 300, [("2026-09", "养老保险", "已缴"), ("2026-10", "养老保险", "欠缴")])]
+    page2 = [cell("个人参保缴费证明", 200, 30, h=20),
+             cell("费款所属期", 40, 60, 100), cell("险种", 140, 60, 170),
+             cell("2026-11", 40, 80, 100), cell("养老保险", 140, 80, 190), cell("已缴", 320, 80, 350)]
+    got = records(page1, page2)
+    assert got[ZHOU]["months"] == ["2026-09", "2026-10", "2026-11"]
+    assert got[ZHOU]["insurance_types"] == ["养老", "医疗"]
+    assert got[WU]["months"] == ["2026-09", "2026-11"]  # 10 was 欠缴; page 2 continues her statement
