@@ -70,3 +70,24 @@ def test_without_a_licence_documents_are_held_to_the_application():
     app = _with(app, "qualification_certificate", uscc=OTHER_USCC)
     found = [d for d in app.run() if d.code == "USCC_MISMATCH"]
     assert len(found) == 1 and "申报信息" in found[0].message
+
+
+def _doubtful(app, doc_type, who, name, value, confidence):
+    old = app.find(doc_type, who)
+    fields = dict(old.document.fields)
+    fields[name] = fields[name].model_copy(update={"value": value, "confidence": confidence})
+    return app.swap(old, replace_field(old, **{name: fields[name]}))
+
+
+@pytest.mark.parametrize("value", [COMPANY[:-4], COMPANY + "专用"])
+def test_a_doubtful_reading_cut_short_is_low_confidence_not_a_mismatch(value):
+    # …建设工程 for …建设工程有限公司: the reader could not see the name's end (a wrap, a seal)
+    app = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", value, 0.6)
+    codes = app.codes()
+    assert "EMPLOYER_MISMATCH" not in codes and codes.count("LOW_CONFIDENCE") == 1
+
+
+def test_a_confident_reading_of_a_shorter_name_is_still_a_mismatch():
+    # the document really prints the name without its legal form: that is a defect
+    app = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", COMPANY[:-4], 0.97)
+    assert app.codes().count("EMPLOYER_MISMATCH") == 1

@@ -49,3 +49,15 @@ def test_projects_group_by_fuzzy_name_but_numbers_must_agree():
     groups = group_projects(app.documents, params_for(app.spec))
     assert len(groups) == 2 and all(len(g.members) == 3 for g in groups)
     assert "PROJECT_MISMATCH" not in app.codes()
+
+
+def test_a_doubtful_project_name_cut_short_is_low_confidence_not_a_mismatch():
+    from validate_builders import fld
+
+    app = clean_application()
+    full = app.find("bid_award_notice").text("project_name")
+    cut = _with(app, "completion_acceptance", project_name=fld(full[:-2], confidence=0.6))
+    codes = cut.codes()
+    assert "PROJECT_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
+    sure = _with(app, "completion_acceptance", project_name=fld(full[:-2], confidence=0.97))
+    assert "PROJECT_MISMATCH" in sure.codes()

@@ -41,6 +41,15 @@ def normalise_company(name: str) -> str:
     return _COMPANY_NOISE.sub("", name).translate(_WIDE_PARENS)
 
 
+def cut_reading(value: str, other: str, confidence: float, threshold: float, same=normalise_company) -> bool:
+    """Whether ``value`` differs from ``other`` only as a reading cut short (or run on) does: one
+    is a prefix of the other, and the reading was doubtful (``confidence`` below ``threshold``).
+    Such a difference is LOW_CONFIDENCE's (a person looks at the scan), not a blocking mismatch
+    that accuses the document of naming someone else."""
+    a, b = same(value), same(other)
+    return a != b and (a.startswith(b) or b.startswith(a)) and confidence < threshold
+
+
 @dataclass(frozen=True)
 class Mention:
     """One place a person appears: a person document, or one row of a record document."""

@@ -42,14 +42,17 @@ def missing_document(ctx: ValidationContext):
 def low_confidence(ctx: ValidationContext):
     threshold = ctx.params.low_confidence
     for doc in ctx.documents:
-        required = ctx.params.fields.required.get(doc.doc_type or "", [])
-        names = list(dict.fromkeys([*required, *sorted(doc.document.fields)]))
-        for name in names:
+        kind = doc.doc_type or ""
+        required = ctx.params.fields.required.get(kind, [])
+        # the names the cross-document rules compare: a doubtful reading of one is no mismatch
+        # (people.cut_reading), so it is reported here as doubtful
+        compared = [*ctx.params.fields.employer.get(kind, []), *ctx.params.fields.company_name.get(kind, [])]
+        for name in dict.fromkeys([*required, *compared, *sorted(doc.document.fields)]):
             found = doc.field(name)
             problems = []
             if name in required and (found is None or found.value in (None, "", [])):
                 problems.append("未识别到")
-            elif name in required and found is not None and found.confidence < threshold:
+            elif (name in required or name in compared) and found is not None and found.confidence < threshold:
                 problems.append(f"识别置信度 {found.confidence:.2f} 低于 {threshold:.2f}")
             if found is not None and found.suggestion:
                 problems.append(f"识别结果「{doc.text(name) or ''}」疑有误，建议更正为「{found.suggestion}」")

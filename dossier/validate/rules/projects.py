@@ -9,7 +9,7 @@ from __future__ import annotations
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence
 from dossier.validate.messages import doc_name, join, project_attribute_name
-from dossier.validate.people import normalise_company, normalise_name
+from dossier.validate.people import cut_reading, normalise_company, normalise_name
 
 # How values are compared per attribute: spacing and bracket width are not disagreements.
 _COMPARABLE = {"name": normalise_company, "contractor": normalise_company, "project_manager": normalise_name}
@@ -27,6 +27,10 @@ def project_mismatch(ctx: ValidationContext):
             same = _COMPARABLE.get(attribute, str.strip)
             sides = [(d, group.field_of(d, attribute), value) for d in group.members
                      if (value := group.value(d, attribute))]
+            # a doubtful reading cut short of another document's value is LOW_CONFIDENCE's
+            sides = [side for side in sides if not any(
+                cut_reading(side[2], other[2], _confidence(side), ctx.params.low_confidence, same)
+                for other in sides)]
             if len({same(value) for _, _, value in sides}) < 2:
                 continue
             listing = join(f"{doc_name(d.doc_type)}「{value}」" for d, _, value in sides)
@@ -34,6 +38,12 @@ def project_mismatch(ctx: ValidationContext):
                           f"项目「{group.title}」的{project_attribute_name(attribute)}在各材料中不一致：{listing}",
                           _odd_one_out(sides, same) or group.anchor.sha256,
                           [field_evidence(d, fld) for d, fld, _ in sides])
+
+
+def _confidence(side) -> float:
+    doc, fld, _ = side
+    found = doc.field(fld)
+    return found.confidence if found is not None else 0.0
 
 
 def _odd_one_out(sides: list, same) -> str | None:
