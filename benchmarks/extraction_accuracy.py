@@ -1,12 +1,20 @@
 """Extraction accuracy against the fixture truth, per document type and per form.
 
-Prints, per doc type and per form (text_pdf, scan_image, scan_pdf, tiff, docx, multi_pdf):
-doc-type accuracy, field exact-match rate, ID/USCC exact match, records match, and the share of
-wrong values that carried a low-confidence flag (or a repair suggestion). Also the time of
-classification + extraction as a share of the pages stage (OCR) time.
+Prints, per doc type and per form (text_pdf, scan_image, scan_pdf, tiff, docx, multi_pdf, and the
+second family's html_pdf, lo_pdf, sandwich_pdf, photo, fax): doc-type accuracy, field exact-match
+rate, ID/USCC exact match, records match, the share of wrong values that carried a low-confidence
+flag (or a repair suggestion), and the wrong values given with confidence >= 0.9 and no
+suggestion (``conf!``: the goal is 0). Also the time of classification + extraction as a share of
+the pages stage (OCR) time.
 
     python benchmarks/extraction_accuracy.py [--apps sample-clean,...] [--forms text_pdf,docx]
         [--home DIR] [--show-misses]
+    python benchmarks/extraction_accuracy.py --set tune|measure [--set-dir DIR]   # fixtures/variants
+
+``--apps`` takes fixture names (fixtures/NAME) or application folders; ``--set`` builds the second
+fixture family's tuning or measure set (``python -m fixtures.variants``) into ``--set-dir``
+(default: a folder under the system's temporary directory, kept) unless it is there, and reads
+every application in it.
 
 ``--home`` (or ``$DOSSIER_BENCH_HOME``) keeps the OCR cache between runs, so a re-run after a
 change to classification or extraction costs seconds instead of minutes of OCR; without it a
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +44,7 @@ from dossier.extract.spec import load_specs  # noqa: E402
 from dossier.intake.sniff import sniff  # noqa: E402
 from dossier.store.archive import hash_file  # noqa: E402
 from dossier.workers.stages import qr_reader  # noqa: E402
-from fixtures import load_truth  # noqa: E402
+from fixtures import load_truth, truth_path  # noqa: E402
 
 IDENTIFIER_FIELDS = {"id_number", "uscc"}
 
@@ -47,6 +56,7 @@ class Tally:
         self.ids = self.ids_ok = 0
         self.records = self.records_ok = 0
         self.wrong = self.wrong_flagged = 0
+        self.confident_wrong = 0  # wrong, non-null, confidence >= threshold, no suggestion
         self.silent_wrong_ids: list[str] = []
 
     def row(self, name: str) -> str:
@@ -54,7 +64,7 @@ class Tally:
             return f"{100 * a / b:6.1f}%" if b else "     —"
         return (f"{name:28s} {self.docs:4d} {pct(self.docs_ok, self.docs)} {self.fields:5d} {pct(self.fields_ok, self.fields)}"
                 f" {self.ids:4d} {pct(self.ids_ok, self.ids)} {self.records:4d} {pct(self.records_ok, self.records)}"
-                f" {self.wrong:4d} {pct(self.wrong_flagged, self.wrong)}")
+                f" {self.wrong:4d} {pct(self.wrong_flagged, self.wrong)} {self.confident_wrong:5d}")
 
 
 def canonical(doc_type: str, name: str, expected):
@@ -111,6 +121,7 @@ def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where:
             if not ok:
                 t.wrong += 1
                 t.wrong_flagged += flagged
+                t.confident_wrong += value is not None and not flagged
                 if name in IDENTIFIER_FIELDS and not flagged and value is not None:
                     t.silent_wrong_ids.append(f"{where}:{name}")
         if not ok:
@@ -130,9 +141,22 @@ def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where:
     return misses
 
 
+def variant_set(name: str, where: str | None) -> list[Path]:
+    """The application folders of the second family's ``name`` set, built into ``where`` first
+    when it holds none."""
+    out = Path(where) if where else Path(tempfile.gettempdir()) / f"dossier-variants-{name}"
+    if not any(truth_path(d).is_file() for d in out.glob("**/") if d != out):
+        subprocess.run([sys.executable, "-m", "fixtures.variants", "--set", name, "--out", str(out)],
+                       cwd=ROOT, check=True)
+    return sorted(d for d in out.glob("**/") if d != out and truth_path(d).is_file())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--apps", default="sample-upgrade,sample-renewal,sample-clean")
+    parser.add_argument("--apps", default="sample-upgrade,sample-renewal,sample-clean",
+                        help="fixture names (fixtures/NAME) or application folders, comma list")
+    parser.add_argument("--set", choices=("tune", "measure"), help="the second fixture family's set instead")
+    parser.add_argument("--set-dir", help="where that set is (built there when missing)")
     parser.add_argument("--forms", default="", help="only these forms (comma list)")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--home", default=os.environ.get("DOSSIER_BENCH_HOME"),
@@ -148,9 +172,11 @@ def main() -> None:
     misses: list[str] = []
     pages_time = extract_time = 0.0
     pages = 0
+    folders = variant_set(args.set, args.set_dir) if args.set else [
+        Path(app) if "/" in app else ROOT / "fixtures" / app for app in args.apps.split(",")]
     with OcrPool(settings) as pool:
-        for app in args.apps.split(","):
-            folder = ROOT / "fixtures" / app
+        for folder in folders:
+            app = folder.name
             truth = load_truth(folder)
             for rel, entry in truth["files"].items():
                 if forms and entry["form"] not in forms:
@@ -171,7 +197,8 @@ def main() -> None:
                     got = by_first_page.get(truth_doc["pages"][0])
                     misses += compare(truth_doc, got, [by_type[truth_doc["doc_type"]], by_form[entry["form"]], total],
                                       settings.low_confidence, f"{app}/{rel}")
-    header = f"{'':28s} {'docs':>4s} {'type%':>7s} {'flds':>5s} {'exact%':>7s} {'ids':>4s} {'id%':>7s} {'recs':>4s} {'rec%':>7s} {'wrng':>4s} {'flag%':>7s}"
+    header = (f"{'':28s} {'docs':>4s} {'type%':>7s} {'flds':>5s} {'exact%':>7s} {'ids':>4s} {'id%':>7s} {'recs':>4s}"
+              f" {'rec%':>7s} {'wrng':>4s} {'flag%':>7s} {'conf!':>5s}")
     print("per document type\n" + header)
     for name in sorted(by_type):
         print(by_type[name].row(name))
@@ -179,7 +206,8 @@ def main() -> None:
     for name in sorted(by_form):
         print(by_form[name].row(name))
     print("\n" + total.row("TOTAL"))
-    print(f"\nIDs/USCCs wrong without a low-confidence flag: {len(total.silent_wrong_ids)} {total.silent_wrong_ids}")
+    print(f"\nwrong values given with confidence >= {settings.low_confidence} (conf!): {total.confident_wrong}")
+    print(f"IDs/USCCs wrong without a low-confidence flag: {len(total.silent_wrong_ids)} {total.silent_wrong_ids}")
     print(f"pages: {pages}; pages stage {pages_time:.1f} s; classify+extract {extract_time:.2f} s "
           f"= {100 * extract_time / max(pages_time, 1e-9):.1f}% of the pages stage")
     if args.show_misses:
