@@ -95,3 +95,10 @@ def test_wholeness_of_each_kind():
     assert is_whole("authority", "湖北省住房和城乡建设厅") and not is_whole("authority", "湖北省建设")
     assert is_whole("person", "周建国") and is_whole("person", "阿依古丽·买买提")
     assert not is_whole("person", "周") and not is_whole("person", "周建国男汉族")
+
+
+def test_a_figure_under_a_label_printed_in_ten_thousands_is_read_in_yuan():
+    f = fields(line("建设工程施工合同", 200, 40, h=30),
+               line("工程名称：光谷科技园二期", 60, 100),
+               line("合同金额（万元）：1234.56", 60, 130))
+    assert f["contract_amount"].value == "12345600.00"

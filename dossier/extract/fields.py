@@ -116,6 +116,7 @@ class Candidate:
     extra_text: tuple[str, ...] = ()  # their text, when not the whole line (list item roles dropped)
     factor: float = 1.0  # doubt from how the value was found (a truncated label, no label)
     note: str | None = None  # ... and the reviewer's note saying so
+    unit: str = ""  # the unit the label prints for a bare figure: 合同金额（万元）
 
     @property
     def bbox(self):
@@ -219,6 +220,7 @@ class FieldEngine:
         line = hit.line
         factor, note = (TRUNCATED_LABEL, TRUNCATED_NOTE) if isinstance(hit, TruncatedHit) else (1.0, None)
         start = _skip_remark(line.compact, hit.end)
+        unit = "万元" if "万" in line.compact[hit.end:start] else ""
         nxt = min((h.start for h in line_hits if h.start >= start), default=len(line.compact))
         a, b = strip_separators(line.compact, start, nxt)
         ends_line = nxt == len(line.compact)
@@ -227,13 +229,13 @@ class FieldEngine:
         alone = a >= b and ends_line
         for where in fspec.where:
             if where == "after" and a < b:
-                yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note)
+                yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
             elif where == "right" and alone:
                 x = line.sub_bbox(hit.start, hit.end)[2]
                 for other in right_of(line, x, lines):
                     if other.height > SEAL_HEIGHT * max(line.height, 1.0):
                         continue  # curved seal text stamped across the row
-                    cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note)
+                    cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note, unit=unit)
                     if cand is not None:
                         yield cand
                         break
@@ -243,7 +245,7 @@ class FieldEngine:
                     if self._labelled_row(other, lines, hits_by_line):
                         continue  # the value of the label left of it on its own row
                     cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note,
-                                               gap=other.bbox[1] - line.bbox[3])
+                                               gap=other.bbox[1] - line.bbox[3], unit=unit)
                     if cand is not None:
                         yield cand
                     break
@@ -258,7 +260,8 @@ class FieldEngine:
         return bool(hits_by_line.get(nearest.index) or _UNKNOWN_LABEL.match(nearest.compact))
 
     def _leading_value(self, fspec: FieldSpec, line: Line, hits_by_line, lines: list[Line],
-                       factor: float = 1.0, note: str | None = None, gap: float | None = None) -> Candidate | None:
+                       factor: float = 1.0, note: str | None = None, gap: float | None = None,
+                       unit: str = "") -> Candidate | None:
         """The text of ``line`` before its first label, if the line does not start with a label
         (one of ours, or an unknown ``标签：`` we have no spec for). A list printed one item per
         line with each item's role (建设单位：…) gives the text after the role."""
@@ -274,16 +277,17 @@ class FieldEngine:
         start, end = strip_separators(line.compact, start, end)
         if start >= end or _UNKNOWN_LABEL.match(line.compact[start:end]):
             return None
-        return self._value(fspec, line, start, end, ends_line, lines, hits_by_line, factor, note, gap)
+        return self._value(fspec, line, start, end, ends_line, lines, hits_by_line, factor, note, gap, unit)
 
     def _value(self, fspec: FieldSpec, line: Line, start: int, end: int, ends_line: bool, lines: list[Line],
-               hits_by_line, factor: float, note: str | None, gap: float | None = None) -> Candidate:
+               hits_by_line, factor: float, note: str | None, gap: float | None = None,
+               unit: str = "") -> Candidate:
         """The value that starts at ``line.compact[start:end]``: with the boxes that carry it on
         along its row when it runs to the line's end, and the lines it wraps onto (every line of a
         ``multi_line`` field; for a name that is not yet whole, lines until it is)."""
         run = self._row_run(line, lines, hits_by_line) if ends_line else []
         cand = Candidate(line, start, end, line.compact[start:end], tuple(ln for ln, _ in run),
-                         tuple(t for _, t in run), factor=factor, note=note)
+                         tuple(t for _, t in run), factor=factor, note=note, unit=unit)
 
         def whole(more: tuple[str, ...]) -> bool:
             trial = Candidate(line, start, end, cand.text, (*cand.extra, *([line] * len(more))),
@@ -296,7 +300,7 @@ class FieldEngine:
         below_lines, below_texts = self._continuation(fspec, line, line.sub_bbox(start, end)[0], lines,
                                                       hits_by_line, gap, None if fspec.multi_line else whole)
         return Candidate(line, start, end, cand.text, (*cand.extra, *below_lines), (*cand.extra_text, *below_texts),
-                         factor=factor, note=note)
+                         factor=factor, note=note, unit=unit)
 
     def _row_run(self, first: Line, lines: list[Line], hits_by_line) -> list[tuple[Line, str]]:
         """The boxes that carry a value on to the right of ``first`` on its row, each with the
@@ -412,6 +416,8 @@ class FieldEngine:
             parts = cand.extra_text or tuple(ln.compact for ln in cand.extra)
             joiner = "、" if fspec.normaliser in LIST_NORMALISERS else ""
             text = joiner.join((text, *parts))
+        if cand.unit and fspec.normaliser.startswith("amount") and not re.search("[元万圆]", text):
+            text += cand.unit  # a bare figure under a label that prints its unit: 合同金额（万元）
         rest = ""
         if fspec.regex is not None:
             m = fspec.regex.search(text)
@@ -424,7 +430,7 @@ class FieldEngine:
             text = m.group(group)
             if b <= len(cand.text):  # the value lies on the first line: the boxes after it are not its
                 start, end = cand.start + a, cand.start + b
-                cand = Candidate(cand.line, start, end, text, factor=cand.factor, note=cand.note)
+                cand = Candidate(cand.line, start, end, text, factor=cand.factor, note=cand.note, unit=cand.unit)
         owner = tuple(fspec.labels) if fspec.part else ()
         spans = [(cand.line.index, start, end, owner), *((ln.index, 0, len(ln.compact), owner) for ln in cand.extra)]
         if any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner and c[3] == owner)
