@@ -396,3 +396,29 @@ def test_visible_text_over_a_background_image_is_the_text_layer(tmp_path, settin
     path = _scan_under_text(tmp_path / "letterhead.pdf", LAYER, mode=0)
     (page,) = read(path, settings, engine).pages
     assert page.source == TextSource.text_layer and engine.calls == 0
+
+
+def test_docx_content_controls_and_text_boxes_are_read_in_place(tmp_path, settings, engine):
+    # Templates made elsewhere hold their values in form fields (w:sdt) and floating text boxes
+    # (DrawingML with a VML fallback copy): both are read, a text box once.
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    path = tmp_path / "form.docx"
+    document = docx.Document()
+    document.add_paragraph("劳动合同书")
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>甲方：武汉长江建设集团有限公司</w:t></w:r></w:p>'
+        f'</w:sdtContent></w:sdt>'))
+    box = '<w:txbxContent><w:p><w:r><w:t>乙方：周建国</w:t></w:r></w:p></w:txbxContent>'
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:p {w} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        f'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:textbox>{box}</v:textbox></w:pict></mc:Fallback>'
+        f'</mc:AlternateContent></w:r></w:p>'))
+    document.save(path)
+    (page,) = read(path, settings, engine).pages
+    assert [ln.text for ln in page.lines] == ["劳动合同书", "甲方：武汉长江建设集团有限公司", "乙方：周建国"]

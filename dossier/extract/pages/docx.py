@@ -47,6 +47,7 @@ CHAR_WIDTH = 10.5  # a CJK character at 10.5 pt (五号), the usual body size
 VECTOR_FORMATS = {"WMF", "EMF"}  # Pillow identifies them but cannot rasterise them on Linux
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _BLIP_EMBED = ".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 
@@ -77,19 +78,47 @@ def _unique_cells(cells: list[_Cell]) -> list[_Cell]:
 
 
 def _rows(document: Document) -> list[list[str]]:
-    """Body content in document order: one list of texts per row (a paragraph or a table row)."""
+    """Body content in document order: one list of texts per row (a paragraph or a table row).
+
+    Templates made by others put values where python-docx's body iteration does not look:
+    content controls (``w:sdt``, form fields) wrap paragraphs and tables, and text boxes
+    (``w:txbxContent``, floating labels and values) sit inside a paragraph's drawing; both are
+    read in place, a text box's paragraphs as rows after the paragraph that anchors it.
+    """
     rows: list[list[str]] = []
-    for element in document.element.body.iterchildren():
-        if element.tag == f"{_W}p":
-            text = Paragraph(element, document).text.strip()
-            if text:
-                rows.append([text])
-        elif element.tag == f"{_W}tbl":
-            for row in Table(element, document).rows:
-                texts = [_cell_text(c) for c in _unique_cells(row.cells)]
-                if any(texts):
-                    rows.append(texts)
+
+    def walk(parent) -> None:
+        for element in parent.iterchildren():
+            if element.tag == f"{_W}p":
+                text = Paragraph(element, document).text.strip()
+                if text:
+                    rows.append([text])
+                for box in element.iter(f"{_W}txbxContent"):
+                    if box.getparent() is not None and _inside_fallback(box):
+                        continue  # the VML copy of a DrawingML text box: read once
+                    walk(box)
+            elif element.tag == f"{_W}tbl":
+                for row in Table(element, document).rows:
+                    texts = [_cell_text(c) for c in _unique_cells(row.cells)]
+                    if any(texts):
+                        rows.append(texts)
+            elif element.tag == f"{_W}sdt":
+                content = element.find(f"{_W}sdtContent")
+                if content is not None:
+                    walk(content)
+
+    walk(document.element.body)
     return rows
+
+
+def _inside_fallback(element) -> bool:
+    """Whether ``element`` lies in an ``mc:Fallback`` (the legacy copy of an ``mc:Choice``)."""
+    node = element.getparent()
+    while node is not None:
+        if node.tag == f"{_MC}Fallback":
+            return True
+        node = node.getparent()
+    return False
 
 
 def _layout(rows: list[list[str]]) -> PageText:
