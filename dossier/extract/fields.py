@@ -49,8 +49,10 @@ WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the 
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
 # the boxes of one value on its row (a spaced date 1977 年 8 月 13 日, a name letter-spaced across
-# its cell) are at most this many line heights apart; farther is the next column
-RUN_GAP = 2.5
+# its cell) are at most this many line heights apart, their centres level within RUN_LEVEL line
+# heights; farther, or a box of another line (a second column's value a little lower), is not it
+RUN_GAP = 2.0
+RUN_LEVEL = 0.3
 # confidence factors for values found the doubtful way
 FALLBACK_UNIQUE = 0.95  # no label: the only text of the field's pattern in the document
 FALLBACK_CHOSEN = 0.8  # no label: chosen as the first or last of several
@@ -311,9 +313,10 @@ class FieldEngine:
         last = first
         while True:
             reach = RUN_GAP * max(last.height, 1.0)
+            level = RUN_LEVEL * max(last.height, 1.0)
             nxt = [o for o in right_of(last, last.bbox[2], lines)
                    if o is not first and all(o is not ln for ln, _ in out) and o.bbox[0] - last.bbox[2] <= reach
-                   and o.bbox[2] > last.bbox[2]]
+                   and o.bbox[2] > last.bbox[2] and abs(o.cy - last.cy) <= level]
             if not nxt:
                 return out
             box = nxt[0]
