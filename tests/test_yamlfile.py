@@ -196,12 +196,14 @@ def test_a_file_at_the_limit_is_read():
     assert len(text) <= MAX_BYTES and parse_yaml(text, "x.yaml").data["a"].startswith("xxx")
 
 
-def test_application_yaml_must_be_utf8_and_says_so_with_the_line(tmp_path):
+def test_application_yaml_is_read_as_utf8_or_gbk_and_says_so_with_the_line(tmp_path):
     path = tmp_path / "application.yaml"
-    path.write_bytes(SPEC.encode("gbk"))  # Chinese text saved as GBK: not accepted here
+    path.write_bytes(SPEC.encode("gbk"))  # saved by Notepad on a Chinese Windows
+    assert load_spec(path).spec.company_name == "北京华建建设工程有限公司"
+    path.write_bytes(b"company_name: \xff\xfe\xff\n")  # neither
     with pytest.raises(ConfigError) as err:
         load_spec(path)
-    assert err.value.reason_zh.startswith("第 1 行：不是 UTF-8 编码的文本")
+    assert err.value.reason_zh.startswith("第 1 行：不是 UTF-8 或 GBK/GB18030 编码的文本")
     path.write_bytes(b"\xef\xbb\xbf" + SPEC.encode("utf-8"))  # a BOM is fine
     assert load_spec(path).spec.company_name == "北京华建建设工程有限公司"
 

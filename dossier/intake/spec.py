@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from dossier.model import ApplicationSpec, RosterEntry
-from dossier.yamlfile import read_yaml
+from dossier.yamlfile import UTF8_OR_GB18030, read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,9 @@ class SpecFile(BaseModel):
 
 def load_spec(path: Path) -> SpecFile:
     """Parse and validate ``application.yaml``; ConfigError naming the file, the line and what is
-    wrong. Unknown keys are left out of the spec and reported in ``warnings``."""
-    document = read_yaml(path)
+    wrong. Unknown keys are left out of the spec and reported in ``warnings``. A file saved by a
+    Chinese Windows editor (GBK) is read like a UTF-8 one."""
+    document = read_yaml(path, encodings=UTF8_OR_GB18030)
     spec = document.validate(ApplicationSpec)
     warnings = []
     for loc in _unknown_keys(document.data):
