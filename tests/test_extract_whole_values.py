@@ -102,3 +102,40 @@ def test_a_figure_under_a_label_printed_in_ten_thousands_is_read_in_yuan():
                line("工程名称：光谷科技园二期", 60, 100),
                line("合同金额（万元）：1234.56", 60, 130))
     assert f["contract_amount"].value == "12345600.00"
+
+
+def test_labels_over_their_values_in_two_columns():
+    # 姓名 | 资格名称 on one row, each value on the row under it: the box right of a label is the
+    # next label, even one we have no spec for (审批文号)
+    f = fields(line("职 称 证 书", 240, 60, h=22),
+               line("姓名", 51, 109, 69), line("资格名称", 306, 109, 342),
+               line("鲜梦瑶", 51, 124, 84), line("高级工程师", 306, 124, 362),
+               line("出生年月日", 51, 176, 96), line("专业", 306, 176, 324),
+               line("1970年03月24日", 51, 191, 138), line("暖通空调", 306, 191, 351),
+               line("工作单位", 51, 243, 87), line("审批文号", 306, 243, 342),
+               line("成都蓉川建设发展有限公司", 51, 258, 186), line("川人社函〔2008〕98号", 306, 258, 425))
+    assert (f["name"].value, f["title"].value) == ("鲜梦瑶", "高级工程师")
+    assert f["company_name"].value == "成都蓉川建设发展有限公司"
+    assert f["birth_date"].value == "1970-03-24"
+
+
+def test_labels_beside_their_values_with_an_unknown_label_under_one():
+    # 姓 名 | 喻志刚, then 证件类型 | 居民身份证 (a label we have no spec for) under it
+    f = fields(line("职业技能等级证书", 230, 65, h=17),
+               line("姓 名", 113, 107, 137), line("喻志刚", 205, 107, 238),
+               line("证件类型", 103, 132, 147), line("居民身份证", 205, 132, 260),
+               line("身份证号码", 98, 157, 153), line("510107196503205276", 205, 157, 315),
+               line("工种", 114, 182, 136), line("抹灰工", 205, 182, 238),
+               line("证书编号", 103, 232, 147), line("S3296121779", 205, 232, 340))
+    assert f["name"].value == "喻志刚" and f["occupation"].value == "抹灰工"
+
+
+def test_a_label_with_its_english_translation_and_a_list_an_item_a_line():
+    f = fields(line("中华人民共和国二级建造师注册证书", 170, 65, h=16),
+               line("姓名 Name", 51, 118, 95), line("殷俊峰", 51, 129, 86),
+               line("聘用企业 Employer", 51, 246, 128), line("成都蓉川建设发展有限公司", 51, 258, 190),
+               line("注册专业 Specialty", 51, 278, 126),
+               line("建筑工程（有效期：2029年2月7日）", 51, 290, 240),
+               line("市政公用工程（有效期：2029年2月7日）", 51, 306, 263))
+    assert f["name"].value == "殷俊峰" and f["company_name"].value == "成都蓉川建设发展有限公司"
+    assert f["specialties"].value == ["建筑工程", "市政公用工程"]

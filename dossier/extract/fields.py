@@ -41,10 +41,14 @@ from dossier.model import ExtractedField
 
 UNPARSED_CONFIDENCE = 0.0
 _UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}[:：]")
-# a remark is two or more characters: a single one in brackets opens a code, （鄂）JZ安许证字…
-# OCR may double a bracket: 发证机关（(盖章)
-_REMARKS = re.compile(r"^[（(]+[^（()）]{2,10}[)）]+")
+# a remark is two or more characters: a single one in brackets opens a code, （鄂）JZ安许证字…,
+# except a seal's 章; OCR may double a bracket: 发证机关（(盖章)
+_REMARKS = re.compile(r"^[（(]+(?:[^（()）]{2,10}|章|印)[)）]+")
+# a label's English translation printed after it (姓名 Name, 注册编号 Registration No.): a run of
+# Latin words with a lower-case letter (codes and IDs are digits and capitals: JZ, D2732…)
+_TRANSLATION = re.compile(r"^[/／]?[A-Za-z][A-Za-z.'&()\-/]*[a-z][A-Za-z.'&()\-/]*[:：]?")
 LIST_NORMALISERS = {"list", "qualification_list"}
+CHECKSUMMED = {"id_number", "uscc"}  # a reading that passes its check character is no misreading
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
@@ -54,7 +58,11 @@ SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal te
 RUN_GAP = 2.0
 RUN_LEVEL = 0.3
 # confidence factors for values found the doubtful way
-FALLBACK_UNIQUE = 0.95  # no label: the only text of the field's pattern in the document
+# no label: the only text of the field's pattern in the document. Its role is a guess (a date is
+# the issue date because nothing else is), so it is no confident value; only an identifier whose
+# checksum holds (uniquely the document's code) keeps FALLBACK_CHECKED
+FALLBACK_UNIQUE = 0.85
+FALLBACK_CHECKED = 0.95
 FALLBACK_CHOSEN = 0.8  # no label: chosen as the first or last of several
 FALLBACK_LABEL_UNREAD = 0.5  # the label is printed but nothing beside it was read
 TRUNCATED_LABEL = TOLERATED  # found through a label missing a character (under a seal)
@@ -84,9 +92,13 @@ def _item_role(text: str, hits: list[LabelHit]) -> int:
 
 
 def _skip_remark(text: str, start: int) -> int:
-    """Skip a bracketed remark printed right after a label: 发证机关（盖章）, 甲方（用人单位）."""
-    m = _REMARKS.match(text[start:])
-    return start + m.end() if m else start
+    """Skip what is printed right after a label and is no value: a bracketed remark (发证机关
+    （盖章）, 甲方（用人单位）) and the label's English translation (聘用企业 Employer)."""
+    for pattern in (_REMARKS, _TRANSLATION, _REMARKS):
+        m = pattern.match(text[start:])
+        if m is not None and (pattern is not _TRANSLATION or m.end() >= 3):
+            start += m.end()
+    return start
 
 
 # a bracketed remark, or one left open where the next label cut it: （以下简称甲方） is read as
@@ -99,6 +111,39 @@ def _leftover(rest: str) -> str:
     remarks (（以下简称甲方）, （盖章）)."""
     rest = _REMARK_TAIL.sub("", rest)
     return "" if not re.search(r"[\u3400-\u9fff]", rest) else rest.strip("：:，,。；;、 ")
+
+
+def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
+    """Per page, whether its labels stand over their values in rows of labels (姓名 | 资格名称,
+    each value on the line below) rather than beside them in columns (姓名 | 喻志刚, the next
+    label below): counted from labels standing alone, whose neighbour to the right, or below,
+    is another label. In the first layout the box right of a label is never its value."""
+    def alone(line: Line) -> bool:
+        hits = hits_by_line.get(line.index, [])
+        return len(hits) == 1 and not hits[0].fragment and hits[0].start == 0 and hits[0].end >= len(line.compact) - 1
+
+    votes: dict[int, int] = {}
+    for line in lines:
+        if not alone(line):
+            continue
+        h = max(line.height, 1.0)
+        right = right_of(line, line.bbox[2], lines)
+        if right and alone(right[0]):
+            votes[line.page] = votes.get(line.page, 0) + 1
+        under = [o for o in lines if o.page == line.page and o is not line and 0 <= o.bbox[1] - line.bbox[3] <= 2 * h
+                 and abs(o.bbox[0] - line.bbox[0]) <= ALIGN * h]
+        if under and alone(min(under, key=lambda o: o.bbox[1])):
+            votes[line.page] = votes.get(line.page, 0) - 1
+    return {page: count > 0 for page, count in votes.items()}
+
+
+def _bracketed(text: str, position: int) -> bool:
+    """Whether ``position`` lies inside a bracket opened before it in ``text``."""
+    depth = 0
+    for ch in text[:position]:
+        depth += ch in "（("
+        depth -= ch in ")）" and depth > 0
+    return depth > 0
 
 
 def _whole(fspec: FieldSpec, value) -> bool:
@@ -146,6 +191,7 @@ class FieldEngine:
         hits_by_line = {ln.index: find_labels(ln, self.all_labels, self.vocabulary) for ln in lines}
         join_split_labels(lines, self.all_labels, hits_by_line)
         self._truncated_labels(lines, hits_by_line)
+        self._labels_above = _labels_above(lines, hits_by_line)
         claimed: set[tuple] = set()  # (line, start, end, owner) compact spans of values taken
         out: dict[str, ExtractedField] = {}
         for name, fspec in self.spec.fields.items():
@@ -232,7 +278,7 @@ class FieldEngine:
         for where in fspec.where:
             if where == "after" and a < b:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
-            elif where == "right" and alone:
+            elif where == "right" and alone and not self._labels_above.get(line.page, False):
                 x = line.sub_bbox(hit.start, hit.end)[2]
                 for other in right_of(line, x, lines):
                     if other.height > SEAL_HEIGHT * max(line.height, 1.0):
@@ -363,7 +409,8 @@ class FieldEngine:
             if not below_last:
                 break
             nxt = min(below_last, key=lambda o: o.bbox[1])
-            hits = hits_by_line.get(nxt.index, [])
+            # a label inside an item's bracketed remark (建筑工程（有效期：…）) does not end the list
+            hits = [h for h in hits_by_line.get(nxt.index, []) if not _bracketed(nxt.compact, h.start)]
             start = _item_role(nxt.compact, hits) if fspec.item_labels else 0
             if start == 0 and (hits or _UNKNOWN_LABEL.match(nxt.compact)):
                 break
@@ -399,7 +446,9 @@ class FieldEngine:
             return None
         cand, _ = found[0]
         values = {tuple(r.value) if isinstance(r.value, list) else r.value for _, r in found}
-        factor = FALLBACK_LABEL_UNREAD if label_seen else FALLBACK_UNIQUE if len(values) == 1 else FALLBACK_CHOSEN
+        checked = fspec.normaliser in CHECKSUMMED and found[0][1].confidence >= 1.0
+        unique = FALLBACK_CHECKED if checked else FALLBACK_UNIQUE
+        factor = FALLBACK_LABEL_UNREAD if label_seen else unique if len(values) == 1 else FALLBACK_CHOSEN
         return self._evaluate(fspec, Candidate(cand.line, cand.start, cand.end, cand.text, factor=factor,
                                                note=FALLBACK_NOTE), claimed)
 
@@ -422,7 +471,13 @@ class FieldEngine:
         if cand.unit and fspec.normaliser.startswith("amount") and not re.search("[元万圆]", text):
             text += cand.unit  # a bare figure under a label that prints its unit: 合同金额（万元）
         rest = ""
-        if fspec.regex is not None:
+        if fspec.regex is not None and cand.extra and fspec.normaliser in LIST_NORMALISERS:
+            # a list printed an item a line: each item is matched on its own (建筑工程（有效期：…）)
+            items = [m.group(0) for part in (cand.text, *(cand.extra_text or ())) if (m := fspec.regex.search(part))]
+            if not items:
+                return None
+            text = "、".join(items)
+        elif fspec.regex is not None:
             m = fspec.regex.search(text)
             if m is None:
                 return None
@@ -434,9 +489,10 @@ class FieldEngine:
             if b <= len(cand.text):  # the value lies on the first line: the boxes after it are not its
                 start, end = cand.start + a, cand.start + b
                 cand = Candidate(cand.line, start, end, text, factor=cand.factor, note=cand.note, unit=cand.unit)
-        owner = tuple(fspec.labels) if fspec.part else ()
+        # the two parts of a range read one span: fields of a part that share a label (合同期限)
+        owner = frozenset(fspec.labels) if fspec.part else frozenset()
         spans = [(cand.line.index, start, end, owner), *((ln.index, 0, len(ln.compact), owner) for ln in cand.extra)]
-        if any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner and c[3] == owner)
+        if any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner & c[3])
                for c in claimed for span in spans):
             return None
         normalised = NORMALISERS[fspec.normaliser](text)

@@ -31,6 +31,7 @@ _NAME_LABEL = re.compile(
 # Brackets are not edge punctuation: 某某有限公司（北京分公司） and 二级(暂定) end in one.
 _EDGE_PUNCTUATION = "·:：,，;；、.。\"'“”‘’-_|"
 _LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
+_SENTENCE_END = "。.;；,，、 "  # after NFKC: ；，are ASCII already
 
 _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
 
@@ -141,10 +142,11 @@ def normalise_insurance_types(raw: str) -> Normalised | None:
 
 def normalise_text(raw: str) -> Normalised | None:
     """Free text (company names, addresses, authorities): NFKC, whitespace next to Chinese
-    characters removed, other runs of whitespace made one space, ASCII brackets full-width.
-    None when empty."""
+    characters removed, other runs of whitespace made one space, ASCII brackets full-width, a
+    sentence's closing stop dropped. None when empty."""
     text = re.sub(r"\s+", " ", nfkc(raw))  # one space first: keeps the next step linear
-    text = _full_width_brackets(_SPACE_NEAR_CJK.sub("", text).strip())
+    # a value taken from a sentence (工程名称为…工程。) ends before the sentence's stop
+    text = _full_width_brackets(_SPACE_NEAR_CJK.sub("", text).strip().rstrip(_SENTENCE_END))
     return Normalised(text) if text else None
 
 
