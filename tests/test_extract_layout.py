@@ -205,9 +205,11 @@ def test_a_fallback_is_doubted_more_when_it_had_to_choose_or_its_label_was_there
                       box("2024年2月20日", 60, 300), box("2024年3月1日", 400, 760))
     label_unread = extract(box("中标通知书", 240, 60, h=30), box("中标人：北京华建建设工程有限公司", 60, 140),
                            box("发出日期：", 60, 300), box("2024年3月1日", 400, 760))
-    assert unique.fields["issue_date"].value == "2024-03-01" and unique.fields["issue_date"].confidence >= LOW
-    assert several.fields["issue_date"].value == "2024-03-01" and several.fields["issue_date"].confidence < LOW
-    assert label_unread.fields["issue_date"].confidence < several.fields["issue_date"].confidence
+    # without its label a date's role is a guess: never a confident value, least when chosen
+    assert unique.fields["issue_date"].value == "2024-03-01" and unique.fields["issue_date"].confidence < LOW
+    assert several.fields["issue_date"].value == "2024-03-01"
+    assert label_unread.fields["issue_date"].confidence < several.fields["issue_date"].confidence \
+        < unique.fields["issue_date"].confidence
 
 
 def test_scale_indicators_in_a_contract_sentence():
@@ -239,7 +241,7 @@ def test_a_fallback_only_takes_what_no_label_claims_whatever_the_order_of_the_sp
         box("有效期", 77, 453, 119, h=18), box("2025年1月10日至2028年1月9日", 175, 454, 354),
     )
     assert doc.fields["valid_until"].value == "2028-01-09"
-    assert doc.fields["issue_date"].value == "2025-01-10" and doc.fields["issue_date"].confidence >= LOW
+    assert doc.fields["issue_date"].value == "2025-01-10"
 
 
 def test_the_date_of_a_notices_signature_block_is_its_issue_date():

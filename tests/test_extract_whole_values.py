@@ -139,3 +139,39 @@ def test_a_label_with_its_english_translation_and_a_list_an_item_a_line():
                line("市政公用工程（有效期：2029年2月7日）", 51, 306, 263))
     assert f["name"].value == "殷俊峰" and f["company_name"].value == "成都蓉川建设发展有限公司"
     assert f["specialties"].value == ["建筑工程", "市政公用工程"]
+
+
+def test_an_authority_name_holding_a_labels_word_is_not_cut_at_it():
+    # 职称 is a label of the title certificate, and part of this office's name
+    f = fields(line("职称证书", 257, 58, h=20), line("姓名", 83, 189, 104), line("薛昇", 140, 189, 161),
+               line("发证单位（盖章）：南京市建筑业协会职称评审办公室", 298, 353, 544))
+    assert f["issuing_authority"].value == "南京市建筑业协会职称评审办公室"
+
+
+def _acceptance(*rows):
+    return fields(line("工程竣工验收证明书", 208, 60, h=20), line("工程名称：河西新城安置房工程", 51, 110),
+                  line("施工单位：成都蓉川建设发展有限公司", 51, 150), line("验收结论：经验收，质量等级：合格。", 51, 190),
+                  *rows)
+
+
+def test_signatories_in_a_table_of_roles_and_in_signature_blocks():
+    table = _acceptance(line("参加验收单位签章：", 57, 258, 152),
+                        line("单位类别", 67, 281, 107), line("单位名称", 220, 281, 260), line("签章", 389, 281, 409),
+                        *[cell for i, (role, unit) in enumerate([("建设单位", "成都龙湾产业园区开发有限公司"),
+                                                                 ("监理单位", "四川省华诚工程建设监理有限责任公司")])
+                          for cell in (line(role, 67, 298 + 18 * i, 107), line(unit, 160, 298 + 18 * i, 320),
+                                       line("（公章）", 379, 298 + 18 * i, 419))])
+    assert table["participants"].value == ["成都龙湾产业园区开发有限公司", "四川省华诚工程建设监理有限责任公司"]
+    assert table["result"].value == "合格"
+    blocks = _acceptance(line("建设单位：四川锦绣物流有限公司", 51, 369), line("（盖章）", 51, 395, 89),
+                         line("监理单位：成都建设工程监理有限公司", 51, 434), line("（盖章）", 51, 460, 89))
+    participants = blocks["participants"]
+    assert participants.value == ["四川锦绣物流有限公司", "成都建设工程监理有限公司"] and participants.confidence < TRUSTED
+
+
+def test_scale_indicators_in_words_and_with_units_in_the_label():
+    f = fields(line("建设工程施工合同", 200, 40, h=30), line("工程名称：光谷科技园二期", 60, 100),
+               line("5. 工程内容：总建筑面积35,532.37平方米，地上十三层，建筑高度39.20米。", 60, 130),
+               line("跨度（m）", 60, 160, 110), line("24", 200, 160, 220))
+    assert (f["building_area"].value, f["floors"].value, f["height"].value) == ("35532.37", "13", "39.20")
+    assert f["span"].value == "24.00"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from dossier.extract.completeness import INCOMPLETE_NOTES, is_whole
 from dossier.extract.layout import (
+    SEPARATORS,
     LabelHit,
     Line,
     below,
@@ -36,14 +37,15 @@ from dossier.extract.layout import (
 )
 from dossier.extract.normalize import NORMALISERS
 from dossier.extract.normalize.result import GUESSED, TOLERATED
-from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary
+from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library
 from dossier.model import ExtractedField
 
 UNPARSED_CONFIDENCE = 0.0
 _UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}[:：]")
-# a remark is two or more characters: a single one in brackets opens a code, （鄂）JZ安许证字…,
-# except a seal's 章; OCR may double a bracket: 发证机关（(盖章)
-_REMARKS = re.compile(r"^[（(]+(?:[^（()）]{2,10}|章|印)[)）]+")
+# a remark in brackets after a label (（盖章）, （万元）, （㎡）), after a colon too; OCR may double a
+# bracket: 发证机关（(盖章). One character in brackets is a remark unless it is a province's, which
+# opens a code: （鄂）JZ安许证字…
+_REMARKS = re.compile(r"^[:：]?[（(]+(?:[^（()）]{2,10}|(?!" + pattern_library()["province"] + r")[^（()）])[)）]+")
 # a label's English translation printed after it (姓名 Name, 注册编号 Registration No.): a run of
 # Latin words with a lower-case letter (codes and IDs are digits and capitals: JZ, D2732…)
 _TRANSLATION = re.compile(r"^[/／]?[A-Za-z][A-Za-z.'&()\-/]*[a-z][A-Za-z.'&()\-/]*[:：]?")
@@ -113,6 +115,19 @@ def _leftover(rest: str) -> str:
     return "" if not re.search(r"[\u3400-\u9fff]", rest) else rest.strip("：:，,。；;、 ")
 
 
+# what a label may print after it that asks for a signature, not a value: 签章, （盖章）, 签字
+_SIGN_HERE = re.compile(r"^[（(]?(?:签章|盖章|签字|签名|印章|公章)[)）]?[:：]?$")
+# a role's cell in a table of parties: 建设单位, 施工总承包单位, 监理方, 发包人
+_ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)[:：]?$")
+ROLE_GAP = 8.0  # signature blocks of one list stand at most this many line heights apart
+_ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
+# cells of such a row that are no party: a seal's remark, a date, a signature line
+_NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?:签章|盖章|签字|签名|日期)[:：]?)$")
+
+
+LABEL_ROWS = 2  # rows of labels side by side that make a page's labels stand over their values
+
+
 def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
     """Per page, whether its labels stand over their values in rows of labels (姓名 | 资格名称,
     each value on the line below) rather than beside them in columns (姓名 | 喻志刚, the next
@@ -120,7 +135,8 @@ def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
     is another label. In the first layout the box right of a label is never its value."""
     def alone(line: Line) -> bool:
         hits = hits_by_line.get(line.index, [])
-        return len(hits) == 1 and not hits[0].fragment and hits[0].start == 0 and hits[0].end >= len(line.compact) - 1
+        return (len(hits) == 1 and not hits[0].fragment and hits[0].start == 0
+                and not line.compact[_skip_remark(line.compact, hits[0].end):].strip(":："))
 
     votes: dict[int, int] = {}
     for line in lines:
@@ -134,7 +150,8 @@ def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
                  and abs(o.bbox[0] - line.bbox[0]) <= ALIGN * h]
         if under and alone(min(under, key=lambda o: o.bbox[1])):
             votes[line.page] = votes.get(line.page, 0) - 1
-    return {page: count > 0 for page, count in votes.items()}
+    # one pair of labels side by side is a signature block (甲方（盖章）： | 乙方（签字）：), not a layout
+    return {page: count >= LABEL_ROWS for page, count in votes.items()}
 
 
 def _bracketed(text: str, position: int) -> bool:
@@ -205,7 +222,34 @@ class FieldEngine:
                 found = self._by_pattern(fspec, lines, hits_by_line, claimed, self._label_seen(fspec, hits_by_line))
                 if found is not None:
                     out[name] = found
+            elif name not in out and fspec.item_labels:
+                found = self._by_roles(fspec, lines)
+                if found is not None:
+                    out[name] = found
         return {name: out[name] for name in self.spec.fields if name in out}
+
+    def _by_roles(self, fspec: FieldSpec, lines: list[Line]) -> ExtractedField | None:
+        """A list of parties printed without its label, one per signature block (建设单位：…,
+        监理单位：…): lines that open with a role and name a whole unit, in the largest run of
+        at least two such lines close under each other (a form's 施工单位：… further up is a field
+        of the form, not a signature). Units other fields took count too: the contractor signs."""
+        runs: list[list[tuple[Line, int]]] = []
+        for line in lines:
+            m = _ROLE_VALUE.match(line.compact)
+            if not (m and _whole(fspec, m.group(1))):
+                continue
+            last = runs[-1][-1][0] if runs else None
+            if last is not None and last.page == line.page and line.bbox[1] - last.bbox[3] <= ROLE_GAP * max(line.height, 1.0):
+                runs[-1].append((line, m.start(1)))
+            else:
+                runs.append([(line, m.start(1))])
+        items = max(reversed(runs), key=len, default=[])
+        if len(items) < 2:
+            return None
+        (first, start), *rest = items
+        return self._evaluate(fspec, Candidate(first, start, len(first.compact), first.compact[start:],
+                                               tuple(ln for ln, _ in rest), tuple(ln.compact[a:] for ln, a in rest),
+                                               factor=FALLBACK_UNIQUE, note=FALLBACK_NOTE), set(), claim=False)
 
     def _truncated_labels(self, lines: list[Line], hits_by_line) -> None:
         """A line that is one of this spec's labels with one character lost (a seal stamped over
@@ -269,12 +313,18 @@ class FieldEngine:
         factor, note = (TRUNCATED_LABEL, TRUNCATED_NOTE) if isinstance(hit, TruncatedHit) else (1.0, None)
         start = _skip_remark(line.compact, hit.end)
         unit = "万元" if "万" in line.compact[hit.end:start] else ""
-        nxt = min((h.start for h in line_hits if h.start >= start), default=len(line.compact))
+        nxt = self._value_end(fspec, line, start, line_hits)
         a, b = strip_separators(line.compact, start, nxt)
         ends_line = nxt == len(line.compact)
+        if a < b and _SIGN_HERE.match(line.compact[a:b]):
+            a = b  # 参加验收单位签章： asks for seals; its items follow in a table
         # right/below only make sense for a label that ends its line: a label followed by another
         # label on the same line (乙方（劳动者）姓名：…) has its value, if any, between them
         alone = a >= b and ends_line
+        if fspec.item_labels and alone:
+            table = self._role_table(line, lines, factor, note)
+            if table is not None:
+                yield table
         for where in fspec.where:
             if where == "after" and a < b:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
@@ -297,6 +347,53 @@ class FieldEngine:
                     if cand is not None:
                         yield cand
                     break
+
+    def _value_end(self, fspec: FieldSpec, line: Line, start: int, line_hits: list[LabelHit]) -> int:
+        """Where a value that starts at ``start`` on ``line`` ends: at the next label. A name may
+        hold a label's word (南京市建筑业协会职称评审办公室 holds 职称): for a field of a kind, a
+        label run into the text (no colon after it, no separator before it) ends the value only
+        if the value is whole there and would not be whole further on."""
+        text = line.compact
+        ends = sorted(h.start for h in line_hits if h.start >= start)
+        if fspec.kind is None or not ends:
+            return ends[0] if ends else len(text)
+        weak = {h.start for h in line_hits if h.start > start and text[h.end:h.end + 1] not in (":", "：")
+                and text[h.start - 1] not in SEPARATORS}
+        chosen = ends[0]
+        for end in [*ends, len(text)]:
+            a, b = strip_separators(text, start, end)
+            value = NORMALISERS[fspec.normaliser](text[a:b]) if a < b else None
+            if value is not None and value.value and _whole(fspec, value.value):
+                chosen = end
+            if end not in weak:
+                break
+        return chosen
+
+    def _role_table(self, line: Line, lines: list[Line], factor: float, note: str | None) -> Candidate | None:
+        """The items of a list printed as a table under its label, a row per item: the role's cell
+        (建设单位, 监理单位 …) then the item's (the unit's name), then seals and dates. A header row
+        (单位类别 | 单位名称 | 签章) may come first; the table ends at the first row without a role."""
+        rows = sorted({id(o): o for o in lines if o.page == line.page and o.bbox[1] > line.bbox[3] - 1}.values(),
+                      key=lambda o: (o.bbox[1], o.bbox[0]))
+        items: list[Line] = []
+        skipped = 0
+        for box in rows:
+            if not _ROLE.match(box.compact):
+                continue
+            beside = [o for o in right_of(box, box.bbox[2], lines) if not _NOT_AN_ITEM.match(o.compact)]
+            if beside and (not items or box.bbox[1] - items[-1].bbox[3] <= 3 * max(box.height, 1.0)):
+                items.append(beside[0])
+            elif items:
+                break
+            else:
+                skipped += 1
+                if skipped > 3:
+                    return None
+        if len(items) < 2:
+            return None
+        first, *rest = items
+        return Candidate(first, 0, len(first.compact), first.compact, tuple(rest), tuple(o.compact for o in rest),
+                         factor=factor, note=note)
 
     def _labelled_row(self, line: Line, lines: list[Line], hits_by_line) -> bool:
         """True when the nearest text left of ``line`` on its row is a label: ``line`` is then that

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .chinese_numerals import units_to_int
 from .result import Normalised, nfkc
 
 _NUMBER = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万)?", re.ASCII)
+_COUNT_WORDS = re.compile(r"[零一二两三四五六七八九十百]+")
 MAX_QUANTITY = Decimal(10**12)  # beyond any building; also keeps Decimal within precision
 
 
@@ -41,6 +43,11 @@ def normalise_measure(raw: str) -> Normalised | None:
 
 def normalise_number(raw: str) -> Normalised | None:
     """The first number in ``raw`` as a plain decimal string: "12,345.60平方米" -> "12345.6",
-    "18层" -> "18", "1.2万㎡" -> "12000". None when there is no number."""
+    "18层" -> "18", "1.2万㎡" -> "12000", a count in words: "十三层" -> "13". None when there is no
+    number."""
     value = _read(raw)
-    return None if value is None else Normalised(f"{value.normalize():f}")
+    if value is None:
+        words = _COUNT_WORDS.search(nfkc(raw))
+        count = units_to_int(words.group(0)) if words else None
+        return None if count is None else Normalised(str(count))
+    return Normalised(f"{value.normalize():f}")
