@@ -75,3 +75,28 @@ def test_one_statement_per_person_with_a_row_per_month():
     assert got[ZHOU]["months"] == ["2026-09", "2026-10", "2026-11"]
     assert got[ZHOU]["insurance_types"] == ["养老", "医疗"]
     assert got[WU]["months"] == ["2026-09", "2026-11"]  # 10 was 欠缴; page 2 continues her statement
+
+
+def test_a_person_statement_with_a_column_per_insurance_type():
+    # 姓名 | 陆骁 | 公民身份号码 | 5101… is the person's line (it holds an ID number), not a header
+    lines = [cell("个人参保缴费证明", 72, 72), cell("姓名", 72, 90, 93), cell("陆骁", 185, 90, 206),
+             cell("公民身份号码", 298, 90, 361), cell(WU, 410, 90, 505),
+             cell("费款所属期", 72, 144, 124), cell("养老", 136, 144, 157), cell("医疗", 201, 144, 222),
+             cell("缴费基数", 394, 144, 436), cell("缴费状态", 459, 144, 501)]
+    for i, (month, pension, medical, state) in enumerate([("202510", "已缴", "已缴", "正常"),
+                                                          ("202511", "已缴", "", "正常"),
+                                                          ("202512", "欠缴", "欠缴", "欠费")]):
+        y = 162 + 18 * i
+        lines += [cell(month, 72, y, 104), cell(pension, 136, y, 157), cell(medical, 201, y, 222),
+                  cell("4800.00", 394, y, 431), cell(state, 459, y, 480)]
+    got = records(lines)[WU]
+    assert got["name"] == "陆骁" and got["months"] == ["2025-10", "2025-11"]
+    assert got["insurance_types"] == ["养老", "医疗"]
+
+
+def test_month_headers_a_text_layer_joined_into_one_line_are_columns_each():
+    months = " ".join(f"2026.{m:02d}" for m in range(2, 8))
+    lines = [cell("参保单位职工社会保险缴费明细", 300, 44, h=17), cell("姓名", 94, 158, 108), cell("身份证号码", 191, 158, 228),
+             cell(months, 339, 158, 339 + 6 * 40), cell("聂昊天", 90, 177, 112), cell(ZHOU, 169, 177, 250)]
+    lines += [cell("√", 339 + 40 * i + 15, 177, 339 + 40 * i + 20) for i in (3, 4, 5)]  # 05, 06, 07
+    assert records(lines)[ZHOU]["months"] == ["2026-05", "2026-06", "2026-07"]

@@ -175,3 +175,15 @@ def test_scale_indicators_in_words_and_with_units_in_the_label():
                line("跨度（m）", 60, 160, 110), line("24", 200, 160, 220))
     assert (f["building_area"].value, f["floors"].value, f["height"].value) == ("35532.37", "13", "39.20")
     assert f["span"].value == "24.00"
+
+
+def test_a_list_beside_another_columns_pairs_starts_lower_under_its_label():
+    f = fields(line("建 筑 业 企 业 资 质 证 书", 299, 66, h=24),
+               line("企 业 名 称 江苏长安华构建设集团有限公司", 82, 180, 313), line("资质类别及等级", 595, 180, 672),
+               line("详 细 地 址 江苏省南京市建邺区滨江大道4段262号", 82, 197, 454),
+               line("统一社会信用代码 91320105MAA78A7667", 82, 215, 277),
+               line("法 人 代 表 尹明哲", 82, 233, 203), line("建筑工程施工总承包三级", 573, 228, 694),
+               line("经 济 性 质 有限责任公司", 82, 250, 233), line("市政公用工程施工总承包三级", 562, 257, 705),
+               line("证 书 编 号 D232443264", 82, 268, 230))
+    assert f["qualifications"].value == ["建筑工程施工总承包三级", "市政公用工程施工总承包三级"]
+    assert f["legal_representative"].value == "尹明哲"

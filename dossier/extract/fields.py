@@ -50,7 +50,8 @@ _REMARKS = re.compile(r"^[:：]?[（(]+(?:[^（()）]{2,10}|(?!" + pattern_libra
 # Latin words with a lower-case letter (codes and IDs are digits and capitals: JZ, D2732…)
 _TRANSLATION = re.compile(r"^[/／]?[A-Za-z][A-Za-z.'&()\-/]*[a-z][A-Za-z.'&()\-/]*[:：]?")
 LIST_NORMALISERS = {"list", "qualification_list"}
-CHECKSUMMED = {"id_number", "uscc"}  # a reading that passes its check character is no misreading
+CHECKSUMMED = {"id_number", "uscc"}
+LIST_BELOW = 5.0  # line heights under its label a list printed one item a row may start  # a reading that passes its check character is no misreading
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
@@ -132,19 +133,21 @@ def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
     """Per page, whether its labels stand over their values in rows of labels (姓名 | 资格名称,
     each value on the line below) rather than beside them in columns (姓名 | 喻志刚, the next
     label below): counted from labels standing alone, whose neighbour to the right, or below,
-    is another label. In the first layout the box right of a label is never its value."""
+    is another label (a table's header row, three labels or more, does not count). In the first
+    layout the box right of a label is never its value."""
     def alone(line: Line) -> bool:
         hits = hits_by_line.get(line.index, [])
         return (len(hits) == 1 and not hits[0].fragment and hits[0].start == 0
                 and not line.compact[_skip_remark(line.compact, hits[0].end):].strip(":："))
 
     votes: dict[int, int] = {}
-    for line in lines:
-        if not alone(line):
-            continue
+    lone = [line for line in lines if alone(line)]
+    for line in lone:
         h = max(line.height, 1.0)
         right = right_of(line, line.bbox[2], lines)
-        if right and alone(right[0]):
+        # two lone labels on a row: a row of a two-column form; three or more head a table
+        in_row = sum(1 for other in lone if same_row(line, other))
+        if right and alone(right[0]) and in_row == 2:
             votes[line.page] = votes.get(line.page, 0) + 1
         under = [o for o in lines if o.page == line.page and o is not line and 0 <= o.bbox[1] - line.bbox[3] <= 2 * h
                  and abs(o.bbox[0] - line.bbox[0]) <= ALIGN * h]
@@ -279,6 +282,7 @@ class FieldEngine:
         unparsed: ExtractedField | None = None
         chosen: Candidate | None = None
         others: list = []
+        whole_others: list[tuple[Candidate, object]] = []
         for line in lines:
             line_hits = hits_by_line[line.index]
             for hit in line_hits:
@@ -291,6 +295,7 @@ class FieldEngine:
                             chosen = cand
                         elif fspec.kind or fspec.normaliser == "id_number":
                             others.append(result.value)
+                            whole_others.append((cand, result.value))
                         break
                     if result is not None and unparsed is None:
                         unparsed = result
@@ -300,6 +305,11 @@ class FieldEngine:
                 break
         if chosen is None:
             return unparsed
+        first = self._evaluate(fspec, chosen, claimed, claim=False)
+        if fspec.kind and not _whole(fspec, first.value):
+            # a title that opens with a label (参保单位职工社会保险缴费明细) gives no whole name;
+            # a later occurrence that does is the value
+            chosen = next((cand for cand, value in whole_others if _whole(fspec, value)), chosen)
         result = self._evaluate(fspec, chosen, claimed)
         differing = [v for v in others if v != result.value and _whole(fspec, v)]
         if differing and _whole(fspec, result.value):
@@ -339,7 +349,9 @@ class FieldEngine:
                         break
             elif where == "below" and alone:
                 x0, x1 = hit.x_span()
-                for other in below(line, x0, x1, lines):
+                # a list under its label may start lower, its items spaced like the other column's rows
+                reach = LIST_BELOW if fspec.normaliser in LIST_NORMALISERS and fspec.multi_line else 3.0
+                for other in below(line, x0, x1, lines, reach):
                     if self._labelled_row(other, lines, hits_by_line):
                         continue  # the value of the label left of it on its own row
                     cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note,
@@ -396,13 +408,18 @@ class FieldEngine:
                          factor=factor, note=note)
 
     def _labelled_row(self, line: Line, lines: list[Line], hits_by_line) -> bool:
-        """True when the nearest text left of ``line`` on its row is a label: ``line`` is then that
-        label's value (成立日期 | 2012年05月18日), not the one under another label."""
+        """True when the nearest text left of ``line`` on its row is a label waiting for its value:
+        ``line`` is then that label's value (成立日期 | 2012年05月18日), not the one under another
+        label. A label with its value beside it (法人代表 尹明哲) is another column's pair."""
         left = [o for o in lines if o is not line and same_row(line, o) and o.bbox[2] <= line.bbox[0] + 2.0]
         if not left:
             return False
         nearest = max(left, key=lambda o: o.bbox[2])
-        return bool(hits_by_line.get(nearest.index) or _UNKNOWN_LABEL.match(nearest.compact))
+        hits = hits_by_line.get(nearest.index, [])
+        if hits:
+            rest = nearest.compact[_skip_remark(nearest.compact, max(h.end for h in hits)):]
+            return not rest.strip(":：") or bool(_UNKNOWN_LABEL.match(rest))
+        return bool(_UNKNOWN_LABEL.match(nearest.compact))
 
     def _leading_value(self, fspec: FieldSpec, line: Line, hits_by_line, lines: list[Line],
                        factor: float = 1.0, note: str | None = None, gap: float | None = None,

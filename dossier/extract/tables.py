@@ -32,6 +32,7 @@ STOP_WORDS = ("合计", "以下空白", "打印日期", "经办机构", "备注"
 UNPAID = ("未缴", "欠缴", "中断", "停保", "暂停", "×", "✗", "✕")
 _MONTH_OF_YEAR = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(?:份)?$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_LONG_NUMBER = re.compile(r"\d{8,}")
 _AMOUNT = re.compile(r"^[¥￥]?\d[\d,，]*(?:\.\d{1,2})?$")
 
 
@@ -52,11 +53,33 @@ class RecordRow:
     cells: dict[str, list[Line]] = field(default_factory=dict)
 
 
-def _header_key(line: Line, spec: TableSpec) -> str | None:
-    text = line.compact
+def _header_cells(cell: Line) -> list[tuple[str, float, float]]:
+    """The header texts of one box with their horizontal extents: a text layer joins month
+    headers set close together into one line (2026.02 2026.03 …): each spaced word is a cell."""
+    words = list(re.finditer(r"\S+", cell.source.text))
+    if len(words) < 2 or not all(_is_month(w.group(0)) for w in words):
+        return [(cell.compact, cell.bbox[0], cell.bbox[2])]
+    out, start = [], 0
+    for word in words:
+        end = start + len(word.group(0))
+        x0, _, x1, _ = cell.sub_bbox(start, end)
+        out.append((word.group(0), x0, x1))
+        start = end
+    return out
+
+
+def _is_month(text: str) -> bool:
+    month = NORMALISERS["month"](text)
+    return bool(month and month.value and len(text) <= 10) or bool(_MONTH_OF_YEAR.match(text))
+
+
+def _header_key(text: str, spec: TableSpec) -> str | None:
     for key, variants in spec.columns.items():
         if any(v in text for v in variants):
             return key
+    kinds = NORMALISERS["insurance_types"](text)
+    if kinds is not None and len(kinds.value) == 1 and len(text) <= 6:
+        return f"ins:{kinds.value[0]}"  # a column per insurance type, its cells marked paid or not
     if any(v in text for v in spec.months_header):
         return "range"
     bare = _MONTH_OF_YEAR.match(text)
@@ -80,15 +103,18 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
     for anchor in lines:
         if named and not any(_heads(anchor.compact, v) for v in anchors):
             continue
-        if not named and (len(anchor.compact) > 8 or _header_key(anchor, spec) != "range"):
+        if not named and (len(anchor.compact) > 8 or _header_key(anchor.compact, spec) != "range"):
             continue  # a column header is short: 缴费期间：2026.01-2026.12 is a labelled value
         row = [ln for ln in lines if same_row(anchor, ln)]
         columns = []
         for cell in row:
-            # unknown headers (序号, 备注) stay columns so their cells do not drift into neighbours
-            key = _header_key(cell, spec) or f"other:{cell.compact}"
-            columns.append(Column(key, cell.bbox[0], cell.bbox[2]))
+            for text, x0, x1 in _header_cells(cell):
+                # unknown headers (序号, 备注) stay columns so their cells do not drift into neighbours
+                key = _header_key(text, spec) or f"other:{text}"
+                columns.append(Column(key, x0, x1))
         keys = {c.key for c in columns}
+        if any(_LONG_NUMBER.search(cell.compact) for cell in row):
+            continue  # a row holding an ID number is a person's line, not a header (姓名 | 陆骁 | 身份证号 | 5101…)
         dated = any(k.startswith(("month:", "moy:")) for k in keys)
         if named and "name" in keys and ("id_number" in keys or dated):
             return _dated(sorted(columns, key=lambda c: c.cx), row, lines), max(ln.bbox[3] for ln in row)
@@ -283,6 +309,7 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
     name = NORMALISERS["name"](_text(row.cells.get("name")))
     ident = NORMALISERS["id_number"](_text(row.cells.get("id_number")))
     types = NORMALISERS["insurance_types"](_text(row.cells.get("insurance_types")))
+    paid_types = [key[4:] for key, cells in row.cells.items() if key.startswith("ins:") and _paid(_text(cells), spec)]
     months: set[str] = set()
     for key, cells in row.cells.items():
         if key.startswith("month:") and _paid(_text(cells), spec):
@@ -296,7 +323,7 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
     return {
         "name": name.value if name else None,
         "id_number": ident.value if ident else None,
-        "insurance_types": list(types.value) if types and types.value else [],
+        "insurance_types": list(dict.fromkeys([*(types.value if types and types.value else []), *paid_types])),
         "months": sorted(months),
     }
 
