@@ -30,7 +30,7 @@ from dossier.model import (
     TextSource,
 )
 from dossier.store import repo, schema
-from dossier.store.db import Database, init_db, normalise_url
+from dossier.store.db import Database, init_db, make_engine, normalise_url
 from conftest import fresh_database
 
 TABLES = {"applications", "documents", "application_documents", "pages", "text_lines",
@@ -76,6 +76,33 @@ def test_init_db_uses_the_home_sqlite_file(home):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
     finally:
         database.dispose()
+
+
+def test_connections_opening_a_new_sqlite_file_at_once_all_get_it_in_wal_mode(tmp_path):
+    """Two processes started together on a new home (two watchers, say) both switch the new file
+    to WAL; SQLite refuses one of them at once ("database is locked", no busy wait) now and then."""
+    failures: list[BaseException] = []
+    for round_ in range(300):
+        url = f"sqlite:///{tmp_path / f'{round_}.db'}"
+        engines = [make_engine(url) for _ in range(4)]
+        barrier = threading.Barrier(len(engines))
+
+        def connect(engine, barrier: threading.Barrier) -> None:
+            barrier.wait()
+            try:
+                with engine.connect() as conn:
+                    assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            except BaseException as exc:  # reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=connect, args=(engine, barrier)) for engine in engines]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for engine in engines:
+            engine.dispose()
+    assert failures == []
 
 
 def test_urls():
