@@ -8,11 +8,12 @@ and no error (SQLite serialises writers, see ``dossier.store.db``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,8 @@ from dossier.store.schema import (
     Page,
     Record,
     TextLine,
+    UTCDateTime,
+    utcnow,
 )
 
 Row = TypeVar("Row")
@@ -128,9 +131,13 @@ def _set_failure(doc: Document, failure: DossierError) -> None:
 
 def set_status(session: Session, document_id: int, status: str, *,
                failure: DossierError | None = None) -> Document:
-    """Move a document to ``status``; ``failed`` requires the error that explains why."""
+    """Move a document to ``status`` whoever holds it (its claim is dropped); ``failed``
+    requires the error that explains why. ``processing`` is refused: only
+    :func:`claim_document` starts processing, so that two processes never both do."""
     if status not in DOCUMENT_STATUSES:
         raise StoreError(f"unknown document status {status!r}")
+    if status == "processing":
+        raise StoreError("a document becomes 'processing' only by claim_document")
     doc = _document(session, document_id)
     if status == "failed":
         if failure is None:
@@ -139,7 +146,98 @@ def set_status(session: Session, document_id: int, status: str, *,
     else:
         doc.status = status
         doc.failure_code = doc.failure_reason = doc.failure_detail = None
+    doc.claimed_by = doc.claimed_at = None
     return doc
+
+
+# --- processing claims --------------------------------------------------------------------------
+#
+# A document is read by one process at a time. Each step below is ONE conditional UPDATE whose
+# row count says whether it happened: the database decides a race, on SQLite (one writer at a
+# time) and PostgreSQL (the second UPDATE waits for the first's row lock, then re-checks its
+# WHERE against the committed row) alike. The policy (how often a claim is refreshed, when it is
+# stale) belongs to the caller, ``dossier.workers.claims``.
+
+
+def _now(session: Session, *, minus: float = 0.0) -> ColumnElement[datetime]:
+    """The time claims are stamped and judged by: the PostgreSQL server's clock (workers on several
+    machines need not agree on the time), or this machine's for SQLite (one file, one machine)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.now() - timedelta(seconds=minus) if minus else func.now()
+    return literal(utcnow() - timedelta(seconds=minus), UTCDateTime())
+
+
+def _update_documents(session: Session, *where: ColumnElement[bool], **values: Any) -> int:
+    result = session.execute(update(Document).where(*where).values(**values)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def _no_live_holder(session: Session, stale_after: float) -> ColumnElement[bool]:
+    """No process holds the claim, or its holder has not refreshed it for ``stale_after`` seconds."""
+    return or_(Document.claimed_by.is_(None), Document.claimed_at.is_(None),
+               Document.claimed_at < _now(session, minus=stale_after))
+
+
+def claim_document(session: Session, document_id: int, *, by: str, stale_after: float) -> bool:
+    """Take a document for processing; True when ``by`` now holds it.
+
+    ``received -> processing``, or a takeover of a ``processing`` document that no live process
+    holds: its claim was released to the task queue (``claimed_by`` empty) or not refreshed for
+    ``stale_after`` seconds (its holder died).
+    """
+    return _update_documents(
+        session, Document.id == document_id,
+        or_(Document.status == "received",
+            and_(Document.status == "processing", _no_live_holder(session, stale_after))),
+        status="processing", claimed_by=by, claimed_at=_now(session)) == 1
+
+
+def refresh_claims(session: Session, document_ids: Collection[int], *, by: str) -> int:
+    """The heartbeat: stamp the claims ``by`` still holds among ``document_ids``; how many."""
+    if not document_ids:
+        return 0
+    return _update_documents(
+        session, Document.id.in_(document_ids), Document.status == "processing", Document.claimed_by == by,
+        claimed_at=_now(session))
+
+
+def release_claim(session: Session, document_id: int, *, by: str, to_queue: bool = False) -> bool:
+    """Give a held claim up unfinished: back to ``received`` for anyone to take, or, ``to_queue``,
+    left ``processing`` with no holder while its pages wait for the task queue (the task that
+    finishes it claims it again). False when ``by`` no longer held it."""
+    return _update_documents(
+        session, Document.id == document_id, Document.status == "processing", Document.claimed_by == by,
+        status="processing" if to_queue else "received", claimed_by=None, claimed_at=None) == 1
+
+
+def settle_claim(session: Session, document_id: int, *, by: str, status: str,
+                 failure: DossierError | None = None) -> bool:
+    """End a held claim as ``processed`` or ``failed`` (with the error that explains why).
+
+    False, and nothing changed, when ``by`` no longer holds the claim (it went stale and another
+    process took the document over, or it was reset): the caller must then discard its result.
+    Write the result in the same transaction, after this returned True, so it commits with the
+    status or not at all.
+    """
+    if status not in ("processed", "failed") or (status == "failed") != (failure is not None):
+        raise StoreError(f"a claim ends 'processed', or 'failed' with its error (got {status!r})")
+    failure_values = ({"failure_code": type(failure).__name__, "failure_reason": failure.reason_zh,
+                       "failure_detail": failure.message} if failure is not None
+                      else {"failure_code": None, "failure_reason": None, "failure_detail": None})
+    return _update_documents(
+        session, Document.id == document_id, Document.status == "processing", Document.claimed_by == by,
+        status=status, claimed_by=None, claimed_at=None, **failure_values) == 1
+
+
+def reopen_document(session: Session, document_id: int, *, stale_after: float) -> bool:
+    """Back to ``received`` to be read again, unless a live process is reading it right now (a
+    claim refreshed within ``stale_after`` seconds): that reading stands. True when reopened."""
+    return _update_documents(
+        session, Document.id == document_id,
+        or_(Document.status != "processing", _no_live_holder(session, stale_after)),
+        status="received", claimed_by=None, claimed_at=None,
+        failure_code=None, failure_reason=None, failure_detail=None) == 1
 
 
 def _document(session: Session, document_id: int) -> Document:

@@ -118,6 +118,11 @@ class Document(Timestamps, Base):
     source_name: Mapped[str] = mapped_column(Text)
     source_name_hex: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="received")
+    # Who reads the document while it is ``processing`` ("host:pid:token") and when that claim
+    # was taken or last refreshed; both empty when no live process holds it (see
+    # ``dossier.workers.claims``).
+    claimed_by: Mapped[str | None] = mapped_column(String(255))
+    claimed_at: Mapped[datetime | None]
     failure_code: Mapped[str | None] = mapped_column(String(64))  # e.g. UnsupportedFileType
     failure_reason: Mapped[str | None] = mapped_column(Text)  # Chinese, shown to users
     failure_detail: Mapped[str | None] = mapped_column(Text)  # English, for logs and support

@@ -15,6 +15,7 @@ from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
 from dossier.workers import fanout
+from dossier.workers.claims import STALE_AFTER_SECONDS, Claims
 from dossier.workers.stages import process_document
 
 Progress = Callable[[IntakeResult], None]
@@ -25,31 +26,46 @@ def ingest_and_process(paths: Iterable[str | os.PathLike], application: str, set
     """Intake every file, then pages + extraction for each new one (OCR in a process pool), or,
     when ``settings.broker_url`` is set, enqueue the new documents for Celery workers.
 
+    Embedded, this returns only once every document handed in is ``processed`` or ``failed``: a
+    file already known that another process is still reading (or has yet to start reading) is
+    waited for, or read here if no live process holds it.
     ``progress`` is called before each document is processed (for a progress bar).
     """
     results = ingest_paths(paths, application, settings, db=db)
-    todo = [r for r in results if r.status == "new"]
-    _process([r.sha256 for r in todo], settings, db=db,
-             progress=(lambda i: progress(todo[i])) if progress is not None else None)
+    todo = {r.sha256: r for r in results
+            if r.sha256 and (r.status == "new" or (r.status == "duplicate" and not settings.broker_url))}
+    _process(list(todo), settings, db=db,
+             progress=(lambda sha: progress(todo[sha])) if progress is not None else None)
     return results
 
 
 def reprocess(application: str, settings: Settings, *, db: Database) -> list[str]:
     """Read every document of ``application`` again (pages from the OCR cache, then
     classification and extraction): after an upgrade of the specs, say. Files that failed after
-    intake are tried again too. Returns the SHA-256s read. Reviewers' corrections stay and apply."""
+    intake are tried again too. Returns the SHA-256s read. Reviewers' corrections stay and apply.
+
+    A document another process is reading right now is not reset under it: its reading is waited
+    for and stands."""
     with db.session() as session:
         # A file quarantined at intake has no media type: nothing here could read it.
-        shas = [row.sha256 for row in repo.document_status(session, application) if row.media_type]
-        for sha in shas:
-            repo.set_status(session, repo.find_document(session, sha).id, "received")
+        rows = [row for row in repo.document_status(session, application) if row.media_type]
+        for row in rows:
+            repo.reopen_document(session, repo.find_document(session, row.sha256).id,
+                                 stale_after=STALE_AFTER_SECONDS)
+    shas = [row.sha256 for row in rows]
     _process(shas, settings, db=db)
     return shas
 
 
 def _process(shas: list[str], settings: Settings, *, db: Database,
-             progress: Callable[[int], None] | None = None) -> None:
-    """Process ``shas`` here with an OCR pool, or, with a broker, hand them to the workers."""
+             progress: Callable[[str], None] | None = None) -> None:
+    """Process ``shas`` here with an OCR pool, or, with a broker, hand them to the workers.
+
+    Here, every document is claimed before any page is read, so pages are OCR'd by this process
+    only for documents it holds. Those are read first; then the others, held by other processes,
+    are waited for (or taken over from a reader that died). Holding claims while waiting for
+    another process's could deadlock two processes that each hold what the other waits for.
+    """
     from dossier.extract.ocr.pool import OcrPool
 
     if not shas:
@@ -61,15 +77,17 @@ def _process(shas: list[str], settings: Settings, *, db: Database,
         enqueue_documents(shas, settings)
         return
     archive = Archive.from_settings(settings)
-    with OcrPool(settings) as pool:
+    with OcrPool(settings) as pool, Claims(db) as claims:
+        mine = [sha for sha in shas if (attempt := claims.acquire(sha)) is not None and attempt.held]
         # Listing the pending pages reads each file once more: worth it only when there are
         # several pool processes to keep busy.
-        settled = _read_all_pages(shas, settings, db=db, archive=archive, pool=pool) if pool.processes > 1 else set()
-        for i, sha in enumerate(shas):
+        settled = _read_all_pages(mine, settings, db=db, archive=archive, pool=pool) if pool.processes > 1 else set()
+        others = [sha for sha in shas if sha not in set(mine)]
+        for sha in [*mine, *others]:
             if progress is not None:
-                progress(i)
+                progress(sha)
             runner = fanout.SettledOcr(settings, sha, fallback=pool) if sha in settled else pool
-            process_document(sha, db=db, archive=archive, settings=settings, ocr=runner)
+            process_document(sha, db=db, archive=archive, settings=settings, ocr=runner, claims=claims)
 
 
 def _read_all_pages(shas: list[str], settings: Settings, *, db: Database, archive: Archive,

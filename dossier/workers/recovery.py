@@ -3,8 +3,9 @@
 Redis is run without persistence in most deployments, so a Redis restart drops every queued
 message; a producer can also crash between committing a document and enqueueing it. The
 database and the shared derived folder are the record of what is left to do: a document still
-``received`` or ``processing`` that has not changed for a while (neither its row nor any OCR
-result or recorded page failure) has no message left in flight, and is enqueued again. Tasks
+``received`` or ``processing`` that has not changed for a while (neither its row, which a live
+reader's claim heartbeat keeps touching, nor any OCR result or recorded page failure) has no
+message left in flight, and is enqueued again. Tasks
 are idempotent, so a document requeued needlessly costs a few cache look-ups.
 
 Every worker runs a sweep every ``SWEEP_SECONDS`` (a Redis lock lets one of them do it per

@@ -8,7 +8,10 @@ it twice leaves the same state. Heavy work (OCR) is cached by the pages stage it
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from dossier.config import Settings
 from dossier.errors import InputFileError
@@ -21,6 +24,7 @@ from dossier.privacy import mask_text
 from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
+from dossier.workers.claims import FINISHED, POLL_SECONDS, Attempt, Claims
 from dossier.workflow.facts import cached_file_facts
 
 log = logging.getLogger(__name__)
@@ -51,27 +55,51 @@ def qr_reader(path: Path, media_type: str, settings: Settings, name: str) -> QrR
 
 
 def process_document(sha256: str, *, db: Database, archive: Archive, settings: Settings,
-                     ocr: OcrRunner | None = None) -> str:
-    """Pages + extraction for one stored original; returns the document's final status.
+                     ocr: OcrRunner | None = None, claims: Claims | None = None, wait: bool = True) -> str:
+    """Pages + extraction for one stored original; returns the document's status.
+
+    The document is claimed first (:mod:`dossier.workers.claims`), so of two processes handed the
+    same document, one reads it. The other waits until it is ``processed`` or ``failed`` and
+    returns that, taking the document over if its reader dies; with ``wait=False`` (Celery tasks:
+    a task never waits for another) it returns ``processing`` at once instead.
+    ``claims``: the caller's, which may hold the claim already (the local executor claims a
+    batch before reading its pages); by default the claim is taken and given back here.
 
     Idempotent: a processed document is left alone; a failed one stays failed with its reason.
+    Raises KeyError for an unknown document.
     """
-    with db.session() as session:
-        doc = repo.find_document(session, sha256)
-        if doc is None:
+    if claims is None:
+        with Claims(db) as own:
+            return process_document(sha256, db=db, archive=archive, settings=settings, ocr=ocr,
+                                    claims=own, wait=wait)
+    waiting = False
+    while True:
+        attempt = claims.acquire(sha256)
+        if attempt is None:
             raise KeyError(f"no document {sha256}")
-        if doc.status in ("processed", "failed"):
-            return doc.status
-        doc_id, media_type, name = doc.id, doc.media_type, doc.source_name
-        repo.set_status(session, doc_id, "processing")
+        if attempt.held:
+            status = _read_claimed(sha256, attempt, claims, archive, settings, ocr)
+            if status is not None:
+                return status
+        elif attempt.status in FINISHED or not wait:
+            return attempt.status
+        elif not waiting:
+            log.info("document %s is being read by %s: waiting for it", sha256[:12], attempt.holder)
+            waiting = True
+        time.sleep(POLL_SECONDS)
+
+
+def _read_claimed(sha256: str, attempt: Attempt, claims: Claims, archive: Archive, settings: Settings,
+                  ocr: OcrRunner | None) -> str | None:
+    """Read a document this process holds the claim of; its final status, or None when the
+    claim was lost meanwhile (the reading is then discarded)."""
+    media_type, name = attempt.media_type or "", attempt.name
     try:
         text, extracted = analyse_file(archive.path_for(sha256), sha256=sha256, media_type=media_type,
                                        name=name, settings=settings, ocr=ocr)
     except InputFileError as exc:
         log.warning("quarantined %s: %s", mask_text(name), exc)
-        with db.session() as session:
-            repo.set_status(session, doc_id, "failed", failure=exc)
-        return "failed"
+        return "failed" if claims.settle(sha256, "failed", failure=exc) else None
     # The facts validation compares across files (page hashes, PDF history) are computed here,
     # where the work is spread over workers, rather than by the first check of the application.
     facts = cached_file_facts(settings, archive, sha256, media_type, name)
@@ -80,11 +108,12 @@ def process_document(sha256: str, *, db: Database, archive: Archive, settings: S
         # this stage's OCR, into the cache, so a check (in the web app, say) loads no engine.
         _read_for_comparison(archive.path_for(sha256), sha256, media_type, facts.text_over_image_pages,
                              settings, ocr)
-    with db.session() as session:
-        repo.save_file_text(session, doc_id, text)
-        repo.save_extractions(session, doc_id, extracted)
-        repo.set_status(session, doc_id, "processed")
-    return "processed"
+
+    def write(session: Session, document_id: int) -> None:
+        repo.save_file_text(session, document_id, text)
+        repo.save_extractions(session, document_id, extracted)
+
+    return "processed" if claims.settle(sha256, "processed", write=write) else None
 
 
 def _read_for_comparison(path: Path, sha256: str, media_type: str, pages: list[int], settings: Settings,

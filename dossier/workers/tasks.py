@@ -3,13 +3,15 @@
 A document goes through three tasks, none of which waits for another:
 
 ``process_document(sha256)`` (queue ``default``)
-    marks the document ``processing``, asks the pages stage which pages need OCR and enqueues one
-    ``ocr_page`` per page; with nothing to OCR it runs the stage at once.
+    claims the document (``dossier.workers.claims``: a document another live process reads is
+    left to it), asks the pages stage which pages need OCR and enqueues one ``ocr_page`` per
+    page, having handed the claim over to the queue; with nothing to OCR it runs the stage at once.
 ``ocr_page(sha256, page, source, pages)`` (queue ``ocr``)
     reads one page into the shared OCR cache, or records why it could not. The task that settles
     the last of ``pages`` enqueues ``finish_document``, so one big file keeps many workers busy.
 ``finish_document(sha256)`` (queue ``default``)
-    runs :func:`dossier.workers.stages.process_document`, which finds every page in the cache,
+    runs :func:`dossier.workers.stages.process_document`, which claims the document again (of
+    two finish tasks, one reads it; the other returns at once) and finds every page in the cache,
     then enqueues ``check_application`` for every application of the document that has nothing
     left to process.
 ``check_application(name)`` and ``build_packet(name, out_dir, ...)`` (queue ``default``)
@@ -39,6 +41,7 @@ from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
 from dossier.workers import fanout, stages
+from dossier.workers.claims import FINISHED, Claims
 from dossier.workers.routing import BUILD_PACKET, CHECK_APPLICATION, FINISH_DOCUMENT, OCR_PAGE, PROCESS_DOCUMENT
 
 log = logging.getLogger(__name__)
@@ -57,7 +60,6 @@ RETRY_OPTIONS: dict[str, Any] = {
     "max_retries": 12,  # ... which rides out an outage of about 15 minutes
     "retry_jitter": True,
 }
-FINISHED = ("processed", "failed")
 
 
 class _Context:
@@ -92,22 +94,23 @@ def process_document(self: Task, sha256: str) -> str:
     Returns the document's status, or ``"fanned out"``.
     """
     settings, db, archive = _resources(self)
-    with db.session() as session:
-        doc = repo.find_document(session, sha256)
-        if doc is None:
+    with Claims(db) as claims:
+        attempt = claims.acquire(sha256)
+        if attempt is None:
             log.warning("process_document: no document %s (deleted?)", sha256)
             return "missing"
-        if doc.status in FINISHED:
-            return doc.status
-        media_type = doc.media_type or ""
-        repo.set_status(session, doc.id, "processing")  # committed before any page is enqueued
-    try:
-        pending = fanout.pending_pages(archive.path_for(sha256), sha256=sha256, media_type=media_type,
-                                       settings=settings)
-    except InputFileError:
-        pending = {}  # unreadable: the stage records why
-    if not pending:
-        return _finish(self, sha256)
+        if not attempt.held:
+            return attempt.status  # finished, or being read by another live process
+        try:
+            pending = fanout.pending_pages(archive.path_for(sha256), sha256=sha256,
+                                           media_type=attempt.media_type or "", settings=settings)
+        except InputFileError:
+            pending = {}  # unreadable: the stage records why
+        if not pending:
+            return _finish(self, sha256, claims)
+        # Given up before the pages are sent: the task that settles the last of them enqueues
+        # finish_document, which must find the document free to claim.
+        claims.release(sha256, to_queue=True)
     pages = sorted(pending)
     fanout.clear_failures(settings, sha256, pages)
     for page in pages:
@@ -159,22 +162,25 @@ def _maybe_finish(task: Task, sha256: str, pages: list[int]) -> None:
 @shared_task(bind=True, name=FINISH_DOCUMENT,
              autoretry_for=(*TRANSIENT, sa_exc.IntegrityError), **RETRY_OPTIONS)
 def finish_document(self: Task, sha256: str) -> str:
-    """Pages and extraction of a document whose OCR is settled; returns its final status.
+    """Pages and extraction of a document whose OCR is settled; returns its final status, or
+    ``processing`` when another process holds the document (it finishes it).
 
-    ``IntegrityError`` is retried too: it means a duplicate of this task stored the same pages
-    first (PostgreSQL), and the retry then finds the document processed.
+    ``IntegrityError`` is retried too, as a safety net: the claim keeps a duplicate of this task
+    from storing the same pages at the same time, and a retry finds the document processed.
     """
     return _finish(self, sha256)
 
 
-def _finish(task: Task, sha256: str) -> str:
+def _finish(task: Task, sha256: str, claims: Claims | None = None) -> str:
     settings, db, archive = _resources(task)
     try:
         status = stages.process_document(sha256, db=db, archive=archive, settings=settings,
-                                         ocr=fanout.SettledOcr(settings, sha256))
+                                         ocr=fanout.SettledOcr(settings, sha256), claims=claims, wait=False)
     except KeyError:
         log.warning("finish_document: no document %s (deleted?)", sha256)
         return "missing"
+    if status not in FINISHED:
+        return status  # another process holds it: it finishes the document and what follows
     with db.session() as session:
         ready = repo.applications_ready(session, sha256)
     for name in ready:
