@@ -190,3 +190,24 @@ def test_explicit_qr_fields_win_over_the_document():
     cert = app.find("constructor_certificate", "李娜")
     given = cert.model_copy(update={"qr_fields": {"name": "李四"}})
     assert "QR_MISMATCH" in app.swap(cert, given).codes()
+
+
+def test_a_doubtful_reading_of_the_print_is_no_qr_mismatch():
+    # the QR is read by machine and exact; a print read at 0.6 that disagrees is the reader's doubt
+    from validate_builders import fld
+
+    app = _with_qr("姓名=李娜&注册编号=京100000000999")
+    cert = app.find("constructor_certificate", "李娜")
+    printed = cert.document.fields["registration_number"].value
+    doubtful = app.swap(cert, replace_field(cert, registration_number=fld(printed, confidence=0.6)))
+    codes = doubtful.codes()
+    assert "QR_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
+
+
+def test_a_licence_qr_holding_another_credit_code_is_a_mismatch():
+    app = clean_application()
+    licence = app.find("business_license")
+    other = "91350100M000100Y43"
+    tagged = replace_field(licence, qr_payload=f"http://www.gsxt.gov.cn/index.html?uniscid={other}")
+    found = [d for d in app.swap(licence, tagged).run() if d.code == "QR_MISMATCH"]
+    assert len(found) == 1 and other in found[0].message

@@ -126,6 +126,7 @@ _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?:签章|盖章|签字|签名|日期)[:：]?)$")
 
 
+_CLAUSE_ENDS = "，。；：:,;"
 LABEL_ROWS = 2  # rows of labels side by side that make a page's labels stand over their values
 
 
@@ -155,6 +156,18 @@ def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
             votes[line.page] = votes.get(line.page, 0) - 1
     # one pair of labels side by side is a signature block (甲方（盖章）： | 乙方（签字）：), not a layout
     return {page: count >= LABEL_ROWS for page, count in votes.items()}
+
+
+def _takes(fspec: FieldSpec, text: str) -> bool:
+    """Whether ``text`` could be a value of ``fspec`` (its pattern matches, its normaliser reads
+    it, a name of its kind is whole): what tells a label from a word that happens to be one."""
+    if fspec.regex is not None:
+        m = fspec.regex.search(text)
+        if m is None:
+            return False
+        text = m.group(next((g for g in fspec.regex.groupindex if m.group(g) is not None), 0))
+    value = NORMALISERS[fspec.normaliser](text)
+    return value is not None and value.value not in (None, "", []) and _whole(fspec, value.value)
 
 
 def _bracketed(text: str, position: int) -> bool:
@@ -203,7 +216,11 @@ class FieldEngine:
     def __init__(self, spec: DocSpec):
         self.spec = spec
         self.vocabulary = label_vocabulary()
-        self.all_labels = [lb for f in spec.fields.values() for lb in f.labels]
+        self.all_labels = [lb for f in spec.fields.values() for lb in f.labels] + spec.other_labels
+        self.label_fields: dict[str, list[FieldSpec]] = {}
+        for f in spec.fields.values():
+            for lb in f.labels:
+                self.label_fields.setdefault(lb.replace(" ", ""), []).append(f)
         if spec.table:
             self.all_labels += [h for hs in spec.table.columns.values() for h in hs]
 
@@ -321,6 +338,14 @@ class FieldEngine:
     def _candidates(self, fspec, hit: LabelHit, line_hits, lines, hits_by_line):
         line = hit.line
         factor, note = (TRUNCATED_LABEL, TRUNCATED_NOTE) if isinstance(hit, TruncatedHit) else (1.0, None)
+        text = line.compact
+        if 0 < hit.start and text[hit.start - 1] in "（(" and text[hit.end:hit.end + 1] in (")", "）"):
+            # a role in brackets after a name (西安龙湾实验学校（招标人）于…) names the text before it
+            a, b = strip_separators(text, max((text.rfind(d, 0, hit.start - 1) for d in _CLAUSE_ENDS), default=-1) + 1,
+                                    hit.start - 1)
+            if a < b:
+                yield Candidate(line, a, b, text[a:b], factor=factor, note=note)
+            return
         start = _skip_remark(line.compact, hit.end)
         unit = "万元" if "万" in line.compact[hit.end:start] else ""
         nxt = self._value_end(fspec, line, start, line_hits)
@@ -363,23 +388,31 @@ class FieldEngine:
     def _value_end(self, fspec: FieldSpec, line: Line, start: int, line_hits: list[LabelHit]) -> int:
         """Where a value that starts at ``start`` on ``line`` ends: at the next label. A name may
         hold a label's word (南京市建筑业协会职称评审办公室 holds 职称): for a field of a kind, a
-        label run into the text (no colon after it, no separator before it) ends the value only
-        if the value is whole there and would not be whole further on."""
+        label run into the text (no colon after it, no space or separator before it) ends the
+        value only if what follows it is a value that label's field could take (职称 is followed
+        by 评审办公室, no title; 性别 by 男, a gender)."""
         text = line.compact
-        ends = sorted(h.start for h in line_hits if h.start >= start)
-        if fspec.kind is None or not ends:
-            return ends[0] if ends else len(text)
-        weak = {h.start for h in line_hits if h.start > start and text[h.end:h.end + 1] not in (":", "：")
-                and text[h.start - 1] not in SEPARATORS}
-        chosen = ends[0]
-        for end in [*ends, len(text)]:
-            a, b = strip_separators(text, start, end)
-            value = NORMALISERS[fspec.normaliser](text[a:b]) if a < b else None
-            if value is not None and value.value and _whole(fspec, value.value):
-                chosen = end
-            if end not in weak:
-                break
-        return chosen
+        ends = sorted((h for h in line_hits if h.start >= start), key=lambda h: h.start)
+        if fspec.kind is None:
+            return ends[0].start if ends else len(text)
+        for n, hit in enumerate(ends):
+            if hit.start == start or self._set_apart(line, hit) or hit.label not in self.label_fields:
+                return hit.start  # other labels (经营范围) name no field to ask: they end it
+            following = ends[n + 1].start if n + 1 < len(ends) else len(text)
+            a, b = strip_separators(text, _skip_remark(text, hit.end), following)
+            if a < b and any(_takes(other, text[a:b]) for other in self.label_fields.get(hit.label, [])):
+                return hit.start
+        return len(text)
+
+    @staticmethod
+    def _set_apart(line: Line, hit: LabelHit) -> bool:
+        """Whether a label stands apart from the text before it: a space or a separator before
+        it, or a colon after it."""
+        text = line.compact
+        if text[hit.end:hit.end + 1] in (":", "：") or text[hit.start - 1] in SEPARATORS:
+            return True
+        original = line._map[hit.start]
+        return original > 0 and line.source.text[original - 1].isspace()
 
     def _role_table(self, line: Line, lines: list[Line], factor: float, note: str | None) -> Candidate | None:
         """The items of a list printed as a table under its label, a row per item: the role's cell
@@ -548,7 +581,9 @@ class FieldEngine:
             for m in regex.finditer(line.compact):
                 if any(h.start < m.end() and m.start() < h.end for h in hits_by_line[line.index]):
                     continue  # a label is not a value
-                matches.append(Candidate(line, m.start(), m.end(), m.group(0)))
+                # the first named group that took part is the value (组织的(?P<v>…工程)施工招标)
+                group = next((g for g in regex.groupindex if m.group(g) is not None), 0)
+                matches.append(Candidate(line, m.start(group), m.end(group), m.group(group)))
         if fspec.fallback == "last":
             matches.reverse()
         found = []
@@ -606,8 +641,9 @@ class FieldEngine:
         # the two parts of a range read one span: fields of a part that share a label (合同期限)
         owner = frozenset(fspec.labels) if fspec.part else frozenset()
         spans = [(cand.line.index, start, end, owner), *((ln.index, 0, len(ln.compact), owner) for ln in cand.extra)]
-        if any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner & c[3])
-               for c in claimed for span in spans):
+        # a list of parties names units other fields read too (the contractor signs the acceptance)
+        if not fspec.item_labels and any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner & c[3])
+                                         for c in claimed for span in spans):
             return None
         normalised = NORMALISERS[fspec.normaliser](text)
         if claim and normalised is not None and normalised.value is not None:

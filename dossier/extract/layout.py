@@ -144,7 +144,8 @@ def _stands_alone(line: Line, hit: LabelHit, hits: list[LabelHit]) -> bool:
     return original > 0 and line.source.text[original - 1].isspace()
 
 
-SPLIT_LABEL_GAP = 4.0  # letter-spaced labels (住    所): pieces at most this many line heights apart
+SPLIT_LABEL_GAP = 6.0  # letter-spaced labels (住    所): pieces at most this many line heights apart (a
+# two-character label spread to the width of a seven-character one)
 
 
 def join_split_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]]) -> None:

@@ -21,6 +21,10 @@ KEY_ALIASES: dict[str, str] = {
     "注册专业": "specialties", "specialties": "specialties", "specialty": "specialties", "zy": "specialties",
     "使用有效期": "usage_valid_until", "usage_valid_until": "usage_valid_until", "yxq": "usage_valid_until",
     "证书编号": "cert_number", "cert_number": "cert_number",
+    # pinyin initials other issuers use: 注册号 zch, 企业 qy, 使用有效期 syyxq, 证件号码 zjhm, 注册专业 zczy
+    "zch": "registration_number", "qy": "company_name", "syyxq": "usage_valid_until", "zjhm": "id_number",
+    "zczy": "specialties",
+    "统一社会信用代码": "uscc", "uscc": "uscc", "uniscid": "uscc", "tyshxydm": "uscc", "shxydm": "uscc",
 }
 
 

@@ -107,6 +107,9 @@ class DocSpec(BaseModel):
     fields: dict[str, FieldSpec]
     table: TableSpec | None = None
     qr: bool = False  # electronic certificates carry a QR code worth decoding
+    # labels the document prints for things no field reads (经营范围, 联系电话): they end the
+    # value before them like any label
+    other_labels: list[str] = Field(default_factory=list)
 
 
 def _spec_dir() -> Path:
@@ -166,6 +169,7 @@ def label_vocabulary() -> tuple[str, ...]:
     for spec in load_specs().values():
         # titles count too: 专业 inside 专业技术资格证书 is part of a title, not a label
         labels.update(spec.classify.titles)
+        labels.update(label.replace(" ", "") for label in spec.other_labels)
         if spec.table:
             labels.update(h for hs in spec.table.columns.values() for h in hs)
     return tuple(sorted(labels, key=lambda s: (-len(s), s)))

@@ -3,11 +3,13 @@
 A .docx has no pages until Word lays it out, so its text is one page (page 1, source ``docx``)
 with synthetic geometry the field extractor can use like a scan's:
 
-* every paragraph and every table row is one row, rows ``ROW_PITCH`` points apart, so ``y``
-  increases monotonically in document order starting at ``MARGIN``;
-* a paragraph is one line starting at the left margin;
+* every line of a paragraph (a line break starts another) is a row, rows ``ROW_PITCH`` points
+  apart, so ``y`` increases monotonically in document order starting at ``MARGIN``;
+* a paragraph's line starts at the left margin;
 * a table row's cells are separate lines on the same row, the usable width split evenly between
   the row's cells left to right (a label cell is then followed by its value cell, as on a scan);
+  a cell of several paragraphs (a label over its value) stacks them, and the row is as tall as
+  its tallest cell;
 * widths follow the text (``CHAR_WIDTH`` per CJK character, half for others), clipped to the
   cell or the page; the page is A4 wide and as tall as its rows need.
 
@@ -58,12 +60,25 @@ def _text_width(text: str) -> float:
 
 
 def _cell_text(cell: _Cell) -> str:
-    """A cell's text on one line: its paragraphs and any nested tables' cells, space-separated."""
-    parts = [p.text.strip() for p in cell.paragraphs]
-    for table in cell.tables:
-        for row in table.rows:
-            parts.extend(_cell_text(c) for c in _unique_cells(row.cells))
-    return " ".join(p for p in parts if p)
+    """A cell's own text, a line per paragraph (nested tables are rows of their own, see
+    ``_table_rows``)."""
+    return "\n".join(text for p in cell.paragraphs if (text := p.text.strip()))
+
+
+def _table_rows(table: Table) -> list[list[str]]:
+    """A table's rows, each a list of cell texts; a table nested in a cell (a licence printout's
+    label | value grid inside its frame) gives its own rows after the row holding it, so its
+    labels and values keep their cells instead of running together on one line."""
+    rows: list[list[str]] = []
+    for row in table.rows:
+        cells = _unique_cells(row.cells)
+        texts = [_cell_text(c) for c in cells]
+        if any(texts):
+            rows.append(texts)
+        for cell in cells:
+            for nested in cell.tables:
+                rows.extend(_table_rows(nested))
+    return rows
 
 
 def _unique_cells(cells: list[_Cell]) -> list[_Cell]:
@@ -98,10 +113,7 @@ def _rows(document: Document) -> list[list[str]]:
                         continue  # the VML copy of a DrawingML text box: read once
                     walk(box)
             elif element.tag == f"{_W}tbl":
-                for row in Table(element, document).rows:
-                    texts = [_cell_text(c) for c in _unique_cells(row.cells)]
-                    if any(texts):
-                        rows.append(texts)
+                rows.extend(_table_rows(Table(element, document)))
             elif element.tag == f"{_W}sdt":
                 content = element.find(f"{_W}sdtContent")
                 if content is not None:
@@ -128,14 +140,16 @@ def _layout(rows: list[list[str]]) -> PageText:
     y = MARGIN
     for texts in rows:
         cell_width = usable / len(texts)
-        for i, text in enumerate(texts):
-            if not text:
-                continue
-            x0 = MARGIN + i * cell_width
-            x1 = min(x0 + _text_width(text), x0 + cell_width)
-            lines.append(TextLine(text=text, confidence=1.0,
-                                  bbox=(round(x0, 2), round(y, 2), round(x1, 2), round(y + LINE_HEIGHT, 2))))
-        y += ROW_PITCH
+        stacks = [[part.strip() for part in text.split("\n")] for text in texts]
+        for i, stack in enumerate(stacks):
+            for k, text in enumerate(stack):
+                if not text:
+                    continue
+                x0, top = MARGIN + i * cell_width, y + k * ROW_PITCH
+                x1 = min(x0 + _text_width(text), x0 + cell_width)
+                lines.append(TextLine(text=text, confidence=1.0,
+                                      bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(top + LINE_HEIGHT, 2))))
+        y += ROW_PITCH * max(len(stack) for stack in stacks)
     return PageText(number=1, width=PAGE_WIDTH, height=max(MIN_PAGE_HEIGHT, round(y + MARGIN, 2)),
                     source=TextSource.docx, lines=lines)
 

@@ -191,6 +191,8 @@ def qr_mismatch(ctx: ValidationContext):
                 printed, encoded = doc.field(key), qr.get(key)
                 if printed is None or printed.value in (None, "", []) or encoded in (None, "", []):
                     continue  # compare only what both sides state
+                if printed.confidence < ctx.params.low_confidence:
+                    continue  # a doubtful reading of the print is LOW_CONFIDENCE's, not a forged code
                 as_list = isinstance(printed.value, list) or isinstance(encoded, list)
                 if _comparable(printed.value, as_list) != _comparable(encoded, as_list):  # type: ignore[arg-type]
                     shown = join(encoded) if isinstance(encoded, list) else encoded
