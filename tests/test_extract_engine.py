@@ -175,3 +175,12 @@ def test_a_title_letter_spaced_into_boxes_still_names_the_type():
                         line("工作单位：武汉长江建设集团有限公司", 60, 220)))
     assert docs[0].doc_type == "title_certificate"
     assert docs[0].fields["company_name"].value == "武汉长江建设集团有限公司"
+
+
+def test_an_id_cards_unreadable_front_joins_its_titled_back():
+    # a fax left the front's labels unreadable: nothing classifies it, the back names the card
+    docs = extract(page(1, line("刘名顾或", 189, 176), line("顾思远", 220, 129), line("32010619830717393X", 263, 242)),
+                   page(2, line("中华人民共和国", 262, 129, h=17), line("居民身份证", 254, 158, h=22),
+                        line("签发机关 南京市公安局鼓楼区分局", 222, 216)))
+    assert [(d.doc_type, d.first_page, d.pages) for d in docs] == [("id_card", 1, 2)]
+    assert docs[0].fields["id_number"].value == "32010619830717393X"

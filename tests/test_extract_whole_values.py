@@ -187,3 +187,47 @@ def test_a_list_beside_another_columns_pairs_starts_lower_under_its_label():
                line("证 书 编 号 D232443264", 82, 268, 230))
     assert f["qualifications"].value == ["建筑工程施工总承包三级", "市政公用工程施工总承包三级"]
     assert f["legal_representative"].value == "尹明哲"
+
+
+def test_ocr_traditional_glyphs_are_simplified_but_name_characters_kept():
+    f = fields(line("专業技术資格证書", 326, 55, h=27), line("姓名", 60, 198, 89), line("颜昇", 115, 199, 152),
+               line("资格名称：工程师", 60, 230), line("工作单位：武汉长江建设集团有限公司", 60, 260),
+               source=TextSource.ocr)
+    assert f["name"].value == "颜昇" and f["title"].value == "工程师"
+
+
+def test_an_office_name_read_one_character_off_its_standard_wording_is_proposed_not_applied():
+    f = fields(line("营业执照", 220, 60, h=30), line("名称：成都蓉川建设发展有限公司", 60, 120),
+               line("登记机关：成都市高新区市场盗督管理局", 60, 150),
+               line("评价机构：西安市建筑业协会职业技能等认定中心", 60, 180), source=TextSource.ocr)
+    authority = f["issuing_authority"]
+    assert authority.value == "成都市高新区市场盗督管理局" and authority.confidence < TRUSTED
+    assert authority.suggestion == "成都市高新区市场监督管理局"
+
+
+def test_an_office_name_holding_an_occupation_label_and_wrapping_under_itself():
+    # 职业 is the worker certificate's occupation label, inside the office's name
+    f = fields(line("职业技能等级证书", 201, 132, h=20), line("姓名：毛永康", 85, 230),
+               line("职业（工种）：建筑电工", 86, 282), line("职业技能等级：四级/中级工", 86, 295),
+               line("评价机构：西安市建筑业协会职业技能等级认定中心", 85, 331),
+               line("发证单位：西安市建筑业协会", 85, 360), line("职业技能等级认定中心", 145, 376))
+    assert f["occupation"].value == "建筑电工"
+    assert f["issuing_authority"].value == "西安市建筑业协会职业技能等级认定中心"
+
+
+def test_a_conclusion_under_its_heading_that_states_it_again():
+    f = _acceptance()
+    assert f["result"].value == "合格"
+    heading = fields(line("单位工程竣工验收报告", 193, 62, h=25), line("工程名称：三江口综合楼建设项目", 53, 105),
+                     line("施工单位：江苏长安华构建设集团有限公司", 53, 124), line("三、验收结论", 53, 298),
+                     line("工程质量符合有关法律法规和工程建设强制性标准，验收结论：合格。", 76, 317))
+    assert heading["result"].value == "合格"
+
+
+def test_a_term_whose_end_is_unreadable_is_no_confident_end():
+    f = fields(line("居民身份证", 200, 40, h=24), line("签发机关 重庆市公安局渝中区分局", 60, 100),
+               line("有效期限 2011.03.29-2031?03?29?", 60, 130), source=TextSource.ocr)
+    assert f["valid_until"].confidence < TRUSTED
+    comma = fields(line("居民身份证", 200, 40, h=24), line("有效期限 2011.03.29-2031,03.29", 60, 130),
+                   source=TextSource.ocr)
+    assert comma["valid_until"].value == "2031-03-29" and comma["valid_until"].confidence < TRUSTED

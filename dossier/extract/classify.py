@@ -110,7 +110,8 @@ def split_documents(classes: list[PageClass]) -> list[PageGroup]:
     Only a page showing a title starts a new document: a different type's title, or the same
     type's title again without a continuation mark (two certificates in one file). A page with no
     title continues the current document whatever its keywords suggest (page 2 of a contract
-    mentions 法定代表人 without being a licence).
+    mentions 法定代表人 without being a licence). Unrecognised pages before a recognised one are
+    the same document's (an ID card's untitled front before its back).
     """
     groups: list[PageGroup] = []
     for pc in classes:
@@ -121,6 +122,12 @@ def split_documents(classes: list[PageClass]) -> list[PageGroup]:
             if current.doc_type is None and pc.doc_type is not None:
                 # an unrecognised first page followed by a recognisable one: one document
                 current.doc_type, current.confidence = pc.doc_type, pc.confidence
+            continue
+        if current is not None and current.doc_type is None and pc.doc_type is not None:
+            # pages nothing recognised, then a titled page: the untitled side of the same document
+            # (an ID card's front, whose labels a fax or a photocopy left unreadable, then its back)
+            current.doc_type, current.confidence = pc.doc_type, pc.confidence
+            current.pages.append(pc.page)
             continue
         groups.append(PageGroup(pc.doc_type, [pc.page], pc.confidence))
     return groups

@@ -31,6 +31,7 @@ class _Kind(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ends: list[str] = []
+    words: list[str] = []
     min_chars: int = 0
     max_chars: int = 0
 
@@ -53,4 +54,29 @@ def is_whole(kind: Kind, value: str) -> bool:
         count = len(_CJK.findall(value))
         return spec.min_chars <= count <= spec.max_chars and count == len(value)
     core = _TRAILING_BRACKETS.sub("", value)
-    return any(core.endswith(end) for end in spec.ends) and len(core) > 2
+    # a legal form or unit word alone (有限责任公司) names no one: two characters at least before it
+    return any(core.endswith(end) and len(core) - len(end) >= 2 for end in spec.ends)
+
+
+def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
+    """(what was read, the standard word) for each place in ``value`` one character off a word of
+    its kind, replaced (市场盗督管理局 for 市场监督管理局) or dropped inside it (建业协会 for
+    建筑业协会): an OCR slip that the value's shape cannot show. A place where a standard word is
+    printed as it is (住房和城乡建设厅) is no slip of another (…建设部)."""
+    words = _kinds()[kind].words
+    exact = [(m.start(), m.end()) for word in words for m in re.finditer(re.escape(word), value)]
+    found = []
+    for word in words:
+        dropped = {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)}
+        for start in range(len(value) - len(word) + 2):
+            for size in (len(word), len(word) - 1):
+                piece = value[start:start + size]
+                if len(piece) != size or any(a < start + size and start < b for a, b in exact):
+                    continue
+                if (size == len(word) and sum(x != y for x, y in zip(piece, word)) == 1) or piece in dropped:
+                    found.append((piece, word))
+                    break
+            else:
+                continue
+            break
+    return found

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dossier.extract.completeness import INCOMPLETE_NOTES, is_whole
+from dossier.extract.completeness import INCOMPLETE_NOTES, is_whole, misread_words
 from dossier.extract.layout import (
     SEPARATORS,
     LabelHit,
@@ -51,6 +51,7 @@ _REMARKS = re.compile(r"^[:：]?[（(]+(?:[^（()）]{2,10}|(?!" + pattern_libra
 _TRANSLATION = re.compile(r"^[/／]?[A-Za-z][A-Za-z.'&()\-/]*[a-z][A-Za-z.'&()\-/]*[:：]?")
 LIST_NORMALISERS = {"list", "qualification_list"}
 CHECKSUMMED = {"id_number", "uscc"}
+WRAPPING_KINDS = ("company", "authority")  # names long enough to wrap in a cell or under a seal
 LIST_BELOW = 5.0  # line heights under its label a list printed one item a row may start  # a reading that passes its check character is no misreading
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
@@ -150,8 +151,9 @@ def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
         in_row = sum(1 for other in lone if same_row(line, other))
         if right and alone(right[0]) and in_row == 2:
             votes[line.page] = votes.get(line.page, 0) + 1
-        under = [o for o in lines if o.page == line.page and o is not line and 0 <= o.bbox[1] - line.bbox[3] <= 2 * h
-                 and abs(o.bbox[0] - line.bbox[0]) <= ALIGN * h]
+        # OCR boxes of a label and the value under it may overlap a little
+        under = [o for o in lines if o.page == line.page and o is not line and o.cy > line.cy
+                 and -0.3 * h <= o.bbox[1] - line.bbox[3] <= 2 * h and abs(o.bbox[0] - line.bbox[0]) <= ALIGN * h]
         if under and alone(min(under, key=lambda o: o.bbox[1])):
             votes[line.page] = votes.get(line.page, 0) - 1
     # one pair of labels side by side is a signature block (甲方（盖章）： | 乙方（签字）：), not a layout
@@ -389,8 +391,9 @@ class FieldEngine:
         """Where a value that starts at ``start`` on ``line`` ends: at the next label. A name may
         hold a label's word (南京市建筑业协会职称评审办公室 holds 职称): for a field of a kind, a
         label run into the text (no colon after it, no space or separator before it) ends the
-        value only if what follows it is a value that label's field could take (职称 is followed
-        by 评审办公室, no title; 性别 by 男, a gender)."""
+        value only if what follows it is a value that label's field could take (性别 by 男, a
+        gender) and not the end of a name of the value's kind (职称 before 评审办公室, 职业 before
+        技能等级认定中心: an office's name goes on)."""
         text = line.compact
         ends = sorted((h for h in line_hits if h.start >= start), key=lambda h: h.start)
         if fspec.kind is None:
@@ -400,7 +403,11 @@ class FieldEngine:
                 return hit.start  # other labels (经营范围) name no field to ask: they end it
             following = ends[n + 1].start if n + 1 < len(ends) else len(text)
             a, b = strip_separators(text, _skip_remark(text, hit.end), following)
-            if a < b and any(_takes(other, text[a:b]) for other in self.label_fields.get(hit.label, [])):
+            fields = self.label_fields[hit.label]
+            tail = NORMALISERS[fspec.normaliser](text[a:b]) if a < b else None
+            if tail is not None and tail.value and _whole(fspec, tail.value) and all(f.kind != fspec.kind for f in fields):
+                continue  # what follows is the end of a name of our kind (…协会 职业 技能等级认定中心)
+            if a < b and any(_takes(other, text[a:b]) for other in fields):
                 return hit.start
         return len(text)
 
@@ -467,7 +474,10 @@ class FieldEngine:
         if fspec.item_labels:
             start = _item_role(line.compact, hits)
             hits = [h for h in hits if h.start >= start]
-        end = min((h.start for h in hits), default=len(line.compact))
+        # the field's own label again inside the value (三、验收结论 / 工程质量符合…，验收结论：合格。)
+        # restates it: the value goes on through it
+        own = {lb.replace(" ", "") for lb in fspec.labels}
+        end = min((h.start for h in hits if h.label not in own or h.start == 0), default=len(line.compact))
         ends_line = end == len(line.compact)
         start, end = strip_separators(line.compact, start, end)
         if start >= end or _UNKNOWN_LABEL.match(line.compact[start:end]):
@@ -490,9 +500,19 @@ class FieldEngine:
             result = self._evaluate(fspec, trial, set(), claim=False)
             return result is not None and result.value is not None and _whole(fspec, result.value)
 
+        x0 = line.sub_bbox(start, end)[0]
         if not fspec.multi_line and (fspec.kind is None or whole(())):
+            if fspec.kind in WRAPPING_KINDS:
+                # a whole name may still wrap: 西安市建筑业协会 / 职业技能等级认定中心; the line right
+                # under it continues it when it carries no figure, nothing stands left of it on its
+                # row (the next row of a table), and the two make a whole name too
+                more = self._continuation(fspec, line, x0, lines, hits_by_line, gap, lambda texts: True)
+                if (more[0] and not re.search(r"\d", more[1][0]) and whole(more[1][:1])
+                        and not any(same_row(more[0][0], o) and o.bbox[2] <= more[0][0].bbox[0] for o in lines)):
+                    return Candidate(line, start, end, cand.text, (*cand.extra, more[0][0]),
+                                     (*cand.extra_text, more[1][0]), factor=factor, note=note, unit=unit)
             return cand
-        below_lines, below_texts = self._continuation(fspec, line, line.sub_bbox(start, end)[0], lines,
+        below_lines, below_texts = self._continuation(fspec, line, x0, lines,
                                                       hits_by_line, gap, None if fspec.multi_line else whole)
         return Candidate(line, start, end, cand.text, (*cand.extra, *below_lines), (*cand.extra_text, *below_texts),
                          factor=factor, note=note, unit=unit)
@@ -658,6 +678,7 @@ class FieldEngine:
         if isinstance(value, tuple):
             value = list(value)
         notes = list(getattr(normalised, "notes", []) or [])
+        suggestion = getattr(normalised, "suggestion", None)
         if cand.note:
             notes.append(cand.note)
         factor = 1.0
@@ -669,12 +690,19 @@ class FieldEngine:
             if not _whole(fspec, value):
                 factor = min(factor, INCOMPLETE)
                 notes.append(INCOMPLETE_NOTES[fspec.kind])
+            if isinstance(value, str) and (slips := misread_words(fspec.kind, value)):
+                factor = min(factor, INCOMPLETE)
+                repaired = value
+                for piece, word in slips:
+                    repaired = repaired.replace(piece, word)
+                    notes.append(f"“{piece}”疑为“{word}”的误识")
+                suggestion = repaired
         return ExtractedField(
             value=value,
             raw=text,
             confidence=max(0.0, min(1.0, cand.confidence * normalised.confidence * factor)),
             page=cand.line.page,
             bbox=bbox,
-            suggestion=getattr(normalised, "suggestion", None),
+            suggestion=suggestion,
             notes=notes,
         )

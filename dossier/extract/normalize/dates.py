@@ -59,6 +59,9 @@ _NO_RANGE_SEP = re.compile(  # 2026.012026.10, 2024.07.152044.07.15
     r"(?<![\d.\-/])(\d{4}([.\-/])\d{2}(?:\2\d{2})?)((?:19|20)\d{2}\2\d{1,2}(?:\2\d{1,2})?)(?![\d.\-/])", re.ASCII)
 
 
+_COMMA_IN_DATE = re.compile(r"(?<=\d),(?=\d{1,2}(?:[.\-/]|$|[^\d]))|(?<=\d{4}),(?=\d)")  # 2031,03.29: OCR's dot
+
+
 def _restore_separators(text: str) -> tuple[str, bool]:
     restored = _NO_RANGE_SEP.sub(r"\1-\3", text)
     restored = _NO_DAY_SEP.sub(r"\1\2\3\2\4", restored)
@@ -75,6 +78,9 @@ def _tidy(raw: str) -> tuple[str, list[str]]:
         notes.append("数字中夹有字母，已按数字读取")
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"(?<!\d) | (?!\d)", "", text)
+    if _COMMA_IN_DATE.search(text):
+        text = _COMMA_IN_DATE.sub(".", text)
+        notes.append("日期分隔符识别为逗号，已按点读取")
     text, restored = _restore_separators(text)
     if restored:
         notes.append("日期中缺少分隔符，已按日期格式补全")
@@ -171,6 +177,10 @@ def normalise_date_range(raw: str) -> Normalised | None:
         # "2024.07.15-" then nothing readable: a range whose end is lost (under a seal, cropped);
         # a reader taking the only date as the end would take the start
         return Normalised((days[0],), GUESSED, notes=(*notes, "期限只识别到起始日期，终止日期缺失"))
+    if days and re.search(r"\d{4}", text[matches[0][1]:]):
+        # "2011.03.29-2031?03.29": a second date is printed but not readable; taking the only date
+        # as the end would take the start
+        return Normalised((days[0],), GUESSED, notes=(*notes, "期限的终止日期无法识别"))
     return _with_notes((days[0],), notes) if days else None
 
 

@@ -20,6 +20,7 @@ Canonical forms chosen here (the contract for every consumer):
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .result import GUESSED, TOLERATED, Normalised, nfkc
 
@@ -64,13 +65,24 @@ def canonical_brackets(text: str) -> str:
     return _full_width_brackets(nfkc(text))
 
 
+def _strip_marks(text: str) -> str:
+    """``text`` without the symbols OCR reads into a value's ends from the page around it: a
+    check box (☑), a bullet, a dot of a seal's border (·临沂市…)."""
+    start, end = 0, len(text)
+    while start < end and (unicodedata.category(text[start]).startswith(("S", "P")) and text[start] not in "（("):
+        start += 1
+    while end > start and (unicodedata.category(text[end - 1]).startswith(("S", "P")) and text[end - 1] not in "）)"):
+        end -= 1
+    return text[start:end]
+
+
 def normalise_name(raw: str) -> Normalised | None:
     """A person's or company's name without whitespace or label residue ("姓 名：张 三" -> "张三");
     the middle-dot variants of minority names (・ • . ．) become ``·``, brackets full-width.
     None when nothing is left."""
     text = _full_width_brackets(re.sub(r"\s+", "", nfkc(raw)))
     text = _NAME_LABEL.sub("", text)
-    text = _DOT_VARIANTS.sub(MIDDLE_DOT, text).strip(_EDGE_PUNCTUATION)
+    text = _strip_marks(_DOT_VARIANTS.sub(MIDDLE_DOT, text)).strip(_EDGE_PUNCTUATION)
     if not any(ch.isalpha() for ch in text):
         return None
     if any(ch.isdigit() for ch in text):
@@ -162,9 +174,9 @@ def normalise_authority(raw: str) -> Normalised | None:
     dropped with a note and some doubt. A name opening with a one-character place (京市海淀区…)
     lost characters under a seal: kept, with more doubt. None when empty."""
     text = normalise_text(raw)
-    if text is None:
+    if text is None or not (stripped := _strip_marks(text.value)):
         return None
-    value, confidence, notes = text.value, text.confidence, []
+    value, confidence, notes = stripped, text.confidence, []
     stripped = _SEAL_WORDS.sub("", value).rstrip()
     if stripped != value:
         if len(stripped) < 2:
