@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +43,8 @@ from dossier.extract.spec import load_specs  # noqa: E402
 from dossier.intake.sniff import sniff  # noqa: E402
 from dossier.store.archive import hash_file  # noqa: E402
 from dossier.workers.stages import qr_reader  # noqa: E402
-from fixtures import load_truth, truth_path  # noqa: E402
+from fixtures import load_truth  # noqa: E402
+from fixtures.variants import set_folders  # noqa: E402
 
 IDENTIFIER_FIELDS = {"id_number", "uscc"}
 
@@ -141,16 +141,6 @@ def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where:
     return misses
 
 
-def variant_set(name: str, where: str | None) -> list[Path]:
-    """The application folders of the second family's ``name`` set, built into ``where`` first
-    when it holds none."""
-    out = Path(where) if where else Path(tempfile.gettempdir()) / f"dossier-variants-{name}"
-    if not any(truth_path(d).is_file() for d in out.glob("**/") if d != out):
-        subprocess.run([sys.executable, "-m", "fixtures.variants", "--set", name, "--out", str(out)],
-                       cwd=ROOT, check=True)
-    return sorted(d for d in out.glob("**/") if d != out and truth_path(d).is_file())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", default="sample-upgrade,sample-renewal,sample-clean",
@@ -172,7 +162,7 @@ def main() -> None:
     misses: list[str] = []
     pages_time = extract_time = 0.0
     pages = 0
-    folders = variant_set(args.set, args.set_dir) if args.set else [
+    folders = set_folders(args.set, args.set_dir) if args.set else [
         Path(app) if "/" in app else ROOT / "fixtures" / app for app in args.apps.split(",")]
     with OcrPool(settings) as pool:
         for folder in folders:

@@ -37,8 +37,6 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="详细�
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s",
                         handlers=[RichHandler(console=console, show_path=False)], force=True)
     install_log_masking()
-    # pdfminer reports every odd font dictionary of a PDF (FontBBox …): nothing a user can act on
-    logging.getLogger("pdfminer").setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 @contextmanager

@@ -91,3 +91,19 @@ def test_a_confident_reading_of_a_shorter_name_is_still_a_mismatch():
     # the document really prints the name without its legal form: that is a defect
     app = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", COMPANY[:-4], 0.97)
     assert app.codes().count("EMPLOYER_MISMATCH") == 1
+
+
+def test_a_doubtful_reading_a_character_off_is_low_confidence_not_a_mismatch():
+    off = COMPANY[:4] + COMPANY[5:]  # one character lost inside the name
+    app = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", off, 0.7)
+    codes = app.codes()
+    assert "EMPLOYER_MISMATCH" not in codes and codes.count("LOW_CONFIDENCE") == 1
+    sure = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", off, 0.97)
+    assert sure.codes().count("EMPLOYER_MISMATCH") == 1
+
+
+def test_a_doubtful_credit_code_is_no_uscc_mismatch():
+    app = _doubtful(clean_application(), "qualification_certificate", None, "uscc", OTHER_USCC, 0.85)
+    assert "USCC_MISMATCH" not in app.codes()
+    assert "USCC_MISMATCH" in _doubtful(clean_application(), "qualification_certificate", None, "uscc",
+                                        OTHER_USCC, 0.99).codes()

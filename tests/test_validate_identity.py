@@ -105,3 +105,15 @@ def test_uscc_checksum_is_a_warning_naming_every_place():
     found = [d for d in app.run() if d.code == "USCC_CHECKSUM"]
     assert len(found) == 1 and found[0].severity == "warning" and found[0].subject == USCC
     assert "USCC_CHECKSUM" not in clean_application().codes()
+
+
+def test_a_name_read_below_the_threshold_is_no_name_mismatch():
+    from validate_builders import PEOPLE, clean_application, fld, replace_field
+
+    app = clean_application()
+    card = app.find("id_card", PEOPLE[1].name)
+    doubtful = app.swap(card, replace_field(card, name=fld("S5374652870", confidence=0.6)))
+    codes = doubtful.codes()
+    assert "NAME_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
+    sure = app.swap(card, replace_field(card, name=fld(PEOPLE[1].name + "华", confidence=0.99)))
+    assert "NAME_MISMATCH" in sure.codes()

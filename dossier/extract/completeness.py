@@ -54,8 +54,10 @@ def is_whole(kind: Kind, value: str) -> bool:
         count = len(_CJK.findall(value))
         return spec.min_chars <= count <= spec.max_chars and count == len(value)
     core = _TRAILING_BRACKETS.sub("", value)
-    # a legal form or unit word alone (有限责任公司) names no one: two characters at least before it
-    return any(core.endswith(end) and len(core) - len(end) >= 2 for end in spec.ends)
+    # a legal form or unit word alone (有限公司, not 有限 + 公司) names no one: two characters at
+    # least before the longest ending it has
+    end = next((e for e in sorted(spec.ends, key=len, reverse=True) if core.endswith(e)), None)
+    return end is not None and len(core) - len(end) >= 2
 
 
 def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:

@@ -590,6 +590,26 @@ class FieldEngine:
                 break
         return tuple(out), tuple(texts)
 
+    @staticmethod
+    def _across_wrap(regex: re.Pattern[str], line: Line, lines: list[Line]) -> list[Candidate]:
+        """Matches of ``regex`` that run from ``line`` onto the next line of its paragraph (the line
+        right under it, starting at about its left edge): running text wraps anywhere, 河西新城
+        安置房项目12#、20#楼及 / 地下车库工程施工招标."""
+        h = max(line.height, 1.0)
+        under = [o for o in lines if o.page == line.page and o.cy > line.bbox[3] and o.bbox[1] - line.bbox[3] <= WRAP_GAP * h
+                 and abs(o.bbox[0] - line.bbox[0]) <= 2 * ALIGN * h]
+        if not under:
+            return []
+        nxt = min(under, key=lambda o: o.bbox[1])
+        joined, cut = line.compact + nxt.compact, len(line.compact)
+        out = []
+        for m in regex.finditer(joined):
+            group = next((g for g in regex.groupindex if m.group(g) is not None), 0)
+            a, b = m.span(group)
+            if a < cut < b:
+                out.append(Candidate(line, a, cut, joined[a:cut], (nxt,), (joined[cut:b],)))
+        return out
+
     def _by_pattern(self, fspec: FieldSpec, lines, hits_by_line, claimed, label_seen: bool) -> ExtractedField | None:
         """The first or last unclaimed text of the field's form, when no label gave a value. Doubt
         grows with the choice: the only such text, one of several, or one found while the field's
@@ -604,6 +624,7 @@ class FieldEngine:
                 # the first named group that took part is the value (组织的(?P<v>…工程)施工招标)
                 group = next((g for g in regex.groupindex if m.group(g) is not None), 0)
                 matches.append(Candidate(line, m.start(group), m.end(group), m.group(group)))
+            matches += self._across_wrap(regex, line, lines)
         if fspec.fallback == "last":
             matches.reverse()
         found = []
@@ -618,8 +639,8 @@ class FieldEngine:
         checked = fspec.normaliser in CHECKSUMMED and found[0][1].confidence >= 1.0
         unique = FALLBACK_CHECKED if checked else FALLBACK_UNIQUE
         factor = FALLBACK_LABEL_UNREAD if label_seen else unique if len(values) == 1 else FALLBACK_CHOSEN
-        return self._evaluate(fspec, Candidate(cand.line, cand.start, cand.end, cand.text, factor=factor,
-                                               note=FALLBACK_NOTE), claimed)
+        return self._evaluate(fspec, Candidate(cand.line, cand.start, cand.end, cand.text, cand.extra, cand.extra_text,
+                                               factor=factor, note=FALLBACK_NOTE), claimed)
 
     # -- normalisation -----------------------------------------------------------------------
 

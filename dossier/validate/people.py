@@ -41,13 +41,33 @@ def normalise_company(name: str) -> str:
     return _COMPANY_NOISE.sub("", name).translate(_WIDE_PARENS)
 
 
-def cut_reading(value: str, other: str, confidence: float, threshold: float, same=normalise_company) -> bool:
-    """Whether ``value`` differs from ``other`` only as a reading cut short (or run on) does: one
-    is a prefix of the other, and the reading was doubtful (``confidence`` below ``threshold``).
-    Such a difference is LOW_CONFIDENCE's (a person looks at the scan), not a blocking mismatch
-    that accuses the document of naming someone else."""
+def misreading(value: str, other: str, confidence: float, threshold: float, same=normalise_company) -> bool:
+    """Whether ``value`` differs from ``other`` only as a doubtful reading of it does: it was read
+    below ``threshold`` and is cut short or run on (one a prefix of the other) or a character or
+    two off (江苏长安华建设… for 江苏长安华构建设…). Such a difference is LOW_CONFIDENCE's (a person
+    looks at the scan), not a blocking mismatch that accuses the document of naming someone else."""
     a, b = same(value), same(other)
-    return a != b and (a.startswith(b) or b.startswith(a)) and confidence < threshold
+    if a == b or confidence >= threshold:
+        return False
+    return a.startswith(b) or b.startswith(a) or _edits(a, b, MISREAD_EDITS if min(len(a), len(b)) >= 6 else 1)
+
+
+MISREAD_EDITS = 2  # characters a doubtful reading of a longer name may lose, gain or change
+
+
+def _edits(a: str, b: str, limit: int) -> bool:
+    """Whether ``a`` becomes ``b`` in at most ``limit`` insertions, deletions or substitutions."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
 
 
 @dataclass(frozen=True)
@@ -59,6 +79,13 @@ class Mention:
     name: str | None
     id_number: str | None  # as read, upper-case
     how: MatchHow
+
+    def confidence(self, key: str) -> float:
+        """How sure the reading of ``key`` here is (a row of a statement carries none of its own)."""
+        if self.record is not None:
+            return 1.0
+        found = self.doc.field(key)
+        return found.confidence if found is not None else 0.0
 
     def evidence(self, key: str) -> Evidence:
         """Evidence of ``key`` (name, id_number, months …) at this mention."""

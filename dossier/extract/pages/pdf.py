@@ -38,6 +38,9 @@ from dossier.extract.pages.pdf_open import BAD_PAGE_ZH, open_pdf, render_source
 from dossier.model import FileText, PageText, TextSource
 
 log = logging.getLogger(__name__)
+# pdfminer (under pdfplumber) warns of every odd font dictionary it meets (Could not get FontBBox
+# …), in every process that reads a PDF: nothing a user can act on, and it buries what they can
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MIN_TEXT_CHARS = 3  # fewer real characters: no usable text layer
 MIN_GOOD_SHARE = 0.8  # share of real characters among all non-space characters

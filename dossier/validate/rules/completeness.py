@@ -45,7 +45,7 @@ def low_confidence(ctx: ValidationContext):
         kind = doc.doc_type or ""
         required = ctx.params.fields.required.get(kind, [])
         # the names the cross-document rules compare: a doubtful reading of one is no mismatch
-        # (people.cut_reading), so it is reported here as doubtful
+        # (people.misreading), so it is reported here as doubtful
         compared = [*ctx.params.fields.employer.get(kind, []), *ctx.params.fields.company_name.get(kind, [])]
         for name in dict.fromkeys([*required, *compared, *sorted(doc.document.fields)]):
             found = doc.field(name)

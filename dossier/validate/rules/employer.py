@@ -1,7 +1,7 @@
 """The applicant company: its name and USCC wherever a document prints them.
 
 A name read doubtfully that differs from the applicant's only by being cut short (or run on) is
-not a mismatch: LOW_CONFIDENCE asks a person to look at that scan (``people.cut_reading``).
+not a mismatch: LOW_CONFIDENCE asks a person to look at that scan (``people.misreading``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.messages import doc_name, field_label, join
-from dossier.validate.people import cut_reading
+from dossier.validate.people import misreading
 
 
 @rule("EMPLOYER_MISMATCH", severity="blocking",
@@ -23,7 +23,7 @@ def employer_mismatch(ctx: ValidationContext):
             continue
         accepted = (company.accepts_payer(value, payer) if doc.doc_type in payer.doc_types
                     else company.is_applicant(value))
-        if accepted or cut_reading(value, company.name, doc.field(fld).confidence, ctx.params.low_confidence):
+        if accepted or misreading(value, company.name, doc.field(fld).confidence, ctx.params.low_confidence):
             continue
         message = (f"{ctx.owner(doc)}中的{field_label(doc.doc_type, fld)}「{value}」"
                    f"与申报企业「{company.name}」不一致")
@@ -41,7 +41,7 @@ def company_name_mismatch(ctx: ValidationContext):
     company = ctx.company
     for doc, fld in ctx.fields_in(ctx.params.fields.company_name):
         value = doc.text(fld)
-        if value and not company.is_applicant(value) and not cut_reading(
+        if value and not company.is_applicant(value) and not misreading(
                 value, company.name, doc.field(fld).confidence, ctx.params.low_confidence):
             yield Finding("NAME_MISMATCH",
                           f"{doc_name(doc.doc_type)}上的{field_label(doc.doc_type, fld)}「{value}」"
@@ -71,6 +71,8 @@ def uscc_mismatch(ctx: ValidationContext):
         value = doc.text(fld)
         if not value or (doc is licence and fld == licence_field) or value.upper() == reference:
             continue
+        if doc.field(fld).confidence < ctx.params.low_confidence:
+            continue  # a doubtful reading (a failed check character, found without its label) is LOW_CONFIDENCE's
         yield Finding("USCC_MISMATCH",
                       f"{ctx.owner(doc)}上的统一社会信用代码「{value}」与{against}「{reference}」不一致",
                       company.uscc, [field_evidence(doc, fld), reference_ev])

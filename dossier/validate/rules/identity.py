@@ -83,9 +83,11 @@ def name_mismatch(ctx: ValidationContext):
     for person in ctx.people.persons.values():
         sides = [(ROSTER, normalise_name(e.name), spec_evidence(f"roster[{i}].name", e.name))
                  for i, e in person.roster]
-        # A mention tied by name agrees by construction; every other one is a real comparison.
+        # A mention tied by name agrees by construction; every other one is a real comparison. A
+        # name read below the threshold is LOW_CONFIDENCE's: the scan is doubted, not the person.
         sides += [(_mention_source(m), normalise_name(m.name), m.evidence("name"))
-                  for m in person.mentions if m.name and m.how != "name"]
+                  for m in person.mentions if m.name and m.how != "name"
+                  and m.confidence("name") >= ctx.params.low_confidence]
         if len({name for _, name, _ in sides}) > 1:
             listing = join(f"{src}「{name}」" for src, name, _ in sides)
             yield Finding("NAME_MISMATCH", f"身份证号 {person.id_number} 在不同材料中姓名不一致：{listing}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence
 from dossier.validate.messages import doc_name, join, project_attribute_name
-from dossier.validate.people import cut_reading, normalise_company, normalise_name
+from dossier.validate.people import misreading, normalise_company, normalise_name
 
 # How values are compared per attribute: spacing and bracket width are not disagreements.
 _COMPARABLE = {"name": normalise_company, "contractor": normalise_company, "project_manager": normalise_name}
@@ -27,9 +27,9 @@ def project_mismatch(ctx: ValidationContext):
             same = _COMPARABLE.get(attribute, str.strip)
             sides = [(d, group.field_of(d, attribute), value) for d in group.members
                      if (value := group.value(d, attribute))]
-            # a doubtful reading cut short of another document's value is LOW_CONFIDENCE's
+            # a doubtful misreading of another document's value is LOW_CONFIDENCE's
             sides = [side for side in sides if not any(
-                cut_reading(side[2], other[2], _confidence(side), ctx.params.low_confidence, same)
+                misreading(side[2], other[2], _confidence(side), ctx.params.low_confidence, same)
                 for other in sides)]
             if len({same(value) for _, _, value in sides}) < 2:
                 continue
