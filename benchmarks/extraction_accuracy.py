@@ -36,14 +36,13 @@ sys.path.insert(0, str(ROOT))
 
 from dossier.config import load_settings  # noqa: E402
 from dossier.extract.document import extract_documents  # noqa: E402
-from dossier.extract.normalize import NORMALISERS  # noqa: E402
 from dossier.extract.ocr.pool import OcrPool  # noqa: E402
 from dossier.extract.pages import read_file  # noqa: E402
-from dossier.extract.spec import load_specs  # noqa: E402
 from dossier.intake.sniff import sniff  # noqa: E402
 from dossier.store.archive import hash_file  # noqa: E402
 from dossier.workers.stages import qr_reader  # noqa: E402
 from fixtures import load_truth  # noqa: E402
+from fixtures.compare import canonical  # noqa: E402
 from fixtures.variants import set_folders  # noqa: E402
 
 IDENTIFIER_FIELDS = {"id_number", "uscc"}
@@ -65,38 +64,6 @@ class Tally:
         return (f"{name:28s} {self.docs:4d} {pct(self.docs_ok, self.docs)} {self.fields:5d} {pct(self.fields_ok, self.fields)}"
                 f" {self.ids:4d} {pct(self.ids_ok, self.ids)} {self.records:4d} {pct(self.records_ok, self.records)}"
                 f" {self.wrong:4d} {pct(self.wrong_flagged, self.wrong)} {self.confident_wrong:5d}")
-
-
-def canonical(doc_type: str, name: str, expected):
-    """The truth value in the contract's canonical form, through the field's own normaliser.
-
-    Truth holds what is printed (有限责任公司(自然人投资或控股), 安许证字【2017】); extraction gives
-    one canonical form whatever the print or the OCR used (full-width round brackets, 〔〕 years
-    in codes). Canonical values pass through unchanged (normalisers are idempotent on them), so
-    only the form of the comparison changes, never what counts as a miss.
-    """
-    spec = load_specs().get(doc_type)
-    fspec = spec.fields.get(name) if spec else None
-    if fspec is None or expected is None:
-        return expected
-    normalise = NORMALISERS[fspec.normaliser]
-
-    def one(text: str):
-        result = normalise(text)
-        if result is None or result.value is None:
-            return text
-        value = result.value
-        if fspec.part is not None and isinstance(value, (list, tuple)):
-            value = value[0] if fspec.part == "start" else value[-1]
-        return list(value) if isinstance(value, tuple) else value
-
-    if isinstance(expected, list):
-        out = []
-        for item in expected:
-            value = one(item)
-            out.extend(value if isinstance(value, list) else [value])
-        return out
-    return one(expected) if isinstance(expected, str) else expected
 
 
 def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where: str) -> list[str]:
