@@ -82,3 +82,21 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.service)])
+def database_url(request, tmp_path):
+    """A fresh, empty database for one test, on SQLite and on PostgreSQL (see ``fresh_database``)."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def db(database_url):
+    """That database, migrated to the current schema."""
+    from dossier.store.db import Database
+
+    database = Database.from_url(database_url)
+    database.upgrade()
+    yield database
+    database.dispose()

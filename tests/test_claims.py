@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from conftest import ROOT, fresh_database
+from conftest import ROOT
 from dossier.config import Settings
 from dossier.errors import StoreError, UnsupportedFileType
 from dossier.extract.ocr import InlineOcr
@@ -38,20 +38,6 @@ from test_hostile_concurrency import typed_pdf
 
 SHA = "c" * 64
 RACERS = 6
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.service)])
-def database_url(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database.from_url(database_url)
-    database.upgrade()
-    yield database
-    database.dispose()
 
 
 def _record(db: Database, sha: str = SHA) -> int:

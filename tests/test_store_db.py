@@ -31,28 +31,12 @@ from dossier.model import (
 )
 from dossier.store import repo, schema
 from dossier.store.db import Database, init_db, make_engine, normalise_url
-from conftest import fresh_database
 
 TABLES = {"applications", "documents", "application_documents", "pages", "text_lines",
           "extractions", "fields", "records", "discrepancies", "reviews", "packets",
           "audit_events", "users", "alembic_version"}
 SHA_A = "a" * 64
 SHA_B = "b" * 64
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.service)])
-def database_url(request, tmp_path):
-    """A fresh, empty database: a SQLite file, or a throw-away PostgreSQL schema."""
-    with fresh_database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database.from_url(database_url)
-    database.upgrade()
-    yield database
-    database.dispose()
 
 
 def test_upgrade_head_creates_every_table_and_matches_the_models(db):

@@ -28,16 +28,8 @@ from dossier.store import repo
 from dossier.store.db import init_db
 from dossier.validate import messages, params
 from dossier.yamlfile import MAX_BYTES, parse_yaml, read_yaml
+from test_intake import SPEC
 
-SPEC = """\
-company_name: 北京华建建设工程有限公司
-uscc: 91110108MA01EXA75A
-application_type: upgrade
-qualifications: [建筑工程施工总承包二级]
-filing_date: 2026-12-01
-roster:
-  - {name: 张伟, id_number: "110101198003071239", role: technical_lead}
-"""
 # Line 3 holds the first anchor: the loader stops there, before anything is expanded.
 ALIASES = "a: 1\nb: 2\nx0: &x0 [lol, lol, lol]\nx1: &x1 [*x0, *x0, *x0]\nx2: [*x1, *x1, *x1]\n"
 
