@@ -1,8 +1,8 @@
 """Whether a value is whole: the test a value that could be cut short must pass before it is
 trusted.
 
-A company name ends in its legal form or unit word, an authority in its unit word, a person's
-name has 2-4 ideographs (or a middle dot). The endings are data (``specs/_kinds.yaml``). The field
+A company name ends in its legal form or unit word, an authority in its unit word, an address in
+its house number, room or village group, a person's name has 2-4 ideographs (or a middle dot). The endings are data (``specs/_kinds.yaml``). The field
 engine uses the test twice: to keep reading a value that is not yet whole (the next box on its
 row, the line it wraps onto), and to lower the confidence of one that stays cut.
 """
@@ -17,11 +17,12 @@ from pydantic import BaseModel, ConfigDict, RootModel
 
 from dossier.yamlfile import read_package_yaml
 
-Kind = Literal["company", "authority", "person"]
+Kind = Literal["company", "authority", "person", "address"]
 INCOMPLETE_NOTES = {
     "company": "名称不完整（未以组织形式或单位字样结尾），疑被截断",
     "authority": "机关名称不完整（未以机关或单位字样结尾），疑被截断",
     "person": "姓名长度异常，疑有字缺失或多出",
+    "address": "地址不完整（未以门牌、房号等结尾），疑被截断",
 }
 _TRAILING_BRACKETS = re.compile(r"(?:（[^（）]*）)+$")
 _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from dataclasses import dataclass
 
 from dossier.extract.completeness import INCOMPLETE_NOTES, is_whole, misread_words
@@ -36,7 +37,7 @@ from dossier.extract.layout import (
     union,
 )
 from dossier.extract.normalize import NORMALISERS
-from dossier.extract.normalize.result import GUESSED, TOLERATED
+from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library
 from dossier.model import ExtractedField
 
@@ -120,7 +121,7 @@ def _leftover(rest: str) -> str:
 # what a label may print after it that asks for a signature, not a value: 签章, （盖章）, 签字
 _SIGN_HERE = re.compile(r"^[（(]?(?:签章|盖章|签字|签名|印章|公章)[)）]?[:：]?$")
 # a role's cell in a table of parties: 建设单位, 施工总承包单位, 监理方, 发包人
-_ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)[:：]?$")
+_ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)(?:[（(][^（()）]{1,6}[)）])?[:：]?$")
 ROLE_GAP = 8.0  # signature blocks of one list stand at most this many line heights apart
 _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 # cells of such a row that are no party: a seal's remark, a date, a signature line
@@ -128,7 +129,25 @@ _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?
 
 
 _CLAUSE_ENDS = "，。；：:,;"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FUTURE_NOTE = "日期晚于今天，疑为误识"
+UNCLOSED_NOTE = "括号未闭合，疑被截断"
+POOR_PAGE_SHARE = 0.25  # this share of a page's lines read below 0.9: the engine struggled with it
+POOR_PAGE = 0.85  # ... and its confident lines are no longer to be trusted as such
+POOR_PAGE_NOTE = "本页识别质量较差（传真、翻拍或模糊），请核对"
 LABEL_ROWS = 2  # rows of labels side by side that make a page's labels stand over their values
+
+
+def _poor_pages(lines: list[Line]) -> set[int]:
+    """Pages on which the OCR engine read a fair share of lines with doubt (a fax, a blurred phone
+    photo): its confidence for the other lines there is not worth much either (it read 马蟹 for
+    马堃 at 0.99 on such a page)."""
+    by_page: dict[int, list[float]] = {}
+    for line in lines:
+        if len(line.compact) >= 2:
+            by_page.setdefault(line.page, []).append(line.confidence)
+    return {page for page, confs in by_page.items()
+            if len(confs) >= 5 and sum(c < 0.9 for c in confs) >= POOR_PAGE_SHARE * len(confs)}
 
 
 def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
@@ -182,10 +201,12 @@ def _bracketed(text: str, position: int) -> bool:
 
 
 def _whole(fspec: FieldSpec, value) -> bool:
-    """Whether a normalised value (every item of a list) is whole for the field's kind."""
-    if fspec.kind is None:
-        return True
-    return all(is_whole(fspec.kind, item) for item in (value if isinstance(value, (list, tuple)) else [value]))
+    """Whether a normalised value (every item of a list) is whole: its brackets closed (股份有限
+    公司（非上市、自然人投资或 was cut at a wrap), and whole for the field's kind."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(item, str) and item.count("（") > item.count("）") for item in items):
+        return False
+    return fspec.kind is None or all(is_whole(fspec.kind, item) for item in items)
 
 
 @dataclass(frozen=True)
@@ -217,6 +238,8 @@ class FieldEngine:
 
     def __init__(self, spec: DocSpec):
         self.spec = spec
+        self._labels_above: dict[int, bool] = {}  # per page, set by ``extract``
+        self._poor_pages: set[int] = set()
         self.vocabulary = label_vocabulary()
         self.all_labels = [lb for f in spec.fields.values() for lb in f.labels] + spec.other_labels
         self.label_fields: dict[str, list[FieldSpec]] = {}
@@ -231,6 +254,7 @@ class FieldEngine:
         join_split_labels(lines, self.all_labels, hits_by_line)
         self._truncated_labels(lines, hits_by_line)
         self._labels_above = _labels_above(lines, hits_by_line)
+        self._poor_pages = _poor_pages(lines)
         claimed: set[tuple] = set()  # (line, start, end, owner) compact spans of values taken
         out: dict[str, ExtractedField] = {}
         for name, fspec in self.spec.fields.items():
@@ -370,6 +394,8 @@ class FieldEngine:
                 for other in right_of(line, x, lines):
                     if other.height > SEAL_HEIGHT * max(line.height, 1.0):
                         continue  # curved seal text stamped across the row
+                    if self._under_label(other, lines, hits_by_line):
+                        continue  # the value of the label right above it (a column of labels over values)
                     cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note, unit=unit)
                     if cand is not None:
                         yield cand
@@ -422,30 +448,63 @@ class FieldEngine:
         return original > 0 and line.source.text[original - 1].isspace()
 
     def _role_table(self, line: Line, lines: list[Line], factor: float, note: str | None) -> Candidate | None:
-        """The items of a list printed as a table under its label, a row per item: the role's cell
-        (建设单位, 监理单位 …) then the item's (the unit's name), then seals and dates. A header row
-        (单位类别 | 单位名称 | 签章) may come first; the table ends at the first row without a role."""
-        rows = sorted({id(o): o for o in lines if o.page == line.page and o.bbox[1] > line.bbox[3] - 1}.values(),
-                      key=lambda o: (o.bbox[1], o.bbox[0]))
-        items: list[Line] = []
-        skipped = 0
-        for box in rows:
-            if not _ROLE.match(box.compact):
-                continue
-            beside = [o for o in right_of(box, box.bbox[2], lines) if not _NOT_AN_ITEM.match(o.compact)]
-            if beside and (not items or box.bbox[1] - items[-1].bbox[3] <= 3 * max(box.height, 1.0)):
-                items.append(beside[0])
-            elif items:
-                break
+        """The items of a list printed under its label as a table of roles: a row per item, the
+        role's cell (建设单位, 监理单位 …) then the item's (the unit's name), then seals and dates; or
+        signature blocks in columns, the unit's name under its role (建设单位（公章）： / 南京紫荆…).
+        A header row (单位类别 | 单位名称 | 签章) may come first; a role with no unit (项目负责人：) is
+        no item."""
+        roles = [o for o in lines if o.page == line.page and o.bbox[1] > line.bbox[3] - 1 and _ROLE.match(o.compact)]
+        # in reading order: rows top to bottom (boxes of a row may sit a little apart), then left to right
+        roles.sort(key=lambda o: o.cy)
+        rows: list[list[Line]] = []
+        for box in roles:
+            if rows and same_row(rows[-1][0], box):
+                rows[-1].append(box)
             else:
-                skipped += 1
-                if skipped > 3:
-                    return None
+                rows.append([box])
+        # the table starts under its label and its rows follow each other closely
+        items: list[Line] = []
+        last = line
+        for row in rows:
+            h = max(row[0].height, 1.0)
+            if row[0].bbox[1] - last.bbox[3] > (ROLE_GAP if items else LIST_BELOW) * h:
+                break
+            found = [item for box in sorted(row, key=lambda o: o.bbox[0])
+                     if (item := self._role_item(box, lines)) is not None]
+            items += found
+            last = max([*row, *found], key=lambda o: o.bbox[3])
         if len(items) < 2:
             return None
         first, *rest = items
         return Candidate(first, 0, len(first.compact), first.compact, tuple(rest), tuple(o.compact for o in rest),
                          factor=factor, note=note)
+
+    @staticmethod
+    def _role_item(role: Line, lines: list[Line]) -> Line | None:
+        """The unit a role's cell names: the cell beside it, else the line right under it."""
+        beside = [o for o in right_of(role, role.bbox[2], lines)
+                  if not _NOT_AN_ITEM.match(o.compact) and not _ROLE.match(o.compact)]
+        if beside:
+            return beside[0]
+        h = max(role.height, 1.0)
+        under = [o for o in lines if o.page == role.page and o.cy > role.bbox[3] and o.bbox[1] - role.bbox[3] <= 1.5 * h
+                 and abs(o.bbox[0] - role.bbox[0]) <= ALIGN * h]
+        first = min(under, key=lambda o: o.bbox[1], default=None)
+        if first is None or _NOT_AN_ITEM.match(first.compact) or _ROLE.match(first.compact):
+            return None
+        return first
+
+    def _under_label(self, box: Line, lines: list[Line], hits_by_line) -> bool:
+        """Whether a lone label stands right above ``box`` (left edges aligned, at most a line's
+        height between): ``box`` is that label's value."""
+        h = max(box.height, 1.0)
+        above = [o for o in lines if o.page == box.page and o is not box and o.cy < box.cy
+                 and -0.3 * h <= box.bbox[1] - o.bbox[3] <= 1.0 * h and abs(o.bbox[0] - box.bbox[0]) <= ALIGN * h]
+        if not above:
+            return False
+        nearest = max(above, key=lambda o: o.bbox[3])
+        hits = hits_by_line.get(nearest.index, [])
+        return bool(hits) and hits[0].start == 0 and not nearest.compact[_skip_remark(nearest.compact, hits[-1].end):].strip(":：")
 
     def _labelled_row(self, line: Line, lines: list[Line], hits_by_line) -> bool:
         """True when the nearest text left of ``line`` on its row is a label waiting for its value:
@@ -501,7 +560,7 @@ class FieldEngine:
             return result is not None and result.value is not None and _whole(fspec, result.value)
 
         x0 = line.sub_bbox(start, end)[0]
-        if not fspec.multi_line and (fspec.kind is None or whole(())):
+        if not fspec.multi_line and whole(()):
             if fspec.kind in WRAPPING_KINDS:
                 # a whole name may still wrap: 西安市建筑业协会 / 职业技能等级认定中心; the line right
                 # under it continues it when it carries no figure, nothing stands left of it on its
@@ -703,6 +762,15 @@ class FieldEngine:
         if cand.note:
             notes.append(cand.note)
         factor = 1.0
+        if fspec.kind is None and not _whole(fspec, value):
+            factor = INCOMPLETE
+            notes.append(UNCLOSED_NOTE)
+        if fspec.past and isinstance(value, str) and _ISO_DATE.match(value) and value > date.today().isoformat():
+            factor = DOUBTFUL
+            notes.append(FUTURE_NOTE)
+        if cand.line.page in self._poor_pages:
+            factor = POOR_PAGE
+            notes.append(POOR_PAGE_NOTE)
         if fspec.kind is not None:
             leftover = _leftover(rest)
             if leftover:

@@ -43,6 +43,8 @@ class FieldSpec(BaseModel):
     ``kind``: the value (each item of a list) must be a whole company name, authority or person
     name (``dossier.extract.completeness``): one that is not is read on past a wrap, and stays
     doubtful when it cannot be completed.
+    ``past``: a date of something that has happened (issued, born, signed): one read ahead of
+    today is a misreading (2041 for 2021) and is doubted.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -58,6 +60,7 @@ class FieldSpec(BaseModel):
     multi_line: bool = False  # a value may wrap onto the following line(s) (addresses, scopes)
     item_labels: bool = False
     kind: Kind | None = None  # a value that must be whole: company, authority or person name
+    past: bool = False  # a date that cannot lie ahead of the day it is read (issued, born, signed)
 
     @field_validator("pattern", "fallback_pattern")
     @classmethod

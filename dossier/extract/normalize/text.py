@@ -35,6 +35,7 @@ _LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
 _SENTENCE_END = "。.;；,，、 "  # after NFKC: ；，are ASCII already
 
 _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
+_ROUND_YEAR = re.compile(r"（((?:19|20)\d{2})）")
 
 _CJK = r"[\u3400-\u9fff]"
 _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
@@ -112,12 +113,13 @@ def canonical_qualification(text: str) -> str:
 def normalise_qualification_list(raw: str) -> Normalised | None:
     """Qualifications (资质类别及等级) as a list in canonical form (see ``canonical_qualification``).
 
-    A grade split off by a space ("建筑工程施工总承包 贰级") is joined back to its category.
+    A grade split off by a space ("建筑工程施工总承包 贰级"), or its 级 wrapped onto the next line
+    (钢结构工程专业承包三 / 级), is joined back to its category.
     """
     items: list[str] = []
     for item in _split(raw):
-        if _GRADE_ALONE.match(item) and items:
-            items[-1] += item
+        if items and (_GRADE_ALONE.match(item) or (item.startswith("级") and not items[-1].endswith("级"))):
+            items[-1] += item  # 建筑工程施工总承包 贰级, or 钢结构工程专业承包三 / 级 wrapped in a cell
         else:
             items.append(item)
     canonical = list(dict.fromkeys(canonical_qualification(item) for item in items))
@@ -196,4 +198,7 @@ def normalise_code(raw: str) -> Normalised | None:
     half-width parentheses. No OCR repair: these codes carry no checksum to confirm one."""
     text = re.sub(r"\s+", "", nfkc(raw)).upper().strip(_EDGE_PUNCTUATION)
     text = _full_width_brackets(text.translate(_YEAR_BRACKETS))
+    # a year in round brackets is the year of a document number, 〔2005〕 in any print: OCR reads
+    # 〔〕 as （）; a province in round brackets (（鄂）) stays as printed
+    text = _ROUND_YEAR.sub(r"〔\1〕", text)
     return Normalised(text) if text else None
