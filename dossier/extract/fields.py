@@ -112,10 +112,10 @@ _REMARK_TAIL = re.compile(r"[（(][^（()）]*(?:[)）]|$)")
 
 
 def _leftover(rest: str) -> str:
-    """Text after a pattern's match that may belong to the value: not separators, not bracketed
-    remarks (（以下简称甲方）, （盖章）)."""
-    rest = _REMARK_TAIL.sub("", rest)
-    return "" if not re.search(r"[\u3400-\u9fff]", rest) else rest.strip("：:，,。；;、 ")
+    """Text after a pattern's match that may belong to the value: not bracketed remarks
+    (（以下简称甲方）, （盖章）), and not what a clause separator ends it at (…有限公司，法定代表人…)."""
+    rest = re.split(r"[，,。；;：:]", _REMARK_TAIL.sub("", rest), maxsplit=1)[0]
+    return rest.strip("、 ") if re.search(r"[\u3400-\u9fff]", rest) else ""
 
 
 # what a label may print after it that asks for a signature, not a value: 签章, （盖章）, 签字
@@ -132,6 +132,7 @@ _CLAUSE_ENDS = "，。；：:,;"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FUTURE_NOTE = "日期晚于今天，疑为误识"
 UNCLOSED_NOTE = "括号未闭合，疑被截断"
+PARAGRAPH_WIDTH = 20.0  # a line this many line heights wide is running text, which wraps anywhere
 POOR_PAGE_SHARE = 0.25  # this share of a page's lines read below 0.9: the engine struggled with it
 POOR_PAGE = 0.85  # ... and its confident lines are no longer to be trusted as such
 POOR_PAGE_NOTE = "本页识别质量较差（传真、翻拍或模糊），请核对"
@@ -299,12 +300,13 @@ class FieldEngine:
 
     def _truncated_labels(self, lines: list[Line], hits_by_line) -> None:
         """A line that is one of this spec's labels with one character lost (a seal stamped over
-        发证机关 leaves 发证机) counts as that label, with doubt, when exactly one label fits."""
+        发证机关 leaves 发证机) counts as that label, with doubt, when exactly one label fits and
+        the line is not a whole word of its own (居民身份证 is a title, not 居民身份证号 cut)."""
         labels = {lb.replace(" ", "") for lb in self.all_labels}
         for line in lines:
             text = line.compact.rstrip(":：")
-            if hits_by_line.get(line.index) or len(text) < 3:
-                continue
+            if hits_by_line.get(line.index) or len(text) < 3 or text in self.vocabulary:
+                continue  # a word we know in full (居民身份证, a card's name) is no label cut short
             fits = [lb for lb in labels if len(lb) == len(text) + 1
                     and any(lb[:i] + lb[i + 1:] == text for i in range(len(lb)))]
             if len(fits) == 1:
@@ -365,6 +367,9 @@ class FieldEngine:
         line = hit.line
         factor, note = (TRUNCATED_LABEL, TRUNCATED_NOTE) if isinstance(hit, TruncatedHit) else (1.0, None)
         text = line.compact
+        if (_bracketed(text, hit.start) and text[hit.end:hit.end + 1] not in (":", "：")
+                and not (text[hit.start - 1] in "（(" and text[hit.end:hit.end + 1] in (")", "）"))):
+            return  # a label named in a remark (（以下简称“乙方”）) introduces no value; （有效期：…） does
         if 0 < hit.start and text[hit.start - 1] in "（(" and text[hit.end:hit.end + 1] in (")", "）"):
             # a role in brackets after a name (西安龙湾实验学校（招标人）于…) names the text before it
             a, b = strip_separators(text, max((text.rfind(d, 0, hit.start - 1) for d in _CLAUSE_ENDS), default=-1) + 1,
@@ -386,6 +391,10 @@ class FieldEngine:
             table = self._role_table(line, lines, factor, note)
             if table is not None:
                 yield table
+        if alone:
+            wrapped = self._paragraph_value(fspec, hit, lines, hits_by_line, factor, note)
+            if wrapped is not None:
+                yield wrapped
         for where in fspec.where:
             if where == "after" and a < b:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
@@ -446,6 +455,30 @@ class FieldEngine:
             return True
         original = line._map[hit.start]
         return original > 0 and line.source.text[original - 1].isspace()
+
+    def _paragraph_value(self, fspec: FieldSpec, hit: LabelHit, lines: list[Line], hits_by_line,
+                         factor: float, note: str | None) -> Candidate | None:
+        """The value of a label that ends a line of running text: it goes on at the start of the
+        paragraph's next line (…居民身份证号 / 码430104…), where the label's own last characters may
+        also have wrapped (码 completes 身份证号码)."""
+        line = hit.line
+        h = max(line.height, 1.0)
+        under = [o for o in lines if o.page == line.page and o.cy > line.bbox[3] and o.bbox[1] - line.bbox[3] <= 1.5 * h
+                 and o.bbox[0] < line.bbox[0] + 2 * h and line.bbox[2] - line.bbox[0] > PARAGRAPH_WIDTH * h]
+        if not under:
+            return None
+        nxt = min(under, key=lambda o: o.bbox[1])
+        start = 0
+        labels = {lb.replace(" ", "") for lb in fspec.labels}
+        for size in range(1, 4):  # the label's tail wrapped with its value
+            if hit.label + nxt.compact[:size] in labels:
+                start = size
+        hits = [h2 for h2 in hits_by_line.get(nxt.index, []) if h2.start >= start]
+        end = min((h2.start for h2 in hits), default=len(nxt.compact))
+        a, b = strip_separators(nxt.compact, _skip_remark(nxt.compact, start), end)
+        if a >= b:
+            return None
+        return Candidate(nxt, a, b, nxt.compact[a:b], factor=factor, note=note)
 
     def _role_table(self, line: Line, lines: list[Line], factor: float, note: str | None) -> Candidate | None:
         """The items of a list printed under its label as a table of roles: a row per item, the

@@ -117,10 +117,16 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
             continue  # a row holding an ID number is a person's line, not a header (姓名 | 陆骁 | 身份证号 | 5101…)
         dated = any(k.startswith(("month:", "moy:")) for k in keys)
         if named and "name" in keys and ("id_number" in keys or dated):
-            return _dated(sorted(columns, key=lambda c: c.cx), row, lines), max(ln.bbox[3] for ln in row)
+            return _dated(sorted(columns, key=lambda c: c.cx), row, lines), _bottom(row)
         if not named and "name" not in keys and len(columns) >= 2:
-            return sorted(columns, key=lambda c: c.cx), max(ln.bbox[3] for ln in row)
+            return sorted(columns, key=lambda c: c.cx), _bottom(row)
     return None
+
+
+def _bottom(row: list[Line]) -> float:
+    """Where a header row ends: the middle of its cells' bottoms (a scanned row leans, and the
+    first data row's cells may reach above its lowest header cell)."""
+    return median(ln.bbox[3] for ln in row)
 
 
 def _heads(text: str, label: str) -> bool:
@@ -175,7 +181,7 @@ def _assign(cell: Line, columns: list[Column]) -> Column:
 
 
 def _rows(lines: list[Line], header_bottom: float) -> list[list[Line]]:
-    body = sorted((ln for ln in lines if ln.bbox[1] >= header_bottom - 1), key=lambda ln: ln.cy)
+    body = sorted((ln for ln in lines if ln.cy > header_bottom + 1), key=lambda ln: ln.cy)
     if not body:
         return []
     tol = 0.5 * (median(ln.height for ln in body) or 1.0)
@@ -278,7 +284,8 @@ def _labelled_people(lines: list[Line], spec: TableSpec) -> list[tuple[Line, dic
             name_text = right[0].compact if right else ""
         name = NORMALISERS["name"](name_text)
         ident = None
-        nearby = [o for o in lines if o.page == ln.page and -1 <= o.cy - ln.cy <= 2.5 * max(ln.height, 1.0)]
+        # the ID's label on the same row (a scan's rows lean: a little higher) or the next one
+        nearby = [o for o in lines if o.page == ln.page and -0.6 * ln.height <= o.cy - ln.cy <= 2.5 * max(ln.height, 1.0)]
         for o in sorted(nearby, key=lambda o: (o.cy, o.bbox[0])):
             found = next((v for v in id_labels if v in o.compact), None)
             if found is None:
