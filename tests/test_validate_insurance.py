@@ -76,3 +76,11 @@ def test_a_row_without_id_is_tied_by_name_and_reported():
     found = _with_rows(rows).run()
     assert [d.code for d in found] == ["LOW_CONFIDENCE"]
     assert found[0].subject == PEOPLE[2].id_number and "按姓名" in found[0].message
+
+
+def test_a_statement_whose_rows_could_not_be_read_asks_a_person_instead_of_accusing_everyone():
+    app = clean_application()
+    unread = app.swap(app.find("social_insurance_record"), insurance_record([]))
+    found = unread.run()
+    assert not [d for d in found if d.code == "SOCIAL_INSURANCE_MISSING"]
+    assert [d.code for d in found if d.subject == unread.find("social_insurance_record").sha256] == ["LOW_CONFIDENCE"]

@@ -61,3 +61,19 @@ def test_a_doubtful_project_name_cut_short_is_low_confidence_not_a_mismatch():
     assert "PROJECT_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
     sure = _with(app, "completion_acceptance", project_name=fld(full[:-2], confidence=0.97))
     assert "PROJECT_MISMATCH" in sure.codes()
+
+
+def test_a_project_document_whose_name_was_not_read_joins_the_project_filed_in_its_folder():
+    def filed(d, path):
+        return d.model_copy(update={"document": d.document.model_copy(update={"file": path})})
+
+    bid, contract, acceptance = project_documents()
+    unnamed = replace_field(contract, project_name=None)
+    docs = [filed(bid, "工程业绩/项目一/中标通知书.pdf"), filed(unnamed, "工程业绩/项目一/施工合同.pdf"),
+            filed(acceptance, "工程业绩/项目一/竣工验收.pdf")]
+    params = params_for(clean_application().spec)
+    (group,) = group_projects(docs, params)
+    assert len(group.members) == 3
+    elsewhere = [docs[0], filed(unnamed, "工程业绩/项目二/施工合同.pdf"), docs[2]]
+    (group,) = group_projects(elsewhere, params)
+    assert len(group.members) == 2

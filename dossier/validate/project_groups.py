@@ -74,14 +74,20 @@ def _one_covers_the_other(a: list[str], b: list[str]) -> bool:
 
 
 def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[ProjectGroup]:
-    """Group the project documents of ``documents``; a document without a name stays out."""
+    """Group the project documents of ``documents``. A document whose project name was not read
+    joins the one group filed in its folder (and missing its type), else stays out."""
     tables = params.fields.project
     by_key: dict[str, list[DocumentFacts]] = {}
+    unnamed: list[DocumentFacts] = []
     for doc in documents:
-        name_field = tables.get(doc.doc_type or "", {}).get("name")
+        if (doc.doc_type or "") not in tables:
+            continue
+        name_field = tables[doc.doc_type].get("name")
         name = doc.text(name_field) if name_field else None
         if name:
             by_key.setdefault(project_key(name), []).append(doc)
+        else:
+            unnamed.append(doc)
     # Union the distinct keys (far fewer than documents), then expand back to documents.
     keys = list(by_key)
     parent = list(range(len(keys)))
@@ -102,4 +108,17 @@ def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[P
         clusters.setdefault(root(i), []).extend(by_key[key])
     order = {id(doc): n for n, doc in enumerate(documents)}
     groups = [sorted(members, key=lambda d: order[id(d)]) for members in clusters.values()]
+    for doc in unnamed:  # its name unread: the project whose documents share its folder, if one
+        home = [g for g in groups if _folder(doc) and all(_folder(m) == _folder(doc) for m in g)
+                and all(m.doc_type != doc.doc_type for m in g)]
+        if len(home) == 1:
+            home[0].append(doc)
+            home[0].sort(key=lambda d: order[id(d)])
     return [ProjectGroup(members, tables) for members in sorted(groups, key=lambda g: order[id(g[0])])]
+
+
+def _folder(doc: DocumentFacts) -> str:
+    """The folder a document was filed in within its application ("" at the top): filers keep
+    each project's documents in a folder of their own (工程业绩/项目二_光谷产业园厂房/)."""
+    name = doc.file.source_name if doc.file else doc.document.file
+    return name.rsplit("/", 1)[0] if "/" in name else ""

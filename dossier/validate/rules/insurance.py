@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dossier.validate.engine import Finding, ValidationContext, rule
-from dossier.validate.evidence import spec_evidence
+from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.messages import doc_name, join, role_name
 
 
@@ -35,10 +35,15 @@ def social_insurance(ctx: ValidationContext):
     if not window:
         return
     company, payer = ctx.company, ctx.params.payer
+    # a statement none of whose rows could be read (a fax, a photo) may hold anyone: a person
+    # without a row is then a reading to check (LOW_CONFIDENCE below), not a proven absence
+    unread = bool(_unread_statements(ctx))
     for person in ctx.people.listed():
         records = person.records()
         roster_ev = [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
         who = f"{person.name}（{join(role_name(r) for r in sorted(person.roles))}）"
+        if not records and unread:
+            continue
         if not records:
             yield Finding("SOCIAL_INSURANCE_MISSING",
                           f"{who}没有社保缴费记录（需 {window[0]} 至 {window[-1]} 共 {len(window)} 个月）",
@@ -52,6 +57,21 @@ def social_insurance(ctx: ValidationContext):
             yield Finding("SOCIAL_INSURANCE_GAP",
                           f"{who}在 {window[0]} 至 {window[-1]} 期间缺少由申报企业缴纳的社保月份：{join(missing)}",
                           person.id_number, roster_ev + [m.evidence("months") for m in records])
+
+
+def _unread_statements(ctx: ValidationContext) -> list:
+    return [doc for doc in ctx.docs("social_insurance_record") if not doc.document.records]
+
+
+@rule("LOW_CONFIDENCE", severity="warning",
+      zh="社保证明中未能读出任何人员缴费记录，需人工核对",
+      en="No row of a social-insurance statement could be read: a person must read it")
+def unread_statement(ctx: ValidationContext):
+    for doc in _unread_statements(ctx):
+        yield Finding("LOW_CONFIDENCE",
+                      f"{ctx.owner(doc)}中未能读出任何人员缴费记录（扫描质量差或版式未识别），"
+                      f"人员的社保记录无法核对，请人工核对",
+                      doc.sha256, [field_evidence(doc, "company_name")])
 
 
 @rule("LOW_CONFIDENCE", severity="warning",
