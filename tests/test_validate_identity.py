@@ -117,3 +117,19 @@ def test_a_name_read_below_the_threshold_is_no_name_mismatch():
     assert "NAME_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
     sure = app.swap(card, replace_field(card, name=fld(PEOPLE[1].name + "华", confidence=0.99)))
     assert "NAME_MISMATCH" in sure.codes()
+
+
+def test_a_document_naming_a_listed_person_a_character_off_is_tied_to_them_and_doubted():
+    from datetime import date
+
+    from validate_builders import PEOPLE, Person, clean_application, replace_field
+
+    people = [*PEOPLE[:2], Person("诸葛天佑", "registered_constructor", date(1985, 1, 15), 371, "建筑工程"), *PEOPLE[3:]]
+    app = clean_application(people)
+    cert = app.find("constructor_certificate", "诸葛天佑")
+    slipped = app.swap(cert, replace_field(cert, name="诺葛天佑", id_number=None))  # OCR: 诸 read as 诺
+    codes = slipped.codes()
+    assert "MISSING_DOCUMENT" not in codes and "NAME_MISMATCH" not in codes
+    assert any("仅差一字" in d.message for d in slipped.run() if d.code == "LOW_CONFIDENCE")
+    two_apart = app.swap(cert, replace_field(cert, name="诺葛天祐", id_number=None))
+    assert "MISSING_DOCUMENT" in two_apart.codes()  # two characters off: someone else's certificate

@@ -23,7 +23,7 @@ from dossier.validate.facts import DocumentFacts
 from dossier.validate.identifiers import ocr_confusable
 from dossier.validate.params import PayerPolicy, RuleParams
 
-MatchHow = Literal["id", "suggestion", "confusable", "name", "unlisted"]
+MatchHow = Literal["id", "suggestion", "confusable", "name", "near_name", "unlisted"]
 
 _NAME_NOISE = re.compile(r"[\s·•・.．]+")
 _COMPANY_NOISE = re.compile(r"\s+")
@@ -198,7 +198,20 @@ class _Resolver:
                 namesakes = [p for p in namesakes if self._calls_for(p, doc.doc_type)]
             if len(namesakes) == 1:
                 return namesakes[0].id_number, "name"
+            near = self._near_name(normalise_name(name), doc)
+            if near is not None and not id_number:
+                return near.id_number, "near_name"
         return (id_number, "unlisted") if id_number else (None, "unlisted")
+
+    def _near_name(self, name: str, doc: DocumentFacts) -> Person | None:
+        """The one listed person whose name ``name`` is a character off (an OCR slip: 诺葛天佑 for
+        诸葛天佑), among those this document is for; names of three characters or more only, as
+        two-character names a character apart are as often two people."""
+        if len(name) < 3:
+            return None
+        close = {p.id_number: p for listed, persons in self.by_name.items() if len(listed) == len(name)
+                 and sum(a != b for a, b in zip(listed, name)) == 1 for p in persons if self._calls_for(p, doc.doc_type)}
+        return next(iter(close.values())) if len(close) == 1 else None
 
     def _calls_for(self, person: Person, doc_type: str | None) -> bool:
         if doc_type in self.params.fields.person_record_doc_types:

@@ -86,12 +86,25 @@ def name_mismatch(ctx: ValidationContext):
         # A mention tied by name agrees by construction; every other one is a real comparison. A
         # name read below the threshold is LOW_CONFIDENCE's: the scan is doubted, not the person.
         sides += [(_mention_source(m), normalise_name(m.name), m.evidence("name"))
-                  for m in person.mentions if m.name and m.how != "name"
+                  for m in person.mentions if m.name and m.how not in ("name", "near_name")
                   and m.confidence("name") >= ctx.params.low_confidence]
         if len({name for _, name, _ in sides}) > 1:
             listing = join(f"{src}「{name}」" for src, name, _ in sides)
             yield Finding("NAME_MISMATCH", f"身份证号 {person.id_number} 在不同材料中姓名不一致：{listing}",
                           person.id_number, [ev for _, _, ev in sides])
+
+
+@rule("LOW_CONFIDENCE", severity="warning",
+      zh="材料上的姓名与申报名单中某人仅差一字且无身份证号可核，已对应到此人，需人工确认",
+      en="A document's name is one character off a listed person's and no ID number decides: confirm it")
+def name_one_character_off(ctx: ValidationContext):
+    for person in ctx.people.listed():
+        for m in person.mentions:
+            if m.how == "near_name":
+                yield Finding("LOW_CONFIDENCE",
+                              f"{_mention_source(m)}上的姓名「{m.name}」与申报名单中的「{person.name}」仅差一字，"
+                              f"疑为识别错误，已按名单对应，请人工确认",
+                              person.id_number, [m.evidence("name")])
 
 
 @rule("ID_MISMATCH", severity="blocking",
