@@ -529,7 +529,7 @@ class FieldEngine:
 
     def _under_label(self, box: Line, lines: list[Line], hits_by_line) -> bool:
         """Whether a lone label stands right above ``box`` (left edges aligned, at most a line's
-        height between): ``box`` is that label's value."""
+        height between) with no value beside it: ``box`` is that label's value."""
         h = max(box.height, 1.0)
         above = [o for o in lines if o.page == box.page and o is not box and o.cy < box.cy
                  and -0.3 * h <= box.bbox[1] - o.bbox[3] <= 1.0 * h and abs(o.bbox[0] - box.bbox[0]) <= ALIGN * h]
@@ -537,7 +537,11 @@ class FieldEngine:
             return False
         nearest = max(above, key=lambda o: o.bbox[3])
         hits = hits_by_line.get(nearest.index, [])
-        return bool(hits) and hits[0].start == 0 and not nearest.compact[_skip_remark(nearest.compact, hits[-1].end):].strip(":：")
+        lone = bool(hits) and hits[0].start == 0 and not nearest.compact[_skip_remark(nearest.compact, hits[-1].end):].strip(":：")
+        # a label with its value beside it (公民身份号码 | 5101…) is a pair of a table row: the box
+        # under it belongs to the next row
+        beside = [o for o in right_of(nearest, nearest.bbox[2], lines) if not hits_by_line.get(o.index)]
+        return lone and not beside
 
     def _labelled_row(self, line: Line, lines: list[Line], hits_by_line) -> bool:
         """True when the nearest text left of ``line`` on its row is a label waiting for its value:
