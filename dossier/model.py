@@ -96,8 +96,9 @@ class PageText(_Model):
     """The text of one page, whichever way it was obtained.
 
     OCR models read some simplified glyphs as their traditional forms (業 for 业, 書 for 书,
-    資 for 资), and mainland filings print simplified: lines read by OCR have such characters
-    converted (OpenCC, see ``_simplified``). Text layers and Word files keep what they hold.
+    資 for 资), and mainland filings print simplified: a line read by OCR with two such characters
+    or more has them converted (OpenCC, see ``_simplified``); a single one may be a name's own
+    (龚家駿) and is kept. Text layers and Word files keep what they hold.
     """
 
     number: int  # 1-based page number within the file
@@ -112,7 +113,11 @@ class PageText(_Model):
     def _simplified(self) -> PageText:
         if self.source == TextSource.ocr:
             for line in self.lines:
-                line.text = "".join(_simplified(ch) for ch in line.text)
+                simple = "".join(_simplified(ch) for ch in line.text)
+                # the engine's glyph confusion reaches several characters of a line (专業技术資格证書);
+                # one traditional character alone is a name's own (龚家駿) and stays as read
+                if sum(a != b for a, b in zip(simple, line.text)) >= 2:
+                    line.text = simple
         return self
 
     @property

@@ -422,3 +422,29 @@ def test_docx_content_controls_and_text_boxes_are_read_in_place(tmp_path, settin
     document.save(path)
     (page,) = read(path, settings, engine).pages
     assert [ln.text for ln in page.lines] == ["劳动合同书", "甲方：武汉长江建设集团有限公司", "乙方：周建国"]
+
+
+def test_every_pdfium_document_is_opened_under_the_process_lock(tmp_path, settings, engine, monkeypatch):
+    # PDFium is not thread-safe, not even across documents: the web app renders page images in
+    # request threads while an upload is read in another, and two threads in PDFium crashed it
+    import pypdfium2
+
+    from dossier.extract.pages.pdf import hidden_layer, page_image, text_layers
+    from dossier.pdfium import PDFIUM
+
+    opened = []
+    real = pypdfium2.PdfDocument
+
+    def guarded(*args, **kwargs):
+        opened.append(PDFIUM._is_owned())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", guarded)
+    scan = make_pdf(tmp_path / "scan.pdf", [marker_image()])
+    layered = _scan_under_text(tmp_path / "sandwich.pdf", LAYER, mode=3)
+    read(scan, settings, engine)
+    read(layered, settings, engine)
+    page_image(scan, 1, settings).load()
+    hidden_layer(layered, 1)
+    text_layers(layered, [1], sha256=sha(layered), settings=settings)
+    assert opened and all(opened)

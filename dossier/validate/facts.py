@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dossier.errors import CorruptFile, EncryptedFile, ImageTooLarge
 from dossier.model import ExtractedDocument, ExtractedField
 from dossier.extract.qr import qr_fields as parse_qr_payload
+from dossier.pdfium import PDFIUM
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -231,20 +232,21 @@ def _pdf_page_hashes(pages, texts: list[bool], data: bytes) -> list[PageHash]:
     renderer is opened once per file, and only when needed."""
     rendered = None
     hashes = []
-    try:
-        for number, (page, text) in enumerate(zip(pages, texts), start=1):
-            image = None if text else _largest_image(page)
-            if image is not None:
-                hashes.append(_page_hash(number, image, "scan"))
-                continue
-            if rendered is None:
-                import pypdfium2 as pdfium
+    with PDFIUM:
+        try:
+            for number, (page, text) in enumerate(zip(pages, texts), start=1):
+                image = None if text else _largest_image(page)
+                if image is not None:
+                    hashes.append(_page_hash(number, image, "scan"))
+                    continue
+                if rendered is None:
+                    import pypdfium2 as pdfium
 
-                rendered = pdfium.PdfDocument(data)
-            hashes.append(_page_hash(number, rendered[number - 1].render(scale=_RENDER_SCALE).to_pil(), "render"))
-    finally:
-        if rendered is not None:
-            rendered.close()
+                    rendered = pdfium.PdfDocument(data)
+                hashes.append(_page_hash(number, rendered[number - 1].render(scale=_RENDER_SCALE).to_pil(), "render"))
+        finally:
+            if rendered is not None:
+                rendered.close()
     return hashes
 
 

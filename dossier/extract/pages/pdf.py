@@ -36,6 +36,7 @@ from dossier.extract.pages.lines import Word, group_lines
 from dossier.extract.pages.outcomes import add_outcomes
 from dossier.extract.pages.pdf_open import BAD_PAGE_ZH, open_pdf, render_source
 from dossier.model import FileText, PageText, TextSource
+from dossier.pdfium import PDFIUM
 
 log = logging.getLogger(__name__)
 # pdfminer (under pdfplumber) warns of every odd font dictionary it meets (Could not get FontBBox
@@ -68,17 +69,18 @@ class PdfPageImage:
     render_from: str | None = None  # the repaired copy pdfium reads instead of ``path``
 
     def load(self) -> tuple[np.ndarray, float]:
-        try:
-            document = pypdfium2.PdfDocument(self.render_from or self.path, password=self.password or None)
-        except pypdfium2.PdfiumError as exc:
-            raise CorruptFile(f"pdfium cannot open the file: {exc}", path=self.path) from exc
-        try:
-            bitmap = document[self.number - 1].render(scale=self.dpi / POINTS_PER_INCH)
-            return np.asarray(bitmap.to_pil().convert("RGB")), self.dpi
-        except pypdfium2.PdfiumError as exc:
-            raise CorruptFile(f"pdfium cannot render page {self.number}: {exc}", path=self.path) from exc
-        finally:
-            document.close()
+        with PDFIUM:
+            try:
+                document = pypdfium2.PdfDocument(self.render_from or self.path, password=self.password or None)
+            except pypdfium2.PdfiumError as exc:
+                raise CorruptFile(f"pdfium cannot open the file: {exc}", path=self.path) from exc
+            try:
+                bitmap = document[self.number - 1].render(scale=self.dpi / POINTS_PER_INCH)
+                return np.asarray(bitmap.to_pil().convert("RGB")), self.dpi
+            except pypdfium2.PdfiumError as exc:
+                raise CorruptFile(f"pdfium cannot render page {self.number}: {exc}", path=self.path) from exc
+            finally:
+                document.close()
 
 
 def render_dpi(width: float, height: float, settings: Settings) -> float:
@@ -92,16 +94,17 @@ def render_dpi(width: float, height: float, settings: Settings) -> float:
 def page_image(path: Path, number: int, settings: Settings) -> PdfPageImage:
     """Page ``number`` as an image source rendered as OCR would render it (e.g. for QR codes)."""
     source, password = render_source(path, settings)
-    try:
-        document = pypdfium2.PdfDocument(str(source), password=password or None)
-    except pypdfium2.PdfiumError as exc:
-        raise CorruptFile(f"pdfium cannot open the file: {exc}", path=path) from exc
-    try:
-        if not 1 <= number <= len(document):
-            raise InputFileError(f"page {number} does not exist ({len(document)} pages)", path=path)
-        width, height = document[number - 1].get_size()
-    finally:
-        document.close()
+    with PDFIUM:
+        try:
+            document = pypdfium2.PdfDocument(str(source), password=password or None)
+        except pypdfium2.PdfiumError as exc:
+            raise CorruptFile(f"pdfium cannot open the file: {exc}", path=path) from exc
+        try:
+            if not 1 <= number <= len(document):
+                raise InputFileError(f"page {number} does not exist ({len(document)} pages)", path=path)
+            width, height = document[number - 1].get_size()
+        finally:
+            document.close()
     return PdfPageImage(str(path), number, render_dpi(width, height, settings), password,
                         None if source == path else str(source))
 
@@ -137,6 +140,11 @@ def hidden_layer(path: Path, number: int, password: str = "") -> bool:
     or all drawn before (beneath) a page-sized image, so that no reader of the page sees it."""
     import pypdfium2.raw as pdfium_c
 
+    with PDFIUM:
+        return _hidden_layer(pdfium_c, path, number, password)
+
+
+def _hidden_layer(pdfium_c, path: Path, number: int, password: str) -> bool:
     document = pypdfium2.PdfDocument(str(path), password=password or None)
     try:
         page = document[number - 1]
@@ -192,7 +200,11 @@ def _has_marks(page: pdfplumber.page.Page) -> bool:
 def _page_sizes(path: Path, password: str) -> list[tuple[float, float] | None]:
     """Every page's displayed size in points from pdfium (when there is no parsable text layer);
     None for a page pdfium counts but cannot load."""
-    document = pypdfium2.PdfDocument(str(path), password=password or None)
+    with PDFIUM:
+        return _sizes(pypdfium2.PdfDocument(str(path), password=password or None))
+
+
+def _sizes(document) -> list[tuple[float, float] | None]:
     sizes: list[tuple[float, float] | None] = []
     try:
         for index in range(len(document)):

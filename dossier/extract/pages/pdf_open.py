@@ -35,6 +35,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from dossier.config import Settings
 from dossier.errors import CorruptFile, EncryptedFile
+from dossier.pdfium import PDFIUM
 from dossier.store.archive import hash_file
 from dossier.store.derived import derived_path
 from dossier.store.fsutil import atomic_write
@@ -130,14 +131,15 @@ def _plumber_any(path: Path, passwords: list[str]) -> tuple[pdfplumber.PDF, str]
 
 def _pdfium_pages(path: Path, password: str) -> int:
     """How many pages pdfium finds in ``path`` (0 when it cannot open it)."""
-    try:
-        document = pypdfium2.PdfDocument(str(path), password=password or None)
-    except pypdfium2.PdfiumError:
-        return 0
-    try:
-        return len(document)
-    finally:
-        document.close()
+    with PDFIUM:
+        try:
+            document = pypdfium2.PdfDocument(str(path), password=password or None)
+        except pypdfium2.PdfiumError:
+            return 0
+        try:
+            return len(document)
+        finally:
+            document.close()
 
 
 def _qpdf(path: Path, passwords: list[str]) -> pikepdf.Pdf | None:
