@@ -63,8 +63,8 @@ def is_whole(kind: Kind, value: str) -> bool:
 
 def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
     """(what was read, the standard word) for each place in ``value`` one character off a word of
-    its kind, replaced (市场盗督管理局 for 市场监督管理局) or dropped inside it (建业协会 for
-    建筑业协会): an OCR slip that the value's shape cannot show. A place where a standard word is
+    its kind, replaced (市场盗督管理局 for 市场监督管理局), dropped inside it (建业协会 for
+    建筑业协会) or added inside it (住房和城成乡建设厅): an OCR slip that the value's shape cannot show. A place where a standard word is
     printed as it is (住房和城乡建设厅) is no slip of another (…建设部)."""
     words = _kinds()[kind].words
     exact = [(m.start(), m.end()) for word in words for m in re.finditer(re.escape(word), value)]
@@ -72,11 +72,13 @@ def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
     for word in words:
         dropped = {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)}
         for start in range(len(value) - len(word) + 2):
-            for size in (len(word), len(word) - 1):
+            for size in (len(word), len(word) - 1, len(word) + 1):
                 piece = value[start:start + size]
                 if len(piece) != size or any(a < start + size and start < b for a, b in exact):
                     continue
-                if (size == len(word) and sum(x != y for x, y in zip(piece, word)) == 1) or piece in dropped:
+                if ((size == len(word) and sum(x != y for x, y in zip(piece, word)) == 1) or piece in dropped
+                        or (size == len(word) + 1 and piece[0] == word[0] and piece[-1] == word[-1]
+                            and any(piece[:i] + piece[i + 1:] == word for i in range(1, size - 1)))):
                     found.append((piece, word))
                     break
             else:

@@ -122,7 +122,7 @@ def _leftover(rest: str) -> str:
 _SIGN_HERE = re.compile(r"^[（(]?(?:签章|盖章|签字|签名|印章|公章)[)）]?[:：]?$")
 # a role's cell in a table of parties: 建设单位, 施工总承包单位, 监理方, 发包人
 _ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)(?:[（(][^（()）]{1,6}[)）])?[:：]?$")
-ROLE_GAP = 8.0  # signature blocks of one list stand at most this many line heights apart
+ROLE_GAP = 12.0  # signature blocks of one list stand at most this many line heights apart
 _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 # cells of such a row that are no party: a seal's remark, a date, a signature line
 _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?:签章|盖章|签字|签名|日期)[:：]?)$")
