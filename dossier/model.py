@@ -10,24 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from functools import lru_cache
 from typing import Literal
 
 from cjkfold import fold
-import opencc
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 BBox = tuple[float, float, float, float]
-_T2S, _S2T = opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
-
-
-@lru_cache(maxsize=8192)
-def _simplified(ch: str) -> str:
-    """The simplified form of a traditional character OCR put in place of it (業 -> 业). Only a
-    regular traditional form is converted, one whose simplified form converts back to it: 昇 and
-    喆 are characters of names in their own right, not variants of 升 and 吉."""
-    simple = _T2S.convert(ch)
-    return simple if simple != ch and _S2T.convert(simple) == ch else ch
 
 DOC_TYPES: tuple[str, ...] = (
     "business_license",
@@ -93,13 +81,8 @@ class TextLine(_Model):
 
 
 class PageText(_Model):
-    """The text of one page, whichever way it was obtained.
-
-    OCR models read some simplified glyphs as their traditional forms (業 for 业, 書 for 书,
-    資 for 资), and mainland filings print simplified: a line read by OCR with two such characters
-    or more has them converted (OpenCC, see ``_simplified``); a single one may be a name's own
-    (龚家駿) and is kept. Text layers and Word files keep what they hold.
-    """
+    """The text of one page, whichever way it was obtained, as its reader gave it (extraction
+    simplifies OCR's traditional glyphs where it reads them: ``dossier.extract.glyphs``)."""
 
     number: int  # 1-based page number within the file
     width: float  # points
@@ -108,17 +91,6 @@ class PageText(_Model):
     rotation: int = 0  # degrees clockwise applied to the original to make it upright
     lines: list[TextLine] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _simplified(self) -> PageText:
-        if self.source == TextSource.ocr:
-            for line in self.lines:
-                simple = "".join(_simplified(ch) for ch in line.text)
-                # the engine's glyph confusion reaches several characters of a line (专業技术資格证書);
-                # one traditional character alone is a name's own (龚家駿) and stays as read
-                if sum(a != b for a, b in zip(simple, line.text)) >= 2:
-                    line.text = simple
-        return self
 
     @property
     def text(self) -> str:

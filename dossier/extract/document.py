@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from dossier.extract.classify import classify_page, split_documents
 from dossier.extract.fields import FieldEngine
+from dossier.extract.glyphs import simplified_page
 from dossier.extract.layout import Line, make_lines
 from dossier.extract.qr import qr_fields
 from dossier.extract.spec import DocSpec, load_specs
@@ -31,7 +32,7 @@ def extract_documents(text: FileText, file_name: str, *, qr_reader: QrReader | N
     if not text.pages:
         return [ExtractedDocument(file=file_name, sha256=text.sha256, doc_type=None, pages=0,
                                   errors=list(text.errors) or ["没有可识别的页面"])]
-    lines = make_lines([(p.number, p.lines) for p in text.pages])
+    lines = make_lines([(p.number, simplified_page(p).lines) for p in text.pages])
     by_page: dict[int, list[Line]] = {}
     for ln in lines:
         by_page.setdefault(ln.page, []).append(ln)
