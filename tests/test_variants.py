@@ -18,6 +18,7 @@ import pdfplumber
 import pytest
 import yaml
 
+from fixtures.generate.text import hanzi_number
 from fixtures.variants import MEASURE_SEEDS, TUNE_SEEDS, applications
 from fixtures.variants.application import (
     DocPlan,
@@ -32,7 +33,6 @@ from fixtures.variants.fmt import (
     CAPITAL_STYLES,
     amount_variants,
     capital_text,
-    cn_number,
     date_variants,
     month_text,
     upper_amount,
@@ -216,7 +216,7 @@ def _variants(name: str, value: str) -> list[str]:
     if name in ("building_area",):
         return [value, f"{Decimal(value):,.2f}"]
     if name == "floors":
-        return [value, cn_number(int(value))]
+        return [value, hanzi_number(int(value))]
     if name == "span":
         return [value, str(Decimal(value).normalize())]
     return [value]
