@@ -107,3 +107,13 @@ def test_a_doubtful_credit_code_is_no_uscc_mismatch():
     assert "USCC_MISMATCH" not in app.codes()
     assert "USCC_MISMATCH" in _doubtful(clean_application(), "qualification_certificate", None, "uscc",
                                         OTHER_USCC, 0.99).codes()
+
+
+def test_a_doubtful_reading_of_the_licence_code_is_no_uscc_mismatch():
+    # an OCR slip on the licence itself (I for 1) must not block; the others are held to the application
+    app = _doubtful(clean_application(), "business_license", None, "uscc", OTHER_USCC, 0.85)
+    codes = app.codes()
+    assert "USCC_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
+    app = _doubtful(app, "qualification_certificate", None, "uscc", OTHER_USCC, 0.99)
+    found = [d for d in app.run() if d.code == "USCC_MISMATCH"]
+    assert len(found) == 1 and "申报信息" in found[0].message

@@ -57,6 +57,8 @@ def uscc_mismatch(ctx: ValidationContext):
     licence = company.licence
     licence_field = next(iter(ctx.params.fields.uscc.get("business_license", [])), "uscc")
     licence_value = licence.text(licence_field) if licence else None
+    if licence_value and licence.field(licence_field).confidence < ctx.params.low_confidence:
+        licence_value = None  # the licence's own code read doubtfully is LOW_CONFIDENCE's, and no reference
     stated = spec_evidence("uscc", ctx.spec.uscc)
     if licence_value and licence_value.upper() != company.uscc:
         yield Finding("USCC_MISMATCH",
