@@ -38,7 +38,7 @@ _DATE_PATTERNS = (
 )
 _MONTH_PATTERNS = (
     re.compile(rf"(?<!\d)(\d{{4}}|{_CN_YEAR})年(\d{{1,2}}|{_CN_SMALL})月", re.ASCII),
-    re.compile(rf"(?<!\d)(\d{{4}})[.\-/](\d{{1,2}})(?![\d年])", re.ASCII),
+    re.compile(r"(?<!\d)(\d{4})[.\-/](\d{1,2})(?![\d年])", re.ASCII),
     re.compile(r"(?<!\d)(\d{4})(\d{2})(?!\d)", re.ASCII),
 )
 # A range's second month may omit its year: 2024年1月至6月, 2024.01-06.
