@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from concurrent.futures import wait as futures_wait
 from pathlib import Path
 
 import numpy as np
@@ -199,6 +200,53 @@ def test_a_page_that_kills_its_worker_is_retried_once_then_reported(tmp_path):
     good = Image.fromarray(marker_page())
     good.save(path, save_all=True, append_images=[Image.new("RGB", (600, 800), "black"), good])
     with OcrPool(settings, engine=DieOnBlack) as pool:
+        text = read(path, settings, pool)
+    assert [p.number for p in text.pages] == [1, 3]
+    (error,) = text.errors
+    assert error.startswith("page 2: OcrError: the OCR worker process died on page 2")
+
+
+class DieSlowlyOnBlack(DieOnBlack):
+    """Dies a second into an all-black page, so the pages beside it finish first."""
+
+    name = "die-slowly-on-black"
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        if image.mean() < 10:
+            time.sleep(1.0)
+        return super().recognize(image)
+
+
+class _SubmitsAfterEarlierPages:
+    """An executor that holds page 3 back until every page before it has finished: by then the
+    executor knows its worker died, and refuses the submit (the race CI once hit)."""
+
+    def __init__(self, executor):
+        self._executor = executor
+        self._futures = []
+
+    def submit(self, fn, source):
+        if source.number == 3:
+            futures_wait(self._futures)
+        future = self._executor.submit(fn, source)
+        self._futures.append(future)
+        return future
+
+
+class _RacingPool(OcrPool):
+    def _pool(self):
+        executor = super()._pool()
+        if getattr(self, "_wrapped", (None,))[0] is not executor:
+            self._wrapped = (executor, _SubmitsAfterEarlierPages(executor))
+        return self._wrapped[1]
+
+
+def test_a_worker_that_dies_between_two_submits_costs_only_its_page(tmp_path):
+    settings = load_settings(home=tmp_path / "home", ocr_processes=2)
+    path = tmp_path / "three.tif"
+    good = Image.fromarray(marker_page())
+    good.save(path, save_all=True, append_images=[Image.new("RGB", (600, 800), "black"), good])
+    with _RacingPool(settings, engine=DieSlowlyOnBlack) as pool:
         text = read(path, settings, pool)
     assert [p.number for p in text.pages] == [1, 3]
     (error,) = text.errors

@@ -121,8 +121,17 @@ class OcrPool:
                 source, suspect = pending[0]
                 if inflight and (suspect or any(s for _, s, _ in inflight.values())):
                     break
+                try:
+                    future = self._pool().submit(_work, source)
+                except BrokenProcessPool:
+                    # A worker died since the last wait: the pages in flight report it below and
+                    # the pool is rebuilt; a pool that broke with nothing in flight is replaced now.
+                    if inflight:
+                        break
+                    self._discard_pool()
+                    continue
                 pending.popleft()
-                inflight[self._pool().submit(_work, source)] = (source, suspect, time.monotonic() + limit)
+                inflight[future] = (source, suspect, time.monotonic() + limit)
             next_deadline = min(deadline for _, _, deadline in inflight.values())
             done, _ = wait(inflight, timeout=max(0.0, next_deadline - time.monotonic()),
                            return_when=FIRST_COMPLETED)
