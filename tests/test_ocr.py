@@ -194,18 +194,6 @@ class DieOnBlack(MarkerReader):
         return super().recognize(image)
 
 
-def test_a_page_that_kills_its_worker_is_retried_once_then_reported(tmp_path):
-    settings = load_settings(home=tmp_path / "home", ocr_processes=2)
-    path = tmp_path / "three.tif"
-    good = Image.fromarray(marker_page())
-    good.save(path, save_all=True, append_images=[Image.new("RGB", (600, 800), "black"), good])
-    with OcrPool(settings, engine=DieOnBlack) as pool:
-        text = read(path, settings, pool)
-    assert [p.number for p in text.pages] == [1, 3]
-    (error,) = text.errors
-    assert error.startswith("page 2: OcrError: the OCR worker process died on page 2")
-
-
 class DieSlowlyOnBlack(DieOnBlack):
     """Dies a second into an all-black page, so the pages beside it finish first."""
 
@@ -241,12 +229,16 @@ class _RacingPool(OcrPool):
         return self._wrapped[1]
 
 
-def test_a_worker_that_dies_between_two_submits_costs_only_its_page(tmp_path):
+@pytest.mark.parametrize(("pool_class", "engine"), [
+    (OcrPool, DieOnBlack),
+    (_RacingPool, DieSlowlyOnBlack),  # the worker dies between two submits
+], ids=["dies", "dies-between-submits"])
+def test_a_page_that_kills_its_worker_is_retried_once_then_reported(tmp_path, pool_class, engine):
     settings = load_settings(home=tmp_path / "home", ocr_processes=2)
     path = tmp_path / "three.tif"
     good = Image.fromarray(marker_page())
     good.save(path, save_all=True, append_images=[Image.new("RGB", (600, 800), "black"), good])
-    with _RacingPool(settings, engine=DieSlowlyOnBlack) as pool:
+    with pool_class(settings, engine=engine) as pool:
         text = read(path, settings, pool)
     assert [p.number for p in text.pages] == [1, 3]
     (error,) = text.errors
