@@ -201,11 +201,20 @@ def _bracketed(text: str, position: int) -> bool:
     return depth > 0
 
 
+def _opened(text: str) -> int:
+    return text.count("（") + text.count("(")
+
+
+def _closed(text: str) -> int:
+    return text.count("）") + text.count(")")
+
+
 def _whole(fspec: FieldSpec, value) -> bool:
     """Whether a normalised value (every item of a list) is whole: its brackets closed (股份有限
     公司（非上市、自然人投资或 was cut at a wrap), and whole for the field's kind."""
     items = value if isinstance(value, (list, tuple)) else [value]
-    if any(isinstance(item, str) and item.count("（") > item.count("）") for item in items):
+    # either end may be cut: （非上市、自然人投资或 lost its close, 控股） its opening
+    if any(isinstance(item, str) and _opened(item) != _closed(item) for item in items):
         return False
     return fspec.kind is None or all(is_whole(fspec.kind, item) for item in items)
 
@@ -543,14 +552,18 @@ class FieldEngine:
         beside = [o for o in right_of(nearest, nearest.bbox[2], lines) if not hits_by_line.get(o.index)]
         return lone and not beside
 
-    def _labelled_row(self, line: Line, lines: list[Line], hits_by_line) -> bool:
+    def _labelled_row(self, line: Line, lines: list[Line], hits_by_line, value: Line | None = None) -> bool:
         """True when the nearest text left of ``line`` on its row is a label waiting for its value:
         ``line`` is then that label's value (成立日期 | 2012年05月18日), not the one under another
-        label. A label with its value beside it (法人代表 尹明哲) is another column's pair."""
+        label. A label with its value beside it (法人代表 尹明哲) is another column's pair, and a
+        label on the row of ``value`` (the first line of the value ``line`` would continue) is the
+        one label that value answers, centred on its two lines."""
         left = [o for o in lines if o is not line and same_row(line, o) and o.bbox[2] <= line.bbox[0] + 2.0]
         if not left:
             return False
         nearest = max(left, key=lambda o: o.bbox[2])
+        if value is not None and same_row(nearest, value):
+            return False
         hits = hits_by_line.get(nearest.index, [])
         if hits:
             rest = nearest.compact[_skip_remark(nearest.compact, max(h.end for h in hits)):]
@@ -677,7 +690,7 @@ class FieldEngine:
             start = _item_role(nxt.compact, hits) if fspec.item_labels else 0
             if start == 0 and (hits or _UNKNOWN_LABEL.match(nxt.compact)):
                 break
-            if any(h.start >= start for h in hits) or self._labelled_row(nxt, lines, hits_by_line):
+            if any(h.start >= start for h in hits) or self._labelled_row(nxt, lines, hits_by_line, line):
                 break
             out.append(nxt)
             texts.append(nxt.compact[start:])
@@ -806,7 +819,7 @@ class FieldEngine:
             factor = DOUBTFUL
             notes.append(FUTURE_NOTE)
         if cand.line.page in self._poor_pages:
-            factor = POOR_PAGE
+            factor = min(factor, POOR_PAGE)
             notes.append(POOR_PAGE_NOTE)
         if fspec.kind is not None:
             leftover = _leftover(rest)

@@ -230,8 +230,17 @@ def right_of(anchor: Line, x: float, lines: list[Line]) -> list[Line]:
     """Lines on the same row as ``anchor`` starting at or right of ``x``, nearest first."""
     # OCR boxes of a label and its value often overlap by a few points
     slack = max(4.0, 0.6 * anchor.height)
-    row = [ln for ln in lines if ln is not anchor and same_row(anchor, ln) and ln.bbox[0] >= x - slack]
-    return sorted(row, key=lambda ln: ln.bbox[0])
+    row = sorted((ln for ln in lines if ln is not anchor and same_row(anchor, ln) and ln.bbox[0] >= x - slack),
+                 key=lambda ln: ln.bbox[0])
+    # a value wrapped onto two lines beside its label (类型 | 股份有限公司（非上市、自然人投资或 /
+    # 控股）) has its lines start at about one x: the upper one is where it begins, whichever
+    # box the engine drew a point further left
+    out: list[Line] = []
+    while row:
+        column = [ln for ln in row if ln.bbox[0] - row[0].bbox[0] <= slack]
+        out += sorted(column, key=lambda ln: ln.bbox[1])
+        row = [ln for ln in row if all(ln is not c for c in column)]
+    return out
 
 
 def below(anchor: Line, x0: float, x1: float, lines: list[Line], max_gap_lines: float = 3.0) -> list[Line]:
