@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Literal
 
 from cjkfold import fold
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 BBox = tuple[float, float, float, float]
 
@@ -73,11 +73,22 @@ class TextLine(_Model):
     text: str
     confidence: float = 1.0
     bbox: BBox
+    # The engine's probability for each character of ``text`` (OCR only). A line's confidence is
+    # their mean: one character misread in a long line (大府 for 天府) leaves it above 0.9, its
+    # own probability does not.
+    char_confidences: tuple[float, ...] | None = None
 
     @field_validator("text")
     @classmethod
     def _fold_lookalikes(cls, text: str) -> str:
         return fold(text)
+
+    @model_validator(mode="after")
+    def _one_confidence_per_character(self) -> TextLine:
+        # a fold that changed the text's length leaves no way to pair them: the line's mean stands
+        if self.char_confidences is not None and len(self.char_confidences) != len(self.text):
+            self.char_confidences = None
+        return self
 
 
 class PageText(_Model):

@@ -77,6 +77,9 @@ def test_scan_is_read_upright_with_the_exact_id(tmp_path, settings, turned_ccw, 
     title = next(ln for ln in page.lines if "居民身份证" in ln.text)
     assert title.bbox[3] < id_line.bbox[1] and id_line.confidence > 0.9
     assert 20 <= id_line.bbox[0] <= 30  # drawn at x = 70 px = 25.2 pt
+    # every character carries the engine's own probability: one misread shows in its own score
+    assert all(ln.char_confidences is not None and len(ln.char_confidences) == len(ln.text) for ln in page.lines)
+    assert min(title.char_confidences) > 0.5
 
 
 @pytest.mark.ocr
@@ -271,3 +274,20 @@ def test_inline_runner_keys_the_cache_without_loading_the_engine(tmp_path):
     runner = InlineOcr(load_settings(home=tmp_path, ocr_max_side=2500))
     assert runner.engine_name == "rapidocr"
     assert runner.engine_version.endswith("PP-OCRv6_det_small_PP-OCRv6_rec_small_side2500_det2000")
+
+
+@pytest.mark.parametrize("text, pieces, expected", [
+    ("诺葛天佑", [("诺", 0.893), ("葛", 0.998), ("天", 1.0), ("佑", 1.0)], (0.893, 0.998, 1.0, 1.0)),
+    ("1974-06-13", [("1974-06-13", 0.97)], (0.97,) * 10),
+    ("FROM: +86 A", [("FROM:", 0.9), ("+86", 0.8), ("A", 0.7)], (0.9,) * 5 + (1.0, 0.8, 0.8, 0.8, 1.0, 0.7)),
+    ("姓名 张伟", [("姓", 1.0), ("名", 1.0), ("张", 0.6)], None),  # pieces that do not spell the text
+    ("张伟", [], None),
+])
+def test_rapidocr_word_results_become_one_probability_per_character(text, pieces, expected):
+    from dossier.extract.ocr.rapid import _per_character
+    assert _per_character(text, pieces) == expected
+
+
+def test_character_confidences_that_do_not_fit_the_text_are_dropped():
+    line = TextLine(text="张伟", confidence=0.95, bbox=(0, 0, 10, 10), char_confidences=(0.9,))
+    assert line.char_confidences is None and line.confidence == 0.95

@@ -109,7 +109,9 @@ def _file_text(sha: str, words: list[str]) -> FileText:
     return FileText(sha256=sha, media_type="application/pdf", pages=[
         PageText(number=1, width=595.0, height=842.0, source=TextSource.ocr, rotation=90,
                  warnings=["skewed"],
-                 lines=[TextLine(text=w, confidence=0.9, bbox=(1.0, 2.0 + i, 3.0, 4.0 + i))
+                 # OCR lines carry a probability per character, text-layer lines none
+                 lines=[TextLine(text=w, confidence=0.9, bbox=(1.0, 2.0 + i, 3.0, 4.0 + i),
+                                 char_confidences=tuple(round(0.5 + 0.1 * j, 3) for j in range(len(w))) if i % 2 else None)
                         for i, w in enumerate(words)]),
     ])
 

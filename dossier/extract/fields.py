@@ -240,7 +240,12 @@ class Candidate:
 
     @property
     def confidence(self) -> float:
-        return self.factor * min([self.line.confidence, *(ln.confidence for ln in self.extra)])
+        spans = [self.line.span_confidence(self.start, self.end)]
+        for i, ln in enumerate(self.extra):
+            text = self.extra_text[i] if i < len(self.extra_text) else ln.compact
+            at = ln.compact.find(text)
+            spans.append(ln.span_confidence(at, at + len(text)) if at >= 0 else ln.confidence)
+        return self.factor * min(spans)
 
 
 class FieldEngine:

@@ -51,6 +51,17 @@ class Line:
     def confidence(self) -> float:
         return self.source.confidence
 
+    def span_confidence(self, start: int, end: int) -> float:
+        """How sure the reader is of compact characters ``[start, end)``: the line's confidence,
+        or lower, the weakest letter, digit or ideograph among them (punctuation is normalised
+        away and does not count)."""
+        chars = self.source.char_confidences
+        if chars is None:
+            return self.confidence
+        text = self.source.text
+        weakest = [chars[i] for i in self._map[start:end] if text[i].isalnum()]
+        return min([self.confidence, *weakest])
+
     @cached_property
     def _offsets(self) -> list[float]:
         """Cumulative display width before each original character."""

@@ -260,6 +260,7 @@ def save_file_text(session: Session, document_id: int, file_text: FileText) -> N
             document_id=document_id, number=page.number, width=page.width, height=page.height,
             source=page.source.value, rotation=page.rotation, warnings=list(page.warnings),
             lines=[TextLine(ordinal=i, text=line.text, confidence=line.confidence,
+                            char_confidences=None if line.char_confidences is None else list(line.char_confidences),
                             x0=line.bbox[0], y0=line.bbox[1], x1=line.bbox[2], y1=line.bbox[3])
                    for i, line in enumerate(page.lines)],
         ))
@@ -274,7 +275,7 @@ def load_file_text(session: Session, document_id: int) -> FileText:
     pages = [
         PageText(number=p.number, width=p.width, height=p.height, source=p.source,
                  rotation=p.rotation, warnings=list(p.warnings),
-                 lines=[TextLineModel(text=ln.text, confidence=ln.confidence,
+                 lines=[TextLineModel(text=ln.text, confidence=ln.confidence, char_confidences=ln.char_confidences,
                                       bbox=(ln.x0, ln.y0, ln.x1, ln.y1)) for ln in p.lines])
         for p in doc.pages
     ]

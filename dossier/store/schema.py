@@ -188,6 +188,7 @@ class TextLine(Base):
     ordinal: Mapped[int]  # reading order on the page, from 0
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float]
+    char_confidences: Mapped[list[Any] | None]  # one per character of text (OCR), else NULL
     x0: Mapped[float]
     y0: Mapped[float]
     x1: Mapped[float]

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the stored shape or the page pipeline (orientation, downscale) changes meaning:
 # entries of another format are misses and get recomputed.
-FORMAT = 1
+FORMAT = 2  # 2: lines carry their characters' confidences
 
 
 class OcrCache:

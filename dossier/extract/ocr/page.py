@@ -48,8 +48,8 @@ class OcrPage:
     def to_page_text(self, number: int) -> PageText:
         """The page in points (lines in the engine's order)."""
         k = POINTS_PER_INCH / self.dpi
-        lines = [TextLine(text=ln.text, confidence=round(ln.confidence, 4),
-                          bbox=tuple(round(v * k, 2) for v in ln.bbox))  # type: ignore[arg-type]
+        lines = [ln.model_copy(update={"confidence": round(ln.confidence, 4),
+                                       "bbox": tuple(round(v * k, 2) for v in ln.bbox)})
                  for ln in self.lines]
         return PageText(number=number, width=round(self.width * k, 2), height=round(self.height * k, 2),
                         source=TextSource.ocr, rotation=self.rotation, lines=lines)
@@ -74,9 +74,7 @@ def ocr_image(engine: OcrEngine, image: np.ndarray, dpi: float, max_side: int) -
     if rotation in (90, 270):
         width, height = height, width
     if factor != 1.0:
-        lines = [TextLine(text=ln.text, confidence=ln.confidence,
-                          bbox=tuple(v / factor for v in ln.bbox))  # type: ignore[arg-type]
-                 for ln in lines]
+        lines = [ln.model_copy(update={"bbox": tuple(v / factor for v in ln.bbox)}) for ln in lines]
     return OcrPage(rotation=rotation, width=width, height=height, dpi=dpi, lines=lines)
 
 
