@@ -4,11 +4,12 @@ Prints, per doc type and per form (text_pdf, scan_image, scan_pdf, tiff, docx, m
 second family's html_pdf, lo_pdf, sandwich_pdf, photo, fax): doc-type accuracy, field exact-match
 rate, ID/USCC exact match, records match, the share of wrong values that carried a low-confidence
 flag (or a repair suggestion), and the wrong values given with confidence >= 0.9 and no
-suggestion (``conf!``: the goal is 0). Also the time of classification + extraction as a share of
+suggestion (``conf!``: the goal is 0), and the share of right values given below the threshold
+(``ok<thr``: what doubt costs the reviewer). Also the time of classification + extraction as a share of
 the pages stage (OCR) time.
 
     python benchmarks/extraction_accuracy.py [--apps sample-clean,...] [--forms text_pdf,docx]
-        [--home DIR] [--show-misses]
+        [--home DIR] [--show-misses] [--show-doubted]
     python benchmarks/extraction_accuracy.py --set tune|measure [--set-dir DIR]   # fixtures/variants
 
 ``--apps`` takes fixture names (fixtures/NAME) or application folders; ``--set`` builds the second
@@ -56,6 +57,7 @@ class Tally:
         self.records = self.records_ok = 0
         self.wrong = self.wrong_flagged = 0
         self.confident_wrong = 0  # wrong, non-null, confidence >= threshold, no suggestion
+        self.doubted_right = 0  # right, yet below the threshold: a person checks it for nothing
         self.silent_wrong_ids: list[str] = []
 
     def row(self, name: str) -> str:
@@ -63,10 +65,14 @@ class Tally:
             return f"{100 * a / b:6.1f}%" if b else "     —"
         return (f"{name:28s} {self.docs:4d} {pct(self.docs_ok, self.docs)} {self.fields:5d} {pct(self.fields_ok, self.fields)}"
                 f" {self.ids:4d} {pct(self.ids_ok, self.ids)} {self.records:4d} {pct(self.records_ok, self.records)}"
-                f" {self.wrong:4d} {pct(self.wrong_flagged, self.wrong)} {self.confident_wrong:5d}")
+                f" {self.wrong:4d} {pct(self.wrong_flagged, self.wrong)} {self.confident_wrong:5d}"
+                f" {pct(self.doubted_right, self.fields_ok)}")
 
 
-def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where: str) -> list[str]:
+def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where: str,
+            doubted: list[str]) -> list[str]:
+    """The misses of one document (also counted into ``tallies``); right values given below
+    ``threshold`` go to ``doubted``."""
     misses = []
     for t in tallies:
         t.docs += 1
@@ -85,12 +91,15 @@ def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where:
             if name in IDENTIFIER_FIELDS:
                 t.ids += 1
                 t.ids_ok += ok
+            t.doubted_right += ok and flagged
             if not ok:
                 t.wrong += 1
                 t.wrong_flagged += flagged
                 t.confident_wrong += value is not None and not flagged
                 if name in IDENTIFIER_FIELDS and not flagged and value is not None:
                     t.silent_wrong_ids.append(f"{where}:{name}")
+        if ok and flagged:
+            doubted.append(f"{where}: {name} = {value!r} at {field.confidence:.2f}: {'; '.join(field.notes)}")
         if not ok:
             misses.append(f"{where}: {name} = {value!r} (want {expected!r})"
                           f"{' [flagged]' if flagged else ''}")
@@ -116,6 +125,7 @@ def main() -> None:
     parser.add_argument("--set-dir", help="where that set is (built there when missing)")
     parser.add_argument("--forms", default="", help="only these forms (comma list)")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--show-doubted", action="store_true", help="list right values given below the threshold")
     parser.add_argument("--home", default=os.environ.get("DOSSIER_BENCH_HOME"),
                         help="data folder kept between runs (its OCR cache); default: a new temporary one")
     args = parser.parse_args()
@@ -127,6 +137,7 @@ def main() -> None:
     by_form: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
     misses: list[str] = []
+    doubted: list[str] = []
     pages_time = extract_time = 0.0
     pages = 0
     folders = set_folders(args.set, args.set_dir) if args.set else [
@@ -153,9 +164,9 @@ def main() -> None:
                 for truth_doc in entry["documents"]:
                     got = by_first_page.get(truth_doc["pages"][0])
                     misses += compare(truth_doc, got, [by_type[truth_doc["doc_type"]], by_form[entry["form"]], total],
-                                      settings.low_confidence, f"{app}/{rel}")
+                                      settings.low_confidence, f"{app}/{rel}", doubted)
     header = (f"{'':28s} {'docs':>4s} {'type%':>7s} {'flds':>5s} {'exact%':>7s} {'ids':>4s} {'id%':>7s} {'recs':>4s}"
-              f" {'rec%':>7s} {'wrng':>4s} {'flag%':>7s} {'conf!':>5s}")
+              f" {'rec%':>7s} {'wrng':>4s} {'flag%':>7s} {'conf!':>5s} {'ok<thr':>7s}")
     print("per document type\n" + header)
     for name in sorted(by_type):
         print(by_type[name].row(name))
@@ -169,6 +180,8 @@ def main() -> None:
           f"= {100 * extract_time / max(pages_time, 1e-9):.1f}% of the pages stage")
     if args.show_misses:
         print("\n".join(misses))
+    if args.show_doubted:
+        print("\nright values below the threshold:\n" + "\n".join(doubted))
 
 
 if __name__ == "__main__":
