@@ -14,9 +14,9 @@ A4 = (595.0, 842.0)
 TRUSTED = 0.9  # LOW_CONFIDENCE threshold: a value below it goes to a person
 
 
-def line(text, x0, y0, x1=None, h=14.0, conf=1.0):
+def line(text, x0, y0, x1=None, h=14.0, conf=1.0, chars=None):
     x1 = x1 if x1 is not None else x0 + 12 * len(text)
-    return TextLine(text=text, confidence=conf, bbox=(x0, y0, x1, y0 + h))
+    return TextLine(text=text, confidence=conf, bbox=(x0, y0, x1, y0 + h), char_confidences=chars)
 
 
 def fields(*lines, source=TextSource.text_layer):
@@ -231,3 +231,62 @@ def test_a_term_whose_end_is_unreadable_is_no_confident_end():
     comma = fields(line("居民身份证", 200, 40, h=24), line("有效期限 2011.03.29-2031,03.29", 60, 130),
                    source=TextSource.ocr)
     assert comma["valid_until"].value == "2031-03-29" and comma["valid_until"].confidence < TRUSTED
+
+
+def test_a_value_wrapped_in_two_lines_beside_a_label_centred_on_them_starts_on_the_upper():
+    # the label stands between the two lines; the engine drew the lower box a point further left
+    f = fields(line("营业执照", 240, 40, h=30),
+               line("企业名称", 62, 150, 108), line("中原恒泰建设集团有限公司", 128, 146),
+               line("类型", 72, 178, 98, h=18), line("控股）", 127.5, 186, 156),
+               line("股份有限公司（非上市、自然人投资或", 128.2, 169, 296),
+               line("注册资本", 313, 172, 360), line("壹亿元整", 373, 172, 420),
+               source=TextSource.ocr)
+    assert f["company_type"].value == "股份有限公司（非上市、自然人投资或控股）"
+    assert f["registered_capital"].value == "100000000.00"
+
+
+def test_a_value_holding_only_the_end_of_a_bracket_is_doubtful():
+    f = fields(line("营业执照", 240, 40, h=30),
+               line("企业名称：中原恒泰建设集团有限公司", 60, 150),
+               line("类型：控股）", 60, 180))
+    assert f["company_type"].value == "控股）" and f["company_type"].confidence < TRUSTED
+
+
+def test_one_doubtful_character_makes_a_doubtful_value_though_its_line_reads_well():
+    # a fax: the engine read 大 for 天 at 0.5, the line's mean stays at 0.93
+    company = "陕西大府宏达建设集团有限公司"
+    chars = (1.0,) * 4 + (0.995, 0.874, 0.505) + (1.0,) * 11
+    f = fields(line("安全生产许可证", 200, 40, h=30),
+               line("单位名称" + company, 50, 156, conf=0.933, chars=chars),
+               line("主要负责人鲜子轩", 50, 176, conf=0.99), source=TextSource.ocr)
+    assert f["company_name"].value == company and f["company_name"].confidence < TRUSTED
+    # the label's own weak characters are not the value's
+    chars = (0.6,) * 4 + (1.0,) * 14
+    f = fields(line("安全生产许可证", 200, 40, h=30),
+               line("单位名称" + company, 50, 156, conf=0.95, chars=chars), source=TextSource.ocr)
+    assert f["company_name"].confidence >= TRUSTED
+
+
+def test_an_id_card_whose_pale_labels_a_fax_lost_is_read_by_the_form_of_its_values():
+    # front: labels gone or garbled (引, 4川, it 4, 11), values legible; back: no labels either
+    front = [line("引", 190, 129, 219, h=11), line("顾思远", 220, 129, 249, h=11),
+             line("4川", 190, 150, 211, h=11, conf=0.8), line("男", 219, 149, 231, h=11),
+             line("蒙古", 283, 148, 303, h=12), line("it4", 190, 170, 208, h=9, conf=0.64),
+             line("198371711", 221, 170, 284, h=9), line("11", 190, 190, 209, h=9),
+             line("江苏省南京市鼓楼区新店", 220, 188, 314, h=12), line("镇双河村1组16号", 221, 201, 287, h=11),
+             line("32010619830717393X", 263, 242, 368, h=11)]
+    back = [line("中华人民共和国", 262, 129, 368, h=17), line("居民身份证", 254, 158, 356, h=22),
+            line("南京市公安局鼓楼区分局", 264, 216, 353, h=11), line("2016.01.04-2036.01.04", 264, 236, 352, h=10)]
+    pages = [PageText(number=n, width=A4[0], height=A4[1], source=TextSource.ocr, lines=lines)
+             for n, lines in ((1, front), (2, back))]
+    (doc,) = extract_documents(FileText(sha256="0" * 64, media_type="image/tiff", pages=pages), "fax.tif")
+    f = doc.fields
+    assert doc.doc_type == "id_card"
+    assert {k: f[k].value for k in ("name", "gender", "ethnicity", "issuing_authority", "valid_from", "valid_until")} == {
+        "name": "顾思远", "gender": "男", "ethnicity": "蒙古", "issuing_authority": "南京市公安局鼓楼区分局",
+        "valid_from": "2016-01-04", "valid_until": "2036-01-04"}
+    assert f["address"].value == "江苏省南京市鼓楼区新店镇双河村1组16号"
+    assert f["id_number"].value == "32010619830717393X"
+    # found by form alone: a person confirms each
+    assert all(f[k].confidence < TRUSTED for k in ("name", "gender", "ethnicity", "address", "issuing_authority"))
+    assert "birth_date" not in f or f["birth_date"].value is None  # 198371711 is no date

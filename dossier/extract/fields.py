@@ -710,8 +710,10 @@ class FieldEngine:
         right under it, starting at about its left edge): running text wraps anywhere, 河西新城
         安置房项目12#、20#楼及 / 地下车库工程施工招标."""
         h = max(line.height, 1.0)
+        # the next line starts at the paragraph's edge: under the first, or left of it when the
+        # first is indented; one starting further right is another column's box (姓名 | 男)
         under = [o for o in lines if o.page == line.page and o.cy > line.bbox[3] and o.bbox[1] - line.bbox[3] <= WRAP_GAP * h
-                 and abs(o.bbox[0] - line.bbox[0]) <= 2 * ALIGN * h]
+                 and -2 * ALIGN * h <= o.bbox[0] - line.bbox[0] <= ALIGN * h]
         if not under:
             return []
         nxt = min(under, key=lambda o: o.bbox[1])
@@ -732,13 +734,21 @@ class FieldEngine:
         matches = []
         regex = fspec.fallback_regex
         for line in lines:
+            wrapped = self._across_wrap(regex, line, lines)
             for m in regex.finditer(line.compact):
                 if any(h.start < m.end() and m.start() < h.end for h in hits_by_line[line.index]):
                     continue  # a label is not a value
                 # the first named group that took part is the value (组织的(?P<v>…工程)施工招标)
                 group = next((g for g in regex.groupindex if m.group(g) is not None), 0)
-                matches.append(Candidate(line, m.start(group), m.end(group), m.group(group)))
-            matches += self._across_wrap(regex, line, lines)
+                own = Candidate(line, m.start(group), m.end(group), m.group(group))
+                # a match that runs on onto the next line goes before its part on this line,
+                # unless that part is a whole name already (顾思远 over 男 is no name 顾思远男)
+                longer = [w for w in wrapped if w.start == own.start]
+                if longer and not (fspec.kind and is_whole(fspec.kind, own.text)):
+                    matches += longer
+                    wrapped = [w for w in wrapped if w.start != own.start]
+                matches.append(own)
+            matches += wrapped
         if fspec.fallback == "last":
             matches.reverse()
         found = []

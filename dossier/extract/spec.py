@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from dossier.errors import ConfigError
 from dossier.extract.completeness import Kind
 from dossier.extract.normalize import NORMALISERS
+from dossier.extract.normalize.text import ETHNICITIES
 from dossier.yamlfile import read_yaml
 
 Where = Literal["after", "right", "below"]
@@ -121,8 +122,11 @@ def _spec_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def pattern_library() -> dict[str, str]:
-    """Named regex fragments (``specs/_patterns.yaml``), referenced in specs as ``<<name>>``."""
-    return read_yaml(_spec_dir() / "_patterns.yaml").data
+    """Named regex fragments (``specs/_patterns.yaml``), referenced in specs as ``<<name>>``;
+    ``<<ethnicity>>`` is one of the 56 names the normaliser knows (longest first)."""
+    library = dict(read_yaml(_spec_dir() / "_patterns.yaml").data)
+    library.setdefault("ethnicity", "(?:" + "|".join(sorted(ETHNICITIES, key=len, reverse=True)) + ")族?")
+    return library
 
 
 _REF = re.compile(r"<<(\w+)>>")
