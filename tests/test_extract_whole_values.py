@@ -290,3 +290,58 @@ def test_an_id_card_whose_pale_labels_a_fax_lost_is_read_by_the_form_of_its_valu
     # found by form alone: a person confirms each
     assert all(f[k].confidence < TRUSTED for k in ("name", "gender", "ethnicity", "address", "issuing_authority"))
     assert "birth_date" not in f or f["birth_date"].value is None  # 198371711 is no date
+
+
+def test_a_label_split_by_the_wrap_of_running_text_still_introduces_its_value():
+    f = fields(line("劳动合同书", 220, 40, h=30),
+               line("甲方南京华宇建设工程有限公司；乙方姚昊天（以下简称“乙方”），性别男，居民身", 49, 127, 529),
+               line("份证号码320106199512085271，住址江苏省南京市鼓楼区文三路339号3栋1单元1002室。", 49, 146, 526),
+               source=TextSource.ocr)
+    assert f["id_number"].value == "320106199512085271" and f["id_number"].confidence >= TRUSTED
+
+
+def test_a_name_field_never_takes_a_value_without_ideographs():
+    # the authority's own line lost under a watermark: the validity below is no authority
+    f = fields(line("中华人民共和国", 391, 53, 502, h=16), line("居民身份证", 384, 80, 490, h=22),
+               line("签发机关", 351, 140, 382, h=11),
+               line("2022.05.27-2042.05.27", 390, 159, 482, h=11), source=TextSource.ocr)
+    assert "issuing_authority" not in f or f["issuing_authority"].value is None
+    assert (f["valid_from"].value, f["valid_until"].value) == ("2022-05-27", "2042-05-27")
+
+
+def test_a_label_read_with_one_character_wrong_still_introduces_its_value_with_doubt():
+    # a faxed acceptance certificate: labels over values, two of them misread
+    f = fields(line("工程竣工验收证明书", 205, 63, 390, h=23),
+               line("工程名称", 56, 105, 94, h=13), line("大明湖东社区卫生服务中心综合楼建设项目", 56, 118, 276, h=13),
+               line("施工单位", 55, 137, 94, h=13), line("长沙湘江永固建筑工程有限公司", 56, 149, 220, h=14),
+               line("项目负重人", 55, 169, 102, h=11), line("翟金山", 55, 181, 94, h=15),
+               line("竣工验收日期", 56, 234, 111, h=11), line("2024年10月28日", 56, 246, 143, h=13),
+               line("参收结论", 55, 265, 95, h=13), line("合格", 55, 277, 82, h=16), source=TextSource.ocr)
+    assert (f["project_manager"].value, f["result"].value) == ("翟金山", "合格")
+    assert f["project_manager"].confidence < TRUSTED and f["result"].confidence < TRUSTED
+
+
+def test_running_text_set_with_wide_leading_still_wraps_a_value():
+    f = fields(line("中标通知书", 248, 67, 348, h=20),
+               line("中原恒泰建设集团第三工程有限公司：", 57, 118, 253, h=12),
+               line("郑州星河城市建设投资有限公司（招标人）于2023-10-16组织的 桂溪安置房项目6#、13#", 80, 141, 537, h=11),
+               line("楼及地下车库工程 施工招标，经评标委员会评审并公示无异议，确定你单位为中标人。现将有", 57, 162, 532, h=12),
+               line("关事项通知如下：", 57, 184, 149, h=12))
+    assert f["project_name"].value == "桂溪安置房项目6#、13#楼及地下车库工程"
+
+
+def test_a_label_wrapped_inside_its_narrow_cell_keeps_its_value_beside_it():
+    f = fields(line("职业技能等级证书", 342, 73, 498, h=18),
+               line("姓", 85, 121, 96, h=11), line("名 洪光荣", 140, 121, 196, h=11),
+               line("证 件 号 码 532301198110250057", 85, 160, 283, h=11),
+               line("职业技能等 三级/高级工", 85, 200, 224, h=11), line("级", 85, 217, 96, h=11),
+               line("发 证 日 期 2025年06月01日", 85, 256, 250, h=11))
+    assert f["level"].value == "三级/高级工" and f["level"].confidence >= TRUSTED
+
+
+def test_the_last_character_of_a_list_wrapped_alone_under_its_whole_label_is_the_lists():
+    f = fields(line("建筑业企业资质证书", 198, 64, 398, h=24),
+               line("企业名称：陕西天府宏达建设集团有限公司", 56, 131, 267, h=14),
+               line("资质类别及等级：建筑工程施工总承包三级；地基基础工程专业承包三级；钢结构工程专业承包三", 56, 219, 531, h=13),
+               line("级", 55, 236, 70, h=16), line("发证部", 370, 288, 410, h=13))
+    assert f["qualifications"].value == ["建筑工程施工总承包三级", "地基基础工程专业承包三级", "钢结构工程专业承包三级"]

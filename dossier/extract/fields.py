@@ -31,6 +31,7 @@ from dossier.extract.layout import (
     below,
     find_labels,
     join_split_labels,
+    join_wrapped_labels,
     right_of,
     same_row,
     strip_separators,
@@ -55,6 +56,7 @@ CHECKSUMMED = {"id_number", "uscc"}
 WRAPPING_KINDS = ("company", "authority")  # names long enough to wrap in a cell or under a seal
 LIST_BELOW = 5.0  # line heights under its label a list printed one item a row may start  # a reading that passes its check character is no misreading
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
+FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
 # the boxes of one value on its row (a spaced date 1977 年 8 月 13 日, a name letter-spaced across
@@ -71,7 +73,8 @@ FALLBACK_CHECKED = 0.95
 FALLBACK_CHOSEN = 0.8  # no label: chosen as the first or last of several
 FALLBACK_LABEL_UNREAD = 0.5  # the label is printed but nothing beside it was read
 TRUNCATED_LABEL = TOLERATED  # found through a label missing a character (under a seal)
-TRUNCATED_NOTE = "标签不完整（疑被印章遮挡），按近似标签定位"
+TRUNCATED_NOTE = "标签不完整或有误识（疑被印章遮挡或字迹模糊），按近似标签定位"
+MISREAD_LABEL_MIN = 4  # a shorter label one character off is too many other words
 FALLBACK_NOTE = "无标签，按格式定位"
 CUT = 0.85  # the field's pattern took part of the text beside the label: the rest may belong to it
 CUT_NOTE = "取值后仍有文字“{rest}”，可能未取全"
@@ -128,6 +131,7 @@ _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?:签章|盖章|签字|签名|日期)[:：]?)$")
 
 
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE_ENDS = "，。；：:,;"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FUTURE_NOTE = "日期晚于今天，疑为误识"
@@ -267,6 +271,7 @@ class FieldEngine:
     def extract(self, lines: list[Line]) -> dict[str, ExtractedField]:
         hits_by_line = {ln.index: find_labels(ln, self.all_labels, self.vocabulary) for ln in lines}
         join_split_labels(lines, self.all_labels, hits_by_line)
+        join_wrapped_labels(lines, self.all_labels, hits_by_line)
         self._truncated_labels(lines, hits_by_line)
         self._labels_above = _labels_above(lines, hits_by_line)
         self._poor_pages = _poor_pages(lines)
@@ -314,15 +319,17 @@ class FieldEngine:
 
     def _truncated_labels(self, lines: list[Line], hits_by_line) -> None:
         """A line that is one of this spec's labels with one character lost (a seal stamped over
-        发证机关 leaves 发证机) counts as that label, with doubt, when exactly one label fits and
-        the line is not a whole word of its own (居民身份证 is a title, not 居民身份证号 cut)."""
+        发证机关 leaves 发证机) or, for a label of four characters or more, misread (项目负重人,
+        参收结论 on a fax) counts as that label, with doubt, when exactly one label fits and the
+        line is not a whole word of its own (居民身份证 is a title, not 居民身份证号 cut)."""
         labels = {lb.replace(" ", "") for lb in self.all_labels}
         for line in lines:
             text = line.compact.rstrip(":：")
             if hits_by_line.get(line.index) or len(text) < 3 or text in self.vocabulary:
                 continue  # a word we know in full (居民身份证, a card's name) is no label cut short
-            fits = [lb for lb in labels if len(lb) == len(text) + 1
-                    and any(lb[:i] + lb[i + 1:] == text for i in range(len(lb)))]
+            fits = [lb for lb in labels if (len(lb) == len(text) + 1
+                                            and any(lb[:i] + lb[i + 1:] == text for i in range(len(lb))))
+                    or (len(lb) == len(text) >= MISREAD_LABEL_MIN and sum(a != b for a, b in zip(lb, text)) == 1)]
             if len(fits) == 1:
                 hits_by_line[line.index] = [TruncatedHit(line, fits[0], 0, len(line.compact))]
 
@@ -710,9 +717,13 @@ class FieldEngine:
         right under it, starting at about its left edge): running text wraps anywhere, 河西新城
         安置房项目12#、20#楼及 / 地下车库工程施工招标."""
         h = max(line.height, 1.0)
+        # a line that runs to the page's right margin wraps for certain, whatever the leading
+        # (a Word document set at 1.5 or double spacing leaves a line height between lines)
+        margin = max(o.bbox[2] for o in lines if o.page == line.page)
+        gap = FULL_LINE_GAP if line.bbox[2] >= margin - 1.5 * h else WRAP_GAP
         # the next line starts at the paragraph's edge: under the first, or left of it when the
         # first is indented; one starting further right is another column's box (姓名 | 男)
-        under = [o for o in lines if o.page == line.page and o.cy > line.bbox[3] and o.bbox[1] - line.bbox[3] <= WRAP_GAP * h
+        under = [o for o in lines if o.page == line.page and o.cy > line.bbox[3] and o.bbox[1] - line.bbox[3] <= gap * h
                  and -2 * ALIGN * h <= o.bbox[0] - line.bbox[0] <= ALIGN * h]
         if not under:
             return []
@@ -811,6 +822,8 @@ class FieldEngine:
                                          for c in claimed for span in spans):
             return None
         normalised = NORMALISERS[fspec.normaliser](text)
+        if fspec.kind and normalised is not None and isinstance(normalised.value, str) and not _IDEOGRAPH.search(normalised.value):
+            return None  # a name, authority or address holds ideographs: 2022.05.27-2042.05.27 is another field's
         if claim and normalised is not None and normalised.value is not None:
             claimed.update(spans)
         bbox = cand.line.sub_bbox(start, end) if not cand.extra else cand.bbox

@@ -182,6 +182,52 @@ def join_split_labels(lines: list[Line], labels: list[str], hits_by_line: dict[i
             break
 
 
+WRAPPED_LABEL_MIN = 4  # a label this long may be split by a paragraph's wrap (居民身 / 份证号码…)
+
+
+def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]]) -> None:
+    """Find labels that a wrap split and record them in ``hits_by_line``. Running text
+    (…性别男，居民身 / 份证号码3201…): the label's hit at the start of the line its value follows
+    on, a ``fragment`` hit on the piece ending the line before (which ends the value before it).
+    A label cell too narrow for it (职业技能等 三级/高级工 / 级): the hit on the first line, the
+    rest alone under it a fragment. The second line must be close under the first, at its edge."""
+    wanted = sorted({lb.replace(" ", "") for lb in labels if len(lb.replace(" ", "")) >= WRAPPED_LABEL_MIN},
+                    key=len, reverse=True)
+    for first in lines:
+        h = max(first.height, 1.0)
+        under = [o for o in lines if o.page == first.page and o.cy > first.bbox[3]
+                 and o.bbox[1] - first.bbox[3] <= 0.8 * h and abs(o.bbox[0] - first.bbox[0]) <= 3.0 * h]
+        if not under:
+            continue
+        nxt = min(under, key=lambda o: o.bbox[1])
+        if any(hit.start == 0 for hit in hits_by_line.get(nxt.index, [])):
+            continue
+        if abs(nxt.bbox[0] - first.bbox[0]) <= 0.6 * h:
+            # a label wrapped inside its cell: 职业技能等 | 三级/高级工 over 级, its value beside
+            # its first line (the shorter label 职业 it starts with is part of it)
+            cell = next((lb for lb in wanted if nxt.compact != lb and lb.endswith(nxt.compact)
+                         and first.compact.startswith(lb[:len(lb) - len(nxt.compact)])
+                         and not first.compact.startswith(lb)), None)
+            if cell is not None:
+                k = len(cell) - len(nxt.compact)
+                kept = [hit for hit in hits_by_line.get(first.index, []) if hit.start >= k]
+                hits_by_line[first.index] = [LabelHit(first, cell, 0, k), *kept]
+                hits_by_line[nxt.index] = [LabelHit(nxt, cell, 0, len(nxt.compact), fragment=True)]
+                continue
+        for label in wanted:
+            k = next((k for k in range(len(label) - 1, 0, -1)
+                      if first.compact.endswith(label[:k]) and nxt.compact.startswith(label[k:])), None)
+            if k is None:
+                continue
+            rest = len(label) - k
+            kept = [hit for hit in hits_by_line.get(nxt.index, []) if hit.start >= rest]
+            hits_by_line[nxt.index] = [LabelHit(nxt, label, 0, rest), *kept]
+            end = len(first.compact)
+            kept = [hit for hit in hits_by_line.get(first.index, []) if hit.end <= end - k]
+            hits_by_line[first.index] = [*kept, LabelHit(first, label, end - k, end, fragment=True)]
+            break
+
+
 def _label_pieces(first: Line, label: str, lines: list[Line], hits_by_line) -> list[Line] | None:
     """The boxes, left to right on ``first``'s row, that together spell ``label`` (the last box may
     go on with the value); None when they do not."""
