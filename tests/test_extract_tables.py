@@ -100,3 +100,29 @@ def test_month_headers_a_text_layer_joined_into_one_line_are_columns_each():
              cell(months, 339, 158, 339 + 6 * 40), cell("聂昊天", 90, 177, 112), cell(ZHOU, 169, 177, 250)]
     lines += [cell("√", 339 + 40 * i + 15, 177, 339 + 40 * i + 20) for i in (3, 4, 5)]  # 05, 06, 07
     assert records(lines)[ZHOU]["months"] == ["2026-05", "2026-06", "2026-07"]
+
+
+def test_a_leaning_scan_with_wrapped_month_headers_dot_marks_and_a_wrapped_type_cell():
+    # 1.2° askew: every box sits 0.02 pt higher per point to the right; each month header wraps
+    # (2025- over 03); the paid months hold dots the OCR stage found by shape (●, smaller than
+    # text); the insurance types wrap onto a second line (…、工 / 伤)
+    def at(text, x0, y0, x1, h=12.0):
+        return cell(text, x0, y0 - 0.02 * x0, x1, h)
+
+    months = [f"{m:02d}" for m in range(3, 9)]
+    lines = [at("参保单位职工社会保险缴费明细", 200, 40, 420, h=20),
+             at("序号", 36, 165, 56), at("姓名", 84, 163, 105), at("公民身份号码", 174, 162, 223),
+             at("险种", 300, 159, 320)]
+    xs = [360 + 38 * i for i in range(len(months))]
+    for x, m in zip(xs, months):
+        lines += [at("2025-", x, 150, x + 25, h=11), at(m, x + 6, 162, x + 19, h=11)]
+    people = [("聂长江", ZHOU, {0, 1, 2, 3, 4, 5}), ("吴敏", WU, {3, 4, 5})]
+    for row, (name, ident, paid) in enumerate(people):
+        y = 192 + 30 * row
+        lines += [at("养老、医疗、失业、工", 272, y - 8, 351), at(str(row + 1), 43, y, 51),
+                  at(name, 83, y, 110), at(ident, 160, y, 237), at("伤", 306, y + 4, 317)]
+        lines += [at("●", xs[i] + 8, y - 2, xs[i] + 14, h=6) for i in paid]
+    got = records(lines)
+    assert got[ZHOU]["months"] == [f"2025-{m}" for m in months]
+    assert got[WU]["months"] == ["2025-06", "2025-07", "2025-08"]
+    assert got[WU]["insurance_types"] == ["养老", "医疗", "失业", "工伤"]

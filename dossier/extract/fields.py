@@ -38,6 +38,7 @@ from dossier.extract.layout import (
     union,
 )
 from dossier.extract.normalize import NORMALISERS
+from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library
 from dossier.model import ExtractedField
@@ -269,6 +270,8 @@ class FieldEngine:
             self.all_labels += [h for hs in spec.table.columns.values() for h in hs]
 
     def extract(self, lines: list[Line]) -> dict[str, ExtractedField]:
+        # a mark found by its shape (● in a paid month's cell) is a table's, never a field's value
+        lines = [ln for ln in lines if ln.source.text != MARK_TEXT]
         hits_by_line = {ln.index: find_labels(ln, self.all_labels, self.vocabulary) for ln in lines}
         join_split_labels(lines, self.all_labels, hits_by_line)
         join_wrapped_labels(lines, self.all_labels, hits_by_line)

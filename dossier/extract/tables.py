@@ -25,6 +25,7 @@ from statistics import median
 
 from dossier.extract.layout import Line, same_row
 from dossier.extract.normalize import NORMALISERS
+from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.spec import TableSpec
 
 STOP_WORDS = ("合计", "以下空白", "打印日期", "经办机构", "备注", "说明：", "注：")
@@ -41,6 +42,7 @@ class Column:
     key: str  # a record key, "month:YYYY-MM", or "range"
     x0: float
     x1: float
+    cy: float | None = None  # the header cell's vertical centre: the row's lean across the page
 
     @property
     def cx(self) -> float:
@@ -66,6 +68,29 @@ def _header_cells(cell: Line) -> list[tuple[str, float, float]]:
         out.append((word.group(0), x0, x1))
         start = end
     return out
+
+
+def _x_overlap(a: Line, b: Line) -> float:
+    return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+
+
+def _stacked_month(cell: Line, lines: list[Line]) -> tuple[str, float, float, float] | None:
+    """A month header wrapped in its narrow cell (2025- over 03, 2025年 over 03月): the two lines,
+    one right above the other, that read as a month together, with their horizontal extent and
+    vertical centre."""
+    h = max(cell.height, 1.0)
+    for other in lines:
+        if other is cell or other.page != cell.page:
+            continue
+        upper, lower = (other, cell) if other.cy < cell.cy else (cell, other)
+        width = min(upper.bbox[2] - upper.bbox[0], lower.bbox[2] - lower.bbox[0])
+        overlap = min(upper.bbox[2], lower.bbox[2]) - max(upper.bbox[0], lower.bbox[0])
+        if -0.3 * h <= lower.bbox[1] - upper.bbox[3] <= 0.6 * h and overlap >= 0.5 * width:
+            text = upper.compact + lower.compact
+            if not _is_month(upper.compact) and not _is_month(lower.compact) and _is_month(text):
+                return (text, min(upper.bbox[0], lower.bbox[0]), max(upper.bbox[2], lower.bbox[2]),
+                        (upper.bbox[1] + lower.bbox[3]) / 2)
+    return None
 
 
 def _is_month(text: str) -> bool:
@@ -106,12 +131,19 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
         if not named and (len(anchor.compact) > 8 or _header_key(anchor.compact, spec) != "range"):
             continue  # a column header is short: 缴费期间：2026.01-2026.12 is a labelled value
         row = [ln for ln in lines if same_row(anchor, ln)]
+        # months off the anchor's row: one set higher in a two-line header (2025-11 beside 2025-
+        # over 12), the far end of a leaning scan's header
+        row += [ln for ln in lines if ln not in row and abs(ln.cy - anchor.cy) <= 2.0 * max(anchor.height, 1.0)
+                and not any(_x_overlap(ln, r) > 0 for r in row)
+                and (_is_month(ln.compact) or _stacked_month(ln, lines) is not None)]
         columns = []
         for cell in row:
-            for text, x0, x1 in _header_cells(cell):
+            stacked = _stacked_month(cell, lines)
+            for text, x0, x1, cy in [(*c, cell.cy) for c in _header_cells(cell)] if stacked is None else [stacked]:
                 # unknown headers (序号, 备注) stay columns so their cells do not drift into neighbours
                 key = _header_key(text, spec) or f"other:{text}"
-                columns.append(Column(key, x0, x1))
+                if not any(c.key == key and c.x0 <= (x0 + x1) / 2 <= c.x1 for c in columns):
+                    columns.append(Column(key, x0, x1, cy))
         keys = {c.key for c in columns}
         if any(_LONG_NUMBER.search(cell.compact) for cell in row):
             continue  # a row holding an ID number is a person's line, not a header (姓名 | 陆骁 | 身份证号 | 5101…)
@@ -164,7 +196,7 @@ def _dated(columns: list[Column], row: list[Line], lines: list[Line]) -> list[Co
         last = month
         if year is None:
             continue  # no year anywhere: the column cannot be dated
-        out.append(Column(f"month:{year:04d}-{month:02d}", col.x0, col.x1))
+        out.append(Column(f"month:{year:04d}-{month:02d}", col.x0, col.x1, col.cy))
     return out
 
 
@@ -180,18 +212,43 @@ def _assign(cell: Line, columns: list[Column]) -> Column:
     return min(columns, key=lambda c: abs(c.cx - cx))
 
 
-def _rows(lines: list[Line], header_bottom: float) -> list[list[Line]]:
-    body = sorted((ln for ln in lines if ln.cy > header_bottom + 1), key=lambda ln: ln.cy)
+MAX_LEAN = 0.05  # a page turned more than ~3° on the glass is turned back before OCR, not here
+
+
+def _lean(columns: list[Column]) -> float:
+    """How much the header row rises or falls per point across the page (a scan laid a little
+    askew): the least-squares slope through its cells' centres; 0 when too few to tell."""
+    points = [(c.cx, c.cy) for c in columns if c.cy is not None]
+    if len(points) < 3 or max(x for x, _ in points) - min(x for x, _ in points) < 200:
+        return 0.0
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
+    return max(-MAX_LEAN, min(MAX_LEAN, slope))
+
+
+def _rows(lines: list[Line], header_bottom: float, columns: list[Column]) -> list[tuple[float, list[Line]]]:
+    """The body's lines grouped in rows (each with its height on the page, levelled): by their
+    centres once the header's lean is taken out, within half a text line's height. Marks found by
+    shape (●) are smaller than text and do not set that height."""
+    slope, x_ref = _lean(columns), columns[0].cx if columns else 0.0
+
+    def level(ln: Line) -> float:
+        return ln.cy - slope * ((ln.bbox[0] + ln.bbox[2]) / 2 - x_ref)
+
+    body = sorted((ln for ln in lines if level(ln) > header_bottom + 1), key=level)
     if not body:
         return []
-    tol = 0.5 * (median(ln.height for ln in body) or 1.0)
-    rows: list[list[Line]] = [[body[0]]]
+    text = [ln.height for ln in body if ln.source.text != MARK_TEXT] or [ln.height for ln in body]
+    tol = 0.5 * (median(text) or 1.0)
+    rows: list[tuple[float, list[Line]]] = [(level(body[0]), [body[0]])]
     for ln in body[1:]:
-        if abs(ln.cy - median(x.cy for x in rows[-1])) <= tol:
-            rows[-1].append(ln)
+        if abs(level(ln) - median(level(x) for x in rows[-1][1])) <= tol:
+            rows[-1][1].append(ln)
         else:
-            rows.append([ln])
-    return rows
+            rows.append((level(ln), [ln]))
+    return [(median(level(x) for x in row), row) for _, row in rows]
 
 
 def read_table(lines: list[Line], spec: TableSpec) -> list[dict]:
@@ -216,9 +273,11 @@ def read_table(lines: list[Line], spec: TableSpec) -> list[dict]:
 
 
 def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) -> list[RecordRow]:
-    """The data rows under a header (bottom edge ``top``) up to the table's end (合计, 以下空白 …)."""
-    rows: list[RecordRow] = []
-    for row_lines in _rows(lines, top):
+    """The data rows under a header (bottom edge ``top``) up to the table's end (合计, 以下空白 …).
+    A row naming no one within a text line's height of a person's row is part of it: a cell
+    wrapped onto two lines (养老、医疗、失业、工 / 伤) or marks a leaning scan set a little higher."""
+    rows: list[tuple[float, RecordRow]] = []
+    for y, row_lines in _rows(lines, top, columns):
         if any(any(w in ln.compact for w in STOP_WORDS) for ln in row_lines):
             if rows:
                 break
@@ -227,8 +286,19 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
         for cell in row_lines:
             col = _assign(cell, columns)
             row.cells.setdefault(col.key, []).append(cell)
-        rows.append(row)
-    return [row for row in rows if set(row.cells) - {k for k in row.cells if k.startswith("other:")}]
+        rows.append((y, row))
+    people = [(y, row) for y, row in rows if "name" in row.cells or "id_number" in row.cells]
+    text = median([ln.height for ln in lines if ln.source.text != MARK_TEXT] or [1.0])
+    kept = []
+    for y, row in rows:
+        near = [(abs(py - y), prow) for py, prow in people if prow is not row and abs(py - y) <= text]
+        if not people or (y, row) in people or not near:
+            kept.append(row)
+            continue
+        into = min(near, key=lambda n: n[0])[1]
+        for key, cells in row.cells.items():
+            into.cells.setdefault(key, []).extend(cells)
+    return [row for row in kept if set(row.cells) - {k for k in row.cells if k.startswith("other:")}]
 
 
 def _person_statements(by_page: dict[int, list[Line]], spec: TableSpec) -> list[dict]:
@@ -309,7 +379,8 @@ def _is_person(record: dict) -> bool:
 
 
 def _text(cells: list[Line] | None) -> str:
-    return "".join(c.compact for c in cells or [])
+    # a cell's lines top-down: 养老、医疗、失业、工 then 伤, whichever row found each first
+    return "".join(c.compact for c in sorted(cells or [], key=lambda c: (c.bbox[1], c.bbox[0])))
 
 
 def _record(row: RecordRow, spec: TableSpec) -> dict:

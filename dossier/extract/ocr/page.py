@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 
 from dossier.extract.ocr.engine import OcrEngine
-from dossier.extract.ocr.orientation import recognize_upright
+from dossier.extract.ocr.marks import find_marks
+from dossier.extract.ocr.orientation import recognize_upright, rotate
 from dossier.model import PageText, TextLine, TextSource
 
 POINTS_PER_INCH = 72.0
@@ -70,6 +71,7 @@ def ocr_image(engine: OcrEngine, image: np.ndarray, dpi: float, max_side: int) -
     small, factor = downscale(image, max_side)
     rotation, lines = recognize_upright(engine, small)
     lines = [ln for ln in lines if ln.confidence >= MIN_LINE_CONFIDENCE]
+    lines += find_marks(rotate(small, rotation), lines)
     height, width = image.shape[:2]
     if rotation in (90, 270):
         width, height = height, width
