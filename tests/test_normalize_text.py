@@ -107,7 +107,9 @@ def test_text_removes_spaces_between_chinese_and_uses_full_width_brackets():
 @pytest.mark.parametrize(
     "raw",
     ["（鄂）JZ安许证字〔2005〕000115", "(鄂)JZ安许证字[2005]000115", "（鄂）JZ安许证字【2005】000115",
-     "(鄂) jz 安许证字［2005］000115"],
+     "(鄂) jz 安许证字［2005］000115",
+     # OCR misread one bracket of the pair (a phone photo): the year is still the document's
+     "（鄂）JZ安许证字（2005〕000115", "（鄂）JZ安许证字〔2005)000115"],
 )
 def test_codes_have_one_bracket_style(raw):
     assert normalise_code(raw).value == "（鄂）JZ安许证字〔2005〕000115"

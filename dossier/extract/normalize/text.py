@@ -35,7 +35,7 @@ _LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
 _SENTENCE_END = "。.;；,，、 "  # after NFKC: ；，are ASCII already
 
 _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
-_ROUND_YEAR = re.compile(r"（((?:19|20)\d{2})）")
+_ROUND_YEAR = re.compile(r"[（〔]((?:19|20)\d{2})[）〕]")  # 〔2014）, （2014〕: one bracket misread
 
 _CJK = r"[\u3400-\u9fff]"
 _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
