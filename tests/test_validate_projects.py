@@ -77,3 +77,19 @@ def test_a_project_document_whose_name_was_not_read_joins_the_project_filed_in_i
     elsewhere = [docs[0], filed(unnamed, "工程业绩/项目二/施工合同.pdf"), docs[2]]
     (group,) = group_projects(elsewhere, params)
     assert len(group.members) == 2
+
+
+def test_in_an_application_filed_flat_an_unnamed_document_joins_the_one_project_lacking_its_type():
+    def filed(d, path):
+        return d.model_copy(update={"document": d.document.model_copy(update={"file": path})})
+
+    first = project_documents()
+    second = project_documents("华府小区2#楼工程", manager="王强")
+    unread = replace_field(second[2], project_name=None)  # a photo of the acceptance, name unread
+    docs = [filed(d, f"{n:02d}.pdf") for n, d in enumerate([*first, second[0], second[1], unread])]
+    groups = group_projects(docs, params_for(clean_application().spec))
+    assert sorted(len(g.members) for g in groups) == [3, 3]
+    # two unread acceptances: which is whose cannot be told, neither joins
+    docs.append(filed(replace_field(first[2], project_name=None), "07.pdf"))
+    docs = [d for d in docs if d is not docs[2]]
+    assert sorted(len(g.members) for g in group_projects(docs, params_for(clean_application().spec))) == [2, 2]

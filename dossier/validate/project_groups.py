@@ -75,7 +75,8 @@ def _one_covers_the_other(a: list[str], b: list[str]) -> bool:
 
 def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[ProjectGroup]:
     """Group the project documents of ``documents``. A document whose project name was not read
-    joins the one group filed in its folder (and missing its type), else stays out."""
+    joins the one group filed in its folder (and missing its type), or the one group missing its
+    type when it is the only such document unread; else it stays out."""
     tables = params.fields.project
     by_key: dict[str, list[DocumentFacts]] = {}
     unnamed: list[DocumentFacts] = []
@@ -108,9 +109,15 @@ def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[P
         clusters.setdefault(root(i), []).extend(by_key[key])
     order = {id(doc): n for n, doc in enumerate(documents)}
     groups = [sorted(members, key=lambda d: order[id(d)]) for members in clusters.values()]
-    for doc in unnamed:  # its name unread: the project whose documents share its folder, if one
-        home = [g for g in groups if _folder(doc) and all(_folder(m) == _folder(doc) for m in g)
-                and all(m.doc_type != doc.doc_type for m in g)]
+    for doc in unnamed:
+        # its name unread: the project whose documents share its folder, if one; in a folder
+        # several projects share (an application filed flat), the one project without a document
+        # of its type, when it is the one document of that type unread
+        lacking = [g for g in groups if all(m.doc_type != doc.doc_type for m in g)]
+        home = [g for g in lacking if _folder(doc) and all(_folder(m) == _folder(doc) for m in g)]
+        shared = sum(any(_folder(m) == _folder(doc) for m in g) for g in groups) >= 2
+        if not home and shared and sum(u.doc_type == doc.doc_type for u in unnamed) == 1 and len(lacking) == 1:
+            home = lacking
         if len(home) == 1:
             home[0].append(doc)
             home[0].sort(key=lambda d: order[id(d)])
