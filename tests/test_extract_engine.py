@@ -110,6 +110,18 @@ def test_pages_split_into_logical_documents():
         ("id_card", [1, 2]), ("title_certificate", [3, 4]), ("title_certificate", [5])]
 
 
+def test_a_page_past_an_id_cards_two_sides_is_another_document_even_untitled():
+    # a fax of a card's two sides, then a title certificate's inner page (its title on the cover)
+    inner = PageClass(3, None, 0.29, False, False, guess="title_certificate")
+    classes = [PageClass(1, None, 0.0, False, False), PageClass(2, "id_card", 0.82, True, False), inner]
+    assert [(g.doc_type, g.pages) for g in split_documents(classes, {"id_card": 2})] == [
+        ("id_card", [1, 2]), ("title_certificate", [3])]
+    # without the limit, or when the page looks like a card too, it stays the card's
+    assert [g.pages for g in split_documents(classes)] == [[1, 2, 3]]
+    same = PageClass(3, None, 0.3, False, False, guess="id_card")
+    assert [g.pages for g in split_documents([*classes[:2], same], {"id_card": 2})] == [[1, 2, 3]]
+
+
 def test_social_insurance_table_with_month_columns_over_two_pages():
     header = [line("序号", 40, 200, 70), line("姓名", 80, 200, 120), line("社会保障号码", 130, 200, 260),
               line("险种", 270, 200, 310), line("2026-09", 320, 200, 370), line("2026-10", 380, 200, 430),

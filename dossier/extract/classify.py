@@ -31,6 +31,7 @@ class PageClass:
     confidence: float
     has_title: bool
     continues: bool  # the page carries a mark of being a later page of its type
+    guess: str | None = None  # the best type even when too weak to name (an untitled inner page)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
     confidence = math.exp(scores[best]) / denom
     continues = any(word in text for word in specs[best].classify.continues)
     if confidence < MIN_CONFIDENCE:
-        return PageClass(page, None, confidence, False, False)
+        return PageClass(page, None, confidence, False, False, guess=best)
     return PageClass(page, best, confidence, titled[best], continues)
 
 
@@ -104,19 +105,27 @@ class PageGroup:
     confidence: float
 
 
-def split_documents(classes: list[PageClass]) -> list[PageGroup]:
+def split_documents(classes: list[PageClass], max_pages: dict[str, int] | None = None) -> list[PageGroup]:
     """Group consecutive pages into logical documents.
 
     Only a page showing a title starts a new document: a different type's title, or the same
     type's title again without a continuation mark (two certificates in one file). A page with no
     title continues the current document whatever its keywords suggest (page 2 of a contract
-    mentions 法定代表人 without being a licence). Unrecognised pages before a recognised one are
-    the same document's (an ID card's untitled front before its back).
+    mentions 法定代表人 without being a licence), unless the current document already has all the
+    pages its type can have (``max_pages``: an ID card's two sides) and the page reads as another
+    type (a certificate's inner page, its title on the cover left out). Unrecognised pages before
+    a recognised one are the same document's (an ID card's untitled front before its back).
     """
+    limits = max_pages or {}
     groups: list[PageGroup] = []
     for pc in classes:
         current = groups[-1] if groups else None
-        starts = current is None or (pc.has_title and (pc.doc_type != current.doc_type or not pc.continues))
+        full = (current is not None and current.doc_type in limits and len(current.pages) >= limits[current.doc_type]
+                and (pc.doc_type or pc.guess) not in (None, current.doc_type))
+        if full and pc.doc_type is None:
+            # the best type's weak evidence still beats the full document's own type
+            pc = PageClass(pc.page, pc.guess, pc.confidence, pc.has_title, pc.continues)
+        starts = current is None or full or (pc.has_title and (pc.doc_type != current.doc_type or not pc.continues))
         if not starts:
             current.pages.append(pc.page)
             if current.doc_type is None and pc.doc_type is not None:

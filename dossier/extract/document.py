@@ -39,7 +39,8 @@ def extract_documents(text: FileText, file_name: str, *, qr_reader: QrReader | N
     heights = {p.number: p.height for p in text.pages}
     classes = [classify_page(p.number, by_page.get(p.number, []), heights[p.number], specs) for p in text.pages]
     out = []
-    for group in split_documents(classes):
+    limits = {name: spec.classify.max_pages for name, spec in specs.items() if spec.classify.max_pages}
+    for group in split_documents(classes, limits):
         doc = ExtractedDocument(
             file=file_name, sha256=text.sha256, doc_type=group.doc_type,
             doc_type_confidence=group.confidence, pages=len(group.pages), first_page=group.pages[0],

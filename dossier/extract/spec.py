@@ -90,6 +90,7 @@ class ClassifySpec(BaseModel):
     keywords: list[str] = Field(default_factory=list)  # labels typical of the type
     exclude: list[str] = Field(default_factory=list)  # text that rules the type out
     continues: list[str] = Field(default_factory=list)  # marks a later page of the same document
+    max_pages: int | None = None  # a document of the type never runs longer (an ID card: 2 sides)
 
 
 class TableSpec(BaseModel):
