@@ -345,3 +345,10 @@ def test_the_last_character_of_a_list_wrapped_alone_under_its_whole_label_is_the
                line("资质类别及等级：建筑工程施工总承包三级；地基基础工程专业承包三级；钢结构工程专业承包三", 56, 219, 531, h=13),
                line("级", 55, 236, 70, h=16), line("发证部", 370, 288, 410, h=13))
     assert f["qualifications"].value == ["建筑工程施工总承包三级", "地基基础工程专业承包三级", "钢结构工程专业承包三级"]
+
+
+def test_a_validity_printed_as_its_end_date_under_another_wording():
+    f = fields(line("安全生产许可证", 184, 62, 407, h=34),
+               line("单位名称", 48, 162, 100), line("湖南蓉川建设集团有限公司", 119, 161, 260),
+               line("有效日期", 47, 272, 101), line("2026.07.25", 119, 274, 181))
+    assert f["valid_until"].value == "2026-07-25" and f["valid_until"].confidence >= TRUSTED
