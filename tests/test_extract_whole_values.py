@@ -352,3 +352,28 @@ def test_a_validity_printed_as_its_end_date_under_another_wording():
                line("单位名称", 48, 162, 100), line("湖南蓉川建设集团有限公司", 119, 161, 260),
                line("有效日期", 47, 272, 101), line("2026.07.25", 119, 274, 181))
     assert f["valid_until"].value == "2026-07-25" and f["valid_until"].confidence >= TRUSTED
+
+
+def test_labels_over_their_values_with_a_caption_far_off_on_the_labels_row():
+    f = fields(line("建筑业企业资质证书", 166, 55, 430, h=28),
+               line("企业名称", 55, 92, 95), line("长沙湘江永固建筑工程有限公司", 55, 106, 215, h=16),
+               line("扫码验证", 462, 184, 499, h=12), line("注册地址", 52, 191, 93, h=15),
+               line("湖南省长沙市岳麓区雁塔西路8段129号国际金融港21层25号", 52, 206, 349, h=20))
+    assert f["address"].value == "湖南省长沙市岳麓区雁塔西路8段129号国际金融港21层25号"
+
+
+def test_a_value_under_its_label_reaching_up_into_the_labels_box():
+    f = fields(line("电子营业执照", 225, 63, 359, h=27),
+               line("名称", 44, 135, 66), line("湖南锦程建设工程有限公司", 45, 146, 186, h=16),
+               line("住所", 47, 329, 69, h=12), line("湖南省长沙市岳麓区新华街6段159号国际金融港12层14号", 48, 336, 344, h=19),
+               line("经营范围", 54, 368, 88, h=13))
+    assert f["address"].value == "湖南省长沙市岳麓区新华街6段159号国际金融港12层14号"
+
+
+def test_a_table_row_whose_value_is_centred_far_right_of_its_label():
+    f = fields(line("房屋建筑工程竣工验收报告", 172, 79, 415, h=26),
+               line("工程名称", 99, 158, 146, h=16), line("锦绣华庭住宅小区7#楼工程", 292, 155, 423, h=16),
+               line("施工单位", 99, 230, 147, h=17), line("湖北楚天建设工程有限公司", 295, 227, 423, h=16),
+               line("项目经理", 100, 278, 148, h=18), line("陶福生", 340, 274, 379, h=19),
+               line("建筑面积", 100, 303, 148, h=17), line("26,850.00平方米", 317, 300, 402, h=15))
+    assert f["project_manager"].value == "陶福生"

@@ -59,6 +59,7 @@ LIST_BELOW = 5.0  # line heights under its label a list printed one item a row m
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
+RIGHT_FAR = 8.0  # line heights right of a label beyond which a box on its row is another column's
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
 # the boxes of one value on its row (a spaced date 1977 年 8 月 13 日, a name letter-spaced across
 # its cell) are at most this many line heights apart, their centres level within RUN_LEVEL line
@@ -424,7 +425,16 @@ class FieldEngine:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
             elif where == "right" and alone and not self._labels_above.get(line.page, False):
                 x = line.sub_bbox(hit.start, hit.end)[2]
+                h = max(line.height, 1.0)
+                # a value set right under its label (注册地址 / 湖南省…) is its value, not a box far
+                # off on its row (a QR code's caption 扫码验证 across the page); a box under it with
+                # a box beside it is the next row of a table (建筑面积 | 26,850.00平方米)
+                under = [o for o in below(line, *hit.x_span(), lines, 0.8)
+                         if abs(o.bbox[0] - hit.x_span()[0]) <= ALIGN * h and not hits_by_line.get(o.index)
+                         and not right_of(o, o.bbox[2], lines)]
                 for other in right_of(line, x, lines):
+                    if under and other.bbox[0] - x > RIGHT_FAR * h:
+                        break
                     if other.height > SEAL_HEIGHT * max(line.height, 1.0):
                         continue  # curved seal text stamped across the row
                     if self._under_label(other, lines, hits_by_line):
