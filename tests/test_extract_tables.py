@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dossier.extract.document import extract_documents
 from dossier.model import FileText, PageText, TextLine, TextSource
 
@@ -94,8 +96,9 @@ def test_a_person_statement_with_a_column_per_insurance_type():
     assert got["insurance_types"] == ["养老", "医疗"]
 
 
-def test_month_headers_a_text_layer_joined_into_one_line_are_columns_each():
-    months = " ".join(f"2026.{m:02d}" for m in range(2, 8))
+@pytest.mark.parametrize("form", ["2026.{:02d}", "2026{:02d}"])  # 202605 202606 …: no long number
+def test_month_headers_a_text_layer_joined_into_one_line_are_columns_each(form):
+    months = " ".join(form.format(m) for m in range(2, 8))
     lines = [cell("参保单位职工社会保险缴费明细", 300, 44, h=17), cell("姓名", 94, 158, 108), cell("身份证号码", 191, 158, 228),
              cell(months, 339, 158, 339 + 6 * 40), cell("聂昊天", 90, 177, 112), cell(ZHOU, 169, 177, 250)]
     lines += [cell("√", 339 + 40 * i + 15, 177, 339 + 40 * i + 20) for i in (3, 4, 5)]  # 05, 06, 07

@@ -166,3 +166,18 @@ def test_an_authority_is_doubted_when_its_place_lost_characters():
     assert clipped.value == "京市海淀区市场监督管理局" and clipped.confidence < 0.9
     assert normalise_authority("省住房和城乡建设厅").confidence < 0.9
     assert normalise_authority("(盖章)") is None  # a remark is not an authority
+
+
+@pytest.mark.parametrize("raw, value", [
+    ("川人社职2022〕40号", "川人社职〔2022〕40号"),  # the opening bracket lost
+    ("（川）JZ安许证字〔2016〕〕079222", "（川）JZ安许证字〔2016〕079222"),  # the closing one doubled
+    ("川人社职〔2022 40号", "川人社职〔2022〕40号"),
+])
+def test_a_codes_year_with_a_bracket_lost_or_doubled_is_put_right_with_doubt(raw, value):
+    found = normalise_code(raw)
+    assert found.value == value and found.confidence < 0.9 and found.notes
+
+
+def test_an_authority_after_the_forms_seal_prompt_is_the_name_alone():
+    assert normalise_authority("盖章:四川省人力资源和社会保障厅").value == "四川省人力资源和社会保障厅"
+    assert normalise_authority("（盖章）四川省人力资源和社会保障厅").value == "四川省人力资源和社会保障厅"

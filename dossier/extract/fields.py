@@ -207,12 +207,12 @@ def _bracketed(text: str, position: int) -> bool:
     return depth > 0
 
 
-def _opened(text: str) -> int:
-    return text.count("（") + text.count("(")
+_PAIRS = (("（(", "）)"), ("〔【[", "〕】]"))
 
 
-def _closed(text: str) -> int:
-    return text.count("）") + text.count(")")
+def _balanced(text: str) -> bool:
+    """Whether every kind of bracket in ``text`` closes as often as it opens."""
+    return all(sum(text.count(c) for c in opens) == sum(text.count(c) for c in closes) for opens, closes in _PAIRS)
 
 
 def _whole(fspec: FieldSpec, value) -> bool:
@@ -220,7 +220,7 @@ def _whole(fspec: FieldSpec, value) -> bool:
     公司（非上市、自然人投资或 was cut at a wrap), and whole for the field's kind."""
     items = value if isinstance(value, (list, tuple)) else [value]
     # either end may be cut: （非上市、自然人投资或 lost its close, 控股） its opening
-    if any(isinstance(item, str) and _opened(item) != _closed(item) for item in items):
+    if any(isinstance(item, str) and not _balanced(item) for item in items):
         return False
     return fspec.kind is None or all(is_whole(fspec.kind, item) for item in items)
 

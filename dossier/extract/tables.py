@@ -145,7 +145,8 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
                 if not any(c.key == key and c.x0 <= (x0 + x1) / 2 <= c.x1 for c in columns):
                     columns.append(Column(key, x0, x1, cy))
         keys = {c.key for c in columns}
-        if any(_LONG_NUMBER.search(cell.compact) for cell in row):
+        # (word by word: a text layer joins month headers 202605 202606 … into one line)
+        if any(_LONG_NUMBER.search(word) for cell in row for word in cell.source.text.split()):
             continue  # a row holding an ID number is a person's line, not a header (姓名 | 陆骁 | 身份证号 | 5101…)
         dated = any(k.startswith(("month:", "moy:")) for k in keys)
         if named and "name" in keys and ("id_number" in keys or dated):

@@ -35,6 +35,8 @@ _LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
 _SENTENCE_END = "。.;；,，、 "  # after NFKC: ；，are ASCII already
 
 _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
+_HALF_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])((?:19|20)\d{2})〕|〔((?:19|20)\d{2})(?=[\d号])")
+_DOUBLED_CLOSE = re.compile(r"〕〕+")
 _ROUND_YEAR = re.compile(r"[（〔]((?:19|20)\d{2})[）〕]")  # 〔2014）, （2014〕: one bracket misread
 
 _CJK = r"[\u3400-\u9fff]"
@@ -168,6 +170,8 @@ def normalise_text(raw: str) -> Normalised | None:
 # (省住房和城乡建设厅; 市场 is a word, not a level)
 _CLIPPED_PLACE = re.compile(r"^(?:[\u4e00-\u9fff][省市区县](?![委政])|[省区县]|市(?!场))")
 _SEAL_WORDS = re.compile(r"(?:[（(]?盖章[)）]?|(?:行政审批|证书|注册|业务)?专用章|公章|印章|章)$")
+# where the form asks for the seal, printed before the name: （盖章）四川省…, 盖章：四川省…
+_SEAL_PROMPT = re.compile(r"^(?:[（(](?:盖章|签章|公章)[)）][:：]?|(?:盖章|签章|公章)[:：])")
 
 
 def normalise_authority(raw: str) -> Normalised | None:
@@ -179,6 +183,7 @@ def normalise_authority(raw: str) -> Normalised | None:
     if text is None or not (stripped := _strip_marks(text.value)):
         return None
     value, confidence, notes = stripped, text.confidence, []
+    value = _SEAL_PROMPT.sub("", value) or value
     stripped = _SEAL_WORDS.sub("", value).rstrip()
     if stripped != value:
         if len(stripped) < 2:
@@ -201,4 +206,9 @@ def normalise_code(raw: str) -> Normalised | None:
     # a year in round brackets is the year of a document number, 〔2005〕 in any print: OCR reads
     # 〔〕 as （）; a province in round brackets (（鄂）) stays as printed
     text = _ROUND_YEAR.sub(r"〔\1〕", text)
+    # a year with one of its brackets lost or doubled (川人社职2022〕40号, 〔2016〕〕079222): the
+    # pair put right, with doubt
+    repaired = _DOUBLED_CLOSE.sub("〕", _HALF_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", text))
+    if repaired != text:
+        return Normalised(repaired, GUESSED, notes=(f"括号疑有误识：{text}",))
     return Normalised(text) if text else None
