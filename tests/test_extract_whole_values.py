@@ -377,3 +377,12 @@ def test_a_table_row_whose_value_is_centred_far_right_of_its_label():
                line("项目经理", 100, 278, 148, h=18), line("陶福生", 340, 274, 379, h=19),
                line("建筑面积", 100, 303, 148, h=17), line("26,850.00平方米", 317, 300, 402, h=15))
     assert f["project_manager"].value == "陶福生"
+
+
+def test_a_term_wrapped_onto_a_second_line_is_read_to_its_end():
+    f = fields(line("注册建造师注册证书", 205, 63, 390, h=24),
+               line("注册专业", 314, 259, 356, h=12), line("建筑工程", 376, 258, 419, h=14),
+               line("二〇二六年八月六日至二〇二七年二", 377, 282, 538, h=12),
+               line("使用有效期", 308, 289, 361, h=13), line("月二日", 376, 296, 409, h=13),
+               line("注册级别", 66, 319, 110, h=15), line("二级", 130, 320, 152, h=13))
+    assert f["usage_valid_until"].value == "2027-02-02"

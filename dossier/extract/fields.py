@@ -38,6 +38,7 @@ from dossier.extract.layout import (
     union,
 )
 from dossier.extract.normalize import NORMALISERS
+from dossier.extract.normalize.dates import END_LOST
 from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library
@@ -632,7 +633,8 @@ class FieldEngine:
             trial = Candidate(line, start, end, cand.text, (*cand.extra, *([line] * len(more))),
                               (*cand.extra_text, *more))
             result = self._evaluate(fspec, trial, set(), claim=False)
-            return result is not None and result.value is not None and _whole(fspec, result.value)
+            return (result is not None and result.value is not None and _whole(fspec, result.value)
+                    and not any(note in END_LOST for note in result.notes))
 
         x0 = line.sub_bbox(start, end)[0]
         if not fspec.multi_line and whole(()):

@@ -155,6 +155,10 @@ def normalise_date_or_long(raw: str) -> Normalised | None:
     return None
 
 
+# a term whose end is printed but not read: a value wrapped onto the next line may hold the rest
+END_LOST = ("期限只识别到起始日期，终止日期缺失", "期限的终止日期无法识别")
+
+
 def normalise_date_range(raw: str) -> Normalised | None:
     """A term as ``(from, to)``: "2021年05月20日至2041年05月19日", "2024.01.01-2026.12.31",
     "自2020年1月1日起至长期" (to = ``"长期"``).
@@ -176,11 +180,11 @@ def normalise_date_range(raw: str) -> Normalised | None:
     if days and _DANGLING.match(text, matches[0][1]):
         # "2024.07.15-" then nothing readable: a range whose end is lost (under a seal, cropped);
         # a reader taking the only date as the end would take the start
-        return Normalised((days[0],), GUESSED, notes=(*notes, "期限只识别到起始日期，终止日期缺失"))
-    if days and re.search(r"\d{4}", text[matches[0][1]:]):
-        # "2011.03.29-2031?03.29": a second date is printed but not readable; taking the only date
-        # as the end would take the start
-        return Normalised((days[0],), GUESSED, notes=(*notes, "期限的终止日期无法识别"))
+        return Normalised((days[0],), GUESSED, notes=(*notes, END_LOST[0]))
+    if days and re.search(r"\d{4}|[〇零一二三四五六七八九○OΟ]{4}", text[matches[0][1]:]):
+        # "2011.03.29-2031?03.29", "二〇二六年八月六日至二〇二七年二" (wrapped): a second date is
+        # printed but not readable; taking the only date as the end would take the start
+        return Normalised((days[0],), GUESSED, notes=(*notes, END_LOST[1]))
     return _with_notes((days[0],), notes) if days else None
 
 
