@@ -386,3 +386,9 @@ def test_a_term_wrapped_onto_a_second_line_is_read_to_its_end():
                line("使用有效期", 308, 289, 361, h=13), line("月二日", 376, 296, 409, h=13),
                line("注册级别", 66, 319, 110, h=15), line("二级", 130, 320, 152, h=13))
     assert f["usage_valid_until"].value == "2027-02-02"
+
+
+def test_a_name_read_with_a_common_look_alike_of_a_rarer_character_is_proposed_with_it():
+    f = fields(line("注册建造师注册证书", 205, 63, 390, h=24), line("姓名", 74, 187, 101), line("樊赞", 129, 187, 153),
+               source=TextSource.ocr)
+    assert f["name"].value == "樊赞" and f["name"].suggestion == "樊赟" and f["name"].confidence < TRUSTED

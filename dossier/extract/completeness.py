@@ -35,6 +35,7 @@ class _Kind(BaseModel):
     words: list[str] = []
     min_chars: int = 0
     max_chars: int = 0
+    lookalikes: dict[str, str] = {}  # a character read -> the rarer one it may stand for
 
 
 class _Kinds(RootModel[dict[Kind, _Kind]]):
@@ -64,9 +65,13 @@ def is_whole(kind: Kind, value: str) -> bool:
 def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
     """(what was read, the standard word) for each place in ``value`` one character off a word of
     its kind, replaced (市场盗督管理局 for 市场监督管理局), dropped inside it (建业协会 for
-    建筑业协会) or added inside it (住房和城成乡建设厅): an OCR slip that the value's shape cannot show. A place where a standard word is
-    printed as it is (住房和城乡建设厅) is no slip of another (…建设部)."""
-    words = _kinds()[kind].words
+    建筑业协会) or added inside it (住房和城成乡建设厅): an OCR slip that the value's shape cannot
+    show. A place where a standard word is printed as it is (住房和城乡建设厅) is no slip of another
+    (…建设部). For names, also each character the engine reads for a rarer look-alike (赞 for 赟)."""
+    spec = _kinds()[kind]
+    # a common character read for a rarer look-alike (赞 for 赟) leaves no trace in the shape
+    lookalikes = [(ch, rare) for ch, rare in spec.lookalikes.items() if ch in value]
+    words = spec.words
     exact = [(m.start(), m.end()) for word in words for m in re.finditer(re.escape(word), value)]
     found = []
     for word in words:
@@ -84,4 +89,4 @@ def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
             else:
                 continue
             break
-    return found
+    return [*lookalikes, *found]
