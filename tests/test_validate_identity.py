@@ -133,3 +133,19 @@ def test_a_document_naming_a_listed_person_a_character_off_is_tied_to_them_and_d
     assert any("仅差一字" in d.message for d in slipped.run() if d.code == "LOW_CONFIDENCE")
     two_apart = app.swap(cert, replace_field(cert, name="诺葛天祐", id_number=None))
     assert "MISSING_DOCUMENT" in two_apart.codes()  # two characters off: someone else's certificate
+
+
+def test_a_two_character_name_read_with_a_look_alike_is_tied_by_the_readers_suggestion():
+    from datetime import date
+
+    from validate_builders import PEOPLE, Person, clean_application, fld, replace_field
+
+    people = [*PEOPLE[:2], Person("樊赟", "registered_constructor", date(1985, 1, 15), 371, "建筑工程"), *PEOPLE[3:]]
+    app = clean_application(people)
+    cert = app.find("constructor_certificate", "樊赟")
+    # 赟 read as the commoner 赞; two characters are too short for a near-name, the suggestion ties it
+    slipped = app.swap(cert, replace_field(cert, name=fld("樊赞", confidence=0.6, suggestion="樊赟"), id_number=None))
+    codes = slipped.codes()
+    assert "MISSING_DOCUMENT" not in codes and "NAME_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
+    unproposed = app.swap(cert, replace_field(cert, name=fld("樊赞", confidence=0.99), id_number=None))
+    assert "MISSING_DOCUMENT" in unproposed.codes()

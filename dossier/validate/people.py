@@ -3,7 +3,8 @@
 People are keyed by ID number. A document (or a 社保 record row) is tied to a roster person by,
 in order: the exact ID; the ID field's OCR ``suggestion``; an ID that differs from one roster ID
 by a single OCR-confusable character; the name (spaces and middle dots ignored), unique in the
-roster or unique among the people whose roles call for that document type. Only the exact ID is
+roster or unique among the people whose roles call for that document type; the name field's
+``suggestion`` (a rarer look-alike character); a name a character off. Only the exact ID is
 silent; nothing is merged unseen (``Mention.how``): a suggestion is reported by LOW_CONFIDENCE
 (with ID_CHECKSUM for the value as read), a confusable or different ID by ID_MISMATCH, a 社保 row
 without an ID by LOW_CONFIDENCE. A mention that matches nobody but has an ID becomes an unlisted
@@ -141,9 +142,10 @@ def resolve_people(spec: ApplicationSpec, documents: list[DocumentFacts], params
     tables = params.fields
     for doc in documents:
         if doc.doc_type in tables.person_doc_types:
-            id_field = doc.field("id_number")
+            id_field, name_field = doc.field("id_number"), doc.field("name")
             mention = resolver.add(doc, None, doc.text("name"), doc.text("id_number"),
-                                   id_field.suggestion if id_field else None)
+                                   id_field.suggestion if id_field else None,
+                                   name_field.suggestion if name_field else None)
             if mention is not None:
                 resolver.by_doc[id(doc)] = resolver.persons[mention]
         elif doc.doc_type in tables.person_record_doc_types:
@@ -172,10 +174,10 @@ class _Resolver:
         self.roster_ids = list(self.persons)
 
     def add(self, doc: DocumentFacts, record: int | None, name: str | None, id_number: str | None,
-            suggestion: str | None) -> str | None:
+            suggestion: str | None, name_suggestion: str | None = None) -> str | None:
         """Attach one mention; returns the person's key, or None when it stays unresolved."""
         id_number = id_number.upper() if id_number else None
-        key, how = self._match(doc, name, id_number, suggestion)
+        key, how = self._match(doc, name, id_number, suggestion, name_suggestion)
         mention = Mention(doc, record, name, id_number, how)
         if key is None:
             self.unresolved.append(mention)
@@ -183,7 +185,7 @@ class _Resolver:
         self.persons.setdefault(key, Person(key)).mentions.append(mention)
         return key
 
-    def _match(self, doc, name, id_number, suggestion) -> tuple[str | None, MatchHow]:
+    def _match(self, doc, name, id_number, suggestion, name_suggestion=None) -> tuple[str | None, MatchHow]:
         if id_number and id_number in self.persons:
             return id_number, "id" if self.persons[id_number].listed else "unlisted"
         if suggestion and suggestion.upper() in self.roster_ids:
@@ -198,6 +200,11 @@ class _Resolver:
                 namesakes = [p for p in namesakes if self._calls_for(p, doc.doc_type)]
             if len(namesakes) == 1:
                 return namesakes[0].id_number, "name"
+            # the name as the reader proposes it (樊赞 read, 樊赟 the rarer look-alike): reported
+            # by LOW_CONFIDENCE with its suggestion, like an ID's
+            proposed = self.by_name.get(normalise_name(name_suggestion), []) if name_suggestion else []
+            if len(proposed) == 1:
+                return proposed[0].id_number, "suggestion"
             near = self._near_name(normalise_name(name), doc)
             if near is not None and not id_number:
                 return near.id_number, "near_name"
