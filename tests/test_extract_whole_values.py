@@ -6,6 +6,8 @@ not one document.
 
 from __future__ import annotations
 
+import pytest
+
 from dossier.extract.completeness import is_whole
 from dossier.extract.document import extract_documents
 from dossier.model import FileText, PageText, TextLine, TextSource
@@ -354,20 +356,22 @@ def test_a_validity_printed_as_its_end_date_under_another_wording():
     assert f["valid_until"].value == "2026-07-25" and f["valid_until"].confidence >= TRUSTED
 
 
-def test_labels_over_their_values_with_a_caption_far_off_on_the_labels_row():
-    f = fields(line("建筑业企业资质证书", 166, 55, 430, h=28),
-               line("企业名称", 55, 92, 95), line("长沙湘江永固建筑工程有限公司", 55, 106, 215, h=16),
-               line("扫码验证", 462, 184, 499, h=12), line("注册地址", 52, 191, 93, h=15),
-               line("湖南省长沙市岳麓区雁塔西路8段129号国际金融港21层25号", 52, 206, 349, h=20))
-    assert f["address"].value == "湖南省长沙市岳麓区雁塔西路8段129号国际金融港21层25号"
-
-
-def test_a_value_under_its_label_reaching_up_into_the_labels_box():
-    f = fields(line("电子营业执照", 225, 63, 359, h=27),
-               line("名称", 44, 135, 66), line("湖南锦程建设工程有限公司", 45, 146, 186, h=16),
-               line("住所", 47, 329, 69, h=12), line("湖南省长沙市岳麓区新华街6段159号国际金融港12层14号", 48, 336, 344, h=19),
-               line("经营范围", 54, 368, 88, h=13))
-    assert f["address"].value == "湖南省长沙市岳麓区新华街6段159号国际金融港12层14号"
+@pytest.mark.parametrize("page, address", [
+    # labels over their values, a QR code's caption far off on the label's row
+    ([line("建筑业企业资质证书", 166, 55, 430, h=28),
+      line("企业名称", 55, 92, 95), line("长沙湘江永固建筑工程有限公司", 55, 106, 215, h=16),
+      line("扫码验证", 462, 184, 499, h=12), line("注册地址", 52, 191, 93, h=15),
+      line("湖南省长沙市岳麓区雁塔西路8段129号国际金融港21层25号", 52, 206, 349, h=20)],
+     "湖南省长沙市岳麓区雁塔西路8段129号国际金融港21层25号"),
+    # a photo's value box reaching up into its label's box
+    ([line("电子营业执照", 225, 63, 359, h=27),
+      line("名称", 44, 135, 66), line("湖南锦程建设工程有限公司", 45, 146, 186, h=16),
+      line("住所", 47, 329, 69, h=12), line("湖南省长沙市岳麓区新华街6段159号国际金融港12层14号", 48, 336, 344, h=19),
+      line("经营范围", 54, 368, 88, h=13)],
+     "湖南省长沙市岳麓区新华街6段159号国际金融港12层14号"),
+])
+def test_a_value_under_its_label_is_its_value(page, address):
+    assert fields(*page)["address"].value == address
 
 
 def test_a_table_row_whose_value_is_centred_far_right_of_its_label():
