@@ -396,3 +396,16 @@ def test_a_name_read_with_a_common_look_alike_of_a_rarer_character_is_proposed_w
     f = fields(line("注册建造师注册证书", 205, 63, 390, h=24), line("姓名", 74, 187, 101), line("樊赞", 129, 187, 153),
                source=TextSource.ocr)
     assert f["name"].value == "樊赞" and f["name"].suggestion == "樊赟" and f["name"].confidence < TRUSTED
+
+
+def test_two_columns_of_labels_over_values_set_at_different_heights():
+    # the right column's value sits on the row of a left-column label that has its own value under it
+    f = fields(line("安 全 生 产 许 可 证", 305, 69, 538, h=26),
+               line("编号", 68, 117, 88, h=10), line("经济类型", 435, 120, 471, h=9),
+               line("（川）JZ安许证字〔2008〕024424", 68, 137, 262, h=12), line("有限责任公司", 435, 134, 502, h=11),
+               line("许可范围", 435, 153, 471, h=9), line("单位名称", 68, 174, 104, h=9),
+               line("建筑施工", 435, 168, 479, h=11), line("四川嵩岳广厦建设集团有限公司", 68, 188, 225, h=11),
+               line("有效日期", 435, 186, 471, h=9), line("2028年9月17日", 435, 201, 515, h=11),
+               line("主要负责人", 68, 207, 113, h=9), line("樊雅琴", 68, 222, 102, h=11))
+    assert (f["scope"].value, f["valid_until"].value) == ("建筑施工", "2028-09-17")
+    assert f["company_name"].value == "四川嵩岳广厦建设集团有限公司"

@@ -449,7 +449,7 @@ class FieldEngine:
                 # a list under its label may start lower, its items spaced like the other column's rows
                 reach = LIST_BELOW if fspec.normaliser in LIST_NORMALISERS and fspec.multi_line else 3.0
                 for other in below(line, x0, x1, lines, reach):
-                    if self._labelled_row(other, lines, hits_by_line):
+                    if self._labelled_row(other, lines, hits_by_line, answered_below=True):
                         continue  # the value of the label left of it on its own row
                     cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note,
                                                gap=other.bbox[1] - line.bbox[3], unit=unit)
@@ -578,7 +578,8 @@ class FieldEngine:
         beside = [o for o in right_of(nearest, nearest.bbox[2], lines) if not hits_by_line.get(o.index)]
         return lone and not beside
 
-    def _labelled_row(self, line: Line, lines: list[Line], hits_by_line, value: Line | None = None) -> bool:
+    def _labelled_row(self, line: Line, lines: list[Line], hits_by_line, value: Line | None = None,
+                      answered_below: bool = False) -> bool:
         """True when the nearest text left of ``line`` on its row is a label waiting for its value:
         ``line`` is then that label's value (成立日期 | 2012年05月18日), not the one under another
         label. A label with its value beside it (法人代表 尹明哲) is another column's pair, and a
@@ -593,8 +594,17 @@ class FieldEngine:
         hits = hits_by_line.get(nearest.index, [])
         if hits:
             rest = nearest.compact[_skip_remark(nearest.compact, max(h.end for h in hits)):]
-            return not rest.strip(":：") or bool(_UNKNOWN_LABEL.match(rest))
-        return bool(_UNKNOWN_LABEL.match(nearest.compact))
+            waiting = not rest.strip(":：") or bool(_UNKNOWN_LABEL.match(rest))
+        else:
+            waiting = bool(_UNKNOWN_LABEL.match(nearest.compact))
+        if not (waiting and answered_below):
+            return waiting
+        # ``answered_below``: a label with its own value right under it (单位名称 over 四川嵩岳…,
+        # a column of labels over values set a little higher) waits for nothing on its row
+        h = max(nearest.height, 1.0)
+        return not any(o.page == nearest.page and 0 <= o.bbox[1] - nearest.bbox[3] <= h
+                       and abs(o.bbox[0] - nearest.bbox[0]) <= ALIGN * h and not hits_by_line.get(o.index)
+                       and not _UNKNOWN_LABEL.match(o.compact) for o in lines)
 
     def _leading_value(self, fspec: FieldSpec, line: Line, hits_by_line, lines: list[Line],
                        factor: float = 1.0, note: str | None = None, gap: float | None = None,
