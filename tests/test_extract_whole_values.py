@@ -409,3 +409,15 @@ def test_two_columns_of_labels_over_values_set_at_different_heights():
                line("主要负责人", 68, 207, 113, h=9), line("樊雅琴", 68, 222, 102, h=11))
     assert (f["scope"].value, f["valid_until"].value) == ("建筑施工", "2028-09-17")
     assert f["company_name"].value == "四川嵩岳广厦建设集团有限公司"
+
+
+@pytest.mark.parametrize("read, proposed", [
+    ("江苏省人力资源和社会保障", "江苏省人力资源和社会保障厅"),  # a province's office: 厅
+    ("南京市人力资源和社会保障", "南京市人力资源和社会保障局"),  # a city's: 局
+    ("广西壮族自治区住房和城乡建设", "广西壮族自治区住房和城乡建设厅"),
+])
+def test_an_office_whose_unit_word_a_seal_covered_is_proposed_with_the_unit_of_its_level(read, proposed):
+    f = fields(line("专业技术资格证书", 200, 40, h=30), line("姓名：周建国", 60, 100),
+               line(f"发证机关：{read}", 60, 130), source=TextSource.ocr)
+    got = f["issuing_authority"]
+    assert (got.value, got.suggestion) == (read, proposed) and got.confidence < TRUSTED

@@ -36,6 +36,7 @@ class _Kind(BaseModel):
     min_chars: int = 0
     max_chars: int = 0
     lookalikes: dict[str, str] = {}  # a character read -> the rarer one it may stand for
+    levels: dict[str, str] = {}  # a place word -> the unit word of an office at its level
 
 
 class _Kinds(RootModel[dict[Kind, _Kind]]):
@@ -62,6 +63,24 @@ def is_whole(kind: Kind, value: str) -> bool:
     return end is not None and len(core) - len(end) >= 2
 
 
+def _lost_unit(spec: _Kind, kind: Kind, value: str) -> tuple[str, str] | None:
+    """(the office's name as read, with its unit word) when ``value`` ends in a standard office
+    name whose unit word was lost (江苏省人力资源和社会保障 + 厅): the unit of the level the last
+    place word before it names. None when the value is whole or no level tells."""
+    if not spec.levels or is_whole(kind, value):
+        return None
+    for word in spec.words:
+        stem = word[:-1]
+        if len(stem) < 3 or not value.endswith(stem):
+            continue
+        place = value[:-len(stem)]
+        # the place word ending last, the longer on a tie (自治区, not its 区)
+        marks = [(place.rfind(mark) + len(mark), len(mark), unit) for mark, unit in spec.levels.items() if mark in place]
+        if marks and (unit := max(marks)[2]) and stem + unit in spec.words:
+            return stem, stem + unit
+    return None
+
+
 def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
     """(what was read, the standard word) for each place in ``value`` one character off a word of
     its kind, replaced (市场盗督管理局 for 市场监督管理局), dropped inside it (建业协会 for
@@ -71,6 +90,9 @@ def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
     spec = _kinds()[kind]
     # a common character read for a rarer look-alike (赞 for 赟) leaves no trace in the shape
     lookalikes = [(ch, rare) for ch, rare in spec.lookalikes.items() if ch in value]
+    lost = _lost_unit(spec, kind, value)
+    if lost is not None:
+        return [*lookalikes, lost]
     words = spec.words
     exact = [(m.start(), m.end()) for word in words for m in re.finditer(re.escape(word), value)]
     found = []
