@@ -48,6 +48,12 @@ def _kinds() -> dict[str, _Kind]:
     return read_package_yaml("dossier.extract", "specs/_kinds.yaml").validate(_Kinds).root
 
 
+def holds_ideograph(value: str) -> bool:
+    """Whether ``value`` holds a Chinese character: a name, an authority or an address does
+    (2022.05.27-2042.05.27 beside 签发机关 is another field's value)."""
+    return _CJK.search(value) is not None
+
+
 def is_whole(kind: Kind, value: str) -> bool:
     """Whether ``value`` (normalised) looks whole for its ``kind``."""
     spec = _kinds()[kind]

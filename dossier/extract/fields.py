@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date
 from dataclasses import dataclass
 
-from dossier.extract.completeness import INCOMPLETE_NOTES, is_whole, misread_words
+from dossier.extract.completeness import INCOMPLETE_NOTES, holds_ideograph, is_whole, misread_words
 from dossier.extract.layout import (
     SEPARATORS,
     LabelHit,
@@ -39,8 +39,8 @@ from dossier.extract.layout import (
 )
 from dossier.extract.normalize import NORMALISERS
 from dossier.extract.normalize.dates import END_LOST
-from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
+from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library
 from dossier.model import ExtractedField
 
@@ -134,7 +134,6 @@ _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?:签章|盖章|签字|签名|日期)[:：]?)$")
 
 
-_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE_ENDS = "，。；：:,;"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FUTURE_NOTE = "日期晚于今天，疑为误识"
@@ -426,15 +425,8 @@ class FieldEngine:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
             elif where == "right" and alone and not self._labels_above.get(line.page, False):
                 x = line.sub_bbox(hit.start, hit.end)[2]
-                h = max(line.height, 1.0)
-                # a value set right under its label (注册地址 / 湖南省…) is its value, not a box far
-                # off on its row (a QR code's caption 扫码验证 across the page); a box under it with
-                # a box beside it is the next row of a table (建筑面积 | 26,850.00平方米)
-                under = [o for o in below(line, *hit.x_span(), lines, 0.8)
-                         if abs(o.bbox[0] - hit.x_span()[0]) <= ALIGN * h and not hits_by_line.get(o.index)
-                         and not right_of(o, o.bbox[2], lines)]
                 for other in right_of(line, x, lines):
-                    if under and other.bbox[0] - x > RIGHT_FAR * h:
+                    if other.bbox[0] - x > RIGHT_FAR * max(line.height, 1.0) and self._value_under(hit, lines, hits_by_line):
                         break
                     if other.height > SEAL_HEIGHT * max(line.height, 1.0):
                         continue  # curved seal text stamped across the row
@@ -561,6 +553,17 @@ class FieldEngine:
         if first is None or _NOT_AN_ITEM.match(first.compact) or _ROLE.match(first.compact):
             return None
         return first
+
+    @staticmethod
+    def _value_under(hit: LabelHit, lines: list[Line], hits_by_line) -> bool:
+        """Whether a value stands right under ``hit``'s label (注册地址 / 湖南省…): a box aligned
+        with it, no label, nothing beside it (a box with a box beside it is the next row of a
+        table: 建筑面积 | 26,850.00平方米). Such a label's value is not a box far off on its row
+        (a QR code's caption 扫码验证 across the page)."""
+        x0, x1 = hit.x_span()
+        h = max(hit.line.height, 1.0)
+        return any(abs(o.bbox[0] - x0) <= ALIGN * h and not hits_by_line.get(o.index) and not right_of(o, o.bbox[2], lines)
+                   for o in below(hit.line, x0, x1, lines, 0.8))
 
     def _under_label(self, box: Line, lines: list[Line], hits_by_line) -> bool:
         """Whether a lone label stands right above ``box`` (left edges aligned, at most a line's
@@ -847,7 +850,7 @@ class FieldEngine:
                                          for c in claimed for span in spans):
             return None
         normalised = NORMALISERS[fspec.normaliser](text)
-        if fspec.kind and normalised is not None and isinstance(normalised.value, str) and not _IDEOGRAPH.search(normalised.value):
+        if fspec.kind and normalised is not None and isinstance(normalised.value, str) and not holds_ideograph(normalised.value):
             return None  # a name, authority or address holds ideographs: 2022.05.27-2042.05.27 is another field's
         if claim and normalised is not None and normalised.value is not None:
             claimed.update(spans)

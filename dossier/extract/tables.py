@@ -84,8 +84,7 @@ def _stacked_month(cell: Line, lines: list[Line]) -> tuple[str, float, float, fl
             continue
         upper, lower = (other, cell) if other.cy < cell.cy else (cell, other)
         width = min(upper.bbox[2] - upper.bbox[0], lower.bbox[2] - lower.bbox[0])
-        overlap = min(upper.bbox[2], lower.bbox[2]) - max(upper.bbox[0], lower.bbox[0])
-        if -0.3 * h <= lower.bbox[1] - upper.bbox[3] <= 0.6 * h and overlap >= 0.5 * width:
+        if -0.3 * h <= lower.bbox[1] - upper.bbox[3] <= 0.6 * h and _x_overlap(upper, lower) >= 0.5 * width:
             text = upper.compact + lower.compact
             if not _is_month(upper.compact) and not _is_month(lower.compact) and _is_month(text):
                 return (text, min(upper.bbox[0], lower.bbox[0]), max(upper.bbox[2], lower.bbox[2]),
@@ -229,27 +228,30 @@ def _lean(columns: list[Column]) -> float:
     return max(-MAX_LEAN, min(MAX_LEAN, slope))
 
 
+def _text_height(lines: list[Line]) -> float:
+    """The median height of the lines' text: marks found by shape (●) are smaller than text and do
+    not count, unless there is nothing else."""
+    heights = [ln.height for ln in lines if ln.source.text != MARK_TEXT] or [ln.height for ln in lines]
+    return (median(heights) if heights else 0.0) or 1.0
+
+
 def _rows(lines: list[Line], header_bottom: float, columns: list[Column]) -> list[tuple[float, list[Line]]]:
     """The body's lines grouped in rows (each with its height on the page, levelled): by their
-    centres once the header's lean is taken out, within half a text line's height. Marks found by
-    shape (●) are smaller than text and do not set that height."""
+    centres once the header's lean is taken out, within half a text line's height."""
     slope, x_ref = _lean(columns), columns[0].cx if columns else 0.0
-
-    def level(ln: Line) -> float:
-        return ln.cy - slope * ((ln.bbox[0] + ln.bbox[2]) / 2 - x_ref)
-
-    body = sorted((ln for ln in lines if level(ln) > header_bottom + 1), key=level)
+    levelled = sorted(((ln.cy - slope * ((ln.bbox[0] + ln.bbox[2]) / 2 - x_ref), ln) for ln in lines),
+                      key=lambda pair: pair[0])
+    body = [(y, ln) for y, ln in levelled if y > header_bottom + 1]
     if not body:
         return []
-    text = [ln.height for ln in body if ln.source.text != MARK_TEXT] or [ln.height for ln in body]
-    tol = 0.5 * (median(text) or 1.0)
-    rows: list[tuple[float, list[Line]]] = [(level(body[0]), [body[0]])]
-    for ln in body[1:]:
-        if abs(level(ln) - median(level(x) for x in rows[-1][1])) <= tol:
-            rows[-1][1].append(ln)
+    tol = 0.5 * _text_height([ln for _, ln in body])
+    rows: list[list[tuple[float, Line]]] = [[body[0]]]
+    for y, ln in body[1:]:
+        if abs(y - median(ry for ry, _ in rows[-1])) <= tol:
+            rows[-1].append((y, ln))
         else:
-            rows.append((level(ln), [ln]))
-    return [(median(level(x) for x in row), row) for _, row in rows]
+            rows.append([(y, ln)])
+    return [(median(y for y, _ in row), [ln for _, ln in row]) for row in rows]
 
 
 def read_table(lines: list[Line], spec: TableSpec) -> list[dict]:
@@ -289,11 +291,12 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
             row.cells.setdefault(col.key, []).append(cell)
         rows.append((y, row))
     people = [(y, row) for y, row in rows if "name" in row.cells or "id_number" in row.cells]
-    text = median([ln.height for ln in lines if ln.source.text != MARK_TEXT] or [1.0])
+    named = {id(row) for _, row in people}
+    text = _text_height(lines)
     kept = []
     for y, row in rows:
         near = [(abs(py - y), prow) for py, prow in people if prow is not row and abs(py - y) <= text]
-        if not people or (y, row) in people or not near:
+        if id(row) in named or not near:
             kept.append(row)
             continue
         into = min(near, key=lambda n: n[0])[1]
