@@ -371,14 +371,21 @@ def worker(
 
 @app.command()
 def requeue(
-    older_than: Annotated[Optional[float], typer.Option("--older-than", help="秒；默认两倍可见性超时")] = None,
+    older_than: Annotated[Optional[float], typer.Option(
+        "--older-than", help="秒；改为按时间：重新排队所有在此时长内无进展、无人处理的文件")] = None,
 ) -> None:
-    """重新排队长时间未完成的文件（Redis 重启后）。Re-enqueue documents stuck in the queue."""
-    from dossier.workers.queue import requeue_stale
+    """重新排队任务已丢失的文件（Redis 重启、工作进程终止之后）。Re-enqueue documents whose tasks were lost."""
+    from dossier.store.db import init_db
+    from dossier.workers.queue import requeue_lost, requeue_stale
 
     settings = _settings()
+    if not settings.broker_url:
+        console.print("[red]错误：未设置 DOSSIER_BROKER_URL；单机模式下没有任务队列[/red]")
+        raise typer.Exit(int(ExitCode.bad_args))
     with _errors_to_exit():
-        done = requeue_stale(settings, older_than=older_than)
+        init_db(settings).dispose()
+        done = (requeue_lost(settings) if older_than is None
+                else requeue_stale(settings, older_than=older_than))
     out.print(f"已重新排队 {len(done)} 个文件")
 
 

@@ -211,6 +211,17 @@ def release_claim(session: Session, document_id: int, *, by: str, to_queue: bool
         status="processing" if to_queue else "received", claimed_by=None, claimed_at=None) == 1
 
 
+def unheld_unfinished(session: Session, *, stale_after: float, unchanged_for: float = 0.0) -> dict[str, str]:
+    """SHA-256 -> status of the documents still to process that no live process holds (see
+    :func:`claim_document`) and whose row has not changed for ``unchanged_for`` seconds."""
+    query = (select(Document.sha256, Document.status)
+             .where(Document.status.in_(("received", "processing")), _no_live_holder(session, stale_after))
+             .order_by(Document.id))
+    if unchanged_for:
+        query = query.where(Document.updated_at <= utcnow() - timedelta(seconds=unchanged_for))
+    return {sha256: status for sha256, status in session.execute(query)}
+
+
 def settle_claim(session: Session, document_id: int, *, by: str, status: str,
                  failure: DossierError | None = None) -> bool:
     """End a held claim as ``processed`` or ``failed`` (with the error that explains why).

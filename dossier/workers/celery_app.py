@@ -25,7 +25,7 @@ from kombu import Queue
 from dossier.config import Settings, load_settings
 from dossier.errors import ConfigError
 from dossier.store.db import init_db
-from dossier.workers.recovery import RequeueStep
+from dossier.workers.recovery import RecoveryStep
 from dossier.workers.routing import DEFAULT_QUEUE, FINISH_DOCUMENT, OCR_PAGE, OCR_QUEUE, PROCESS_DOCUMENT, QUEUES
 
 OCR_GRACE_SECONDS = 30  # from the soft limit (the task records a timeout) to the hard kill
@@ -36,6 +36,14 @@ DOCUMENT_HARD_LIMIT = 960
 # Recycle a worker process now and then, since engine memory grows over time: after this many
 # tasks (light ones count too, and a replacement costs seconds plus an engine load), or as soon
 # as it holds more than this much memory (one engine is ~1 GB).
+# How a message is published when the broker does not answer. A task waits for the broker for
+# about five minutes (0, 1, 2 ... 5, 5 ... seconds apart), so a Redis restart costs it a pause,
+# not its successor: Celery's own retry of a task could not be published either and would drop
+# the task (``Reject(requeue=False)``). A producer (``dossier ingest``, the watcher, the web app)
+# gives up after about 1.5 s and tells its user; the workers send its documents once the broker
+# is back (:mod:`dossier.workers.recovery`).
+TASK_PUBLISH_RETRY = {"max_retries": 60, "interval_start": 0, "interval_step": 1, "interval_max": 5}
+PRODUCER_RETRY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 MAX_TASKS_PER_CHILD = 100
 MAX_MEMORY_PER_CHILD_KB = 3_000_000
 
@@ -60,8 +68,10 @@ def default_visibility_timeout(settings: Settings) -> float:
     return max(hard for _, hard in time_limits(settings).values()) + 60
 
 
-def celery_config(settings: Settings, *, visibility_timeout: float | None = None) -> dict[str, Any]:
-    """The Celery configuration for ``settings`` (``visibility_timeout`` overrides the default)."""
+def celery_config(settings: Settings, *, visibility_timeout: float | None = None,
+                  producer: bool = False) -> dict[str, Any]:
+    """The Celery configuration for ``settings`` (``visibility_timeout`` overrides the default);
+    ``producer``: for a process that only sends (see ``PRODUCER_RETRY``)."""
     if not settings.broker_url:
         raise ConfigError("no broker: set DOSSIER_BROKER_URL (e.g. redis://host:6379/0)",
                           reason_zh="未配置任务队列：请设置 DOSSIER_BROKER_URL（例如 redis://host:6379/0）")
@@ -77,6 +87,7 @@ def celery_config(settings: Settings, *, visibility_timeout: float | None = None
         },
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": None,  # a worker outlives any broker outage
+        "task_publish_retry_policy": PRODUCER_RETRY if producer else TASK_PUBLISH_RETRY,
         "task_serializer": "json",
         "result_serializer": "json",
         "accept_content": ["json"],
@@ -98,12 +109,14 @@ def celery_config(settings: Settings, *, visibility_timeout: float | None = None
     }
 
 
-def create_app(settings: Settings, *, visibility_timeout: float | None = None) -> DossierCelery:
-    """A Celery app for ``settings``; ConfigError when ``settings.broker_url`` is not set."""
-    config = celery_config(settings, visibility_timeout=visibility_timeout)
+def create_app(settings: Settings, *, visibility_timeout: float | None = None,
+               producer: bool = False) -> DossierCelery:
+    """A Celery app for ``settings`` (``producer``: see :func:`celery_config`); ConfigError
+    when ``settings.broker_url`` is not set."""
+    config = celery_config(settings, visibility_timeout=visibility_timeout, producer=producer)
     app = DossierCelery(settings, set_as_current=False)
     app.conf.update(config)
-    app.steps["worker"].add(RequeueStep)
+    app.steps["worker"].add(RecoveryStep)
     return app
 
 

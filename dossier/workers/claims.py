@@ -60,6 +60,9 @@ class Attempt:
     holder: str | None  # who holds it, when another process does
     media_type: str | None
     name: str
+    # The document was ``processing`` with no holder before the attempt: its pages had been sent
+    # to the task queue (``release(to_queue=True)``).
+    fanned_out: bool = False
 
 
 class Claims:
@@ -101,12 +104,13 @@ class Claims:
             if doc is None:
                 return None
             held = doc.status == "processing" and doc.claimed_by == self.token
+            fanned_out = doc.status == "processing" and doc.claimed_by is None
             if not held and doc.status in UNFINISHED:
                 held = repo.claim_document(session, doc.id, by=self.token, stale_after=STALE_AFTER_SECONDS)
                 session.expire(doc)  # re-read below: the UPDATE (ours or another's) changed it
             attempt = Attempt(held=held, document_id=doc.id, status=doc.status,
                               holder=None if held else doc.claimed_by, media_type=doc.media_type,
-                              name=doc.source_name)
+                              name=doc.source_name, fanned_out=fanned_out)
         with self._lock:
             if held:
                 self._held[sha256] = attempt.document_id

@@ -2,13 +2,15 @@
 
 * :func:`enqueue_documents` after ``ingest``/``watch`` committed the documents;
 * :func:`run_worker` for ``dossier worker``;
-* :func:`requeue_stale` for an operator after a broker restart (workers also sweep by themselves).
+* :func:`requeue_lost` for an operator after a broker restart (workers also recover by themselves),
+  and :func:`requeue_stale`, its time-based fallback.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import kombu.exceptions
 import redis.exceptions
@@ -24,10 +26,11 @@ _senders: dict[str, DossierCelery] = {}
 
 def _sender(settings: Settings) -> DossierCelery:
     # One app (and its broker connection pool) per broker for a long-running producer such as
-    # the watcher, instead of one per file.
+    # the watcher, instead of one per file. A producer tells its user at once that the broker is
+    # away (the workers send the documents once it is back) rather than retrying as a task does.
     key = settings.broker_url or ""
     if key not in _senders:
-        _senders[key] = create_app(settings)
+        _senders[key] = create_app(settings, producer=True)
     return _senders[key]
 
 
@@ -35,18 +38,25 @@ def enqueue_documents(sha256s: Iterable[str], settings: Settings) -> int:
     """Enqueue processing of the documents ``sha256s``; call after their records are committed.
 
     Returns how many were enqueued. A DossierError when the broker cannot be reached: the
-    documents stay ``received`` and a worker's requeue sweep picks them up later.
+    documents stay ``received`` and a worker's recovery sweep sends them once the broker is back.
     """
     app = _sender(settings)
     count = 0
-    try:
+    with _broker_errors(settings, then_zh="文件已保存，恢复后将自动处理"):
         for sha256 in sha256s:
             app.send_task(PROCESS_DOCUMENT, args=[sha256])
             count += 1
+    return count
+
+
+@contextmanager
+def _broker_errors(settings: Settings, *, then_zh: str) -> Iterator[None]:
+    """Broker errors as a DossierError that names the broker (in Chinese: ``then_zh`` follows)."""
+    try:
+        yield
     except (kombu.exceptions.OperationalError, redis.exceptions.RedisError) as exc:
         raise DossierError(f"cannot reach the task broker {settings.broker_url}: {exc}",
-                           reason_zh=f"任务队列不可用（{exc}）；文件已保存，恢复后将自动处理") from exc
-    return count
+                           reason_zh=f"任务队列不可用（{exc}）；{then_zh}") from exc
 
 
 def run_worker(settings: Settings, queues: Sequence[str] = QUEUES, concurrency: int | None = None, *,
@@ -77,10 +87,15 @@ def run_worker(settings: Settings, queues: Sequence[str] = QUEUES, concurrency: 
     ])
 
 
-def requeue_stale(settings: Settings, *, older_than: float | None = None) -> list[str]:
-    """Enqueue again the unfinished documents unchanged for ``older_than`` seconds (default:
-    twice the visibility timeout); returns their SHA-256. For use after a broker restart."""
-    app = _sender(settings)
-    if older_than is None:
-        older_than = recovery.stale_after(app)
-    return recovery.requeue_stale(app, settings, older_than=older_than)
+def requeue_lost(settings: Settings) -> list[str]:
+    """Enqueue again the documents whose tasks were lost (a broker restart, a dead worker; see
+    :mod:`dossier.workers.recovery`); returns their SHA-256. Run again at once, it returns none."""
+    with _broker_errors(settings, then_zh="请在其恢复后再试"):
+        return recovery.requeue_lost(_sender(settings), settings)
+
+
+def requeue_stale(settings: Settings, *, older_than: float) -> list[str]:
+    """Enqueue again the unfinished documents no live process holds and unchanged for
+    ``older_than`` seconds, whatever the broker says; returns their SHA-256."""
+    with _broker_errors(settings, then_zh="请在其恢复后再试"):
+        return recovery.requeue_stale(_sender(settings), settings, older_than=older_than)

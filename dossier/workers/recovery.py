@@ -1,102 +1,181 @@
-"""Recovering documents whose task messages were lost.
+"""Finding documents whose task messages were lost, and sending them again at once.
 
-Redis is run without persistence in most deployments, so a Redis restart drops every queued
-message; a producer can also crash between committing a document and enqueueing it. The
-database and the shared derived folder are the record of what is left to do: a document still
-``received`` or ``processing`` that has not changed for a while (neither its row, which a live
-reader's claim heartbeat keeps touching, nor any OCR result or recorded page failure) has no
-message left in flight, and is enqueued again. Tasks
-are idempotent, so a document requeued needlessly costs a few cache look-ups.
+Messages are lost when Redis restarts without persistence (every queued message, and every
+message a worker held, is gone), when a worker dies holding messages (the broker would give them
+back only after its visibility timeout, 17 minutes under the defaults), when a producer dies
+between committing a document and enqueueing it, or when a task could not send its successor.
+The database is the record of what is left to do, and a document is *lost* when
 
-Every worker runs a sweep every ``SWEEP_SECONDS`` (a Redis lock lets one of them do it per
-period); ``dossier.workers.queue.requeue_stale`` runs one on demand.
+* it is still ``received`` or ``processing``, no live process holds its claim (a claim not
+  refreshed for ``claims.STALE_AFTER_SECONDS`` belongs to a dead process), and its row has not
+  changed for ``LOST_AFTER_SECONDS`` (so a document committed a moment ago by a producer that is
+  about to enqueue it is left to that producer), and
+* no task naming it waits in a broker queue or is reserved or running on a live worker
+  (:mod:`dossier.workers.inflight`).
+
+Lost documents get a fresh ``process_document``, which sends OCR only for the pages not yet in
+the shared cache. A document requeued needlessly (a message in a worker's hands at the instant
+it was looked for) costs a cache look-up: every task is idempotent and the claim lets one process
+read a document.
+
+Who looks, and when:
+
+* every worker, in a thread of its main process: every ``MARKER_SECONDS`` it checks a marker key
+  it keeps in the broker. A broker that restarted without persistence has lost the marker with
+  the queues: the first worker to notice sets it again and, once workers had ``SETTLE_SECONDS``
+  to reconnect, requeues what was lost. Every ``SWEEP_SECONDS`` one worker (a Redis lock picks
+  it) looks for lost documents anyway, which covers dead workers and dead producers;
+* an operator, with ``dossier requeue`` (:func:`dossier.workers.queue.requeue_lost`).
+
+Under the defaults, a broker restart is noticed within 5 s and its lost documents are sent
+again 5 s later. A document a dead worker was reading is sent again 25 to 60 s after the worker
+died (its claim goes stale, then one sweep period); a page a dead worker was reading, once no
+other task of its document is in flight, within 5 s plus one sweep period.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from datetime import timedelta
 from typing import Any
 
 import kombu.exceptions
 import redis
 from celery import Celery, bootsteps
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from dossier.config import Settings
 from dossier.errors import DossierError
+from dossier.store import repo
 from dossier.store.db import Database
-from dossier.store.schema import Document, utcnow
-from dossier.workers import fanout
+from dossier.workers import fanout, inflight
+from dossier.workers.claims import STALE_AFTER_SECONDS
 from dossier.workers.routing import PROCESS_DOCUMENT
 
 log = logging.getLogger(__name__)
 
-UNFINISHED = ("received", "processing")
-SWEEP_SECONDS = 300
+LOST_AFTER_SECONDS = 5.0
+MARKER_SECONDS = 5.0
+SETTLE_SECONDS = 5.0
+SWEEP_SECONDS = 30.0
+MARKER_KEY = "dossier:broker-marker"
 _SWEEP_LOCK = "dossier:requeue-sweep"
+_RECOVERABLE = (DossierError, SQLAlchemyError, redis.RedisError, kombu.exceptions.KombuError, OSError)
 
 
-def stale_documents(settings: Settings, db: Database, *, older_than: float) -> list[str]:
-    """SHA-256 of unfinished documents without any change for ``older_than`` seconds."""
-    cutoff = utcnow() - timedelta(seconds=older_than)
-    with db.session() as session:
-        candidates = session.scalars(
-            select(Document.sha256)
-            .where(Document.status.in_(UNFINISHED), Document.updated_at <= cutoff)
-            .order_by(Document.id)
-        ).all()
-    quiet_since = time.time() - older_than
-    return [sha256 for sha256 in candidates
-            if (progress := fanout.last_progress(settings, sha256)) is None or progress <= quiet_since]
+def _unheld(settings: Settings, *, unchanged_for: float) -> dict[str, str]:
+    """SHA-256 -> status of the unfinished documents no live process holds, unchanged in the
+    database and in the shared derived folder (OCR results, page failures) for ``unchanged_for``
+    seconds; oldest first."""
+    db = Database.from_url(settings.db_url)
+    try:
+        with db.session() as session:
+            candidates = repo.unheld_unfinished(session, stale_after=STALE_AFTER_SECONDS,
+                                                unchanged_for=unchanged_for)
+    finally:
+        db.dispose()  # called from a worker's parent process: keep no connection to fork
+    quiet_since = time.time() - unchanged_for
+    return {sha256: status for sha256, status in candidates.items()
+            if (progress := fanout.last_progress(settings, sha256)) is None or progress <= quiet_since}
+
+
+def lost_documents(app: Celery, settings: Settings) -> dict[str, str]:
+    """SHA-256 -> status of the lost documents (see the module's docstring), oldest first."""
+    candidates = _unheld(settings, unchanged_for=LOST_AFTER_SECONDS)
+    if candidates:
+        queued = inflight.queued_documents(app)
+        candidates = {sha256: status for sha256, status in candidates.items() if sha256 not in queued}
+    if candidates:
+        running = inflight.running_documents(app)
+        candidates = {sha256: status for sha256, status in candidates.items() if sha256 not in running}
+    if candidates:
+        # Finished or claimed while the broker and the workers were asked: not lost.
+        still = _unheld(settings, unchanged_for=0)
+        candidates = {sha256: status for sha256, status in candidates.items() if still.get(sha256) == status}
+    return candidates
+
+
+def requeue_lost(app: Celery, settings: Settings) -> list[str]:
+    """Send every lost document again; return their SHA-256."""
+    return _send(app, lost_documents(app, settings), "lost")
 
 
 def requeue_stale(app: Celery, settings: Settings, *, older_than: float) -> list[str]:
-    """Enqueue every stale document again (see :func:`stale_documents`); return their SHA-256."""
-    db = Database.from_url(settings.db_url)
-    try:
-        stale = stale_documents(settings, db, older_than=older_than)
-    finally:
-        db.dispose()  # the sweep runs in the worker's parent process: keep no connection to fork
-    for sha256 in stale:
-        app.send_task(PROCESS_DOCUMENT, args=[sha256])
-    if stale:
-        log.warning("requeued %d document(s) whose tasks were lost", len(stale))
-    return stale
+    """Send again every unfinished document that no live process holds and that has not changed
+    for ``older_than`` seconds, whether or not a task for it is in flight (the time-based
+    fallback of ``dossier requeue --older-than``); return their SHA-256."""
+    return _send(app, _unheld(settings, unchanged_for=older_than), "stale")
 
 
-def stale_after(app: Celery) -> float:
-    """How long a document must be quiet before a sweep requeues it: twice the visibility
-    timeout, so messages a dead worker held are redelivered by the broker first."""
-    return 2 * float(app.conf.broker_transport_options["visibility_timeout"])
+def _send(app: Celery, documents: dict[str, str], why: str) -> list[str]:
+    for sha256, status in documents.items():
+        # A ``processing`` document had its pages fanned out: ``resume`` sends again those not
+        # read. A ``received`` one starts afresh, and must not resume: its producer's message may
+        # still come and fan it out first, and the pages would then be sent twice.
+        app.send_task(PROCESS_DOCUMENT, args=[sha256], kwargs={"resume": status == "processing"})
+    if documents:
+        log.warning("requeued %d %s document(s)", len(documents), why)
+    return list(documents)
 
 
-class RequeueStep(bootsteps.StartStopStep):
-    """Worker bootstep: run :func:`requeue_stale` every ``SWEEP_SECONDS`` in the main process."""
+class BrokerMarker:
+    """A key every worker keeps in the broker; its absence means the broker lost its state."""
 
-    requires = {"celery.worker.components:Timer"}
+    def __init__(self, broker_url: str):
+        self._client = redis.Redis.from_url(broker_url, socket_timeout=10, socket_connect_timeout=5)
+
+    def vanished(self) -> bool:
+        """True when the marker was missing and this caller set it again: the broker was
+        restarted empty (or is new), and this caller is the one to recover from it."""
+        return bool(self._client.set(MARKER_KEY, str(time.time()), nx=True))
+
+    def take_sweep(self) -> bool:
+        """True for the one caller per ``SWEEP_SECONDS`` that should sweep (the lock expires)."""
+        return bool(self._client.set(_SWEEP_LOCK, "1", nx=True, ex=max(1, int(SWEEP_SECONDS * 0.9))))
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class RecoveryStep(bootsteps.StartStopStep):
+    """Worker bootstep: the recovery thread (see the module's docstring) in the main process.
+
+    A thread of its own, not the worker's timer: asking the workers what they hold waits for
+    their replies, and the timer runs in the event loop that must answer for this worker.
+    """
 
     def __init__(self, parent: Any, **kwargs: Any):
         super().__init__(parent, **kwargs)
-        self.timer_ref = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self, worker: Any) -> None:
-        self.timer_ref = worker.timer.call_repeatedly(SWEEP_SECONDS, self.sweep, (worker.app,), priority=10)
+        self._thread = threading.Thread(target=self._run, args=(worker.app,), name="dossier-recovery", daemon=True)
+        self._thread.start()
 
     def stop(self, worker: Any) -> None:
-        if self.timer_ref is not None:
-            self.timer_ref.cancel()
+        self._stop.set()
 
-    @staticmethod
-    def sweep(app: Celery) -> None:
+    def _run(self, app: Celery) -> None:
         settings: Settings = app.settings
+        marker = BrokerMarker(settings.broker_url or "")
+        next_sweep = time.monotonic() + SWEEP_SECONDS
         try:
-            with redis.Redis.from_url(settings.broker_url) as client:
-                # One sweep per period across all workers; the lock expires by itself.
-                if not client.set(_SWEEP_LOCK, "1", nx=True, ex=int(SWEEP_SECONDS * 0.9)):
+            while True:
+                try:
+                    if marker.vanished():
+                        log.warning("the broker has lost its state (restarted?): looking for lost documents")
+                        if self._stop.wait(SETTLE_SECONDS):  # let the workers reconnect first
+                            return
+                        requeue_lost(app, settings)
+                    elif time.monotonic() >= next_sweep:
+                        next_sweep = time.monotonic() + SWEEP_SECONDS
+                        if marker.take_sweep():
+                            requeue_lost(app, settings)
+                except _RECOVERABLE as exc:  # the broker or the database is away: try again later
+                    log.warning("recovery check skipped: %s", exc)
+                if self._stop.wait(MARKER_SECONDS):
                     return
-            requeue_stale(app, settings, older_than=stale_after(app))
-        except (DossierError, SQLAlchemyError, redis.RedisError, kombu.exceptions.KombuError, OSError) as exc:
-            log.warning("requeue sweep skipped: %s", exc)  # the next period tries again
+        finally:
+            marker.close()

@@ -88,10 +88,12 @@ def _resources(task: Task) -> tuple[Settings, Database, Archive]:
 
 
 @shared_task(bind=True, name=PROCESS_DOCUMENT, autoretry_for=TRANSIENT, **RETRY_OPTIONS)
-def process_document(self: Task, sha256: str) -> str:
+def process_document(self: Task, sha256: str, resume: bool = False) -> str:
     """Start a document: fan its OCR out page by page, or process it now when nothing needs OCR.
 
-    Returns the document's status, or ``"fanned out"``.
+    A document whose pages were fanned out already is left to its page tasks, unless ``resume``
+    (sent by the recovery, which found those tasks lost): then the pages not yet read are sent
+    again. Returns the document's status, ``"fanned out"`` or ``"in flight"``.
     """
     settings, db, archive = _resources(self)
     with Claims(db) as claims:
@@ -101,6 +103,11 @@ def process_document(self: Task, sha256: str) -> str:
             return "missing"
         if not attempt.held:
             return attempt.status  # finished, or being read by another live process
+        if attempt.fanned_out and not resume:
+            # A repeated message (a producer's, a redelivery): its page tasks are in flight, and
+            # sending them again would read every page twice.
+            claims.release(sha256, to_queue=True)
+            return "in flight"
         try:
             pending = fanout.pending_pages(archive.path_for(sha256), sha256=sha256,
                                            media_type=attempt.media_type or "", settings=settings)
