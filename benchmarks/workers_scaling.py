@@ -88,6 +88,8 @@ def start_workers(settings: Settings, count: int, log: Path) -> list[subprocess.
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
     env.update(DOSSIER_HOME=str(settings.home), DOSSIER_BROKER_URL=settings.broker_url or "",
                DOSSIER_OCR_THREADS="1", PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    if settings.database_url:
+        env["DOSSIER_DATABASE_URL"] = settings.database_url
     code = ("from dossier.config import load_settings\nfrom dossier.workers.queue import run_worker\n"
             "run_worker(load_settings(), concurrency=1, loglevel='WARNING')")
     with open(log, "ab") as out:
