@@ -145,6 +145,8 @@ class RecoveryStep(bootsteps.StartStopStep):
     their replies, and the timer runs in the event loop that must answer for this worker.
     """
 
+    requires = {"celery.worker.components:Pool"}  # started after the pool's first processes forked
+
     def __init__(self, parent: Any, **kwargs: Any):
         super().__init__(parent, **kwargs)
         self._stop = threading.Event()
