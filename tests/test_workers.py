@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 
 from conftest import ROOT, cjk_ttf, need
 from dossier.config import Settings, load_settings
+from dossier.errors import DossierError
 from dossier.intake.ingest import ingest_paths
 from dossier.store import repo
 from dossier.store.archive import Archive
@@ -558,6 +559,30 @@ def test_the_broker_and_live_workers_tell_which_documents_are_in_flight(tmp_path
     redis.Redis.from_url(broker).lpush(DEFAULT_QUEUE, b"not json", b'{"headers": {"task": "dossier.ocr_page"}}')
     assert inflight.queued_documents(app) == {"a" * 64, "b" * 64, "c" * 64}
     assert inflight.running_documents(app, timeout=0.5) == set()  # no worker is running
+
+
+def test_a_task_waits_for_the_broker_while_a_producer_gives_up(tmp_path):
+    """What a task sends while Redis restarts arrives once Redis is back (Celery's own retry of
+    the task could not be published either, and would drop it); a producer says at once."""
+    import threading
+
+    need(shutil.which("redis-server") is not None, "redis-server")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        settings = _settings(tmp_path / "home", server.url, None)
+        worker_app, producer_app = create_app(settings), create_app(settings, producer=True)
+        worker_app.send_task(FINISH_DOCUMENT, args=["a" * 64])  # connected before the outage
+        server.kill()
+        with pytest.raises(DossierError) as refused:
+            enqueue_documents(["b" * 64], settings)
+        assert "任务队列不可用" in refused.value.reason_zh and "恢复后将自动处理" in refused.value.reason_zh
+        threading.Timer(3.0, server.start).start()
+        worker_app.send_task(FINISH_DOCUMENT, args=["c" * 64])
+        assert inflight.queued_documents(worker_app) == {"c" * 64}  # the restart lost the first
+    finally:
+        time.sleep(3.5)  # the timer's restart, whatever happened
+        server.kill()
 
 
 def test_requeue_leaves_recent_documents_alone(tmp_path, application):
