@@ -163,6 +163,17 @@ def test_a_spec_naming_an_unknown_normaliser_is_rejected_with_its_file(tmp_path)
     assert "bad.yaml" in str(err.value)
 
 
+def test_a_shared_label_list_is_expanded_and_an_unknown_one_rejected_with_its_file(tmp_path):
+    spec = load_specs()["safety_production_license"]
+    assert {"发证机关", "颁发单位", "核发机关"} <= set(spec.fields["issuing_authority"].labels)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("doc_type: x\nname_zh: x\nclassify: {titles: [x]}\nfields:\n  a: {labels: [<<nope>>]}\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_spec_file(bad)
+    assert "bad.yaml" in str(err.value) and "<<nope>>" in err.value.reason_zh
+
+
 def test_a_title_with_place_and_remark_still_counts_but_a_sentence_does_not():
     statement = extract(page(
         1, line("深圳市社会保险参保缴费明细(单位)", 158, 41, h=19),

@@ -421,3 +421,27 @@ def test_an_office_whose_unit_word_a_seal_covered_is_proposed_with_the_unit_of_i
                line(f"发证机关：{read}", 60, 130), source=TextSource.ocr)
     got = f["issuing_authority"]
     assert (got.value, got.suggestion) == (read, proposed) and got.confidence < TRUSTED
+
+
+def test_a_caption_over_its_value_is_read_before_a_signature_block_far_off_on_its_row():
+    # small captions at the top of each box, the value set larger under them; the issuer and its
+    # date stand far right, level with the address caption
+    f = fields(line("安全生产许可证", 297, 64, 534, h=41), line("编号", 61, 129, 87, h=16),
+               line("(陕)JZ安许证字〔2010〕011157", 70, 145, 258, h=21),
+               line("单位名称", 65, 184, 102, h=12), line("陕西之江筑诚建筑安装工程集团有限公司", 64, 191, 274, h=20),
+               line("有效期至", 426, 185, 464, h=13), line("2029年02月23日", 425, 196, 518, h=17),
+               line("单位地址", 65, 248, 104, h=13), line("陕西省住房和城乡建设厅", 541, 240, 660, h=19),
+               line("陕西省西安市雁塔区青年路9段81号总部经济港18层19号", 65, 253, 359, h=22),
+               line("2026年02月24日", 556, 260, 645, h=18), source=TextSource.ocr)
+    assert f["address"].value == "陕西省西安市雁塔区青年路9段81号总部经济港18层19号"
+    assert f["issuing_authority"].value == "陕西省住房和城乡建设厅"
+    assert f["issue_date"].value == "2026-02-24"
+
+
+@pytest.mark.parametrize("label", ["颁发单位", "核发机关", "发证部门"])
+def test_an_issuer_label_any_certificate_prints_is_read_on_each(label):
+    f = fields(line("安全生产许可证", 222, 63, 374, h=22), line("证书编号：（鲁）JZ安许证字〔2018〕003892", 189, 95, 407),
+               line("单位名称：山东嵩岳广厦建设集团有限公司", 51, 133, 265),
+               line(f"{label}：山东省住房和城乡建设厅", 376, 266, 544), line("发证日期：2024年10月03日", 412, 287, 544))
+    assert f["issuing_authority"].value == "山东省住房和城乡建设厅"
+    assert f["issuing_authority"].confidence >= 0.9

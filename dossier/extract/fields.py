@@ -325,16 +325,18 @@ class FieldEngine:
         """A line that is one of this spec's labels with one character lost (a seal stamped over
         发证机关 leaves 发证机) or, for a label of four characters or more, misread (项目负重人,
         参收结论 on a fax) counts as that label, with doubt, when exactly one label fits and the
-        line is not a whole word of its own (居民身份证 is a title, not 居民身份证号 cut)."""
+        line is not a whole word of its own (居民身份证 is a title, not 居民身份证号 cut). Labels of
+        one field count as one (发证机 fits 发证机关 and 发证机构 alike)."""
+        owner = {lb.replace(" ", ""): name for name, f in self.spec.fields.items() for lb in f.labels}
         labels = {lb.replace(" ", "") for lb in self.all_labels}
         for line in lines:
             text = line.compact.rstrip(":：")
             if hits_by_line.get(line.index) or len(text) < 3 or text in self.vocabulary:
                 continue  # a word we know in full (居民身份证, a card's name) is no label cut short
-            fits = [lb for lb in labels if (len(lb) == len(text) + 1
-                                            and any(lb[:i] + lb[i + 1:] == text for i in range(len(lb))))
-                    or (len(lb) == len(text) >= MISREAD_LABEL_MIN and sum(a != b for a, b in zip(lb, text)) == 1)]
-            if len(fits) == 1:
+            fits = sorted(lb for lb in labels if (len(lb) == len(text) + 1
+                                                  and any(lb[:i] + lb[i + 1:] == text for i in range(len(lb))))
+                          or (len(lb) == len(text) >= MISREAD_LABEL_MIN and sum(a != b for a, b in zip(lb, text)) == 1))
+            if fits and len({owner.get(lb, lb) for lb in fits}) == 1:
                 hits_by_line[line.index] = [TruncatedHit(line, fits[0], 0, len(line.compact))]
 
     @staticmethod
@@ -558,11 +560,13 @@ class FieldEngine:
     def _value_under(hit: LabelHit, lines: list[Line], hits_by_line) -> bool:
         """Whether a value stands right under ``hit``'s label (注册地址 / 湖南省…): a box aligned
         with it, no label, nothing beside it (a box with a box beside it is the next row of a
-        table: 建筑面积 | 26,850.00平方米). Such a label's value is not a box far off on its row
-        (a QR code's caption 扫码验证 across the page)."""
+        table: 建筑面积 | 26,850.00平方米), unless it reaches up into the label's box (a caption
+        over its value, whatever stands far off beside the value). Such a label's value is not a
+        box far off on its row (a QR code's caption 扫码验证 across the page)."""
         x0, x1 = hit.x_span()
         h = max(hit.line.height, 1.0)
-        return any(abs(o.bbox[0] - x0) <= ALIGN * h and not hits_by_line.get(o.index) and not right_of(o, o.bbox[2], lines)
+        return any(abs(o.bbox[0] - x0) <= ALIGN * h and not hits_by_line.get(o.index)
+                   and (o.bbox[1] < hit.line.bbox[3] or not right_of(o, o.bbox[2], lines))
                    for o in below(hit.line, x0, x1, lines, 0.8))
 
     def _under_label(self, box: Line, lines: list[Line], hits_by_line) -> bool:

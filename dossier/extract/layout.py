@@ -303,8 +303,10 @@ def right_of(anchor: Line, x: float, lines: list[Line]) -> list[Line]:
 def below(anchor: Line, x0: float, x1: float, lines: list[Line], max_gap_lines: float = 3.0) -> list[Line]:
     """Lines under ``anchor`` overlapping ``[x0, x1]`` horizontally, within a few line heights."""
     limit = anchor.bbox[3] + max_gap_lines * max(anchor.height, 6.0)
-    # a value under its label may reach up into the label's box by half a line (a photo's boxes)
-    out = [ln for ln in lines if ln.page == anchor.page and ln.bbox[1] >= anchor.bbox[3] - 0.5 * anchor.height
+    # a value under its label may reach up into the label's box by half a line (a photo's boxes),
+    # or further when it is set larger than a caption-sized label, its middle below the label
+    out = [ln for ln in lines if ln.page == anchor.page
+           and (ln.bbox[1] >= anchor.bbox[3] - 0.5 * anchor.height or ln.cy >= anchor.bbox[3])
            and ln.bbox[1] <= limit and ln.bbox[0] < x1 + 0.5 * (x1 - x0 + 1) and ln.bbox[2] > x0]
     return sorted(out, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
 

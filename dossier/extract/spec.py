@@ -145,6 +145,27 @@ def _expand(pattern: str, path: Path) -> str:
     return _REF.sub(sub, pattern)
 
 
+@lru_cache(maxsize=1)
+def label_library() -> dict[str, list[str]]:
+    """Named lists of label variants (``specs/_labels.yaml``), referenced in a field's labels
+    as ``<<name>>``."""
+    return {name: list(labels) for name, labels in read_yaml(_spec_dir() / "_labels.yaml").data.items()}
+
+
+def _expand_labels(labels: list, path: Path) -> list:
+    out: list = []
+    for label in labels:
+        ref = _REF.fullmatch(label) if isinstance(label, str) else None
+        if ref is None:
+            out.append(label)
+        elif ref.group(1) in label_library():
+            out.extend(label_library()[ref.group(1)])
+        else:
+            raise ConfigError(f"unknown label list <<{ref.group(1)}>>", path=path,
+                              reason_zh=f"未定义的标签列表 <<{ref.group(1)}>>")
+    return list(dict.fromkeys(out))
+
+
 def load_spec_file(path: Path) -> DocSpec:
     """Load and check one spec file; errors name the file, the line and the bad key."""
     document = read_yaml(path)
@@ -153,6 +174,8 @@ def load_spec_file(path: Path) -> DocSpec:
         for key in ("pattern", "fallback_pattern"):
             if isinstance(fdata, dict) and isinstance(fdata.get(key), str):
                 fdata[key] = _expand(fdata[key], path)
+        if isinstance(fdata, dict) and isinstance(fdata.get("labels"), list):
+            fdata["labels"] = _expand_labels(fdata["labels"], path)
     spec = document.validate(DocSpec)
     for name, field in spec.fields.items():
         if field.normaliser not in NORMALISERS:
