@@ -445,3 +445,30 @@ def test_an_issuer_label_any_certificate_prints_is_read_on_each(label):
                line(f"{label}：山东省住房和城乡建设厅", 376, 266, 544), line("发证日期：2024年10月03日", 412, 287, 544))
     assert f["issuing_authority"].value == "山东省住房和城乡建设厅"
     assert f["issuing_authority"].confidence >= 0.9
+
+
+def test_a_piece_of_a_seal_rim_beside_a_value_does_not_run_on_into_it():
+    # the seal's curved 认定中心 ends in a box of two squeezed ideographs right after the value
+    f = fields(line("职业技能等级证书", 215, 61, 363, h=25), line("姓名：彭佳怡", 49, 191, 119, h=18),
+               line("职业（工种）：防水工", 51, 244, 164, h=17),
+               line("评价机构：成都市建筑业协会职业技能等级认定中心", 52, 315, 309, h=23),
+               line("中心", 320, 314, 334, h=21), source=TextSource.ocr)
+    assert f["issuing_authority"].value == "成都市建筑业协会职业技能等级认定中心"
+
+
+def test_a_label_centred_on_its_block_reads_the_lines_over_its_row_too():
+    # 资质类别及等级 shares a row with the second of three items; 有效期 sits between the two
+    # lines of its range
+    f = fields(line("建筑业企业资质证书", 199, 67, 397, h=22), line("企业名称", 74, 133, 116, h=10),
+               line("浙江中原恒泰建设工程有限公司", 146, 133, 293, h=10),
+               line("2025年1月28日 至 2030年1月", 392, 206, 537, h=10),
+               line("证书编号", 74, 213, 116, h=11), line("D333224342", 146, 213, 209, h=11),
+               line("有效期", 331, 213, 363, h=11), line("27日", 392, 221, 416, h=10),
+               line("建筑工程施工总承包三级", 146, 245, 261, h=10),
+               line("资质类别及等级 钢结构工程专业承包三级", 59, 260, 261, h=11),
+               line("市政公用工程施工总承包三级", 146, 275, 282, h=11),
+               line("发证部门", 74, 300, 116, h=10), line("杭州市住房和城乡建设局", 146, 300, 261, h=10))
+    assert f["qualifications"].value == ["建筑工程施工总承包三级", "钢结构工程专业承包三级", "市政公用工程施工总承包三级"]
+    assert f["valid_until"].value == "2030-01-27"
+    assert f["cert_number"].value == "D333224342"
+    assert f["issuing_authority"].value == "杭州市住房和城乡建设局"

@@ -181,3 +181,17 @@ def test_a_codes_year_with_a_bracket_lost_or_doubled_is_put_right_with_doubt(raw
 def test_an_authority_after_the_forms_seal_prompt_is_the_name_alone():
     assert normalise_authority("盖章:四川省人力资源和社会保障厅").value == "四川省人力资源和社会保障厅"
     assert normalise_authority("（盖章）四川省人力资源和社会保障厅").value == "四川省人力资源和社会保障厅"
+    # the prompt's bracket lost under the seal; a place that opens with 章 is no prompt
+    assert normalise_authority("章：西安市社会保险管理服务中心").value == "西安市社会保险管理服务中心"
+    assert normalise_authority("（章)西安市社会保险管理服务中心").value == "西安市社会保险管理服务中心"
+    assert normalise_authority("章丘市住房和城乡建设局").value == "章丘市住房和城乡建设局"
+
+
+@pytest.mark.parametrize("raw", ["·山东省济南市历下区青年路115号", "、山东省济南市历下区青年路115号", "- 山东省济南市历下区青年路115号"])
+def test_free_text_does_not_open_with_a_mark_read_in_from_the_page(raw):
+    assert normalise_text(raw).value == "山东省济南市历下区青年路115号"
+
+
+def test_free_text_keeps_an_opening_bracket_or_quote():
+    assert normalise_text("（北京）建设有限公司").value == "（北京）建设有限公司"
+    assert normalise_text("“曲江社区卫生服务中心”项目").value == "“曲江社区卫生服务中心”项目"

@@ -62,6 +62,9 @@ FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right marg
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 RIGHT_FAR = 8.0  # line heights right of a label beyond which a box on its row is another column's
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
+# ... and so is a box whose ideographs are squeezed below this share of its height each (a piece
+# of a seal's curved rim read across: 中心 in 14 points by 21)
+SEAL_SQUEEZE = 0.45
 # the boxes of one value on its row (a spaced date 1977 年 8 月 13 日, a name letter-spaced across
 # its cell) are at most this many line heights apart, their centres level within RUN_LEVEL line
 # heights; farther, or a box of another line (a second column's value a little lower), is not it
@@ -214,6 +217,13 @@ def _balanced(text: str) -> bool:
     """Whether every kind of bracket in ``text`` closes as often as it opens."""
     return all(sum(text.count(c) for c in opens) == sum(text.count(c) for c in closes) for opens, closes in _PAIRS)
 
+
+def _seal_text(box: Line, row: Line) -> bool:
+    """Whether ``box`` on ``row``'s row is a seal's curved text rather than text of the row: far
+    taller than the row, or its ideographs squeezed narrower than any font sets them."""
+    ideographs = sum(1 for c in box.compact if "\u4e00" <= c <= "\u9fff")
+    return (box.height > SEAL_HEIGHT * max(row.height, 1.0)
+            or (ideographs >= 2 and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
 
 def _whole(fspec: FieldSpec, value) -> bool:
     """Whether a normalised value (every item of a list) is whole: its brackets closed (股份有限
@@ -427,10 +437,10 @@ class FieldEngine:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
             elif where == "right" and alone and not self._labels_above.get(line.page, False):
                 x = line.sub_bbox(hit.start, hit.end)[2]
-                for other in right_of(line, x, lines):
+                for other in right_of(line, x, lines) or self._straddling(line, x, lines):
                     if other.bbox[0] - x > RIGHT_FAR * max(line.height, 1.0) and self._value_under(hit, lines, hits_by_line):
                         break
-                    if other.height > SEAL_HEIGHT * max(line.height, 1.0):
+                    if _seal_text(other, line):
                         continue  # curved seal text stamped across the row
                     if self._under_label(other, lines, hits_by_line):
                         continue  # the value of the label right above it (a column of labels over values)
@@ -557,6 +567,17 @@ class FieldEngine:
         return first
 
     @staticmethod
+    def _straddling(label: Line, x: float, lines: list[Line]) -> list[Line]:
+        """With nothing on a label's row to its right: the nearest box right of it that starts
+        over the row and reaches down into it, as a value of two lines centred on its label
+        (有效期 beside 2025年1月28日至2030年1月 / 27日) begins."""
+        h = max(label.height, 1.0)
+        slack = max(4.0, 0.6 * h)
+        over = [o for o in lines if o.page == label.page and o.bbox[0] >= x - slack
+                and o.bbox[0] - x <= RIGHT_FAR * h and o.bbox[1] < label.bbox[1] < o.bbox[3] <= label.bbox[3]]
+        return sorted(over, key=lambda o: o.bbox[0])[:1]
+
+    @staticmethod
     def _value_under(hit: LabelHit, lines: list[Line], hits_by_line) -> bool:
         """Whether a value stands right under ``hit``'s label (注册地址 / 湖南省…): a box aligned
         with it, no label, nothing beside it (a box with a box beside it is the next row of a
@@ -667,8 +688,37 @@ class FieldEngine:
             return cand
         below_lines, below_texts = self._continuation(fspec, line, x0, lines,
                                                       hits_by_line, gap, None if fspec.multi_line else whole)
+        above = self._lines_above(line, x0, lines, hits_by_line, len(below_lines)) \
+            if fspec.multi_line and gap is None else []
+        if above:
+            # a label centred on its block (资质类别及等级 beside the second of three items): the
+            # lines over the label's row open the value
+            first, *rest = above
+            return Candidate(first, 0, len(first.compact), first.compact,
+                             (*rest, line, *cand.extra, *below_lines),
+                             (*(o.compact for o in rest), cand.text, *cand.extra_text, *below_texts),
+                             factor=factor, note=note, unit=unit)
         return Candidate(line, start, end, cand.text, (*cand.extra, *below_lines), (*cand.extra_text, *below_texts),
                          factor=factor, note=note, unit=unit)
+
+    def _lines_above(self, line: Line, value_x0: float, lines: list[Line], hits_by_line, most: int) -> list[Line]:
+        """Up to ``most`` lines right over a value on its label's row, top first: each close over
+        the next, starting at the value's left edge, with no label in it or left of it on its row
+        (a box with a box left of it is another row's value). As many as continue the value
+        under its label at most, so the label stays in the block's middle."""
+        out: list[Line] = []
+        last = line
+        while len(out) < most:
+            h = max(last.height, 1.0)
+            over = [o for o in lines if o.page == line.page and o is not last and o.cy < last.bbox[1]
+                    and last.bbox[1] - o.bbox[3] <= WRAP_GAP * h and abs(o.bbox[0] - value_x0) <= ALIGN * h
+                    and not hits_by_line.get(o.index) and not _UNKNOWN_LABEL.match(o.compact)
+                    and not any(same_row(o, b) and b.bbox[2] <= o.bbox[0] + 2.0 for b in lines if b is not o)]
+            if not over:
+                break
+            last = max(over, key=lambda o: o.bbox[3])
+            out.insert(0, last)
+        return out
 
     def _row_run(self, first: Line, lines: list[Line], hits_by_line) -> list[tuple[Line, str]]:
         """The boxes that carry a value on to the right of ``first`` on its row, each with the
@@ -686,7 +736,7 @@ class FieldEngine:
             if not nxt:
                 return out
             box = nxt[0]
-            if box.height > SEAL_HEIGHT * max(first.height, 1.0) or _UNKNOWN_LABEL.match(box.compact):
+            if _seal_text(box, first) or _UNKNOWN_LABEL.match(box.compact):
                 return out
             hits = hits_by_line.get(box.index, [])
             if any(h.fragment for h in hits):

@@ -159,10 +159,14 @@ def normalise_insurance_types(raw: str) -> Normalised | None:
 def normalise_text(raw: str) -> Normalised | None:
     """Free text (company names, addresses, authorities): NFKC, whitespace next to Chinese
     characters removed, other runs of whitespace made one space, ASCII brackets full-width, a
-    sentence's closing stop dropped. None when empty."""
+    sentence's closing stop and marks before the text dropped. None when empty."""
     text = re.sub(r"\s+", " ", nfkc(raw))  # one space first: keeps the next step linear
     # a value taken from a sentence (工程名称为…工程。) ends before the sentence's stop
     text = _full_width_brackets(_SPACE_NEAR_CJK.sub("", text).strip().rstrip(_SENTENCE_END))
+    # no such value opens with a stop, a dot or a symbol: OCR read one in from the page around
+    # (·山东省… after a seal's border); an opening bracket or quote belongs to the value
+    while text and unicodedata.category(text[0]) in ("Po", "Pd", "Sm", "Sc", "Sk", "So"):
+        text = text[1:].lstrip()
     return Normalised(text) if text else None
 
 
@@ -170,8 +174,9 @@ def normalise_text(raw: str) -> Normalised | None:
 # (省住房和城乡建设厅; 市场 is a word, not a level)
 _CLIPPED_PLACE = re.compile(r"^(?:[\u4e00-\u9fff][省市区县](?![委政])|[省区县]|市(?!场))")
 _SEAL_WORDS = re.compile(r"(?:[（(]?盖章[)）]?|(?:行政审批|证书|注册|业务)?专用章|公章|印章|章)$")
-# where the form asks for the seal, printed before the name: （盖章）四川省…, 盖章：四川省…
-_SEAL_PROMPT = re.compile(r"^(?:[（(](?:盖章|签章|公章)[)）][:：]?|(?:盖章|签章|公章)[:：])")
+# where the form asks for the seal, printed before the name: （盖章）四川省…, 盖章：四川省…, and
+# （章：西安市… with its bracket lost under the seal (not 章丘市…: a prompt ends in a colon or bracket)
+_SEAL_PROMPT = re.compile(r"^(?:[（(]?(?:盖章|签章|公章|印章|章)(?:[)）][:：]?|[:：]))")
 
 
 def normalise_authority(raw: str) -> Normalised | None:
