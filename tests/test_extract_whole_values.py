@@ -472,3 +472,32 @@ def test_a_label_centred_on_its_block_reads_the_lines_over_its_row_too():
     assert f["valid_until"].value == "2030-01-27"
     assert f["cert_number"].value == "D333224342"
     assert f["issuing_authority"].value == "杭州市住房和城乡建设局"
+
+
+def test_an_id_card_term_with_its_end_lost_under_a_watermark_gives_the_start_only():
+    f = fields(line("中华人民共和国", 593, 190, 717, h=21), line("居民身份证", 579, 224, 698, h=25),
+               line("签发机关", 541, 290, 575, h=12), line("成都市公安局武侯区分局", 584, 288, 683, h=14),
+               line("有效期限", 540, 308, 573, h=13), line("2022.04.09", 584, 309, 631, h=11),
+               line("他用无效", 621, 293, 721, h=43), source=TextSource.ocr)
+    assert f["valid_from"].value == "2022-04-09"
+    assert f["valid_until"].value is None  # never the start taken for the end
+
+
+def test_an_address_on_its_labels_row_does_not_reach_up_into_the_birth_date_over_it():
+    # 出生's box overlaps its date's: the date has a label left of it, so it opens no address
+    f = fields(line("姓名龚梦瑶", 195, 84, 255, h=13), line("性别女", 195, 105, 239, h=12),
+               line("民族汉", 258, 106, 301, h=12), line("出生", 195, 126, 228, h=10),
+               line("1987年10月25日", 224, 125, 299, h=12), line("住址", 195, 145, 218, h=11),
+               line("山东省济南市历下区新店", 225, 144, 320, h=15), line("镇双河村4组51号", 225, 157, 293, h=13),
+               line("公民身份号码", 194, 196, 239, h=13), line("370102198710258080", 265, 197, 378, h=15),
+               source=TextSource.ocr)
+    assert f["address"].value == "山东省济南市历下区新店镇双河村4组51号"
+    assert f["birth_date"].value == "1987-10-25"
+
+
+def test_the_printed_wording_of_a_label_wins_over_a_shorter_one_in_a_seal_and_brackets_may_mix():
+    f = fields(line("职业技能等级证书", 240, 56, 370, h=23), line("姓名", 55, 93, 79), line("于若曦", 55, 107, 94, h=17),
+               line("发证单位", 309, 199, 349), line("河南省建设行业职业技能鉴定指导中心", 309, 213, 503, h=20),
+               line("设行业", 363, 189, 396, h=28), line("职业技能", 388, 185, 434, h=28),  # the seal's rim
+               line("职业（工种)", 53, 226, 105, h=15), line("焊工", 52, 241, 79, h=15), source=TextSource.ocr)
+    assert f["occupation"].value == "焊工"

@@ -361,6 +361,10 @@ class FieldEngine:
         one. Other occurrences are read too: a name, authority or ID number printed twice with
         different values beside it is doubtful, whichever is taken."""
         wanted = {lb.replace(" ", "") for lb in fspec.labels}
+        # the document's own wording wins over a shorter variant inside it found elsewhere: with
+        # 职业（工种） printed, 职业 in a seal's 职业技能 is no label of this field
+        printed = {h.label for hits in hits_by_line.values() for h in hits if h.label in wanted and not h.fragment}
+        wanted -= {lb for lb in printed if any(lb != other and lb in other for other in printed)}
         unparsed: ExtractedField | None = None
         chosen: Candidate | None = None
         others: list = []
@@ -713,7 +717,7 @@ class FieldEngine:
             over = [o for o in lines if o.page == line.page and o is not last and o.cy < last.bbox[1]
                     and last.bbox[1] - o.bbox[3] <= WRAP_GAP * h and abs(o.bbox[0] - value_x0) <= ALIGN * h
                     and not hits_by_line.get(o.index) and not _UNKNOWN_LABEL.match(o.compact)
-                    and not any(same_row(o, b) and b.bbox[2] <= o.bbox[0] + 2.0 for b in lines if b is not o)]
+                    and not any(same_row(o, b) and b.bbox[0] < o.bbox[0] - 2.0 for b in lines if b is not o)]
             if not over:
                 break
             last = max(over, key=lambda o: o.bbox[3])
@@ -913,6 +917,9 @@ class FieldEngine:
             return ExtractedField(value=None, raw=text, confidence=UNPARSED_CONFIDENCE, page=cand.line.page,
                                   bbox=bbox, notes=[f"无法解析：{text}"])
         value = normalised.value
+        if fspec.part == "end" and fspec.both_ends and isinstance(value, (list, tuple)) and len(value) == 1:
+            return ExtractedField(value=None, raw=text, confidence=UNPARSED_CONFIDENCE, page=cand.line.page,
+                                  bbox=bbox, notes=[END_LOST[0]])
         if fspec.part is not None and isinstance(value, (list, tuple)):
             value = value[0] if fspec.part == "start" else value[-1]
         if isinstance(value, tuple):

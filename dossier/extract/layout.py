@@ -119,6 +119,9 @@ class LabelHit:
         return (x0 if self.left is None else min(x0, self.left)), x1
 
 
+_FOLD_BRACKETS = str.maketrans("()", "（）")
+
+
 def find_labels(line: Line, labels: list[str], vocabulary: tuple[str, ...]) -> list[LabelHit]:
     """Occurrences of ``labels`` in ``line``, longest first, non-overlapping.
 
@@ -126,17 +129,20 @@ def find_labels(line: Line, labels: list[str], vocabulary: tuple[str, ...]) -> l
     有效期 inside 注册专业有效期): the printed label is the longer one.
     """
     text = line.compact
+    # brackets matched whatever their width: OCR mixes them (职业（工种) for 职业（工种）)
+    folded = text.translate(_FOLD_BRACKETS)
     hits: list[LabelHit] = []
     taken = [False] * len(text)
     for label in sorted({lb.replace(" ", "") for lb in labels}, key=len, reverse=True):
-        start = text.find(label)
+        wanted = label.translate(_FOLD_BRACKETS)
+        start = folded.find(wanted)
         while start >= 0:
             end = start + len(label)
             if not any(taken[start:end]) and not _covered(text, start, end, vocabulary):
                 hits.append(LabelHit(line, label, start, end))
                 for i in range(start, end):
                     taken[i] = True
-            start = text.find(label, start + 1)
+            start = folded.find(wanted, start + 1)
     return [h for h in sorted(hits, key=lambda h: h.start) if _stands_alone(line, h, hits)]
 
 

@@ -37,6 +37,8 @@ class FieldSpec(BaseModel):
     ``fallback_pattern`` (default: ``pattern``) anywhere in the document not already claimed by
     another field, with less confidence (the more matches to choose from, the less).
     ``part``: for range values (``2020年1月1日至长期``), take the ``start`` or ``end``.
+    ``both_ends``: the document always prints both ends of that range (an ID card's term): one
+    date alone is its start, and the end was lost (under a watermark, a seal), never that date.
     ``multi_line``: the value may wrap onto the lines under it (addresses), or a list may go on
     one item per line (注册专业 under each other).
     ``item_labels``: each item of such a list may open with its role, which is dropped
@@ -57,6 +59,7 @@ class FieldSpec(BaseModel):
     fallback: Literal["first", "last"] | None = None
     fallback_pattern: str | None = None
     part: Literal["start", "end"] | None = None
+    both_ends: bool = False
     required: bool = False
     multi_line: bool = False  # a value may wrap onto the following line(s) (addresses, scopes)
     item_labels: bool = False
