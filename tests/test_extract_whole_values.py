@@ -501,3 +501,11 @@ def test_the_printed_wording_of_a_label_wins_over_a_shorter_one_in_a_seal_and_br
                line("设行业", 363, 189, 396, h=28), line("职业技能", 388, 185, 434, h=28),  # the seal's rim
                line("职业（工种)", 53, 226, 105, h=15), line("焊工", 52, 241, 79, h=15), source=TextSource.ocr)
     assert f["occupation"].value == "焊工"
+
+
+def test_a_longer_label_inside_an_office_name_yields_to_the_label_that_gives_a_value():
+    f = fields(line("职业技能等级证书", 215, 61, 363, h=25), line("姓名：彭佳怡", 49, 191, 119, h=18),
+               line("职业（工种）：防水工", 51, 244, 164, h=17), line("等级：四级/中级工", 51, 262, 147, h=16),
+               line("评价机构：成都市建筑业协会职业技能等级认定中心", 52, 315, 309, h=23), source=TextSource.ocr)
+    assert f["level"].value == "四级/中级工"
+    assert f["occupation"].value == "防水工"

@@ -361,32 +361,29 @@ class FieldEngine:
         one. Other occurrences are read too: a name, authority or ID number printed twice with
         different values beside it is doubtful, whichever is taken."""
         wanted = {lb.replace(" ", "") for lb in fspec.labels}
-        # the document's own wording wins over a shorter variant inside it found elsewhere: with
-        # 职业（工种） printed, 职业 in a seal's 职业技能 is no label of this field
-        printed = {h.label for hits in hits_by_line.values() for h in hits if h.label in wanted and not h.fragment}
-        wanted -= {lb for lb in printed if any(lb != other and lb in other for other in printed)}
+        hits = [h for line in lines for h in hits_by_line[line.index] if h.label in wanted and not h.fragment]
+        # the more specific wording is read first, then reading order: with 职业（工种） printed, 职业
+        # in a seal's 职业技能 comes after it (and 职业技能等级 inside an office's name before 等级,
+        # which still gives the value when that gives none)
+        printed = {h.label for h in hits}
+        hits.sort(key=lambda h: sum(h.label != other and h.label in other for other in printed))
         unparsed: ExtractedField | None = None
         chosen: Candidate | None = None
         others: list = []
         whole_others: list[tuple[Candidate, object]] = []
-        for line in lines:
-            line_hits = hits_by_line[line.index]
-            for hit in line_hits:
-                if hit.label not in wanted or hit.fragment:
-                    continue
-                for cand in self._candidates(fspec, hit, line_hits, lines, hits_by_line):
-                    result = self._evaluate(fspec, cand, claimed, claim=False)
-                    if result is not None and result.value is not None:
-                        if chosen is None:
-                            chosen = cand
-                        elif fspec.kind or fspec.normaliser == "id_number":
-                            others.append(result.value)
-                            whole_others.append((cand, result.value))
-                        break
-                    if result is not None and unparsed is None:
-                        unparsed = result
-                if chosen is not None and not (fspec.kind or fspec.normaliser == "id_number"):
+        for hit in hits:
+            line_hits = hits_by_line[hit.line.index]
+            for cand in self._candidates(fspec, hit, line_hits, lines, hits_by_line):
+                result = self._evaluate(fspec, cand, claimed, claim=False)
+                if result is not None and result.value is not None:
+                    if chosen is None:
+                        chosen = cand
+                    elif fspec.kind or fspec.normaliser == "id_number":
+                        others.append(result.value)
+                        whole_others.append((cand, result.value))
                     break
+                if result is not None and unparsed is None:
+                    unparsed = result
             if chosen is not None and not (fspec.kind or fspec.normaliser == "id_number"):
                 break
         if chosen is None:
