@@ -509,3 +509,12 @@ def test_a_longer_label_inside_an_office_name_yields_to_the_label_that_gives_a_v
                line("评价机构：成都市建筑业协会职业技能等级认定中心", 52, 315, 309, h=23), source=TextSource.ocr)
     assert f["level"].value == "四级/中级工"
     assert f["occupation"].value == "防水工"
+
+
+def test_a_label_wrapped_in_its_cell_with_its_last_character_centred_under_it():
+    f = fields(line("个人参保缴费证明", 234, 46, 362, h=16), line("姓名", 79, 81, 98, h=9), line("薛骁", 137, 81, 156, h=9),
+               line("单位名称", 69, 97, 107, h=10), line("嵩岳广厦建设集团第三工程有限公司", 137, 97, 289, h=10),
+               line("统一社会信用代 91320105MAW6L4KA5T", 55, 114, 208, h=10), line("查询期间", 322, 114, 360, h=9),
+               line("码", 84, 129, 93, h=10), line("费款所属期", 77, 166, 120, h=9), line("养老", 172, 166, 190, h=9),
+               line("医疗", 233, 166, 250, h=9), line("失业", 290, 166, 308, h=9), line("缴费基数", 350, 166, 388, h=9))
+    assert f["uscc"].value == "91320105MAW6L4KA5T"

@@ -208,18 +208,25 @@ def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict
         nxt = min(under, key=lambda o: o.bbox[1])
         if any(hit.start == 0 for hit in hits_by_line.get(nxt.index, [])):
             continue
-        if abs(nxt.bbox[0] - first.bbox[0]) <= 0.6 * h:
-            # a label wrapped inside its cell: 职业技能等 | 三级/高级工 over 级, its value beside
-            # its first line (the shorter label 职业 it starts with is part of it)
-            cell = next((lb for lb in wanted if nxt.compact != lb and lb.endswith(nxt.compact)
-                         and first.compact.startswith(lb[:len(lb) - len(nxt.compact)])
-                         and not first.compact.startswith(lb)), None)
-            if cell is not None:
-                k = len(cell) - len(nxt.compact)
-                kept = [hit for hit in hits_by_line.get(first.index, []) if hit.start >= k]
-                hits_by_line[first.index] = [LabelHit(first, cell, 0, k), *kept]
-                hits_by_line[nxt.index] = [LabelHit(nxt, cell, 0, len(nxt.compact), fragment=True)]
-                continue
+
+        def in_cell(label: str) -> bool:
+            # the rest under the label's first part, at its left edge or centred under it
+            x0, _, x1, _ = first.sub_bbox(0, len(label) - len(nxt.compact))
+            return (abs(nxt.bbox[0] - first.bbox[0]) <= 0.6 * h
+                    or abs((nxt.bbox[0] + nxt.bbox[2]) / 2 - (x0 + x1) / 2) <= 0.6 * h)
+
+        # a label wrapped inside its cell: 职业技能等 | 三级/高级工 over 级, its value beside its
+        # first line (the shorter label 职业 it starts with is part of it); 统一社会信用代 | 9132…
+        # over a centred 码
+        cell = next((lb for lb in wanted if nxt.compact != lb and lb.endswith(nxt.compact)
+                     and first.compact.startswith(lb[:len(lb) - len(nxt.compact)])
+                     and not first.compact.startswith(lb) and in_cell(lb)), None)
+        if cell is not None:
+            k = len(cell) - len(nxt.compact)
+            kept = [hit for hit in hits_by_line.get(first.index, []) if hit.start >= k]
+            hits_by_line[first.index] = [LabelHit(first, cell, 0, k), *kept]
+            hits_by_line[nxt.index] = [LabelHit(nxt, cell, 0, len(nxt.compact), fragment=True)]
+            continue
         for label in wanted:
             k = next((k for k in range(len(label) - 1, 0, -1)
                       if first.compact.endswith(label[:k]) and nxt.compact.startswith(label[k:])), None)
