@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from dossier.errors import ReviewError
 from dossier.model import Discrepancy, Evidence, ExtractedDocument, ExtractedField, ReviewedDiscrepancy, ReviewNote
 from dossier.store.schema import Discrepancy as DiscrepancyRow
-from dossier.store.schema import Extraction, FieldCorrection, Review
+from dossier.store.schema import Application, Extraction, FieldCorrection, Review
 
 # What each review action leaves the finding as.
 STATUS_AFTER = {"accept": "accepted", "correct": "corrected", "waive": "waived", "reopen": "open"}
@@ -28,7 +28,14 @@ def sync_findings(session: Session, application_id: int, found: Iterable[tuple[s
 
     A finding seen before keeps its row, status and reviews (its message, severity and evidence
     are refreshed: boxes may move when a page is re-read); one no longer found becomes inactive.
+
+    Two checks of one application at once (a worker's and the web app's) take turns: a write to
+    the application's row first (a row lock on PostgreSQL, the write lock on SQLite) makes the
+    second wait until the first has committed, and then read its rows instead of inserting the
+    same fingerprints again.
     """
+    session.execute(update(Application).where(Application.id == application_id)
+                    .values(updated_at=Application.updated_at).execution_options(synchronize_session=False))
     rows = {row.fingerprint: row for row in session.scalars(
         select(DiscrepancyRow).where(DiscrepancyRow.application_id == application_id))}
     seen = set()
