@@ -225,6 +225,7 @@ def _seal_text(box: Line, row: Line) -> bool:
     return (box.height > SEAL_HEIGHT * max(row.height, 1.0)
             or (ideographs >= 2 and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
 
+
 def _whole(fspec: FieldSpec, value) -> bool:
     """Whether a normalised value (every item of a list) is whole: its brackets closed (股份有限
     公司（非上市、自然人投资或 was cut at a wrap), and whole for the field's kind."""

@@ -75,6 +75,8 @@ def _unheld(settings: Settings, *, unchanged_for: float) -> dict[str, str]:
                                                 unchanged_for=unchanged_for)
     finally:
         db.dispose()  # called from a worker's parent process: keep no connection to fork
+    if not unchanged_for:
+        return candidates  # whatever their files did a moment ago
     quiet_since = time.time() - unchanged_for
     return {sha256: status for sha256, status in candidates.items()
             if (progress := fanout.last_progress(settings, sha256)) is None or progress <= quiet_since}
