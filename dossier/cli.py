@@ -718,6 +718,38 @@ def expiring(
     out.print(f"共 {len(pairs)} 项，其中需立即处理 {urgent} 项")
 
 
+@app.command()
+def remind(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期判断哪些提醒到期（默认今天）")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将发送的提醒，不发送、不记录")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="每条消息输出一行 JSON")] = False,
+) -> None:
+    """发送到期提醒：每个渠道每个企业每天一份汇总，每项（证照、阈值、渠道）只发一次。Send due reminders."""
+    from datetime import date
+
+    from dossier.notify.digest import URGENCY_ZH
+    from dossier.notify.remind import run_reminders
+
+    day = _iso_date(as_of, "--as-of") or date.today()
+    with _database() as (settings, db):
+        outcomes = run_reminders(db, settings, as_of=day, dry_run=dry_run, actor="cli")
+    status_zh = {"sent": "已发送", "failed": "[red]发送失败[/red]", "dry-run": "预览（未发送）"}
+    for outcome in outcomes:
+        if as_json:
+            out.print(json.dumps(outcome.json(), ensure_ascii=False))
+            continue
+        counts = "，".join(f"{URGENCY_ZH[u]} {n}" for u in URGENCY_ZH
+                          if (n := sum(i.urgency == u for i in outcome.items)))
+        out.print(f"{status_zh[outcome.status]}：{escape(outcome.channel)} → {escape(outcome.company)}"
+                  f"（{len(outcome.items)} 项：{counts}）" + ("，可能重复" if outcome.repeat else ""))
+        if outcome.error:
+            out.print(f"  [red]{escape(outcome.error)}[/red]")
+    if not as_json:
+        out.print(f"{day}：共 {len(outcomes)} 条消息" + ("" if outcomes else "（没有到期的提醒）"))
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(int(ExitCode.notify))
+
+
 @app.command("export")
 def export_archive(
     targets: Annotated[list[str], typer.Argument(metavar="[APP...] DIR", help="申报项目名称（可多个）及导出目录")],

@@ -17,6 +17,7 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from dossier.errors import ConfigError
+from dossier.notify.channels import NotifySettings
 
 
 def _default_home() -> Path:
@@ -39,7 +40,7 @@ def _config_file() -> Path | None:
 
 
 class _TomlSource(PydanticBaseSettingsSource):
-    """Reads the flat ``[dossier]`` table (or top level) of the settings file."""
+    """Reads the flat ``[dossier]`` table (or top level) of the settings file, and its ``[notify]``."""
 
     def __init__(self, settings_cls: type[BaseSettings]):
         super().__init__(settings_cls)
@@ -52,6 +53,9 @@ class _TomlSource(PydanticBaseSettingsSource):
                 raise ConfigError(f"cannot read settings: {exc}", path=self.path,
                                   reason_zh=f"配置文件无法读取：{exc}") from exc
             self.data = raw.get("dossier", raw)
+            if "notify" in raw and "notify" not in self.data:
+                # ``[[notify.channels]]`` sits at the top level even beside a ``[dossier]`` table
+                self.data = {**self.data, "notify": raw["notify"]}
 
     def get_field_value(self, field, field_name):  # pragma: no cover - required by the ABC
         return self.data.get(field_name), field_name, False
@@ -63,7 +67,8 @@ class _TomlSource(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     """Every tunable of the service, documented where it is declared."""
 
-    model_config = SettingsConfigDict(env_prefix="DOSSIER_", extra="ignore")
+    # hide_input_in_errors: a rejected value may hold a password or a robot key (database_url, notify)
+    model_config = SettingsConfigDict(env_prefix="DOSSIER_", extra="ignore", hide_input_in_errors=True)
 
     home: Path = Field(default_factory=_default_home, description="data folder: database, archive")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in home")
@@ -86,6 +91,8 @@ class Settings(BaseSettings):
                                    "pages; default: the bundled Noto Sans SC")
     cache_dir: Path = Field(default_factory=default_cache_dir, description="per-user cache (the prepared font)")
     upload_max_bytes: int = Field(50 * 1024 * 1024, gt=0, description="web upload: largest file accepted (bytes)")
+    notify: NotifySettings = Field(default_factory=NotifySettings,
+                                   description="reminder channels (`[[notify.channels]]`, see dossier.notify)")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

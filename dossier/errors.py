@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     invalid_config = 5
     gate_refused = 6
     store = 7
+    notify = 8  # a reminder was not delivered (dossier remind)
     other = 15
 
 
@@ -155,3 +156,18 @@ class ReviewError(DossierError):
 
     exit_code = ExitCode.bad_args
     reason_zh = "审核操作无效"
+
+
+class NotifyError(DossierError):
+    """A reminder was not delivered on a channel. ``path`` names the channel (``通知渠道「…」``);
+    the message holds no secret of it (password, key, token, signing secret): see
+    ``dossier.notify.channels.Channel.scrub``."""
+
+    reason_zh = "提醒发送失败"
+
+
+class PlanError(DossierError):
+    """A renewal plan cannot be made (no such company in the archive, no qualification named)."""
+
+    exit_code = ExitCode.bad_args
+    reason_zh = "无法生成续期计划"

@@ -68,6 +68,7 @@ class Kind(_Rules):
     distinct_by: list[str] = Field(default_factory=list)  # more than one per holder, keyed so
     file_before: Duration = Duration()
     alert_before: Duration = Duration()
+    remind_days: list[int] | None = None  # reminder thresholds; None: ``reminders.remind_days``
 
     def deadline(self, valid_until: date) -> date:
         """The last day the renewal can be filed."""
@@ -84,9 +85,24 @@ class PersonnelRules(_Rules):
     person_threshold: int = Field(2, ge=1)
 
 
+class ReminderRules(_Rules):
+    remind_days: list[int] = Field(default_factory=lambda: [180, 90, 30, 7])
+
+
+class PlanRules(_Rules):
+    margin: Duration = Duration(days=30)  # file this long before the last filing day
+
+
 class LedgerRules(_Rules):
     kinds: dict[str, Kind]
     personnel: PersonnelRules = PersonnelRules()
+    reminders: ReminderRules = ReminderRules()
+    plan: PlanRules = PlanRules()
+
+    def remind_days(self, kind: str) -> list[int]:
+        """The reminder thresholds (days before the last filing day) of ``kind``."""
+        own = self.kinds[kind].remind_days
+        return self.reminders.remind_days if own is None else own
 
     def kinds_for(self, doc_type: str | None) -> list[tuple[str, Kind]]:
         return [(code, kind) for code, kind in self.kinds.items() if kind.doc_type == doc_type]

@@ -372,3 +372,32 @@ class User(Timestamps, Base):
     role: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)  # never the token
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+REMINDER_STATUSES = ("attempting", "sent", "failed")
+
+
+class Reminder(Timestamps, Base):
+    """The send log of ``dossier remind``: one row per (entry, threshold, channel), so each is sent
+    once. ``attempting`` is written and committed before the message goes out: a row still
+    ``attempting`` when the next run starts means a crash between sending and recording, and that
+    one message is sent again, once, marked as a possible repeat (``repeat``)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("entry_key", "threshold", "channel"),
+                      CheckConstraint(_in("status", REMINDER_STATUSES), name="status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_key: Mapped[str] = mapped_column(String(255))  # dossier.notify.thresholds.entry_key, …
+    threshold: Mapped[str] = mapped_column(String(32))  # "days:30", "start now", "late", "lapsed", "personnel"
+    channel: Mapped[str] = mapped_column(String(100))  # the channel's name in dossier.toml
+    company: Mapped[str] = mapped_column(String(255), index=True)
+    line: Mapped[str] = mapped_column(Text)  # what the digest said (ID numbers masked)
+    as_of: Mapped[str] = mapped_column(String(10))  # the day it was due, YYYY-MM-DD
+    status: Mapped[str] = mapped_column(String(16), default="attempting")
+    attempts: Mapped[int] = mapped_column(default=0)
+    repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str | None] = mapped_column(Text)  # Chinese, the channel's secrets removed
+    sent_at: Mapped[datetime | None]

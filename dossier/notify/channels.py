@@ -1,0 +1,146 @@
+"""Where reminders go: the ``[[notify.channels]]`` of ``dossier.toml``, validated once.
+
+```toml
+[[notify.channels]]
+name = "资质组邮件"
+kind = "email"
+smtp_url = "smtp://user:pass@smtp.example.com:587"   # smtp:// (STARTTLS when offered) or smtps://
+sender = "dossier@example.com"
+to = ["zizhi@example.com"]
+
+[[notify.channels]]
+name = "钉钉群"
+kind = "dingtalk"                                    # wecom | dingtalk | feishu | webhook
+url = "https://oapi.dingtalk.com/robot/send?access_token=…"
+secret = "SEC…"                                      # 加签 (dingtalk, feishu, webhook)
+companies = ["楚天"]                                  # optional: only these companies (name part or USCC)
+```
+
+Everything secret (the SMTP password, the robot's key or token in its URL, the signing secret) is
+a ``SecretStr``: it prints as ``**********`` in a repr, a log line or a validation error, and
+:meth:`Channel.scrub` takes it out of any text (a server's error message) before it is logged,
+stored in the send log or shown.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+ChannelKind = Literal["email", "wecom", "dingtalk", "feishu", "webhook"]
+KIND_ZH = {"email": "邮件", "wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "feishu": "飞书群机器人",
+           "webhook": "Webhook"}
+MASK = "***"
+
+
+class _Channel(BaseModel):
+    # a value that fails validation is not echoed in the error: it may be a URL holding a key
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    name: str = Field(min_length=1, max_length=100)
+    companies: list[str] = Field(default_factory=list)  # empty: every company
+    timeout: float = Field(10.0, gt=0, description="seconds per request")
+
+    def secrets(self) -> list[str]:
+        """The secret strings of this channel, longest first (for :meth:`scrub`)."""
+        found: list[str] = []
+        for value in self.__dict__.values():
+            if isinstance(value, SecretStr):
+                raw = value.get_secret_value()
+                found.append(raw)
+                found += _url_secrets(raw)
+        return sorted({s for s in found if len(s) >= 3}, key=len, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret of this channel replaced by ``***``."""
+        for secret in self.secrets():
+            text = text.replace(secret, MASK)
+        return text
+
+    @property
+    def label(self) -> str:
+        """How errors name the channel: ``通知渠道「钉钉群」``."""
+        return f"通知渠道「{self.name}」"
+
+    def serves(self, company: str | None, uscc: str | None) -> bool:
+        """Whether reminders about ``company`` go to this channel."""
+        if not self.companies:
+            return True
+        return any(c in (company or "") or c == uscc for c in self.companies)
+
+
+class EmailChannel(_Channel):
+    kind: Literal["email"]
+    smtp_url: SecretStr  # smtp://user:pass@host:587 or smtps://user:pass@host:465
+    sender: str
+    to: list[str] = Field(min_length=1)
+    ca_file: Path | None = None  # a private CA's certificate, for a relay with its own certificate
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: SecretStr) -> SecretStr:
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("smtp_url 应为 smtp://用户:密码@主机:端口 或 smtps://…")
+        return value
+
+
+class RobotChannel(_Channel):
+    """A group robot (企业微信, 钉钉, 飞书) or a plain webhook: one HTTPS URL, maybe a signing secret."""
+
+    kind: Literal["wecom", "dingtalk", "feishu", "webhook"]
+    url: SecretStr  # the robot's key or access token is in it
+    secret: SecretStr | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_scheme(cls, value: SecretStr) -> SecretStr:
+        if urlsplit(value.get_secret_value()).scheme not in ("http", "https"):
+            raise ValueError("url 应以 https:// 开头")
+        return value
+
+
+Channel = Annotated[EmailChannel | RobotChannel, Field(discriminator="kind")]
+
+
+class NotifySettings(BaseModel):
+    """The ``[notify]`` table: channels, and how often a failed send is tried within one run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    channels: list[Channel] = Field(default_factory=list)
+    attempts: int = Field(3, ge=1, le=10, description="tries per message within one run")
+    backoff_seconds: float = Field(2.0, ge=0, description="wait before the 2nd try; doubles each time")
+
+    @field_validator("channels")
+    @classmethod
+    def _unique_names(cls, value: list) -> list:
+        names = [c.name for c in value]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"通知渠道名称重复：{'、'.join(twice)}（发送记录按名称区分渠道）")
+        return value
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password and every query value replaced by ``***`` (for display)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", f":{MASK}@", 1)
+    query = re.sub(r"=([^&]*)", f"={MASK}", parts.query)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def _url_secrets(value: str) -> list[str]:
+    """The password and query values of ``value`` if it is a URL (they may appear on their own)."""
+    parts = urlsplit(value)
+    if not parts.scheme:
+        return []
+    found = [parts.password] if parts.password else []
+    found += [v for v in re.findall(r"=([^&]*)", parts.query) if v]
+    return found
