@@ -357,6 +357,7 @@ def checklists() -> None:
 def worker(
     queues: Annotated[str, typer.Option("--queues", "-Q", help="队列：ocr,default")] = "ocr,default",
     concurrency: Annotated[Optional[int], typer.Option("--concurrency", "-c", help="进程数（默认 DOSSIER_OCR_PROCESSES）")] = None,
+    beat: Annotated[bool, typer.Option("--beat", help="同时运行定时任务（每天发送到期提醒）；整个集群只需一个")] = False,
 ) -> None:
     """启动 Celery 工作进程（需要 DOSSIER_BROKER_URL）。Start a worker for the scale-out mode."""
     from dossier.workers.queue import run_worker
@@ -366,7 +367,7 @@ def worker(
         console.print("[red]错误：未设置 DOSSIER_BROKER_URL（例如 redis://localhost:6379/0）[/red]")
         raise typer.Exit(int(ExitCode.bad_args))
     with _errors_to_exit():
-        run_worker(settings, [q for q in queues.split(",") if q], concurrency)
+        run_worker(settings, [q for q in queues.split(",") if q], concurrency, beat=beat)
 
 
 @app.command()

@@ -213,3 +213,27 @@ url = "{robots["wecom"].url}"
     robots["wecom"].fail_next = 10
     failed = runner.invoke(app, ["remind", "--as-of", "2027-02-20"])
     assert failed.exit_code == int(ExitCode.notify) and "资质群" in failed.stdout and KEY not in failed.stdout
+
+
+def test_with_a_broker_celery_beat_runs_the_same_remind_daily(tmp_path, robots):
+    from dossier.workers.celery_app import create_app
+    from dossier.workers.routing import REMIND
+
+    home = tmp_path / "home"
+    db = Database.from_url(f"sqlite:///{home / 'dossier.db'}")
+    db.upgrade()
+    demo_database(db)
+    db.dispose()
+    notify = NotifySettings(channels=[{"name": "资质群", "kind": "wecom", "url": robots["wecom"].url}],
+                            remind_at="07:30")
+    settings = Settings(home=home, database_url=None, broker_url="redis://127.0.0.1:1/0", notify=notify)
+    celery = create_app(settings)
+    [entry] = celery.conf.beat_schedule.values()
+    assert entry["task"] == REMIND and celery.conf.timezone == "Asia/Shanghai"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({7}, {30})
+    celery.loader.import_default_modules()
+    first = celery.tasks[REMIND].apply(kwargs={"as_of": "2026-12-01"}).get()
+    again = celery.tasks[REMIND].apply(kwargs={"as_of": "2026-12-01"}).get()
+    assert (first["sent"], first["failed"], again["sent"]) == (1, [], 0)
+    assert len(robots["wecom"].accepted()) == 1
+    assert create_app(settings.model_copy(update={"notify": NotifySettings()})).conf.beat_schedule == {}

@@ -115,6 +115,9 @@ class NotifySettings(BaseModel):
     channels: list[Channel] = Field(default_factory=list)
     attempts: int = Field(3, ge=1, le=10, description="tries per message within one run")
     backoff_seconds: float = Field(2.0, ge=0, description="wait before the 2nd try; doubles each time")
+    remind_at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+                           description="when Celery beat runs the daily remind (HH:MM, in ``timezone``)")
+    timezone: str = Field("Asia/Shanghai", description="the zone of ``remind_at`` and of the day reminded about")
 
     @field_validator("channels")
     @classmethod

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import worker_init
 from kombu import Queue
 
@@ -26,7 +27,7 @@ from dossier.config import Settings, load_settings
 from dossier.errors import ConfigError
 from dossier.store.db import init_db
 from dossier.workers.recovery import RecoveryStep
-from dossier.workers.routing import DEFAULT_QUEUE, FINISH_DOCUMENT, OCR_PAGE, OCR_QUEUE, PROCESS_DOCUMENT, QUEUES
+from dossier.workers.routing import DEFAULT_QUEUE, FINISH_DOCUMENT, OCR_PAGE, OCR_QUEUE, PROCESS_DOCUMENT, QUEUES, REMIND
 
 OCR_GRACE_SECONDS = 30  # from the soft limit (the task records a timeout) to the hard kill
 # A document step reads text layers and decodes QR codes of every page but never OCRs a
@@ -106,7 +107,19 @@ def celery_config(settings: Settings, *, visibility_timeout: float | None = None
         "task_annotations": {name: {"soft_time_limit": soft, "time_limit": hard}
                              for name, (soft, hard) in time_limits(settings).items()},
         "include": ["dossier.workers.tasks"],
+        **beat_config(settings),
     }
+
+
+def beat_config(settings: Settings) -> dict[str, Any]:
+    """The daily ``dossier remind`` for Celery beat (``dossier worker --beat``), when channels are
+    configured; the send log makes a repeated or doubled run harmless."""
+    notify = settings.notify
+    if not notify.channels:
+        return {}
+    hour, minute = (int(part) for part in notify.remind_at.split(":"))
+    return {"timezone": notify.timezone,
+            "beat_schedule": {"dossier-remind-daily": {"task": REMIND, "schedule": crontab(hour=hour, minute=minute)}}}
 
 
 def create_app(settings: Settings, *, visibility_timeout: float | None = None,

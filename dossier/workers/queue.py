@@ -60,13 +60,14 @@ def _broker_errors(settings: Settings, *, then_zh: str) -> Iterator[None]:
 
 
 def run_worker(settings: Settings, queues: Sequence[str] = QUEUES, concurrency: int | None = None, *,
-               visibility_timeout: float | None = None, loglevel: str = "INFO") -> None:
+               visibility_timeout: float | None = None, loglevel: str = "INFO", beat: bool = False) -> None:
     """Run a Celery worker in this process until it is stopped (``dossier worker``).
 
     ``queues``: any of ``ocr`` and ``default`` (both by default). ``concurrency``: worker
     processes, default ``settings.ocr_processes``; each runs one task at a time with
     ``settings.ocr_threads`` OCR threads. ``visibility_timeout``: seconds after which the broker
     hands a message held by a vanished worker to another; default: longer than any task may run.
+    ``beat``: also run Celery beat in this worker (the daily ``dossier remind``); one per cluster.
     """
     unknown = sorted(set(queues) - set(QUEUES))
     if unknown or not queues:
@@ -84,6 +85,7 @@ def run_worker(settings: Settings, queues: Sequence[str] = QUEUES, concurrency: 
         # revokes nothing, and they slow start-up and add broker traffic.
         "--without-mingle",
         "--without-gossip",
+        *(["--beat", f"--schedule={settings.home / 'celerybeat-schedule'}"] if beat else []),
     ])
 
 

@@ -14,3 +14,4 @@ OCR_PAGE = "dossier.ocr_page"
 FINISH_DOCUMENT = "dossier.finish_document"
 CHECK_APPLICATION = "dossier.check_application"  # default queue: validation of a stored application
 BUILD_PACKET = "dossier.build_packet"  # default queue: binding (reads originals, writes the packet)
+REMIND = "dossier.remind"  # default queue: the daily reminders (Celery beat), dossier remind

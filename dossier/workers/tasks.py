@@ -16,6 +16,8 @@ A document goes through three tasks, none of which waits for another:
     left to process.
 ``check_application(name)`` and ``build_packet(name, out_dir, ...)`` (queue ``default``)
     the validate and assemble stages (``dossier.workflow``), for the web app and scale-out.
+``remind(as_of=None)`` (queue ``default``)
+    ``dossier remind``, daily from Celery beat (``dossier.workers.celery_app.beat_config``).
 
 Arguments are the content hash and small JSON values; each task reads the rest from the
 database and the shared home. A repeated task (redelivery, requeue, retry) finds its work done:
@@ -42,7 +44,7 @@ from dossier.store.archive import Archive
 from dossier.store.db import Database
 from dossier.workers import fanout, stages
 from dossier.workers.claims import FINISHED, Claims
-from dossier.workers.routing import BUILD_PACKET, CHECK_APPLICATION, FINISH_DOCUMENT, OCR_PAGE, PROCESS_DOCUMENT
+from dossier.workers.routing import BUILD_PACKET, CHECK_APPLICATION, FINISH_DOCUMENT, OCR_PAGE, PROCESS_DOCUMENT, REMIND
 
 log = logging.getLogger(__name__)
 
@@ -226,3 +228,21 @@ def build_packet(self: Task, name: str, out_dir: str, checklist: str | None = No
     except DossierError as exc:
         return {"error": exc.reason_zh}
     return {"packet_sha256": result.packet_sha256, "pages": result.pages, "draft": result.draft}
+
+
+@shared_task(bind=True, name=REMIND, autoretry_for=TRANSIENT, **RETRY_OPTIONS)
+def remind(self: Task, as_of: str | None = None) -> dict:
+    """Send the reminders due on ``as_of`` (default: today in ``notify.timezone``); how many
+    digests went out and which failed (channel and Chinese reason, no secrets)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from dossier.notify.remind import run_reminders
+
+    settings, db, _ = _resources(self)
+    day = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(settings.notify.timezone)).date()
+    outcomes = run_reminders(db, settings, as_of=day, actor="beat")
+    failed = [{"channel": o.channel, "company": o.company, "error": o.error} for o in outcomes if o.status == "failed"]
+    for failure in failed:
+        log.warning("reminder to %s about %s failed: %s", failure["channel"], failure["company"], failure["error"])
+    return {"as_of": day.isoformat(), "sent": sum(o.status == "sent" for o in outcomes), "failed": failed}
