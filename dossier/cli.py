@@ -751,6 +751,51 @@ def remind(
         raise typer.Exit(int(ExitCode.notify))
 
 
+@app.command("plan-renewal")
+def plan_renewal(
+    company: Annotated[str, typer.Argument(help="企业名称的一部分，或统一社会信用代码")],
+    qualification: Annotated[Optional[str], typer.Option("--qualification", "-q",
+                                                         help="要延续的资质，如 建筑工程施工总承包二级（默认取最近申报项目的资质）")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="写出 application.yaml、任务清单.xlsx、plan.json 的文件夹")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期计划（默认今天）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出（身份证号已遮蔽）")] = False,
+) -> None:
+    """资质延续计划：申报骨架、清单逐项对照档案（已有 / 缺失 / 有效期不足）及完成期限。Plan a renewal."""
+    from datetime import date
+
+    from dossier.ledger.renewal import TASK_HEADER, plan_renewal as make_plan, task_rows, write_plan
+
+    day = _iso_date(as_of, "--as-of") or date.today()
+    with _database() as (_, db), db.session() as session:
+        plan = make_plan(session, company, qualification=qualification, as_of=day)
+    written = []
+    if out_dir is not None:
+        with _writing_files():
+            written = write_plan(plan, out_dir)
+    if as_json:
+        out.print(json.dumps(plan.masked().model_dump(mode="json"), ensure_ascii=False, indent=1))
+        return
+    out.print(f"{escape(plan.company)}：{plan.qualification} 延续（清单 {plan.checklist}）")
+    out.print(f"资质证书有效期至 {plan.valid_until or '—'}，最迟申报日 {plan.deadline or '—'}；"
+              f"计划申报日 {plan.filing_date}，材料备齐 {plan.ready_by}")
+    for warning in plan.warnings:
+        out.print(f"[red]{escape(warning)}[/red]")
+    table = Table(title=f"延续任务（{day}）")
+    for col in TASK_HEADER:
+        table.add_column(col, overflow="fold")
+    colours = {"missing": "red", "expiring": "yellow"}
+    for task, row in zip(plan.tasks, task_rows(plan)):
+        cells = ["" if v is None else str(v) for v in row]
+        if task.status in colours:
+            cells[3] = f"[{colours[task.status]}]{cells[3]}[/]"
+        table.add_row(*(escape(c) if i != 3 else c for i, c in enumerate(cells)))
+    out.print(table)
+    counts = {s: sum(t.status == s for t in plan.tasks) for s in ("present", "missing", "expiring")}
+    out.print(f"共 {len(plan.tasks)} 项：已有 {counts['present']}，缺失 {counts['missing']}，有效期不足 {counts['expiring']}")
+    for path in written:
+        out.print(f"已写出 {path}")
+
+
 @app.command("export")
 def export_archive(
     targets: Annotated[list[str], typer.Argument(metavar="[APP...] DIR", help="申报项目名称（可多个）及导出目录")],

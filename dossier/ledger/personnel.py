@@ -58,7 +58,7 @@ class PersonnelAlert(BaseModel):
 
 
 @dataclass
-class _Statement:
+class Statement:
     doc: ArchivedDocument
     first_month: str
     last_month: str
@@ -85,12 +85,12 @@ def _month_range(first: str, last: str) -> list[str]:
     return months
 
 
-def _shift_month(month: str, delta: int) -> str:
+def shift_month(month: str, delta: int) -> str:
     total = int(month[:4]) * 12 + int(month[5:7]) - 1 + delta
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
-def _statement(d: ArchivedDocument, ids: Identities) -> _Statement | None:
+def read_statement(d: ArchivedDocument, ids: Identities) -> Statement | None:
     people: dict[str, tuple[str | None, str | None, set[str]]] = {}
     for row in d.doc.records:
         months = {m for m in (_month(v) for v in row.get("months") or []) if m}
@@ -102,7 +102,7 @@ def _statement(d: ArchivedDocument, ids: Identities) -> _Statement | None:
     last = _month(d.text("period_to")) or (every[-1] if every else None)
     if first is None or last is None or first > last:
         return None
-    return _Statement(doc=d, first_month=first, last_month=last, people=people)
+    return Statement(doc=d, first_month=first, last_month=last, people=people)
 
 
 def _registered(company_key: str, applications: list[ArchivedApplication], constructors: list[LedgerEntry],
@@ -140,11 +140,11 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
     applications = list(applications)
     ids = Identities(documents, applications)
     constructors = [e for e in ledger if e.kind == CONSTRUCTOR_KIND]
-    by_company: dict[str, list[_Statement]] = {}
+    by_company: dict[str, list[Statement]] = {}
     for d in documents:
         if d.doc_type != STATEMENT_DOC_TYPE:
             continue
-        statement = _statement(d, ids)
+        statement = read_statement(d, ids)
         if statement is not None:
             key, _ = ids.company(d.text("company_name"), d.text("uscc"))
             by_company.setdefault(key, []).append(statement)
@@ -159,7 +159,7 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
         for s in statements:
             for key, (_, _, months) in s.people.items():
                 insured.setdefault(key, set()).update(months)
-        since = _shift_month(newest.last_month, -rules.window_months)
+        since = shift_month(newest.last_month, -rules.window_months)
         evidence = [s.doc.sha256 for s in statements]
         total = 0
         for key, person in sorted(_registered(company_key, applications, constructors, ids).items()):

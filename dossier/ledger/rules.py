@@ -91,6 +91,7 @@ class ReminderRules(_Rules):
 
 class PlanRules(_Rules):
     margin: Duration = Duration(days=30)  # file this long before the last filing day
+    ready_before: Duration = Duration(days=7)  # every document in hand this long before filing
 
 
 class LedgerRules(_Rules):

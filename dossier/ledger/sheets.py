@@ -1,4 +1,5 @@
-"""The expiry list as rows, and as a CSV or Excel file (the 台账 administrators keep).
+"""The expiry list as rows, and as a CSV or Excel file (the 台账 administrators keep); the Excel
+writer ``write_table`` also serves the renewal plan's task list.
 
 ID numbers are masked unless the caller asks for them (``show_ids``): a ledger is passed around
 an office, it is not part of the filing.
@@ -50,7 +51,14 @@ def write_csv(path: Path, rows: list[list[Cell]]) -> None:
 
 
 def write_xlsx(path: Path, rows: list[list[Cell]], statuses: list[Status], *, title: str) -> None:
-    """One sheet: a frozen, filterable header, real date cells, urgent rows shaded."""
+    """The expiry list as one sheet, urgent rows shaded."""
+    write_table(path, HEADER, rows, [FILLS.get(status) for status in statuses], title=title, widths=WIDTHS,
+                date_columns=DATE_COLUMNS)
+
+
+def write_table(path: Path, header: tuple[str, ...], rows: list[list[Cell]], fills: list[str | None], *,
+                title: str, widths: dict[str, int], date_columns: set[str]) -> None:
+    """One sheet: a frozen, filterable header, real date cells, each row shaded by its fill (RGB)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -58,19 +66,18 @@ def write_xlsx(path: Path, rows: list[list[Cell]], statuses: list[Status], *, ti
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]  # Excel's limit
-    sheet.append(list(HEADER))
+    sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row, status in zip(rows, statuses):
+    for row, fill in zip(rows, fills):
         sheet.append(row)
-        fill = FILLS.get(status)
         for col, cell in enumerate(sheet[sheet.max_row], 1):
-            if HEADER[col - 1] in DATE_COLUMNS and isinstance(cell.value, date):
+            if header[col - 1] in date_columns and isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
             if fill:
                 cell.fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)
-    for col, name in enumerate(HEADER, 1):
-        sheet.column_dimensions[get_column_letter(col)].width = WIDTHS.get(name, 12)
+    for col, name in enumerate(header, 1):
+        sheet.column_dimensions[get_column_letter(col)].width = widths.get(name, 12)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     book.save(path)
