@@ -36,9 +36,16 @@ class Milestone:
 
     @property
     def zh(self) -> str:
-        if self.code in THRESHOLD_ZH:
-            return THRESHOLD_ZH[self.code]
-        return f"距最迟申报日 {self.code.split(':')[1]} 天"
+        return threshold_zh(self.code)
+
+
+def threshold_zh(code: str) -> str:
+    """A threshold code of the send log in Chinese (``days:30`` -> 距最迟申报日 30 天)."""
+    if code == "personnel":
+        return "人员变动"
+    if code in THRESHOLD_ZH:
+        return THRESHOLD_ZH[code]
+    return f"距最迟申报日 {code.split(':')[-1]} 天"
 
 
 def milestones(entry: LedgerEntry, rules: LedgerRules) -> list[Milestone]:

@@ -28,6 +28,7 @@ from dossier.errors import (
     DossierError,
     GateRefused,
     InputFileError,
+    PlanError,
     ReviewError,
 )
 from dossier.ledger.search import SearchError
@@ -36,7 +37,7 @@ from dossier.store.db import Database, init_db
 from dossier.web.auth import Forbidden, NotAuthenticated, require
 from dossier.web.context import Conflict, NotFound, WebContext, make_templates, render
 from dossier.web.jobs import Jobs
-from dossier.web.routes import applications, audit, discrepancies, documents, ledger, packets, session
+from dossier.web.routes import applications, audit, discrepancies, documents, ledger, packets, renewal, session
 from dossier.web.uploads import UploadTooLarge
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ TITLE = "dossier 资质申报材料审核"
 def _status_for(exc: DossierError) -> int:
     if isinstance(exc, (ApplicationNotFound, NotFound)):
         return 404
+    if isinstance(exc, PlanError):
+        return 404 if exc.reason_zh.startswith("档案中没有企业") else 400
     if isinstance(exc, ReviewError) and exc.reason_zh.startswith("找不到"):
         return 404
     if isinstance(exc, (GateRefused, Conflict)):
@@ -91,7 +94,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.ctx = ctx
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (session, applications, documents, discrepancies, packets, audit, ledger):
+    for module in (session, applications, documents, discrepancies, packets, audit, ledger, renewal):
         app.include_router(module.api)
         app.include_router(module.pages)
     _install_docs(app)

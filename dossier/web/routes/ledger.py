@@ -5,7 +5,8 @@
 - ``GET /api/expiring``: the expiring list, most urgent first (``dossier expiring --json``).
 - ``GET /api/search``: archive search (``dossier search --json``).
 - ``/ledger``: the timeline of expiries (server-rendered SVG, inline), the expiring list, the
-  personnel alerts, the whole ledger; ``/search``: the search form and its results.
+  personnel alerts, the sent reminders, the whole ledger (each entry links to its company's
+  renewal plan, ``routes/renewal.py``); ``/search``: the search form and its results.
 
 ID numbers are masked in everything here; the document page shows them in full.
 """
@@ -30,7 +31,9 @@ from dossier.model import DOC_TYPE_NAMES_ZH
 from dossier.store.schema import Application, ApplicationDocument, Document
 from dossier.web.auth import Viewer
 from dossier.web.context import Ctx, render
+from dossier.notify.thresholds import threshold_zh
 from dossier.web.routes.applications import ERRORS
+from dossier.web.routes.renewal import reminder_log
 from dossier.web.schemas import LedgerEntryOut, LedgerOut, Problem, SearchResultOut
 
 api = APIRouter(prefix="/api", tags=["ledger"], responses={**ERRORS, 400: {"model": Problem}})
@@ -42,6 +45,7 @@ MAX_WITHIN_DAYS = 3660
 # about 0.4 KB a row); it then shows the soonest-ending entries from a year before the day on,
 # and says so. The tables below list everything.
 TIMELINE_ROWS = 100
+REMINDER_ROWS = 50  # the newest of the send log on the page; /api/reminders has the rest
 Within = Annotated[int, Query(ge=0, le=MAX_WITHIN_DAYS, description="列出多少天内到期的证照（已逾期或需启动的总会列出）")]
 AsOf = Annotated[date | None, Query(description="按此日期判断状态（默认今天）")]
 Company = Annotated[str | None, Query(description="企业名称的一部分，或统一社会信用代码")]
@@ -164,6 +168,7 @@ def ledger_page(request: Request, ctx: Ctx, user: Viewer, as_of: str | None = No
         entries=[(entry.masked(), status) for entry, status in zip(entries, statuses)],
         alerts=[alert.masked() for alert in alerts],
         statements=_paths(ctx, {sha for alert in alerts for sha in alert.evidence}),
+        reminders=reminder_log(ctx, company, REMINDER_ROWS), threshold_zh=threshold_zh,
         ledger_status_zh=STATUS_ZH, role_zh=ROLE_ZH)
 
 def highlight(line: str, text: str) -> Markup:
