@@ -45,7 +45,7 @@ def _errors_to_exit():
     try:
         yield
     except DossierError as exc:
-        console.print(f"[red]错误：{exc.user_message}[/red]")
+        console.print(f"[red]错误：{escape(exc.user_message)}[/red]")  # a message may hold [brackets]
         logging.getLogger("dossier").debug("%s", exc)
         raise typer.Exit(int(exc.exit_code)) from exc
 

@@ -27,14 +27,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 ChannelKind = Literal["email", "wecom", "dingtalk", "feishu", "webhook"]
 KIND_ZH = {"email": "邮件", "wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "feishu": "飞书群机器人",
            "webhook": "Webhook"}
-MASK = "***"
+MASK = "***"  # what a secret becomes in any text shown or stored
 
 
 class _Channel(BaseModel):
@@ -129,21 +129,12 @@ class NotifySettings(BaseModel):
         return value
 
 
-def redact_url(url: str) -> str:
-    """``url`` with its password and every query value replaced by ``***`` (for display)."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = netloc.replace(f":{parts.password}@", f":{MASK}@", 1)
-    query = re.sub(r"=([^&]*)", f"={MASK}", parts.query)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-
-
 def _url_secrets(value: str) -> list[str]:
-    """The password and query values of ``value`` if it is a URL (they may appear on their own)."""
+    """The password and query values of ``value`` if it is a URL, as written and decoded (a server
+    or library may echo either on its own)."""
     parts = urlsplit(value)
     if not parts.scheme:
         return []
     found = [parts.password] if parts.password else []
     found += [v for v in re.findall(r"=([^&]*)", parts.query) if v]
-    return found
+    return found + [unquote(v) for v in found]
