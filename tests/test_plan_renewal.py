@@ -61,6 +61,7 @@ def test_the_plan_lists_every_checklist_item_for_the_company_and_each_person(dem
     assert statement.due == plan.ready_by
     tao_id = by_item[("居民身份证", "陶福生（注册建造师）")]
     assert tao_id.file == "人员资料/陶福生/身份证.jpg"  # not the copy in 谭春燕's folder
+    assert len(plan.warnings) == 1 and "未列出" in plan.warnings[0]  # it holds 三级; the upgrade aims at 二级
     printout = by_item[("注册建造师注册证书", "范波（注册建造师）")]
     assert printout.status == "expiring" and "打印件" in printout.action
 
@@ -81,8 +82,10 @@ def test_plan_renewal_writes_a_skeleton_dossier_reads_and_the_task_list(demo_db,
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == TASK_HEADER and len(rows) - 1 == len(plan["tasks"])
     assert {row[3] for row in rows[1:]} <= {"已有", "缺失", "有效期不足"}
-    as_json = CliRunner().invoke(app, ["plan-renewal", COMPANY, "--as-of", AS_OF.isoformat(), "--json"])
-    assert json.loads(as_json.stdout)["qualification"] == QUALIFICATION  # from the newest application
+    as_json = json.loads(CliRunner().invoke(app, ["plan-renewal", COMPANY, "--as-of", AS_OF.isoformat(),
+                                                  "--json"]).stdout)
+    assert as_json["qualification"] == "建筑工程施工总承包三级" and as_json["warnings"] == []  # what it holds
+    assert "资质证书上未列出「建筑工程施工总承包二级」" in plan["warnings"][0]  # the upgrade's target, not held yet
 
 
 def test_a_company_with_only_its_certificate_has_everything_else_missing_and_a_late_one_is_warned(home):

@@ -104,7 +104,9 @@ def plan_renewal(session: Session, company: str, *, qualification: str | None = 
     licence = next((e for e in mine if e.kind == QUALIFICATION_KIND and e.holder == "company"), None)
     name = (licence.company if licence else None) or (newest_app.company_name if newest_app else company)
     uscc = (newest_app.uscc if newest_app else None) or (licence.uscc if licence else None)
-    qualification = qualification or _default_qualification(newest_app, documents, licence)
+    held = _held(licence, documents)
+    # what the certificate lists first: an upgrade application names a level not yet held
+    qualification = qualification or _default_qualification([*held, *(newest_app.qualifications if newest_app else [])])
     probe = ApplicationSpec(company_name=name, uscc=uscc or "-", application_type="renewal",
                             qualifications=[qualification], filing_date=as_of)
     try:
@@ -112,9 +114,11 @@ def plan_renewal(session: Session, company: str, *, qualification: str | None = 
     except DossierError as exc:
         raise PlanError(str(exc), reason_zh=exc.reason_zh) from exc
     warnings: list[str] = []
+    if held and qualification not in held:
+        warnings.append(f"资质证书上未列出「{qualification}」（证书列出：{'、'.join(held)}），请核对要延续的资质")
     deadline = licence.deadline if licence else None
-    if licence is None:
-        warnings.append("档案中没有本企业的建筑业企业资质证书：无法计算最迟申报日，申报日暂按今天，请自行确定")
+    if deadline is None:
+        warnings.append("档案中没有本企业资质证书的有效期：无法计算最迟申报日，申报日暂按今天，请自行确定")
         filing = as_of
     else:
         filing = max(rules.plan.margin.before(deadline), as_of)
@@ -148,16 +152,20 @@ def _newest_application(specs: list[ApplicationSpec], company: str) -> Applicati
     return max(mine, key=lambda s: s.filing_date, default=None)
 
 
-def _default_qualification(app: ApplicationSpec | None, documents: list[ArchivedDocument],
-                           licence: LedgerEntry | None) -> str:
-    """The first qualification a built-in renewal checklist serves: from the newest application,
-    else from the qualification certificate itself."""
-    held = list(app.qualifications) if app else []
-    if licence is not None:
-        doc = next((d for d in documents if d.sha256 == licence.sha256), None)
-        value = doc.doc.fields.get("qualifications").value if doc and doc.doc.fields.get("qualifications") else None
-        held += value if isinstance(value, list) else [value] if value else []
-    for qualification in held:
+def _held(licence: LedgerEntry | None, documents: list[ArchivedDocument]) -> list[str]:
+    """The qualifications the company's certificate lists."""
+    if licence is None:
+        return []
+    doc = next((d for d in documents if (d.sha256, d.doc.first_page) == (licence.sha256, licence.first_page)), None)
+    field = doc.doc.fields.get("qualifications") if doc else None
+    value = field.value if field else None
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _default_qualification(candidates: list[str]) -> str:
+    """The first of ``candidates`` (the certificate's, then the newest application's) that a
+    built-in renewal checklist serves."""
+    for qualification in candidates:
         try:
             checklist_for(ApplicationSpec(company_name="-", uscc="-", application_type="renewal",
                                           qualifications=[qualification], filing_date=date.today()))
