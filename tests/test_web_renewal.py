@@ -39,7 +39,9 @@ def site(tmp_path_factory):
     run_reminders(db, settings, as_of=date(2026, 12, 1))
     with db.session() as session:
         _, token = add_user(session, "viewer-user", "viewer")
+        _, admin = add_user(session, "admin-user", "admin")
     with TestClient(create_app(settings, db=db)) as client:
+        client.admin = {"Authorization": f"Bearer {admin}"}
         yield client, {"Authorization": f"Bearer {token}"}
     robot.close()
     db.dispose()
@@ -78,3 +80,12 @@ def test_the_ledger_links_each_entry_to_its_plan_and_lists_the_sent_reminders(si
     assert {(r["channel"], r["status"], r["threshold"]) for r in log} == {("资质群", "sent", "lapsed"),
                                                                          ("资质群", "sent", "personnel")}
     assert KEY not in page.text and KEY not in str(log)
+
+
+def test_admins_see_the_channels_without_their_secrets(site):
+    client, auth = site
+    assert client.get("/api/notify/channels", headers=auth).status_code == 403
+    [channel] = client.get("/api/notify/channels", headers=client.admin).json()
+    assert (channel["name"], channel["kind"], channel["server"], channel["signed"]) == ("资质群", "wecom", "127.0.0.1",
+                                                                                       False)
+    assert KEY not in str(channel)

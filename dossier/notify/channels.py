@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
@@ -65,6 +65,18 @@ class _Channel(BaseModel):
     def label(self) -> str:
         """How errors name the channel: ``通知渠道「钉钉群」``."""
         return f"通知渠道「{self.name}」"
+
+    def public(self) -> dict[str, Any]:
+        """What an admin may see of the channel: no password, key, token or secret, only where
+        it goes (the server's host name, or the e-mail addresses)."""
+        shown: dict[str, Any] = {"name": self.name, "kind": self.kind, "kind_zh": KIND_ZH[self.kind],
+                                 "companies": list(self.companies)}
+        if isinstance(self, EmailChannel):
+            shown.update(server=urlsplit(self.smtp_url.get_secret_value()).hostname, sender=self.sender,
+                         to=list(self.to), signed=False)
+        else:
+            shown.update(server=urlsplit(self.url.get_secret_value()).hostname, signed=self.secret is not None)
+        return shown
 
     def serves(self, company: str | None, uscc: str | None) -> bool:
         """Whether reminders about ``company`` go to this channel."""
