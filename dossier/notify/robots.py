@@ -27,7 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote_plus
 
 from dossier.errors import NotifyError
@@ -123,5 +123,5 @@ def _error_code(answer: Any) -> Any:
     return "?"
 
 
-def _fail(channel: RobotChannel, message: str, reason_zh: str):
+def _fail(channel: RobotChannel, message: str, reason_zh: str) -> NoReturn:
     raise NotifyError(channel.scrub(message), path=channel.label, reason_zh=channel.scrub(reason_zh))
