@@ -237,3 +237,26 @@ def test_with_a_broker_celery_beat_runs_the_same_remind_daily(tmp_path, robots):
     assert (first["sent"], first["failed"], again["sent"]) == (1, [], 0)
     assert len(robots["wecom"].accepted()) == 1
     assert create_app(settings.model_copy(update={"notify": NotifySettings()})).conf.beat_schedule == {}
+
+
+def test_two_runs_at_once_send_each_digest_once(demo, robots):
+    import threading
+
+    day, barrier, results, errors = date(2026, 12, 1), threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(_run(demo, day))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    sent = [o for outcomes in results for o in outcomes]
+    assert sorted(o.channel for o in sent) == ["资质群", "钉钉群"] and {o.status for o in sent} == {"sent"}
+    assert len(robots["wecom"].accepted()) == len(robots["dingtalk"].accepted()) == 1

@@ -60,7 +60,10 @@ def claim(session: Session, channel: str, items: list[DueItem], as_of: date, *,
           now: datetime | None = None) -> Claim:
     """Mark ``items`` as being sent on ``channel`` (see the module docstring); commit before sending."""
     now = now or utcnow()
-    rows = {(r.entry_key, r.threshold): r for r in _rows(session, channel, {(i.key, i.threshold) for i in items})}
+    # FOR UPDATE: a second run claiming the same rows (PostgreSQL) waits, then finds them taken;
+    # SQLite's write transaction (BEGIN IMMEDIATE) serialises the two already
+    rows = {(r.entry_key, r.threshold): r
+            for r in _rows(session, channel, {(i.key, i.threshold) for i in items}, lock=True)}
     claimed, abandoned, repeat = [], [], False
     for item in items:
         row = rows.get((item.key, item.threshold))
@@ -112,10 +115,10 @@ def recent(session: Session, *, company: str | None = None, limit: int = 200) ->
     return list(session.scalars(query))
 
 
-def _rows(session: Session, channel: str, wanted: set[tuple[str, str]]) -> list[Reminder]:
+def _rows(session: Session, channel: str, wanted: set[tuple[str, str]], *, lock: bool = False) -> list[Reminder]:
     keys = sorted({key for key, _ in wanted})
     found = []
     for start in range(0, len(keys), 500):
-        found += session.scalars(select(Reminder).where(Reminder.channel == channel,
-                                                        Reminder.entry_key.in_(keys[start:start + 500])))
+        query = select(Reminder).where(Reminder.channel == channel, Reminder.entry_key.in_(keys[start:start + 500]))
+        found += session.scalars(query.with_for_update() if lock else query)
     return [row for row in found if (row.entry_key, row.threshold) in wanted]
