@@ -9,15 +9,20 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from dossier.cli import app
 from dossier.config import Settings
 from dossier.errors import ExitCode
+from dossier.ledger.ledger import LedgerEntry
+from dossier.ledger.rules import load_rules
 from dossier.notify.channels import NotifySettings
 from dossier.notify.remind import Postman, run_reminders
 from dossier.notify.sendlog import UNSURE_TWICE
+from dossier.notify.thresholds import due, milestones
 from dossier.store.db import Database
 from dossier.store.schema import AuditEvent, Reminder
 from tests.notify_support import KEY, SECRET, TOKEN, FakeClock, RobotServer, SmtpServer, demo_database
@@ -260,3 +265,26 @@ def test_two_runs_at_once_send_each_digest_once(demo, robots):
     sent = [o for outcomes in results for o in outcomes]
     assert sorted(o.channel for o in sent) == ["资质群", "钉钉群"] and {o.status for o in sent} == {"sent"}
     assert len(robots["wecom"].accepted()) == len(robots["dingtalk"].accepted()) == 1
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 31)),
+       st.sampled_from(sorted(load_rules().kinds)))
+def test_an_entry_crosses_its_milestones_in_order_and_each_is_due_on_its_own_day(valid_until, kind_code):
+    rules = load_rules()
+    kind = rules.kinds[kind_code]
+    if not kind.expires:
+        return
+    entry = LedgerEntry(kind=kind_code, kind_zh=kind.name_zh, holder=kind.holder, valid_until=valid_until,
+                        deadline=kind.deadline(valid_until), alert_from=kind.alert_from(valid_until), sha256="0" * 64,
+                        file="x.pdf")
+    stones = milestones(entry, rules)
+    assert [m.code for m in stones][-1] == "lapsed" and len(stones) == len(rules.remind_days(kind_code)) + 3
+    seen = []
+    for stone in stones:
+        now = due(entry, rules, stone.day)
+        # on its day it is due, or a more urgent one of the same day is; the day before, neither
+        assert now.day == stone.day and now.rank >= stone.rank
+        assert due(entry, rules, stone.day - timedelta(days=1)) != now
+        seen.append(now.rank)
+    assert seen == sorted(seen)
+    assert due(entry, rules, stones[0].day - timedelta(days=1)) is None
