@@ -72,11 +72,11 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
             continue
         title_score = 0.0
         for row in rows:
-            found = [t for t in spec.classify.titles if t in row.text]
+            found = spec.classify.title_in(row.text)
             if found:
                 # a title is a short line of its own, placed or sized like one; 《劳动合同法》
                 # inside a sentence is not a title
-                short = (len(row.text) <= max(len(t) for t in found) + TITLE_EXTRA_CHARS
+                short = (len(row.text) <= found + TITLE_EXTRA_CHARS
                          and not SENTENCE_MARKS.intersection(row.text))
                 weight = TITLE_WEIGHT if short and _title_like(row.first, page_height, med) else TITLE_ELSEWHERE_WEIGHT
                 title_score = max(title_score, weight)

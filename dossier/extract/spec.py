@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from dossier.errors import ConfigError
 from dossier.extract.completeness import Kind
@@ -86,14 +86,29 @@ class FieldSpec(BaseModel):
         return re.compile(pattern) if pattern else None
 
 
+TITLE_GAP = "…"  # in a title: a few words of any wording between its parts (单位参保人员缴费明细表)
+TITLE_GAP_CHARS = 4
+
+
 class ClassifySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    titles: list[str]  # strong evidence when printed as a title
+    titles: list[str]  # strong evidence when printed as a title; "…" stands for a few words
     keywords: list[str] = Field(default_factory=list)  # labels typical of the type
     exclude: list[str] = Field(default_factory=list)  # text that rules the type out
     continues: list[str] = Field(default_factory=list)  # marks a later page of the same document
     max_pages: int | None = None  # a document of the type never runs longer (an ID card: 2 sides)
+
+    _titles: list[re.Pattern] = PrivateAttr(default_factory=list)
+
+    def model_post_init(self, __context) -> None:
+        gap = f".{{0,{TITLE_GAP_CHARS}}}?"
+        self._titles = [re.compile(gap.join(re.escape(part) for part in title.split(TITLE_GAP)))
+                        for title in self.titles]
+
+    def title_in(self, text: str) -> int:
+        """The length of the longest title printed in ``text``; 0 when there is none."""
+        return max((len(m.group()) for m in (p.search(text) for p in self._titles) if m), default=0)
 
 
 class TableSpec(BaseModel):
