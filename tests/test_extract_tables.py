@@ -129,3 +129,53 @@ def test_a_leaning_scan_with_wrapped_month_headers_dot_marks_and_a_wrapped_type_
     assert got[ZHOU]["months"] == [f"2025-{m}" for m in months]
     assert got[WU]["months"] == ["2025-06", "2025-07", "2025-08"]
     assert got[WU]["insurance_types"] == ["养老", "医疗", "失业", "工伤"]
+
+
+def test_a_title_with_other_words_inside_it_still_names_the_statement():
+    # 单位参保人员缴费明细表: the words of 参保…缴费明细 with 人员 between them
+    lines = [cell("单位参保人员缴费明细表", 200, 40, h=20), cell("单位名称", 40, 80, 80),
+             cell("姓名", 40, 200, 70), cell("公民身份号码", 90, 200, 190), cell("202601 202602", 210, 200, 300),
+             cell("周建国", 40, 220, 70), cell(ZHOU, 90, 220, 190), cell("√", 215, 220, 220), cell("√", 260, 220, 265)]
+    assert records(lines)[ZHOU]["months"] == ["2026-01", "2026-02"]
+
+
+def test_a_leaning_header_row_does_not_take_in_the_first_row_of_values():
+    # a scan askew: the right end of the header rises, and the first row's range, month count and
+    # base, right under their headers, reach the height of 姓名 on the left
+    def at(text, x0, y0, x1, h=14.0):
+        return cell(text, x0, y0 - 0.022 * x0, x1, h)
+
+    lines = [at("社会保险缴费证明", 220, 50, 360, h=22), at("序号", 37, 145, 58), at("姓名", 79, 145, 100),
+             at("社会保障号码", 153, 145, 206), at("险种", 281, 145, 302), at("缴费起止年月", 371, 145, 425),
+             at("月数", 461, 145, 483), at("缴费基数（元）", 487, 145, 546)]
+    for row, ident in enumerate([ZHOU, WU]):
+        y = 160 + 16 * row
+        lines += [at(str(row + 1), 43, y, 53), at(["周建国", "吴敏"][row], 75, y, 105), at(ident, 136, y, 224),
+                  at("养老、医疗、失业、工伤", 244, y, 341), at("202510-202603", 367, y, 430), at("6", 467, y, 476),
+                  at("4200.00", 502, y, 537)]
+    got = records(lines)
+    assert got[ZHOU]["months"] == got[WU]["months"] == ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+
+
+def test_a_wrapped_month_header_whose_upper_part_reads_as_a_month_alone():
+    # 2026.1 over 0 is October: 2026.1 alone would be January
+    lines = [cell("参保单位职工社会保险缴费明细", 200, 40, 420, h=20), cell("姓名", 81, 160, 104),
+             cell("身份证号码", 168, 160, 215)]
+    xs = [343 + 36 * i for i in range(6)]
+    for x, m in zip(xs, range(7, 13)):
+        upper, lower = ("2026.0", str(m)) if m < 10 else ("2026.1", str(m - 10))
+        lines += [cell(upper, x, 151, x + 33, h=11), cell(lower, x + 12, 163, x + 21, h=11)]
+    lines += [cell("毛志刚", 75, 186, 108), cell(ZHOU, 145, 186, 239)]
+    lines += [cell("√", xs[i] + 11, 184, xs[i] + 22) for i in (0, 3, 5)]
+    assert records(lines)[ZHOU]["months"] == ["2026-07", "2026-10", "2026-12"]
+
+
+def test_a_mark_read_after_the_id_label_does_not_lose_the_person():
+    # 公民身份号码· : OCR read a speck beside the label; the number stands in its own box to the right
+    lines = [cell("个人参保缴费证明", 226, 51, h=20), cell("姓名", 71, 87, 94), cell("钱世勋", 130, 85, 163),
+             cell("公民身份号码·", 305, 83, 373), cell(WU, 382, 82, 481),
+             cell("费款所属期", 72, 173, 117), cell("养老", 165, 170, 189), cell("缴费状态", 490, 166, 528)]
+    lines += [cell(m, 77, 188 + 16 * i, 112) for i, m in enumerate(["2025-11", "2025-12"])]
+    lines += [cell("已缴", 167, 188 + 16 * i, 188) for i in range(2)]
+    got = records(lines)[WU]
+    assert got["name"] == "钱世勋" and got["months"] == ["2025-11", "2025-12"]

@@ -75,7 +75,7 @@ def _x_overlap(a: Line, b: Line) -> float:
 
 
 def _stacked_month(cell: Line, lines: list[Line]) -> tuple[str, float, float, float] | None:
-    """A month header wrapped in its narrow cell (2025- over 03, 2025年 over 03月): the two lines,
+    """A month header wrapped in its narrow cell (2025- over 03, 2025年 over 03月, 2026.1 over 0): the two lines,
     one right above the other, that read as a month together, with their horizontal extent and
     vertical centre."""
     h = max(cell.height, 1.0)
@@ -86,7 +86,9 @@ def _stacked_month(cell: Line, lines: list[Line]) -> tuple[str, float, float, fl
         width = min(upper.bbox[2] - upper.bbox[0], lower.bbox[2] - lower.bbox[0])
         if -0.3 * h <= lower.bbox[1] - upper.bbox[3] <= 0.6 * h and _x_overlap(upper, lower) >= 0.5 * width:
             text = upper.compact + lower.compact
-            if not _is_month(upper.compact) and not _is_month(lower.compact) and _is_month(text):
+            # the upper part may read as a month alone (2026.1 over 0 is 2026.10, not January)
+            if not _is_month(lower.compact) and _is_month(text) and (
+                    not _is_month(upper.compact) or NORMALISERS["month"](text).value != NORMALISERS["month"](upper.compact).value):
                 return (text, min(upper.bbox[0], lower.bbox[0]), max(upper.bbox[2], lower.bbox[2]),
                         (upper.bbox[1] + lower.bbox[3]) / 2)
     return None
@@ -135,6 +137,11 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
         row += [ln for ln in lines if ln not in row and abs(ln.cy - anchor.cy) <= 2.0 * max(anchor.height, 1.0)
                 and not any(_x_overlap(ln, r) > 0 for r in row)
                 and (_is_month(ln.compact) or _stacked_month(ln, lines) is not None)]
+        # on a leaning scan the first body row reaches into the header's row: a cell no header
+        # names, with another cell of the row above it in its column, is a value (a two-row
+        # header's lower cells, 养老 under 参保险种, name their columns and stay)
+        row = [ln for ln in row if _header_key(ln.compact, spec) is not None
+               or not any(_x_overlap(ln, o) > 0 and o.cy < ln.cy - 0.5 * ln.height for o in row)]
         columns = []
         for cell in row:
             stacked = _stacked_month(cell, lines)
@@ -352,7 +359,7 @@ def _labelled_people(lines: list[Line], spec: TableSpec) -> list[tuple[Line, dic
             continue
         rest = ln.compact[len(label):].lstrip(":：")
         name_text = re.split("|".join(map(re.escape, id_labels)) or "$^", rest)[0] if rest else ""
-        if not name_text:
+        if not any(ch.isalnum() for ch in name_text):
             right = sorted((o for o in lines if o is not ln and same_row(ln, o) and o.bbox[0] >= ln.bbox[2] - 2),
                            key=lambda o: o.bbox[0])
             name_text = right[0].compact if right else ""
@@ -365,7 +372,7 @@ def _labelled_people(lines: list[Line], spec: TableSpec) -> list[tuple[Line, dic
             if found is None:
                 continue
             text = o.compact.split(found, 1)[1].lstrip(":：")
-            if not text:
+            if not any(ch.isalnum() for ch in text):  # nothing after the label but a mark (号码·)
                 right = sorted((r for r in lines if r is not o and same_row(o, r) and r.bbox[0] >= o.bbox[2] - 2),
                                key=lambda r: r.bbox[0])
                 text = right[0].compact if right else ""
