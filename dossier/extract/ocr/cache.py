@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the stored shape or the page pipeline (orientation, downscale) changes meaning:
 # entries of another format are misses and get recomputed.
-FORMAT = 2  # 2: lines carry their characters' confidences
+FORMAT = 3  # 2: lines carry their characters' confidences; 3: print under coloured ink read again
 
 
 class OcrCache:

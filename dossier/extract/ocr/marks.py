@@ -14,6 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from dossier.extract.ocr.measure import text_height
 from dossier.model import TextLine
 
 MARK_TEXT = "●"
@@ -21,22 +22,20 @@ MARK_CONFIDENCE = 0.8  # found by shape, not read: never a confident value on it
 MIN_SIZE, MAX_SIZE = 0.3, 1.3  # a mark's side, in the page's median text height
 MIN_FILL = 0.6  # a disc fills 0.785 of its box; 口, 回 and strokes fill far less
 MAX_ASPECT = 1.4
-MIN_TEXT_LINES = 3  # fewer lines give no text height to measure marks by
 
 
 def find_marks(image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
     """Filled marks on an upright RGB page image, as lines in its pixel coordinates."""
-    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines if len(ln.text.strip()) >= 2)
-    if len(heights) < MIN_TEXT_LINES:
+    height = text_height(lines)
+    if height is None:
         return []
-    text_height = heights[len(heights) // 2]
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     boxes = np.array([ln.bbox for ln in lines], dtype=float).reshape(-1, 4)
     marks = []
     for x, y, w, h, area in stats[1:count]:
-        if not (MIN_SIZE * text_height <= min(w, h) and max(w, h) <= MAX_SIZE * text_height):
+        if not (MIN_SIZE * height <= min(w, h) and max(w, h) <= MAX_SIZE * height):
             continue
         if max(w, h) > MAX_ASPECT * min(w, h) or area < MIN_FILL * w * h:
             continue

@@ -1,4 +1,5 @@
-"""One page through OCR: load its image, downscale, find the orientation, read it, back to points.
+"""One page through OCR: load its image, downscale, find the orientation, read it (again under
+coloured ink where ink crosses print), back to points.
 
 The unit of work is an :class:`ImageSource`: a small picklable description of where a page image
 comes from (a PDF page to render, an image frame, an image inside a .docx). Workers load the
@@ -14,6 +15,7 @@ import cv2
 import numpy as np
 
 from dossier.extract.ocr.engine import OcrEngine
+from dossier.extract.ocr.ink import read_under_ink
 from dossier.extract.ocr.marks import find_marks
 from dossier.extract.ocr.orientation import recognize_upright, rotate
 from dossier.model import PageText, TextLine, TextSource
@@ -70,8 +72,11 @@ def ocr_image(engine: OcrEngine, image: np.ndarray, dpi: float, max_side: int) -
     """OCR an RGB page image of any orientation; boxes come back at the image's own scale."""
     small, factor = downscale(image, max_side)
     rotation, lines = recognize_upright(engine, small)
+    upright = rotate(small, rotation)
+    # Weak lines still count here: a line the ink broke up is where the second reading helps.
+    lines = read_under_ink(engine, upright, lines)
     lines = [ln for ln in lines if ln.confidence >= MIN_LINE_CONFIDENCE]
-    lines += find_marks(rotate(small, rotation), lines)
+    lines += find_marks(upright, lines)
     height, width = image.shape[:2]
     if rotation in (90, 270):
         width, height = height, width

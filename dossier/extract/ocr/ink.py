@@ -1,0 +1,154 @@
+"""A second reading under coloured ink: seals and "仅供…使用" lines written across a copy.
+
+A red seal stamped over a date, or a blue line written across an ID card's copy, hides the black
+print beneath from the detector: the line is found broken, read with the overlay's strokes mixed
+in, or not found at all. Coloured ink is bright in at least one channel where black print is dark
+in all three, so the page's brightest channel, levelled so the ink's own brightness becomes white,
+shows the print alone. That image is read again, only where coloured ink touches dark print (so a
+colour scan, whose coloured labels and emblems touch nothing, costs no second reading), and its
+lines are merged into the first reading where they read better or where the first found nothing.
+
+A line of the second reading is a repair, so its confidence stays below :data:`INK_CONFIDENCE`
+whatever the engine says: a value read through ink is never taken as certain. Grey ink (a
+photocopied watermark) has no colour to separate and is left to the first reading.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from dossier.extract.ocr.engine import OcrEngine
+from dossier.extract.ocr.measure import text_height
+from dossier.model import TextLine
+
+INK_CONFIDENCE = 0.89  # ceiling of a line read through ink: below the 0.9 of a certain value
+MIN_CHROMA = 40  # max - min channel of ink: paper tint and JPEG fringes stay below (99th percentile ~15)
+MAX_INK_SHARE = 0.06  # more coloured page than this is a colour document, not ink laid over one
+DARK = 110  # brightest channel of black print (under ink too: a dark colour stays below this)
+NEUTRAL = 40  # chroma of black print
+TOUCH = 0.3  # ink "touches" print within this many text heights
+THROUGH = 0.75  # ink darker than this share of its own median brightness has print beneath it
+MIN_TOUCHING = 0.25  # print touched by ink, in text heights squared: a quarter of a character
+PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the decision is made on
+TALLER_THAN_TEXT = 1.6  # a tilted overlay line read in the second pass: taller than any print line
+SURE = 0.95  # print in a line read this well needs no second reading, ink or not
+MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
+
+
+def deinked(image: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """``image`` (RGB) with the coloured ink ``ink`` (a mask) lifted to white: its brightest
+    channel, scaled so the ink's median brightness in that channel becomes 255."""
+    brightest = _channels(image)[0].astype(np.float32)
+    level = float(np.median(brightest[ink])) if ink.any() else 255.0
+    grey = np.clip(brightest * (255.0 / max(level, 1.0)), 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(np.dstack([grey] * 3))
+
+
+def _channels(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The brightest channel and the chroma (brightest - darkest) of an RGB image.
+
+    OpenCV's per-channel max and min: numpy's reductions over the channel axis take 20 times as
+    long on a page, and this runs on every page OCR reads."""
+    r, g, b = cv2.split(image)
+    brightest = cv2.max(cv2.max(r, g), b)
+    return brightest, cv2.subtract(brightest, cv2.min(cv2.min(r, g), b))
+
+
+def _ink_mask(image: np.ndarray) -> np.ndarray:
+    return _channels(image)[1] >= MIN_CHROMA
+
+
+def _pooled(mask: np.ndarray, factor: float) -> np.ndarray:
+    """``mask`` shrunk by ``factor``, a cell set when any of its pixels is (thin strokes survive)."""
+    if factor >= 1.0:
+        return mask
+    return cv2.resize(mask.astype(np.uint8) * 255, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) > 0
+
+
+def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> tuple[int, int, int, int] | None:
+    """The box ``(x0, y0, x1, y1)`` of the coloured ink that touches print not already read with
+    confidence in ``lines``, grown by a text height; None when there is no such ink or the page
+    is a colour document.
+
+    Pixels are classed at full size (strokes are thin), then judged on a grid where a line of
+    print is :data:`PROBE_HEIGHT` cells tall: the decision needs shapes, not strokes."""
+    brightest, chroma = _channels(image)
+    ink = chroma >= MIN_CHROMA
+    share = cv2.countNonZero(ink.view(np.uint8)) / ink.size
+    if share == 0.0 or share > MAX_INK_SHARE:
+        return None
+    # Print beside the ink, and print seen through it (ink darkened well below its own brightness).
+    print_ = ((brightest < DARK) & (chroma < NEUTRAL)) | (ink & (brightest < THROUGH * np.median(brightest[ink])))
+    for line in lines:
+        if line.confidence >= SURE:
+            x0, y0, x1, y1 = (round(v) for v in line.bbox)
+            print_[max(0, y0):y1, max(0, x0):x1] = False
+    factor = min(1.0, PROBE_HEIGHT / text_height)
+    ink, print_ = _pooled(ink, factor), _pooled(print_, factor)
+    height = text_height * factor
+    reach = max(1, round(TOUCH * height))
+    near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    touched = (near_ink > 0) & print_
+    if touched.sum() < MIN_TOUCHING * height ** 2:
+        return None
+    # The region: every ink component that touches print, so a seal or a written line is read whole.
+    _, labels = cv2.connectedComponents(near_ink, connectivity=8)
+    hit = np.unique(labels[touched])
+    ys, xs = np.nonzero(np.isin(labels, hit[hit > 0]))
+    rows, cols = image.shape[:2]
+    grow = text_height
+    return (max(0, int(xs.min() / factor - grow)), max(0, int(ys.min() / factor - grow)),
+            min(cols, int((xs.max() + 1) / factor + grow)), min(rows, int((ys.max() + 1) / factor + grow)))
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Same line of print: they share most of the smaller height and some of the smaller width."""
+    dy = min(a[3], b[3]) - max(a[1], b[1])
+    dx = min(a[2], b[2]) - max(a[0], b[0])
+    return (dy >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+            and dx >= 0.3 * min(a[2] - a[0], b[2] - b[0]))
+
+
+def _spelled(line: TextLine) -> str:
+    return "".join(line.text.split())
+
+
+def _capped(line: TextLine) -> TextLine:
+    chars = line.char_confidences
+    return line.model_copy(update={
+        "confidence": min(line.confidence, INK_CONFIDENCE),
+        "char_confidences": tuple(min(c, INK_CONFIDENCE) for c in chars) if chars else chars})
+
+
+def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> list[TextLine]:
+    """``first`` with the lines of the under-ink reading ``second`` put in: each replaces the
+    first-reading lines it overlaps when it reads better, or stands alone where they found nothing.
+    Lines of ``second`` taller than print (the overlay itself, read on a slant) are dropped."""
+    out = list(first)
+    for line in second:
+        if line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height:
+            continue
+        covered = [old for old in out if _overlaps(old.bbox, line.bbox)]
+        if covered and (line.confidence < max(old.confidence for old in covered) + MIN_GAIN
+                        or _spelled(line) == "".join(_spelled(old) for old in covered)):
+            continue  # the first reading stands: as good, or the same words
+        out = [old for old in out if not any(old is c for c in covered)] + [_capped(line)]
+    return out
+
+
+def read_under_ink(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+    """``lines`` (the first reading of the upright RGB ``image``) improved by a second reading of
+    the print under coloured ink, where ink touches print; ``lines`` unchanged otherwise."""
+    # One line is enough to measure by: ink across a page can leave little else readable.
+    height = text_height(lines, at_least=1)
+    if height is None:
+        return lines
+    region = ink_region(image, lines, height)
+    if region is None:
+        return lines
+    x0, y0, x1, y1 = region
+    crop = image[y0:y1, x0:x1]
+    second = [ln.model_copy(update={"bbox": (ln.bbox[0] + x0, ln.bbox[1] + y0, ln.bbox[2] + x0, ln.bbox[3] + y0)})
+              for ln in engine.recognize(deinked(crop, _ink_mask(crop)))]
+    return merge(lines, second, height)

@@ -1,0 +1,124 @@
+"""Print under coloured ink is read a second time (issue 14: a "仅供…使用" line written across an
+ID card's copy hid its 签发机关 line from the detector; seals over dates)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from conftest import cjk_ttf
+from dossier.config import load_settings
+from dossier.extract.ocr import get_engine
+from dossier.extract.ocr.ink import INK_CONFIDENCE, deinked, ink_region, merge, read_under_ink
+from dossier.extract.ocr.page import ocr_image
+from dossier.model import TextLine
+
+PRINT = [(80, "签发机关"), (260, "武汉市公安局洪山分局")]
+FONT_PX = 40
+
+
+def copy_page(*, overlay: str | None, colour=(30, 40, 160, 190), at: int = 300) -> np.ndarray:
+    """A grey photocopy with four lines of print; ``overlay`` is written across the third one in
+    semi-transparent coloured ink, tilted, as people write on copies."""
+    font = ImageFont.truetype(str(cjk_ttf()), FONT_PX)
+    page = Image.new("RGB", (1200, 520), (236, 236, 236))
+    draw = ImageDraw.Draw(page)
+    draw.text((80, 60), "中华人民共和国", fill=(25, 25, 25), font=font)
+    draw.text((80, 160), "居民身份证", fill=(25, 25, 25), font=font)
+    for x, text in PRINT:
+        draw.text((x, 300), text, fill=(25, 25, 25), font=font)
+    draw.text((80, 400), "有效期限 2013.08.27-2033.08.27", fill=(25, 25, 25), font=font)
+    if overlay:
+        layer = Image.new("RGBA", (1300, 120), (0, 0, 0, 0))
+        ImageDraw.Draw(layer).text((10, 10), overlay, fill=colour, font=ImageFont.truetype(str(cjk_ttf()), 64))
+        layer = layer.rotate(9, expand=True, resample=Image.BICUBIC)
+        out = page.convert("RGBA")
+        out.alpha_composite(layer, (0, at - layer.height // 2 + 20))
+        page = out.convert("RGB")
+    return np.array(page)
+
+
+def line(text: str, confidence: float, bbox) -> TextLine:
+    return TextLine(text=text, confidence=confidence, bbox=bbox)
+
+
+def test_coloured_ink_is_lifted_and_black_print_stays_dark():
+    image = copy_page(overlay="仅供资质申报使用，他用无效")
+    ink = (image.max(axis=2).astype(int) - image.min(axis=2)) >= 40
+    clean = deinked(image, ink)
+    assert clean.shape == image.shape and (clean[..., 0] == clean[..., 2]).all()
+    over_paper = clean[ink & (image.max(axis=2) > 150)][:, 0]
+    assert (over_paper >= 230).mean() > 0.95  # ink over paper: gone (but for antialiased rims)
+    print_ = (image.max(axis=2) < 60) & ~ink
+    assert np.median(clean[print_][:, 0]) < 80  # black print: still black
+
+
+def test_the_region_is_where_ink_crosses_print_and_nowhere_else():
+    height = float(FONT_PX)
+    crossed = copy_page(overlay="仅供资质申报使用，他用无效")
+    x0, y0, x1, y1 = ink_region(crossed, [], height)
+    assert y0 < 300 < y1 and x0 < 300 and x1 > 700
+    # the same ink in an empty margin touches no print
+    away = copy_page(overlay=None)
+    away = np.concatenate([away, np.full((300, 1200, 3), 236, np.uint8)])
+    away[600:660, 100:1000] = (60, 70, 200)
+    assert ink_region(away, [], height) is None
+    # print the first reading already read well needs no second one
+    sure = [line("签发机关武汉市公安局洪山分局", 0.99, (60, 280, 1150, 370))]
+    strip = copy_page(overlay=None)
+    strip[330:336, 60:1100] = (200, 30, 30)  # a red rule through that line only
+    assert ink_region(strip, [], height) is not None
+    assert ink_region(strip, sure, height) is None
+    # a colour document (a colour scan of a card): its colours are content, not ink laid over it
+    colour = copy_page(overlay=None)
+    colour[:, :, 2] = 255
+    assert ink_region(colour, [], height) is None
+
+
+def test_a_better_second_reading_replaces_the_lines_it_covers_and_is_never_certain():
+    first = [line("签发机关", 0.99, (80, 300, 240, 340)), line("武汉市公安馬", 0.61, (260, 300, 700, 340)),
+             line("有效期限", 0.99, (80, 400, 240, 440))]
+    second = [line("武汉市公安局洪山分局", 0.98, (262, 301, 700, 341)),
+              line("签发机关", 0.999, (80, 300, 240, 340)),  # the same words: the first stands
+              line("仅供资质申报使用", 0.97, (0, 250, 900, 420)),  # the overlay, read on a slant
+              line("2033.08.27", 0.96, (600, 400, 800, 440))]  # nothing there before
+    merged = {ln.text: ln for ln in merge(first, second, 40.0)}
+    assert set(merged) == {"签发机关", "武汉市公安局洪山分局", "有效期限", "2033.08.27"}
+    assert merged["签发机关"].confidence == 0.99
+    assert merged["武汉市公安局洪山分局"].confidence == INK_CONFIDENCE
+    assert merged["2033.08.27"].confidence == INK_CONFIDENCE
+    weaker = merge(first, [line("武汉市公安局", 0.62, (262, 301, 700, 341))], 40.0)
+    assert [ln.text for ln in weaker] == [ln.text for ln in first]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return get_engine("rapidocr", load_settings(home=tmp_path_factory.mktemp("home")))
+
+
+def test_print_crossed_by_a_written_line_is_read_through_it(engine):
+    image = copy_page(overlay="仅供石城中瀚建设集团有限公司资质申报使用，他用无效")
+    lines = engine.recognize(image)
+    read = "".join(ln.text for ln in read_under_ink(engine, image, lines))
+    assert "武汉市公安局洪山分局" in read
+    page = ocr_image(engine, image, dpi=150, max_side=2000)
+    authority = [ln for ln in page.lines if "洪山分局" in ln.text]
+    assert authority and all(ln.confidence <= INK_CONFIDENCE for ln in authority
+                             if ln.text not in {ln0.text for ln0 in lines})
+
+
+def test_a_page_without_coloured_ink_is_read_once(engine):
+    calls = []
+
+    class Counting:
+        name = "counting"
+        version = "1"
+
+        def recognize(self, image):
+            calls.append(image.shape)
+            return engine.recognize(image)
+
+    image = copy_page(overlay=None)
+    lines = engine.recognize(image)
+    assert read_under_ink(Counting(), image, lines) == lines and calls == []
