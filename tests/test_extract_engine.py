@@ -200,6 +200,17 @@ def test_a_title_letter_spaced_into_boxes_still_names_the_type():
     assert docs[0].fields["company_name"].value == "武汉长江建设集团有限公司"
 
 
+def test_a_title_with_a_single_traditional_glyph_still_names_the_type():
+    # OCR read 专業技术资格证书: one glyph traditional, which a name's own character may be, so the
+    # fields keep it; a title is vocabulary and is matched simplified
+    docs = extract(page(1, line("专業技术资格证书", 322, 55, h=29), line("资格名称", 408, 103, 463),
+                        line("高级工程师", 483, 105, 541), line("姓名", 61, 195, 90), line("龚家駿", 137, 196, 174),
+                        line("单位名称", 59, 276, 108), line("西安蓉川建设发展有限公司", 136, 279, 264),
+                        source=TextSource.ocr))
+    assert docs[0].doc_type == "title_certificate"
+    assert docs[0].fields["name"].value == "龚家駿"
+
+
 def test_an_id_cards_unreadable_front_joins_its_titled_back():
     # a fax left the front's labels unreadable: nothing classifies it, the back names the card
     docs = extract(page(1, line("刘名顾或", 189, 176), line("顾思远", 220, 129), line("32010619830717393X", 263, 242)),
