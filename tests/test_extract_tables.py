@@ -179,3 +179,22 @@ def test_a_mark_read_after_the_id_label_does_not_lose_the_person():
     lines += [cell("已缴", 167, 188 + 16 * i, 188) for i in range(2)]
     got = records(lines)[WU]
     assert got["name"] == "钱世勋" and got["months"] == ["2025-11", "2025-12"]
+
+
+def test_months_at_the_high_end_of_a_leaning_header_are_found_over_the_marks_below_them():
+    # 2.5% askew over a wide grid: 202612 and 202701 lie higher than 姓名's row reaches, while the
+    # first person's marks under them lie within it
+    def at(text, x0, y0, x1, h=13.0):
+        return cell(text, x0, y0 - 0.025 * x0, x1, h)
+
+    months = ["202608", "202609", "202610", "202611", "202612", "202701"]
+    xs = [321 + 39 * i for i in range(6)]
+    lines = [at("社会保险参保缴费证明", 200, 20, 380, h=20), at("序号", 29, 54, 50), at("姓名", 79, 54, 101),
+             at("公民身份号码", 169, 54, 224), at("险种", 283, 54, 304)]
+    lines += [at(m, x, 54, x + 35) for x, m in zip(xs, months)]
+    for row, (name, ident) in enumerate([("金浩然", ZHOU), ("兰庆丰", WU)]):
+        y = 69 + 15 * row
+        lines += [at(str(row + 9), 36, y, 44), at(name, 76, y, 105), at(ident, 150, y, 244), at("养老", 284, y, 306)]
+        lines += [at("V", x + 13, y, x + 23) for x in xs]
+    got = records(lines)
+    assert got[ZHOU]["months"] == got[WU]["months"] == ["2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01"]

@@ -134,8 +134,10 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
         row = [ln for ln in lines if same_row(anchor, ln)]
         # months off the anchor's row: one set higher in a two-line header (2025-11 beside 2025-
         # over 12), the far end of a leaning scan's header
+        # (a value of the first body row may already sit in the row where such a month is: the
+        # month is the header, the value goes below)
         row += [ln for ln in lines if ln not in row and abs(ln.cy - anchor.cy) <= 2.0 * max(anchor.height, 1.0)
-                and not any(_x_overlap(ln, r) > 0 for r in row)
+                and not any(_x_overlap(ln, r) > 0 for r in row if _header_key(r.compact, spec) is not None)
                 and (_is_month(ln.compact) or _stacked_month(ln, lines) is not None)]
         # on a leaning scan the first body row reaches into the header's row: a cell no header
         # names, with another cell of the row above it in its column, is a value (a two-row
