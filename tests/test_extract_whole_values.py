@@ -171,6 +171,21 @@ def test_signatories_in_a_table_of_roles_and_in_signature_blocks():
     assert participants.value == ["四川锦绣物流有限公司", "成都建设工程监理有限公司"] and participants.confidence < TRUSTED
 
 
+def test_signature_blocks_in_columns_well_under_a_larger_heading():
+    # 参加验收单位（盖章） as a heading of its own, the blocks (role, unit, 项目负责人, date) two a row
+    # and starting four heading heights below it
+    blocks = [line("参加验收单位（盖章）", 228, 259, 368, h=14)]
+    for i, (role, unit) in enumerate([("建设单位", "杭州紫荆置业有限公司"), ("勘察单位", "浙江省地质工程勘察院有限公司"),
+                                      ("设计单位", "中建浙江西南设计研究院有限公司"),
+                                      ("施工单位", "浙江嵩岳广厦建筑安装工程集团有限公司")]):
+        x, y = (56, 312)[i % 2], 327 + 153 * (i // 2)
+        blocks += [line(f"{role}（公章）：", x, y, x + 95, h=10), line(unit, x, y + 26, x + 10 * len(unit), h=10),
+                   line("项目负责人：＿＿＿＿＿", x, y + 52, x + 116, h=10), line("2025年8月31日", x, y + 78, x + 83, h=10)]
+    f = _acceptance(*blocks)
+    assert f["participants"].value == ["杭州紫荆置业有限公司", "浙江省地质工程勘察院有限公司",
+                                       "中建浙江西南设计研究院有限公司", "浙江嵩岳广厦建筑安装工程集团有限公司"]
+
+
 def test_scale_indicators_in_words_and_with_units_in_the_label():
     f = fields(line("建设工程施工合同", 200, 40, h=30), line("工程名称：光谷科技园二期", 60, 100),
                line("5. 工程内容：总建筑面积35,532.37平方米，地上十三层，建筑高度39.20米。", 60, 130),

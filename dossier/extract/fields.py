@@ -132,6 +132,7 @@ _SIGN_HERE = re.compile(r"^[（(]?(?:签章|盖章|签字|签名|印章|公章)[
 # a role's cell in a table of parties: 建设单位, 施工总承包单位, 监理方, 发包人
 _ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)(?:[（(][^（()）]{1,6}[)）])?[:：]?$")
 ROLE_GAP = 12.0  # signature blocks of one list stand at most this many line heights apart
+ROLE_ITEM_GAP = 2.0  # a block's unit stands at most this many line heights under its role (1.6 seen)
 _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 # cells of such a row that are no party: a seal's remark, a date, a signature line
 _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?:签章|盖章|签字|签名|日期)[:：]?)$")
@@ -540,7 +541,8 @@ class FieldEngine:
         items: list[Line] = []
         last = line
         for row in rows:
-            h = max(row[0].height, 1.0)
+            # the first row's distance is the label's to measure: a heading set larger stands further off
+            h = max(row[0].height, 1.0 if items else line.height, 1.0)
             if row[0].bbox[1] - last.bbox[3] > (ROLE_GAP if items else LIST_BELOW) * h:
                 break
             found = [item for box in sorted(row, key=lambda o: o.bbox[0])
@@ -561,7 +563,7 @@ class FieldEngine:
         if beside:
             return beside[0]
         h = max(role.height, 1.0)
-        under = [o for o in lines if o.page == role.page and o.cy > role.bbox[3] and o.bbox[1] - role.bbox[3] <= 1.5 * h
+        under = [o for o in lines if o.page == role.page and o.cy > role.bbox[3] and o.bbox[1] - role.bbox[3] <= ROLE_ITEM_GAP * h
                  and abs(o.bbox[0] - role.bbox[0]) <= ALIGN * h]
         first = min(under, key=lambda o: o.bbox[1], default=None)
         if first is None or _NOT_AN_ITEM.match(first.compact) or _ROLE.match(first.compact):
