@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from conftest import cjk_ttf
 from dossier.config import load_settings
 from dossier.extract.ocr import get_engine
-from dossier.extract.ocr.ink import INK_CONFIDENCE, deinked, ink_region, merge, read_under_ink
+from dossier.extract.ocr.ink import INK_CONFIDENCE, _ink_mask, deinked, ink_region, merge, read_under_ink
 from dossier.extract.ocr.page import ocr_image
 from dossier.model import TextLine
 
@@ -54,6 +54,17 @@ def test_coloured_ink_is_lifted_and_black_print_stays_dark():
     assert np.median(clean[print_][:, 0]) < 80  # black print: still black
 
 
+def test_ink_a_scan_washed_out_to_a_faint_tint_is_lifted_too():
+    # a blue line a scanner desaturated: (123, 121, 143) is barely bluer than grey, yet print is
+    # far more neutral; the page's paper and print are untouched
+    image = copy_page(overlay="仅供资质申报使用，他用无效", colour=(123, 121, 143, 255))
+    overlay = (image[..., 2].astype(int) - image[..., 0] >= 15) & (image.max(axis=2) < 190)
+    clean = deinked(image, _ink_mask(image))
+    assert (clean[overlay][:, 0] >= 230).mean() > 0.9
+    print_ = (image.max(axis=2) < 60)
+    assert np.median(clean[print_][:, 0]) < 80
+
+
 def test_the_region_is_where_ink_crosses_print_and_nowhere_else():
     height = float(FONT_PX)
     crossed = copy_page(overlay="仅供资质申报使用，他用无效")
@@ -82,7 +93,8 @@ def test_a_better_second_reading_replaces_the_lines_it_covers_and_is_never_certa
     second = [line("武汉市公安局洪山分局", 0.98, (262, 301, 700, 341)),
               line("签发机关", 0.999, (80, 300, 240, 340)),  # the same words: the first stands
               line("仅供资质申报使用", 0.97, (0, 250, 900, 420)),  # the overlay, read on a slant
-              line("2033.08.27", 0.96, (600, 400, 800, 440))]  # nothing there before
+              line("2033.08.27", 0.96, (600, 400, 800, 440)),  # nothing there before
+              line("4", 0.55, (900, 400, 920, 440))]  # nothing there before either: a speck
     merged = {ln.text: ln for ln in merge(first, second, 40.0)}
     assert set(merged) == {"签发机关", "武汉市公安局洪山分局", "有效期限", "2033.08.27"}
     assert merged["签发机关"].confidence == 0.99

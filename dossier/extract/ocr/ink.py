@@ -15,6 +15,8 @@ photocopied watermark) has no colour to separate and is left to the first readin
 
 from __future__ import annotations
 
+import unicodedata
+
 import cv2
 import numpy as np
 
@@ -24,6 +26,8 @@ from dossier.model import TextLine
 
 INK_CONFIDENCE = 0.89  # ceiling of a line read through ink: below the 0.9 of a certain value
 MIN_CHROMA = 40  # max - min channel of ink: paper tint and JPEG fringes stay below (99th percentile ~15)
+MIN_DARK_CHROMA = 16  # where the page is dark: black print stays near 5-10, washed-out ink reaches 20+
+DARK_INK = 190  # brightest channel below this: a stroke, not paper
 MAX_INK_SHARE = 0.06  # more coloured page than this is a colour document, not ink laid over one
 DARK = 110  # brightest channel of black print (under ink too: a dark colour stays below this)
 NEUTRAL = 40  # chroma of black print
@@ -33,6 +37,7 @@ MIN_TOUCHING = 0.25  # print touched by ink, in text heights squared: a quarter 
 PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the decision is made on
 TALLER_THAN_TEXT = 1.6  # a tilted overlay line read in the second pass: taller than any print line
 SURE = 0.95  # print in a line read this well needs no second reading, ink or not
+MIN_NEW = 0.8  # a line where the first reading found nothing: below this it is specks and strokes
 MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
 
 
@@ -41,8 +46,11 @@ def deinked(image: np.ndarray, ink: np.ndarray) -> np.ndarray:
     channel, scaled so the ink's median brightness in that channel becomes 255."""
     brightest = _channels(image)[0].astype(np.float32)
     level = float(np.median(brightest[ink])) if ink.any() else 255.0
-    grey = np.clip(brightest * (255.0 / max(level, 1.0)), 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(np.dstack([grey] * 3))
+    grey = np.clip(brightest * (255.0 / max(level, 1.0)), 0, 255)
+    # ink of other shades than the median (a blue line over a red seal, a pale card's tint) goes
+    # too, unless print darkens it
+    grey[ink & (brightest >= THROUGH * level)] = 255
+    return np.ascontiguousarray(np.dstack([grey.astype(np.uint8)] * 3))
 
 
 def _channels(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -56,7 +64,12 @@ def _channels(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ink_mask(image: np.ndarray) -> np.ndarray:
-    return _channels(image)[1] >= MIN_CHROMA
+    """Coloured ink: strongly coloured, or a faint tint where the page is dark (a blue line that
+    a scan washed out is still bluer than black print). Chroma is smoothed first so the colour
+    fringes a JPEG leaves around black strokes do not count."""
+    brightest, chroma = _channels(image)
+    smooth = cv2.blur(chroma, (3, 3))
+    return (smooth >= MIN_CHROMA) | ((smooth >= MIN_DARK_CHROMA) & (brightest < DARK_INK))
 
 
 def _pooled(mask: np.ndarray, factor: float) -> np.ndarray:
@@ -73,6 +86,8 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
 
     Pixels are classed at full size (strokes are thin), then judged on a grid where a line of
     print is :data:`PROBE_HEIGHT` cells tall: the decision needs shapes, not strokes."""
+    # Only strong colour marks a region: a faint tint is everywhere on a colour page's borders
+    # and patterns, and is lifted only inside a region found so (see deinked's caller).
     brightest, chroma = _channels(image)
     ink = chroma >= MIN_CHROMA
     share = cv2.countNonZero(ink.view(np.uint8)) / ink.size
@@ -111,7 +126,7 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def _spelled(line: TextLine) -> str:
-    return "".join(line.text.split())
+    return "".join(unicodedata.normalize("NFKC", line.text).split())
 
 
 def _capped(line: TextLine) -> TextLine:
@@ -130,6 +145,8 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> 
         if line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height:
             continue
         covered = [old for old in out if _overlaps(old.bbox, line.bbox)]
+        if not covered and line.confidence < MIN_NEW:
+            continue  # a line only the second reading claims must read clearly
         if covered and (line.confidence < max(old.confidence for old in covered) + MIN_GAIN
                         or _spelled(line) == "".join(_spelled(old) for old in covered)):
             continue  # the first reading stands: as good, or the same words
