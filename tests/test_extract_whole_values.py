@@ -186,6 +186,30 @@ def test_signature_blocks_in_columns_well_under_a_larger_heading():
                                        "中建浙江西南设计研究院有限公司", "浙江嵩岳广厦建筑安装工程集团有限公司"]
 
 
+def test_a_party_whose_unit_a_seal_hid_leaves_the_list_in_doubt():
+    # 设计单位（公章）_ : the signature line's underscore read with the role; under 监理单位 a seal
+    # hid the unit: four of five parties read, and the list says it may be short
+    blocks = [line("参加验收单位（盖章)", 230, 261, 365, h=20)]
+    for role, unit, x, y in [("建设单位（公章）：", "郑州第五人民医院", 54, 296), ("勘察单位（公章）：", "郑州岩土工程勘察设计研究院有限公司", 308, 300),
+                             ("设计单位（公章）_", "河南省城乡规划设计研究院", 52, 413), ("施工单位（公章）", "河南麓山远景建设集团有限公司", 307, 416),
+                             ("监理单位（公章）：", None, 50, 528)]:
+        blocks += [line(role, x, y, x + 92, h=16), line("项目负责人：", x, y + 42, x + 62, h=15)]
+        if unit:
+            blocks.append(line(unit, x, y + 21, x + 10 * len(unit), h=16))
+    f = _acceptance(*blocks)
+    participants = f["participants"]
+    assert participants.value == ["郑州第五人民医院", "郑州岩土工程勘察设计研究院有限公司", "河南省城乡规划设计研究院",
+                                  "河南麓山远景建设集团有限公司"]
+    assert participants.confidence < TRUSTED and any("监理单位" in n for n in participants.notes)
+
+
+def test_a_glyph_two_overlapping_boxes_both_read_counts_once():
+    # the engine's box of the label ran into the value's and read its first digit too
+    f = fields(line("营业执照", 220, 60, h=30), line("名称", 55, 226, 73), line("四川麓山远景建设工程有限公司", 95, 228, 268),
+               line("注册资本8", 326, 231, 385, h=16), line("8000万元人民币", 377, 233, 458, h=15), source=TextSource.ocr)
+    assert f["registered_capital"].value == "80000000.00"
+
+
 def test_scale_indicators_in_words_and_with_units_in_the_label():
     f = fields(line("建设工程施工合同", 200, 40, h=30), line("工程名称：光谷科技园二期", 60, 100),
                line("5. 工程内容：总建筑面积35,532.37平方米，地上十三层，建筑高度39.20米。", 60, 130),

@@ -105,6 +105,19 @@ def _item_role(text: str, hits: list[LabelHit]) -> int:
     return 0
 
 
+def _read_twice(left: Line, right: Line, left_text: str) -> int:
+    """How many leading characters of ``right`` the engine read in ``left`` too: two boxes of one
+    row that overlap (注册资本8 | 8000万元人民币) hold the glyphs in the overlap twice. Counted when
+    they lie within the overlap and ``left`` ends with them."""
+    overlap_end = left.bbox[2] + 0.25 * max(right.height, 1.0)
+    k = 0
+    while k < len(right.compact) and right.sub_bbox(k, k + 1)[2] <= overlap_end:
+        k += 1
+    while k and not left_text.endswith(right.compact[:k]):
+        k -= 1
+    return k
+
+
 def _skip_remark(text: str, start: int) -> int:
     """Skip what is printed right after a label and is no value: a bracketed remark (发证机关
     （盖章）, 甲方（用人单位）) and the label's English translation (聘用企业 Employer)."""
@@ -130,8 +143,11 @@ def _leftover(rest: str) -> str:
 # what a label may print after it that asks for a signature, not a value: 签章, （盖章）, 签字
 _SIGN_HERE = re.compile(r"^[（(]?(?:签章|盖章|签字|签名|印章|公章)[)）]?[:：]?$")
 # a role's cell in a table of parties: 建设单位, 施工总承包单位, 监理方, 发包人
-_ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)(?:[（(][^（()）]{1,6}[)）])?[:：]?$")
+# (a signature line's underscore read after the colon, 设计单位（公章）_, is still the role)
+_ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)(?:[（(][^（()）]{1,6}[)）])?[:：]?[_＿]*$")
 ROLE_GAP = 12.0  # signature blocks of one list stand at most this many line heights apart
+_PARTY = re.compile(r"^[\u4e00-\u9fff]{1,6}单位")  # a role that names a unit (项目负责人 names a person)
+UNREAD_PARTY_NOTE = "签章栏中“{roles}”的单位名称未能读出（疑被印章遮挡），名单可能不全"
 ROLE_ITEM_GAP = 2.0  # a block's unit stands at most this many line heights under its role (1.6 seen)
 _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 # cells of such a row that are no party: a seal's remark, a date, a signature line
@@ -539,18 +555,26 @@ class FieldEngine:
                 rows.append([box])
         # the table starts under its label and its rows follow each other closely
         items: list[Line] = []
+        unread: list[str] = []  # parties whose unit nothing was read for (a seal over it)
         last = line
         for row in rows:
             # the first row's distance is the label's to measure: a heading set larger stands further off
             h = max(row[0].height, 1.0 if items else line.height, 1.0)
             if row[0].bbox[1] - last.bbox[3] > (ROLE_GAP if items else LIST_BELOW) * h:
                 break
-            found = [item for box in sorted(row, key=lambda o: o.bbox[0])
-                     if (item := self._role_item(box, lines)) is not None]
+            found = []
+            for box in sorted(row, key=lambda o: o.bbox[0]):
+                item = self._role_item(box, lines)
+                if item is not None:
+                    found.append(item)
+                elif party := _PARTY.match(box.compact):
+                    unread.append(party.group(0))
             items += found
             last = max([*row, *found], key=lambda o: o.bbox[3])
         if len(items) < 2:
             return None
+        if unread:  # the list is short of a party it names: no certain value
+            factor, note = min(factor, INCOMPLETE), UNREAD_PARTY_NOTE.format(roles="、".join(unread))
         first, *rest = items
         return Candidate(first, 0, len(first.compact), first.compact, tuple(rest), tuple(o.compact for o in rest),
                          factor=factor, note=note)
@@ -746,7 +770,7 @@ class FieldEngine:
             if any(h.fragment for h in hits):
                 return out
             cut = min((h.start for h in hits), default=len(box.compact))
-            a, b = strip_separators(box.compact, 0, cut)
+            a, b = strip_separators(box.compact, _read_twice(last, box, out[-1][1] if out else last.compact), cut)
             if a < b:
                 out.append((box, box.compact[a:b]))
             if cut < len(box.compact) or a >= b:
