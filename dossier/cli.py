@@ -296,7 +296,7 @@ def reprocess(application: Annotated[str, typer.Argument(help="申报项目名�
 def review(
     discrepancy: Annotated[int, typer.Argument(help="问题编号（见 dossier check）")],
     action: Annotated[str, typer.Argument(help="accept（确认无误）| correct（更正）| waive（豁免）| reopen（重新打开）")],
-    comment: Annotated[Optional[str], typer.Option("--comment", "-m", help="理由；豁免时必填")] = None,
+    comment: Annotated[Optional[str], typer.Option("--comment", "-m", help="理由；豁免和接受阻断性问题时必填")] = None,
     value: Annotated[Optional[str], typer.Option("--value", help="更正后的值（correct）")] = None,
     evidence: Annotated[int, typer.Option("--evidence", help="更正第几项证据（从 0 开始）")] = 0,
     user: Annotated[Optional[str], typer.Option("--user", help="审核人；默认为当前系统用户")] = None,

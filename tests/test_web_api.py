@@ -239,7 +239,7 @@ def test_correcting_a_discrepancy_resolves_it_and_names_the_next_one(client, sit
     assert nxt["status"] == "open"
 
 
-def test_waive_needs_a_comment_then_reopen_and_accept(client, site):
+def test_waive_and_accept_of_a_blocking_finding_need_a_comment_then_reopen(client, site):
     d = finding(client, site, "EMPLOYER_MISMATCH")
     url = f"/api/discrepancies/{d['id']}/review"
     refused = client.post(url, headers=auth(site, "reviewer"), json={"action": "waive"})
@@ -248,7 +248,11 @@ def test_waive_needs_a_comment_then_reopen_and_accept(client, site):
     assert waived.json()["discrepancy"]["status"] == "waived"
     reopened = client.post(url, headers=auth(site, "reviewer"), json={"action": "reopen"})
     assert reopened.json()["discrepancy"]["status"] == "open"
-    accepted = client.post(url, headers=auth(site, "reviewer"), json={"action": "accept"}).json()
+    assert d["severity"] == "blocking"
+    silent = client.post(url, headers=auth(site, "reviewer"), json={"action": "accept", "comment": "  "})
+    assert silent.status_code == 400 and "接受阻断性问题必须填写理由" in silent.json()["reason_zh"]
+    accepted = client.post(url, headers=auth(site, "reviewer"),
+                           json={"action": "accept", "comment": "劳动合同原件核实无误"}).json()
     assert accepted["discrepancy"]["status"] == "accepted"
     assert [r["action"] for r in accepted["discrepancy"]["reviews"]] == ["waive", "reopen", "accept"]
     bad = client.post(url, headers=auth(site, "reviewer"), json={"action": "approve"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from dossier.assemble.closures import closed_by_person
 from dossier.assemble.inputs import PacketInput, ReviewedDiscrepancy
 from dossier.assemble.packet import BoundDocument, PacketLayout
 from dossier.assemble.selection import Unplaced
@@ -38,6 +39,7 @@ def write_manifest(*, packet: PacketInput, checklist: str, layout: PacketLayout,
         "unplaced": [{"sha256": u.doc.sha256, "source_name": u.doc.source_name, "doc_type": u.doc.doc_type,
                       "reason": u.reason} for u in unplaced],
         "open_blocking": sum(d.severity == "blocking" and d.status == "open" for d in findings),
+        "closed_by_person": [c.as_dict() for c in closed_by_person(findings)],
     }
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from dossier.assemble.closures import closed_by_person
 from dossier.assemble.inputs import PacketInput, ReviewedDiscrepancy, ReviewNote
 from dossier.model import DISCREPANCY_STATUS_ZH
 from dossier.assemble.packet import PacketLayout
@@ -63,6 +64,9 @@ def _values(c: ReportContext) -> dict:
             "warning": sum(d.severity == "warning" for d in c.findings),
             "info": sum(d.severity == "info" for d in c.findings),
         },
+        "closed": [c.as_dict() | {"action_zh": ACTION_ZH.get(c.action, c.action),
+                                  "at_text": c.at[:16].replace("T", " ") if c.at else ""}
+                   for c in closed_by_person(c.findings)],
         "missing": [r for r, d in zip(rows, c.findings) if d.code in MISSING_CODES],
         "findings": [r for r, d in zip(rows, c.findings) if d.code not in MISSING_CODES],
         "unplaced": [{"source": u.doc.source_name, "doc_type": doc_name(u.doc.doc_type), "reason": u.reason}

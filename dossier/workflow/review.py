@@ -34,16 +34,17 @@ def review(db: Database, settings: Settings, discrepancy_id: int, action: Review
     ``accept``: the values are right as read (the finding no longer blocks). ``waive``: let it pass
     for a reason, which ``comment`` must give. ``correct``: ``new_value`` replaces the value of
     ``evidence[evidence_index]``, then validation runs again. ``reopen``: back to open.
+    A blocking finding is closed only by a correction or with a written reason (see
+    :func:`require_reason`), whichever way the decision arrives (web, API, CLI).
     Raises ReviewError (Chinese reason) for a decision that cannot be taken as given.
     """
     if action not in ACTIONS:
         raise ReviewError(f"unknown review action {action!r}", reason_zh=f"未知的审核操作：{action}")
     comment = (comment or "").strip() or None
-    if action == "waive" and comment is None:
-        raise ReviewError("a waiver needs a comment", reason_zh="豁免必须填写理由")
     holders: list[str] = []
     with db.session() as session:
         row = stored.get_finding(session, discrepancy_id)
+        require_reason(action, row.severity, comment)
         app_name = session.get(Application, row.application_id).name
         details = {"code": row.code, "subject": row.subject, "comment": comment, "application": app_name}
         if action == "correct":
@@ -66,6 +67,19 @@ def review(db: Database, settings: Settings, discrepancy_id: int, action: Review
     if holders:
         return check_application(db, settings, app_name, actor=user).findings
     return load_findings(db, app_name)
+
+
+def require_reason(action: ReviewAction, severity: str, comment: str | None) -> None:
+    """ReviewError unless a decision that closes a finding without changing a fact says why:
+    every waiver, and an accept of a blocking finding (it lets a formal packet be bound, so the
+    packet's report must be able to name the reason)."""
+    if comment is not None:
+        return
+    if action == "waive":
+        raise ReviewError("a waiver needs a comment", reason_zh="豁免必须填写理由")
+    if action == "accept" and severity == "blocking":
+        raise ReviewError("accepting a blocking finding needs a comment",
+                          reason_zh="接受阻断性问题必须填写理由（或更正数值）")
 
 
 def correct_field(db: Database, settings: Settings, sha256: str, first_page: int, field: str,

@@ -68,8 +68,6 @@ def _review(ctx, finding_id: int, body: ReviewIn, user: str) -> ReviewResult:
     if not active:
         raise ReviewError(f"discrepancy {finding_id} is no longer found",
                           reason_zh="该问题在最近一次核验中已不再出现，无需处理")
-    if body.action == "waive" and not (body.comment or "").strip():
-        raise ReviewError("a waiver needs a comment", reason_zh="豁免必须填写理由")
     if body.action == "correct" and not (body.new_value or "").strip():
         raise ReviewError("a correction needs the new value", reason_zh="请填写更正后的值")
     before = [f.id for f in _queue(ctx, view.application)]
