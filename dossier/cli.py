@@ -246,6 +246,46 @@ def _database():
             db.dispose()
 
 
+def _me() -> str:
+    """Who runs the command: the system user (the CLI has no login)."""
+    import getpass
+
+    return getpass.getuser()
+
+
+@app.command()
+def delete(application: Annotated[str, typer.Argument(help="申报项目名称")]) -> None:
+    """删除申报项目：隐藏，可用 dossier restore 恢复（文件、问题、审核、装订记录均保留）。Soft delete."""
+    from dossier.workflow.lifecycle import delete_application
+
+    with _database() as (_, db):
+        delete_application(db, application, actor=_me())
+    out.print(f"已删除申报项目 {application}（可用 dossier restore {application} 恢复）")
+
+
+@app.command()
+def restore(application: Annotated[str, typer.Argument(help="已删除的申报项目名称")]) -> None:
+    """恢复已删除的申报项目及其全部文件、问题、审核与装订记录。Restore a deleted application."""
+    from dossier.workflow.lifecycle import restore_application
+
+    with _database() as (_, db):
+        restore_application(db, application, actor=_me())
+    out.print(f"已恢复申报项目 {application}")
+
+
+@app.command()
+def purge(
+    application: Annotated[str, typer.Argument(help="已删除的申报项目名称")],
+    confirm: Annotated[str, typer.Option("--confirm", help="再次输入申报项目名称以确认（不可恢复）")],
+) -> None:
+    """彻底删除已删除的申报项目（数据库记录与网页装订的文件夹；原件仍在存档中）。Purge for good."""
+    from dossier.workflow.lifecycle import purge_application
+
+    with _database() as (settings, db):
+        purge_application(db, settings, application, confirm=confirm, actor=_me())
+    out.print(f"已彻底删除申报项目 {application}")
+
+
 SEVERITY_ZH = {"blocking": "[red]阻断[/red]", "warning": "[yellow]警告[/yellow]", "info": "提示"}
 
 
@@ -302,12 +342,10 @@ def review(
     user: Annotated[Optional[str], typer.Option("--user", help="审核人；默认为当前系统用户")] = None,
 ) -> None:
     """审核一项问题：确认、更正、豁免或重新打开；更正后自动重新核验。Review a discrepancy."""
-    import getpass
-
     from dossier.workflow.review import review as take
 
     with _database() as (settings, db):
-        after = take(db, settings, discrepancy, action, user=user or getpass.getuser(), comment=comment,
+        after = take(db, settings, discrepancy, action, user=user or _me(), comment=comment,
                      new_value=value, evidence_index=evidence)
     blocking = sum(d.severity == "blocking" and d.status == "open" for d in after)
     out.print(f"已记录。该申报项目现有 {len(after)} 项问题，其中待处理的阻断性问题 {blocking} 项")

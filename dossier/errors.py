@@ -171,3 +171,11 @@ class PlanError(DossierError):
 
     exit_code = ExitCode.bad_args
     reason_zh = "无法生成续期计划"
+
+
+class LifecycleError(DossierError):
+    """An application cannot be deleted, restored or purged as asked (not deleted, already
+    deleted, a purge whose typed confirmation does not match)."""
+
+    exit_code = ExitCode.bad_args
+    reason_zh = "申报项目操作无效"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 _ID18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
@@ -18,6 +19,17 @@ def mask_id(id_number: str) -> str:
 def mask_text(text: str) -> str:
     """Mask every 18-character ID number found in free text."""
     return _ID18.sub(lambda m: mask_id(m.group(0)), text)
+
+
+def mask_values(value: Any) -> Any:
+    """``value`` (JSON-like: dicts, lists, strings) with every ID number in its strings masked."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_values(v) for v in value]
+    return value
 
 
 class MaskingFilter(logging.Filter):

@@ -296,7 +296,10 @@ def test_create_an_application_and_upload_into_it(client, site, monkeypatch):
     too_big = client.post(url, params={"path": "big.pdf"}, headers=headers, content=pdf)
     assert too_big.status_code == 413 and "文件过大" in too_big.json()["reason_zh"]
     monkeypatch.undo()
-    spec_upload = client.post(url, params={"path": "application.yaml"}, headers=headers, content=spec.encode())
+    replaced = client.post(url, params={"path": "application.yaml"}, headers=headers, content=spec.encode())
+    assert replaced.status_code == 403 and "管理员" in replaced.json()["reason_zh"]  # see test_web_lifecycle.py
+    spec_upload = client.post(url, params={"path": "application.yaml"}, headers=auth(site, "admin"),
+                              content=spec.encode())
     assert spec_upload.json()["status"] == "spec"
     assert client.post("/api/applications/nope/files", params={"path": "a.pdf"}, headers=headers,
                        content=pdf).status_code == 404

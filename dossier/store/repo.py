@@ -17,7 +17,8 @@ from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, 
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import Session
 
-from dossier.errors import ApplicationNotFound, DossierError, StoreError
+from dossier.errors import ApplicationNotFound, ConfigError, DossierError, StoreError
+from dossier.names import hidden_reason_zh
 from dossier.model import ApplicationSpec, ExtractedDocument, ExtractedField, FileText, PageText
 from dossier.model import TextLine as TextLineModel
 from dossier.store.findings import apply_corrections, latest_corrections
@@ -61,23 +62,32 @@ def _get_or_insert(session: Session, find: Callable[[], Row | None],
 # --- applications -------------------------------------------------------------------------------
 
 
-def get_application(session: Session, name: str) -> Application:
-    """The application called ``name``; ApplicationNotFound when there is none."""
+def get_application(session: Session, name: str, *, deleted: bool = False) -> Application:
+    """The application called ``name``; ApplicationNotFound when there is none or it is deleted
+    (with ``deleted``: only a deleted one is found, for restoring or purging it)."""
     app = session.scalar(select(Application).where(Application.name == name))
-    if app is None:
-        raise ApplicationNotFound(f"no application named {name!r}",
-                                  reason_zh=f"找不到申报项目：{name}")
+    if app is None or (app.deleted_at is not None) != deleted:
+        hint = "（已删除，可用 dossier restore 恢复）" if app is not None and not deleted else ""
+        raise ApplicationNotFound(f"no {'deleted ' if deleted else ''}application named {name!r}",
+                                  reason_zh=f"找不到{'已删除的' if deleted else ''}申报项目：{name}{hint}")
     return app
 
 
 def get_or_create_application(session: Session, name: str, *, folder: str | None = None,
                               spec: ApplicationSpec | None = None) -> Application:
-    """The application called ``name``, created if new; ``folder``/``spec`` update it when given."""
+    """The application called ``name``, created if new; ``folder``/``spec`` update it when given.
+    A new name with invisible format characters (bidi controls, zero-width) is a ConfigError."""
+    def make() -> Application:
+        hidden = hidden_reason_zh(name, "申报项目名称")
+        if hidden:
+            raise ConfigError(f"application name {name!r} holds invisible format characters", reason_zh=hidden)
+        return Application(name=name)
+
     app, _ = _get_or_insert(
-        session,
-        lambda: session.scalar(select(Application).where(Application.name == name)),
-        lambda: Application(name=name),
-    )
+        session, lambda: session.scalar(select(Application).where(Application.name == name)), make)
+    if app.deleted_at is not None:
+        raise ApplicationNotFound(f"application {name!r} is deleted",
+                                  reason_zh=f"申报项目「{name}」已删除：请先恢复（dossier restore）再添加文件")
     if folder is not None:
         app.folder = folder
     if spec is not None:
@@ -395,10 +405,11 @@ def document_status(session: Session, application_name: str) -> list[DocumentSta
 
 
 def applications_of(session: Session, sha256: str) -> list[Application]:
-    """The applications holding document ``sha256``, by name."""
+    """The applications holding document ``sha256``, by name (deleted ones are not checked again)."""
     return list(session.scalars(
         select(Application).join(ApplicationDocument, ApplicationDocument.application_id == Application.id)
-        .join(Document, Document.id == ApplicationDocument.document_id).where(Document.sha256 == sha256)
+        .join(Document, Document.id == ApplicationDocument.document_id)
+        .where(Document.sha256 == sha256, Application.deleted_at.is_(None))
         .order_by(Application.name)))
 
 

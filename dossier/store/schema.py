@@ -98,6 +98,10 @@ class Application(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(255), unique=True)
     folder: Mapped[str | None] = mapped_column(Text)
     spec: Mapped[dict[str, Any] | None]
+    # Deleting hides an application and keeps every row of it, so it can be restored; only an
+    # admin's purge removes the rows (dossier.store.lifecycle).
+    deleted_at: Mapped[datetime | None]
+    deleted_by: Mapped[str | None] = mapped_column(String(255))
 
     links: Mapped[list[ApplicationDocument]] = relationship(
         back_populates="application", cascade="all, delete-orphan", passive_deletes=True)
@@ -372,6 +376,20 @@ class User(Timestamps, Base):
     role: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)  # never the token
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LoginSession(Base):
+    """A browser's sign-in (the login cookie holds its random id, the database only its SHA-256):
+    separate from the user's API token, expiring, and revoked on logout."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 # --- reminders ----------------------------------------------------------------------------------

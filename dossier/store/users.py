@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.errors import DossierError, ExitCode
+from dossier.names import hidden_reason_zh
 from dossier.store.schema import USER_ROLES, User
 
 ROLE_RANK = {"viewer": 0, "reviewer": 1, "admin": 2}
@@ -30,7 +31,7 @@ ROLE_NAMES_ZH = {"viewer": "只读", "reviewer": "审核员", "admin": "管理�
 TOKEN_BYTES = 32
 # A token as we hand it out: URL-safe base64 of TOKEN_BYTES bytes (43 characters). Anything else
 # is refused before it is hashed, so a header full of junk costs nothing.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,128}")
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,128}")
 _NAME_MAX = 64
 
 
@@ -68,7 +69,8 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def _info(user: User) -> UserInfo:
+def user_info(user: User) -> UserInfo:
+    """The public view of a user row."""
     return UserInfo(user.id, user.name, user.role, user.active, user.created_at)
 
 
@@ -77,6 +79,9 @@ def _check_name(name: str) -> str:
     if not name or len(name) > _NAME_MAX or any(ch.isspace() and ch != " " or ord(ch) < 32 for ch in name):
         raise UserError(f"invalid user name {name!r}",
                         reason_zh=f"用户名无效：须为 1–{_NAME_MAX} 个字符，不含控制字符")
+    hidden = hidden_reason_zh(name, "用户名")
+    if hidden:
+        raise UserError(f"user name {name!r} holds invisible format characters", reason_zh=hidden)
     return name
 
 
@@ -102,7 +107,7 @@ def add_user(session: Session, name: str, role: str) -> tuple[UserInfo, str]:
     else:
         user.role, user.token_hash, user.active = role, hash_token(token), True
     session.flush()
-    return _info(user), token
+    return user_info(user), token
 
 
 def renew_token(session: Session, name: str) -> str:
@@ -118,21 +123,21 @@ def revoke_user(session: Session, name: str) -> UserInfo:
     user = _active(session, name)
     user.active = False
     user.token_hash = None
-    return _info(user)
+    return user_info(user)
 
 
 def list_users(session: Session) -> list[UserInfo]:
-    return [_info(u) for u in session.scalars(select(User).order_by(User.name))]
+    return [user_info(u) for u in session.scalars(select(User).order_by(User.name))]
 
 
 def authenticate(session: Session, token: str | None) -> UserInfo | None:
     """The active user holding ``token``, or None."""
-    if not token or not _TOKEN.fullmatch(token):
+    if not token or not TOKEN_SHAPE.fullmatch(token):
         return None
     user = session.scalar(select(User).where(User.token_hash == hash_token(token)))
     if user is None or not user.active:
         return None
-    return _info(user)
+    return user_info(user)
 
 
 def _active(session: Session, name: str) -> User:

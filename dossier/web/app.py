@@ -28,14 +28,17 @@ from dossier.errors import (
     DossierError,
     GateRefused,
     InputFileError,
+    LifecycleError,
     PlanError,
     ReviewError,
 )
 from dossier.ledger.search import SearchError
 from dossier.store.archive import Archive
 from dossier.store.db import Database, init_db
+from dossier.web.access_log import install_access_log
 from dossier.web.auth import Forbidden, NotAuthenticated, require
 from dossier.web.context import Conflict, NotFound, WebContext, make_templates, render
+from dossier.web.headers import csp_for_inline_scripts, install_security_headers
 from dossier.web.jobs import Jobs
 from dossier.web.routes import applications, audit, discrepancies, documents, ledger, packets, renewal, session
 from dossier.web.uploads import UploadTooLarge
@@ -58,7 +61,7 @@ def _status_for(exc: DossierError) -> int:
         return 409
     if isinstance(exc, UploadTooLarge):
         return 413
-    if isinstance(exc, (ReviewError, ConfigError, InputFileError, SearchError)):
+    if isinstance(exc, (ReviewError, ConfigError, InputFileError, SearchError, LifecycleError)):
         return 400
     return 500
 

@@ -55,6 +55,10 @@ class ApplicationCreate(BaseModel):
     application_yaml: str | None = Field(None, description="application.yaml 的内容（可稍后上传）")
 
 
+class PurgeIn(BaseModel):
+    confirm: str = Field(description="再次输入申报项目名称，以确认彻底删除（不可恢复）")
+
+
 class FileOut(BaseModel):
     path: str
     sha256: str

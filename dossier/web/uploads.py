@@ -25,7 +25,10 @@ from dossier.intake.ingest import IntakeResult, ingest_file
 from dossier.intake.names import SourceName
 from dossier.intake.rules import SPEC_FILE, is_ignored_name
 from dossier.intake.spec import load_spec
+from dossier.privacy import mask_values
 from dossier.store import repo
+from dossier.store.users import UserInfo
+from dossier.web.auth import Forbidden
 
 MAX_DEPTH = 6  # folders + file
 _NAME_BYTES = 255
@@ -85,19 +88,25 @@ def too_large(name: str, limit: int) -> UploadTooLarge:
 
 
 async def receive(ctx, application: str, raw_name: str, chunks: AsyncIterator[bytes], *,
-                  declared_size: int | None, actor: str) -> IntakeResult | None:
+                  declared_size: int | None, user: UserInfo) -> IntakeResult | None:
     """Take one uploaded file into ``application``; None when it was the application's spec.
 
     Raises UnsafeFileName, UploadTooLarge, ConfigError (a malformed ``application.yaml``),
-    InputFileError for a temporary or hidden file name, ApplicationNotFound.
+    InputFileError for a temporary or hidden file name, ApplicationNotFound, and Forbidden when
+    someone other than an admin would replace the spec: it names the company and the roster every
+    check runs against (setting the first one is part of creating an application, which a
+    reviewer may do).
     """
     name = safe_name(raw_name)
     limit = ctx.settings.upload_max_bytes
+    base = name.rsplit("/", 1)[-1]
     with ctx.db.session() as session:
-        repo.get_application(session, application)  # no upload creates an application by accident
+        app = repo.get_application(session, application)  # no upload creates an application by accident
+        if base == SPEC_FILE and app.spec is not None and not user.may("admin"):
+            raise Forbidden(f"权限不足：替换 {SPEC_FILE}（企业信息与人员名单）需要管理员权限（当前为{user.role_zh}）")
+    actor = user.name
     if declared_size is not None and declared_size > limit:
         raise too_large(name, limit)
-    base = name.rsplit("/", 1)[-1]
     if base != SPEC_FILE and any(is_ignored_name(part) for part in name.split("/")):
         raise InputFileError(f"ignored name {name!r}", path=name,
                              reason_zh="已忽略：临时文件、锁文件或隐藏文件")
@@ -122,7 +131,10 @@ def _update_spec(ctx, application: str, path: Path, actor: str) -> None:
     except ConfigError as exc:
         raise ConfigError(exc.message, path=SPEC_FILE, reason_zh=exc.reason_zh) from exc
     with ctx.db.session() as session:
-        repo.get_or_create_application(session, application, spec=spec)
+        before = repo.get_application(session, application).spec
+        after = repo.get_or_create_application(session, application, spec=spec).spec
+        # the audit trail is a list anyone signed in may read: the roster's ID numbers are masked
         repo.audit(session, actor, "application.spec", f"application:{application}",
-                   {"company_name": spec.company_name, "application_type": spec.application_type})
+                   {"company_name": spec.company_name, "application_type": spec.application_type,
+                    "old": mask_values(before), "new": mask_values(after)})
     ctx.jobs.check(application, actor=actor)

@@ -89,8 +89,9 @@ def packet_folder(row: Packet) -> Path:
 
 
 def application_rows(session: Session, names: list[str] | None = None) -> list[ApplicationRow]:
-    """Every application (or those named) with its counts, open findings and last packet."""
-    query = select(Application).order_by(Application.name)
+    """Every application (or those named) with its counts, open findings and last packet;
+    deleted ones are hidden."""
+    query = select(Application).where(Application.deleted_at.is_(None)).order_by(Application.name)
     if names is not None:
         query = query.where(Application.name.in_(names))
     apps = list(session.scalars(query))

@@ -27,10 +27,12 @@ from dossier.web.schemas import (
     FileOut,
     PacketOut,
     Problem,
+    PurgeIn,
     ReviewOut,
     UploadOut,
 )
 from dossier.web.uploads import receive
+from dossier.workflow import lifecycle
 
 log = logging.getLogger(__name__)
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}}
@@ -169,7 +171,7 @@ def create_application(body: ApplicationCreate, ctx: Ctx, user: Reviewer) -> App
 async def upload_file(name: str, request: Request, ctx: Ctx, user: Reviewer,
                       path: Annotated[str, Query(description="文件在申报项目中的路径，如 人员资料/张伟/身份证.jpg")]) -> UploadOut:
     length = request.headers.get("content-length")
-    result = await receive(ctx, name, path, request.stream(), actor=user.name,
+    result = await receive(ctx, name, path, request.stream(), user=user,
                            declared_size=int(length) if length and length.isdigit() else None)
     if result is None:
         return UploadOut(path=path, status="spec", message="已更新 application.yaml（申报信息与人员名单）")
@@ -185,13 +187,23 @@ def recheck(name: str, ctx: Ctx, user: Reviewer) -> list[DiscrepancyOut]:
     return [discrepancy_out(v) for v in _findings(ctx, name)[1]]
 
 
-@api.delete("/applications/{name}", status_code=204, summary="删除申报项目（原件仍保留在存档中）")
+@api.delete("/applications/{name}", status_code=204,
+            summary="删除申报项目（隐藏，可恢复；文件、问题、审核与装订记录均保留）")
 def delete_application(name: str, ctx: Ctx, user: Admin) -> Response:
-    with ctx.db.session() as session:
-        app = repo.get_application(session, name)
-        repo.audit(session, user.name, "application.deleted", f"application:{name}",
-                   {"documents": len(app.links)})
-        session.delete(app)
+    lifecycle.delete_application(ctx.db, name, actor=user.name)
+    return Response(status_code=204)
+
+
+@api.post("/applications/{name}/restore", response_model=ApplicationOut, summary="恢复已删除的申报项目")
+def restore_application(name: str, ctx: Ctx, user: Admin) -> ApplicationOut:
+    lifecycle.restore_application(ctx.db, name, actor=user.name)
+    return application_out(_row(ctx, name))
+
+
+@api.post("/applications/{name}/purge", status_code=204, responses={400: {"model": Problem}},
+          summary="彻底删除已删除的申报项目（须再次输入名称确认，不可恢复）")
+def purge_application(name: str, body: PurgeIn, ctx: Ctx, user: Admin) -> Response:
+    lifecycle.purge_application(ctx.db, ctx.settings, name, confirm=body.confirm, actor=user.name)
     return Response(status_code=204)
 
 
