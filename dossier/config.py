@@ -91,6 +91,8 @@ class Settings(BaseSettings):
                                    "pages; default: the bundled Noto Sans SC")
     cache_dir: Path = Field(default_factory=default_cache_dir, description="per-user cache (the prepared font)")
     upload_max_bytes: int = Field(50 * 1024 * 1024, gt=0, description="web upload: largest file accepted (bytes)")
+    session_hours: float = Field(12.0, gt=0, description="web login: a browser session ends this many hours "
+                                                         "after sign-in (or at logout)")
     notify: NotifySettings = Field(default_factory=NotifySettings,
                                    description="reminder channels (`[[notify.channels]]`, see dossier.notify)")
 

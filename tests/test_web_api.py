@@ -88,7 +88,7 @@ def test_every_endpoint_and_page_refuses_a_request_without_a_valid_token(client,
     for method, path in endpoints:
         url = _fill(path, sha) + ("?path=x.pdf" if path.endswith("/files") else "")
         for headers in ({}, {"Authorization": "Bearer not-a-token-at-all-0123456789"},
-                        {"Cookie": "dossier_token=wrong-token-0123456789abcdef"}):
+                        {"Cookie": "dossier_session=wrong-token-0123456789abcdef"}):
             response = client.request(method, url, headers=headers, follow_redirects=False)
             if path.startswith("/api/") or path == "/openapi.json":
                 assert response.status_code == 401, (method, path, headers, response.text)

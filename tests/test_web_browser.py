@@ -84,9 +84,18 @@ def login(page, base: str, token: str) -> None:
     page.wait_for_url(f"{base}/applications/sample-upgrade")
 
 
+def wait_until(page, js: str, arg=None, timeout: float = 30.0) -> None:
+    """Poll ``js`` (a function of ``arg``) until it is true. Not ``page.wait_for_function``: that
+    evaluates its predicate by ``eval`` inside the page, which the Content-Security-Policy refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(js, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {js}")
+        time.sleep(0.05)
+
+
 def images_loaded(page, selector: str) -> list[int]:
-    page.wait_for_function(
-        "s => Array.from(document.querySelectorAll(s)).every(i => i.complete)", arg=selector)
+    wait_until(page, "s => Array.from(document.querySelectorAll(s)).every(i => i.complete)", selector)
     return page.eval_on_selector_all(selector, "imgs => imgs.map(i => i.naturalWidth)")
 
 
@@ -169,7 +178,7 @@ def test_review_correct_build_and_download_in_chromium(browser, quick_site):
         {"name": "证明.pdf", "mimeType": "application/pdf", "buffer": b"this is not a PDF at all" * 10},
         {"name": "资质证书副本.pdf", "mimeType": "application/pdf",
          "buffer": (SAMPLE / "综合资料/资质证书副本.pdf").read_bytes()}])
-    page.wait_for_function("document.querySelectorAll('#upload .results li.bad, #upload .results li.ok').length == 2")
+    wait_until(page, "() => document.querySelectorAll('#upload .results li.bad, #upload .results li.ok').length == 2")
     results = page.inner_text("#upload .results")
     assert "已隔离" in results and "不支持的文件类型" in results and "已存在" in results
     steps.shot("upload")
@@ -205,6 +214,54 @@ def test_review_correct_build_and_download_in_chromium(browser, quick_site):
     page.locator("#results tr.hit a", has_text="职称证书").first.click()
     page.wait_for_selector("figure.page img")
     page.close()
+
+
+def test_a_blocking_finding_needs_a_reason_and_logout_ends_the_session_in_chromium(browser, quick_site):
+    site, base = quick_site
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    steps = Steps(page, "reasons-and-logout")
+    login(page, base, site.tokens["reviewer"])
+    headers = page.request.get(f"{base}/applications/sample-upgrade").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["cache-control"] == "no-store"
+
+    queue = page.request.get(f"{base}/api/applications/sample-upgrade/discrepancies").json()
+    blocking = next(d for d in queue if d["severity"] == "blocking" and d["status"] == "open")
+    page.goto(f"{base}/discrepancies/{blocking['id']}")
+    page.click("#accept")  # no reason given
+    page.wait_for_selector("#flash.error:not(.hidden)")
+    assert "接受阻断性问题必须填写理由" in page.inner_text("#flash")
+    assert f"/discrepancies/{blocking['id']}" in page.url
+    steps.shot("accept-without-reason-refused", full_page=False)
+    still = page.request.get(f"{base}/api/discrepancies/{blocking['id']}").json()
+    assert still["status"] == "open" and still["reviews"] == []
+    accept = page.locator("form", has=page.locator("#accept"))
+    accept.locator("input[name=comment]").fill("原件核实，数值无误")
+    with page.expect_navigation():
+        page.click("#accept")
+    decided = page.request.get(f"{base}/api/discrepancies/{blocking['id']}").json()
+    assert decided["status"] == "accepted" and decided["reviews"][-1]["comment"] == "原件核实，数值无误"
+
+    # the document page places its field boxes by script under the policy (no inline styles)
+    page.goto(f"{base}/applications/sample-upgrade")
+    page.locator("#documents a", has_text="注册建造师").first.click()
+    page.wait_for_selector("figure.page img")
+    assert page.eval_on_selector(".box", "b => b.style.left").endswith("%")
+    assert not [m for m in console if "Content Security Policy" in m or "Refused" in m], console
+
+    signed_in = context.cookies()
+    page.click("header form[action='/logout'] button")
+    page.wait_for_url("**/login*")
+    steps.shot("logged-out", full_page=False)
+    context.add_cookies(signed_in)  # the old cookie, put back
+    page.goto(f"{base}/applications/sample-upgrade")
+    assert "/login" in page.url
+    assert page.request.get(f"{base}/api/me").status == 401
+    context.close()
 
 
 # --- done when: the whole sample, every finding resolved from the browser -------------------------

@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
                   lifespan=lifespan,
                   description="资质申报材料的识别、核验与装订。每个接口都需要令牌："
                               "`Authorization: Bearer <令牌>`（令牌由 `dossier user add` 生成），"
-                              "或登录页设置的 Cookie。")
+                              "或登录页设置的会话 Cookie（退出登录或到期后失效）。")
     app.state.ctx = ctx
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -102,6 +102,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         app.include_router(module.pages)
     _install_docs(app)
     _install_errors(app)
+    install_security_headers(app)
+    install_access_log(app)  # outermost: it sees the final status of every request
     return app
 
 
@@ -114,10 +116,12 @@ def _install_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False, dependencies=viewer)
     def swagger_ui():
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{TITLE} — API",
+        page = get_swagger_ui_html(openapi_url="/openapi.json", title=f"{TITLE} — API",
                                    swagger_js_url="/static/docs/swagger-ui-bundle.js",
                                    swagger_css_url="/static/docs/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")
+        page.headers["Content-Security-Policy"] = csp_for_inline_scripts(page.body.decode())
+        return page
 
 
 def _problem(status: int, reason_zh: str, detail: str, headers: dict | None = None,

@@ -1,10 +1,12 @@
-"""Who is asking: a token from ``dossier user add``, sent as a bearer header or as the cookie the
-login form sets; and what they may do (``viewer`` < ``reviewer`` < ``admin``).
+"""Who is asking: a token from ``dossier user add`` sent as a bearer header, or the login session
+whose id the login form put in a cookie (``dossier.store.login_sessions``: it expires and ends
+at logout; the token itself never goes into a cookie); and what they may do (``viewer`` <
+``reviewer`` < ``admin``).
 
 The cookie is HttpOnly and SameSite=Strict; in addition a state-changing request authenticated by
-the cookie must come from our own origin (its Origin or Referer header names this host), so a
-page elsewhere cannot make a signed-in browser act. A bearer header is never sent by a browser on
-its own, so API clients need no such check.
+the cookie, and the login and logout forms, must come from our own origin (its Origin or Referer
+header names this host), so a page elsewhere cannot make a browser act or sign in. A bearer
+header is never sent by a browser on its own, so API clients need no such check.
 """
 
 from __future__ import annotations
@@ -15,16 +17,16 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from dossier.store.login_sessions import session_user
 from dossier.store.users import ROLE_NAMES_ZH, UserInfo, authenticate
 
-COOKIE_NAME = "dossier_token"
-COOKIE_MAX_AGE = 12 * 3600  # a working day; the token itself does not expire
+COOKIE_NAME = "dossier_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 bearer = HTTPBearer(auto_error=False, scheme_name="token",
                     description="`dossier user add NAME --role reviewer` 打印的令牌")
 cookie = APIKeyCookie(name=COOKIE_NAME, auto_error=False, scheme_name="cookie",
-                      description="登录页设置的 Cookie")
+                      description="登录页设置的 Cookie（会话编号，退出登录或到期后失效）")
 
 
 class NotAuthenticated(Exception):
@@ -43,7 +45,7 @@ class Forbidden(Exception):
         self.reason_zh = reason_zh
 
 
-def _same_origin(request: Request) -> bool:
+def same_origin(request: Request) -> bool:
     """True when the request's Origin (or, failing that, Referer) is this host; browsers send one
     of them with every cross-site form post or fetch, so a missing pair is a non-browser client."""
     claimed = request.headers.get("origin") or request.headers.get("referer")
@@ -54,16 +56,19 @@ def _same_origin(request: Request) -> bool:
 
 def current_user(request: Request,
                  credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
-                 cookie_token: Annotated[str | None, Security(cookie)] = None) -> UserInfo:
+                 session_id: Annotated[str | None, Security(cookie)] = None) -> UserInfo:
     """The signed-in user; NotAuthenticated or Forbidden otherwise."""
-    token = credentials.credentials if credentials is not None else cookie_token
-    if not token:
+    if credentials is None and not session_id:
         raise NotAuthenticated()
     with request.app.state.ctx.db.session() as session:
-        user = authenticate(session, token)
+        if credentials is not None:
+            user = authenticate(session, credentials.credentials)
+        else:
+            user = session_user(session, session_id)
     if user is None:
-        raise NotAuthenticated("令牌无效或已被吊销，请重新登录")
-    if credentials is None and request.method not in SAFE_METHODS and not _same_origin(request):
+        raise NotAuthenticated("令牌无效或已被吊销，请重新登录" if credentials is not None
+                               else "登录已过期或已退出，请重新登录")
+    if credentials is None and request.method not in SAFE_METHODS and not same_origin(request):
         raise Forbidden("拒绝跨站请求")
     request.state.user = user
     return user

@@ -118,6 +118,16 @@ function setupUpload(zone) {
   zone.querySelectorAll("input[type=file]").forEach(input => input.addEventListener("change", () => send(Array.from(input.files))));
 }
 
+// Page shapes and field boxes come as data attributes and are applied here: the
+// Content-Security-Policy allows no inline style attribute.
+function placeBoxes() {
+  document.querySelectorAll("figure.page[data-aspect]").forEach(fig => { fig.style.aspectRatio = fig.dataset.aspect; });
+  document.querySelectorAll(".box[data-place]").forEach(box => {
+    const [left, top, width, height] = box.dataset.place.split(" ");
+    Object.assign(box.style, { left: left + "%", top: top + "%", width: width + "%", height: height + "%" });
+  });
+}
+
 function setupBoxes() {
   document.querySelectorAll(".box[data-field]").forEach(box => {
     const row = document.getElementById(box.dataset.field);
@@ -138,6 +148,7 @@ function setupBoxes() {
 document.addEventListener("submit", submitApiForm);
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-upload]").forEach(setupUpload);
+  placeBoxes();
   setupBoxes();
   const summary = document.getElementById("summary");
   if (summary && parseInt(summary.dataset.pending, 10) > 0) setTimeout(() => location.reload(), 4000);
