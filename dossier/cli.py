@@ -577,7 +577,9 @@ def serve(
     with _errors_to_exit():
         web = create_app(settings)
     console.print(f"dossier 网页界面：http://{host}:{port}/ （API 文档 /docs；用户令牌由 dossier user add 生成）")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    # our access log masks ID numbers in paths; uvicorn's own would print them whole
+    logging.getLogger("dossier.web.access").setLevel(logging.INFO)
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command()

@@ -251,9 +251,14 @@ def test_a_blocking_finding_needs_a_reason_and_logout_ends_the_session_in_chromi
     page.locator("#documents a", has_text="注册建造师").first.click()
     page.wait_for_selector("figure.page img")
     assert page.eval_on_selector(".box", "b => b.style.left").endswith("%")
+    for other in ("/", "/ledger", "/search?text=宋明", "/audit"):
+        page.goto(base + other)
+    page.goto(f"{base}/docs")  # Swagger UI: its inline script allowed by hash
+    page.wait_for_selector(".swagger-ui .info .title")
     assert not [m for m in console if "Content Security Policy" in m or "Refused" in m], console
 
     signed_in = context.cookies()
+    page.goto(f"{base}/")
     page.click("header form[action='/logout'] button")
     page.wait_for_url("**/login*")
     steps.shot("logged-out", full_page=False)

@@ -135,7 +135,7 @@ def _paths(ctx, shas: set[str]) -> dict[str, tuple[str, str]]:
             select(Document.sha256, Application.name, ApplicationDocument.path)
             .join(ApplicationDocument, ApplicationDocument.document_id == Document.id)
             .join(Application, Application.id == ApplicationDocument.application_id)
-            .where(Document.sha256.in_(sorted(shas)))
+            .where(Document.sha256.in_(sorted(shas)), Application.deleted_at.is_(None))
             .order_by(Application.name, ApplicationDocument.path)).all()
     found: dict[str, tuple[str, str]] = {}
     for sha, app, path in rows:
@@ -205,7 +205,8 @@ def search_page(request: Request, ctx: Ctx, user: Viewer, text: str = "", person
         except SearchError as exc:
             problems.append(exc.user_message)
     with ctx.db.session() as session:
-        applications = list(session.scalars(select(Application.name).order_by(Application.name)))
+        applications = list(session.scalars(select(Application.name).where(Application.deleted_at.is_(None))
+                                            .order_by(Application.name)))
     hits = [masked(hit) for hit in result.hits] if result else []
     return render(request, "search.html", status_code=400 if problems else 200, problems=problems, form=form,
                   asked=asked, result=result, hits=hits, applications=applications, doc_types=DOC_TYPE_NAMES_ZH,
