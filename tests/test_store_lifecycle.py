@@ -93,6 +93,7 @@ def test_a_login_session_ends_at_logout_at_expiry_and_with_its_user(db):
         assert session_user(session, second) is None
         third = start_session(session, user, hours=12)
     with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(LoginSession)) == 1  # ended ones forgotten
         revoke_user(session, "王敏")
     with db.session() as session:
         assert session_user(session, third) is None

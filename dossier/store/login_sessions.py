@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from dossier.store.schema import LoginSession, User, utcnow
@@ -20,9 +20,13 @@ SESSION_BYTES = 32
 
 
 def start_session(session: Session, user: UserInfo, *, hours: float) -> str:
-    """A new session for ``user`` lasting ``hours``; returns its id (for the cookie only)."""
+    """A new session for ``user`` lasting ``hours``; returns its id (for the cookie only).
+    The user's sessions that ended (expired or logged out) are forgotten: the audit trail keeps
+    the sign-ins and sign-outs."""
     raw = secrets.token_urlsafe(SESSION_BYTES)
     now = utcnow()
+    session.execute(delete(LoginSession).where(
+        LoginSession.user_id == user.id, or_(LoginSession.expires_at <= now, LoginSession.revoked_at.is_not(None))))
     session.add(LoginSession(id_hash=hash_token(raw), user_id=user.id, created_at=now,
                              expires_at=now + timedelta(hours=hours)))
     return raw
