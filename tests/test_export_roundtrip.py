@@ -33,7 +33,7 @@ FILES = {"升级2026": [SHARED, UPGRADE / "综合资料" / "社保缴费明细.p
          "延续2026": [SHARED, FIXTURES / "sample-clean" / "人员资料" / "白涛" / "岗位证书.pdf"]}
 # What an export carries; a table added to the schema must be added here or to NOT_EXPORTED.
 EXPORTED = {"applications", "application_documents", "documents", "pages", "text_lines", "extractions", "fields",
-            "records", "field_corrections", "discrepancies", "reviews", "packets", "audit_events"}
+            "records", "field_corrections", "discrepancies", "reviews", "packets", "audit_events", "reminders"}
 NOT_EXPORTED = {"users", "login_sessions"}  # credentials and sign-ins stay with their installation
 
 
@@ -81,6 +81,10 @@ def source(tmp_path, monkeypatch) -> Path:
             add_review(s, finding, user="审核员", action="waive", comment="已核实", old_value="x", new_value=None)
             s.add(schema.Packet(application_id=app_row.id, path="/out/packet.pdf", sha256="e" * 64,
                                 checklist="builtin:upgrade", draft=True))
+            # a reminder sent: a restored archive must not send it again
+            s.add(schema.Reminder(entry_key="qualification:91420106MAEMKANM50:D369532596", threshold="days:90",
+                                  channel="资质组邮件", company="湖北楚天建设工程有限公司", line="资质证书 90 天内须提交延续",
+                                  as_of="2026-11-01", status="sent", attempts=1, repeat=False))
     finally:
         db.dispose()
     return home

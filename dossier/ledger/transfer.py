@@ -8,6 +8,7 @@ DIR/documents/<sha256>.json       its record, pages and lines, extractions (fiel
 DIR/applications/<n>.json         an application: record, its files and their paths, findings
                                   with their reviews, packets built
 DIR/audit.json                    the audit events about what was exported
+DIR/reminders.json                the reminders sent (whole-archive exports only)
 ```
 
 Rows are written column by column from the ORM models (surrogate ids and the foreign keys that
@@ -49,6 +50,7 @@ from dossier.store.schema import (
     Packet,
     Page,
     Record,
+    Reminder,
     Review,
     TextLine,
     UTCDateTime,
@@ -58,6 +60,7 @@ from dossier.store.schema import Field as FieldRow
 FORMAT = "dossier-export"
 VERSION = 1
 MANIFEST = "manifest.json"
+REMINDERS = "reminders.json"
 
 
 class TransferError(DossierError):
@@ -207,6 +210,12 @@ def export_archive(db: Database, archive: Archive, folder: Path, *,
             events = events.where(AuditEvent.object.in_(objects))
         sha, size = _write_json(folder / "audit.json", [_row(e) for e in session.scalars(events)])
         files.append({"path": "audit.json", "sha256": sha, "size": size})
+        if applications is None:
+            # the whole archive moves with its reminder log, or a restored installation would send
+            # every reminder already sent once more
+            sent = select(Reminder).order_by(Reminder.id)
+            sha, size = _write_json(folder / REMINDERS, [_row(r) for r in session.scalars(sent)])
+            files.append({"path": REMINDERS, "sha256": sha, "size": size})
         revision = session.scalar(text("SELECT version_num FROM alembic_version"))
     manifest = {"format": FORMAT, "version": VERSION, "schema_revision": revision,
                 "exported_at": datetime.now(UTC).isoformat(), "scope": "all" if applications is None else "applications",
@@ -316,6 +325,8 @@ def import_archive(db: Database, archive: Archive, folder: Path, *, actor: str =
             session.add_all(_make(Packet, p, application_id=app.id) for p in data["packets"])
             names.append(app.name)
         session.add_all(_make(AuditEvent, e) for e in _load(folder, "audit.json"))
+        if any(e["path"] == REMINDERS for e in manifest["files"]):
+            session.add_all(_make(Reminder, r) for r in _load(folder, REMINDERS))
         repo.audit(session, actor, "archive.imported", f"import:{os.fspath(folder)}",
                    {"exported_at": manifest.get("exported_at"), "applications": names,
                     "documents": len(by_sha), "bytes": total})
