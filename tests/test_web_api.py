@@ -190,6 +190,7 @@ def test_page_images_crops_and_originals(client, site):
     sha = file_sha(client, site, "综合资料/资质证书副本.pdf")
     page = client.get(f"/api/documents/{sha}/pages/1/image", headers=auth(site, "viewer"))
     assert page.status_code == 200 and page.headers["content-type"] == "image/jpeg"
+    assert page.headers["cache-control"] == "no-store"  # a page shows full ID numbers: never kept on disk
     assert Image.open(io.BytesIO(page.content)).size[1] > 800
     assert client.get(f"/api/documents/{sha}/pages/9/image", headers=auth(site, "viewer")).status_code == 404
     original = client.get(f"/api/documents/{sha}/original", headers=auth(site, "viewer"))

@@ -52,7 +52,7 @@ def evidence_image(finding_id: int, index: int, ctx: Ctx, user: Viewer) -> Respo
     evidence = view.finding.evidence[index]
     path, geometry = page_image_path(ctx, evidence.sha256, evidence.page)
     return Response(crop_png(path, geometry, evidence.bbox), media_type="image/png",
-                    headers={"Cache-Control": "private, max-age=3600"})
+                    headers={"Cache-Control": "no-store"})  # shows full ID numbers
 
 
 @api.post("/discrepancies/{finding_id}/review", response_model=ReviewResult, summary="审核：接受、更正、豁免或重新打开",

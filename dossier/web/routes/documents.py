@@ -80,7 +80,7 @@ def page_image_path(ctx, sha256: str, number: int):
          response_class=FileResponse, responses={200: {"content": {"image/jpeg": {}}}})
 def page_image(sha256: Sha256, number: int, ctx: Ctx, user: Viewer):
     path, _ = page_image_path(ctx, sha256, number)
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "no-store"})  # shows full ID numbers
 
 
 @api.get("/documents/{sha256}/original", summary="下载原件", response_class=FileResponse)
