@@ -81,6 +81,13 @@ def test_the_region_is_where_ink_crosses_print_and_nowhere_else():
     strip[330:336, 60:1100] = (200, 30, 30)  # a red rule through that line only
     assert ink_region(strip, [], height) is not None
     assert ink_region(strip, sure, height) is None
+    # a seal over a table's rule, away from any text: the rule is print no reading misses
+    ruled = copy_page(overlay=None)
+    ruled = np.concatenate([ruled, np.full((300, 1200, 3), 236, np.uint8)])
+    ruled[650:653, 40:1160] = 20  # the rule
+    ruled[590:710, 500:620][np.add.outer((np.arange(120) - 60) ** 2, (np.arange(120) - 60) ** 2) < 3600] = (200, 40, 40)
+    ruled[650:653, 40:1160] = 20  # printed over by nothing: the seal sits on the rule
+    assert ink_region(ruled, [], height) is None
     # a colour document (a colour scan of a card): its colours are content, not ink laid over it
     colour = copy_page(overlay=None)
     colour[:, :, 2] = 255

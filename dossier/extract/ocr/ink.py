@@ -34,6 +34,7 @@ NEUTRAL = 40  # chroma of black print
 TOUCH = 0.3  # ink "touches" print within this many text heights
 THROUGH = 0.75  # ink darker than this share of its own median brightness has print beneath it
 MIN_TOUCHING = 0.25  # print touched by ink, in text heights squared: a quarter of a character
+RULE_LENGTH = 2.0  # print straight on for this many text heights is a rule, not text
 PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the decision is made on
 TALLER_THAN_TEXT = 1.6  # a tilted overlay line read in the second pass: taller than any print line
 SURE = 0.95  # print in a line read this well needs no second reading, ink or not
@@ -102,6 +103,13 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
     factor = min(1.0, PROBE_HEIGHT / text_height)
     ink, print_ = _pooled(ink, factor), _pooled(print_, factor)
     height = text_height * factor
+    # a table's rules are print no reading misses: a seal stamped across a cell border is no
+    # reason to read again
+    span = max(3, round(RULE_LENGTH * height))
+    cells = print_.astype(np.uint8)
+    rules = (cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((1, span), np.uint8))
+             | cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((span, 1), np.uint8)))
+    print_ &= rules == 0
     reach = max(1, round(TOUCH * height))
     near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     touched = (near_ink > 0) & print_
