@@ -34,7 +34,9 @@ FILES = {"升级2026": [SHARED, UPGRADE / "综合资料" / "社保缴费明细.p
 # What an export carries; a table added to the schema must be added here or to NOT_EXPORTED.
 EXPORTED = {"applications", "application_documents", "documents", "pages", "text_lines", "extractions", "fields",
             "records", "field_corrections", "discrepancies", "reviews", "packets", "audit_events", "reminders"}
-NOT_EXPORTED = {"users", "login_sessions"}  # credentials and sign-ins stay with their installation
+# credentials and sign-ins stay with their installation; so do the reminder channels admins added
+# in the web UI: they hold passwords and robot keys, and where one installation's reminders go
+NOT_EXPORTED = {"users", "login_sessions", "notify_channels"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.service)])

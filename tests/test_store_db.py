@@ -34,7 +34,7 @@ from dossier.store.db import Database, init_db, make_engine, normalise_url
 
 TABLES = {"applications", "documents", "application_documents", "pages", "text_lines",
           "extractions", "fields", "records", "discrepancies", "reviews", "packets",
-          "audit_events", "users", "reminders", "login_sessions", "alembic_version"}
+          "audit_events", "users", "reminders", "login_sessions", "notify_channels", "alembic_version"}
 SHA_A = "a" * 64
 SHA_B = "b" * 64
 

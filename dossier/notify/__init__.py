@@ -3,6 +3,9 @@
 Modules, one job each:
 
 - ``channels``: the ``[[notify.channels]]`` of ``dossier.toml`` (pydantic), secrets kept secret
+- ``channel_store``: channels admins add in the web UI (table ``notify_channels``), and the list
+  ``remind`` sends on: dossier.toml's plus the enabled stored ones
+- ``probe``: a test message on one channel (the web UI's 发送测试消息)
 - ``message``: one message as every sender takes it
 - ``mail``: e-mail over SMTP (``smtp://`` with STARTTLS when offered, ``smtps://``)
 - ``robots``: 企业微信, 钉钉, 飞书 group robots and plain webhooks: bodies, signing, answers

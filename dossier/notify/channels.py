@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator
+
+from dossier.errors import ConfigError
 
 ChannelKind = Literal["email", "wecom", "dingtalk", "feishu", "webhook"]
 KIND_ZH = {"email": "邮件", "wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "feishu": "飞书群机器人",
@@ -117,6 +119,49 @@ class RobotChannel(_Channel):
 
 
 Channel = Annotated[EmailChannel | RobotChannel, Field(discriminator="kind")]
+CHANNEL_MODELS: dict[str, type[_Channel]] = {"email": EmailChannel, **dict.fromkeys(
+    ("wecom", "dingtalk", "feishu", "webhook"), RobotChannel)}
+_CHANNEL = TypeAdapter(Channel)
+
+
+def secret_fields(kind: str) -> tuple[str, ...]:
+    """The settings of a ``kind`` of channel that are secret (``SecretStr``): never shown back."""
+    model = CHANNEL_MODELS[kind]
+    return tuple(name for name, info in model.model_fields.items()
+                 if info.annotation is SecretStr or SecretStr in get_args(info.annotation))
+
+
+def parse_channel(data: dict[str, Any]) -> EmailChannel | RobotChannel:
+    """A channel from its settings (as a web admin or the API gives them), validated by the same
+    models as ``dossier.toml``; ConfigError with a Chinese reason that holds no secret."""
+    try:
+        return _CHANNEL.validate_python(data)
+    except ValidationError as exc:
+        # loc[0] is the kind's model; an unknown kind has no loc at all
+        problems = "；".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'kind'}：{_error_zh(e)}"
+                             for e in exc.errors(include_input=False, include_url=False))
+        # a message may quote a value (the kind); a secret value is taken out all the same
+        for value in _secret_values(data):
+            problems = problems.replace(value, MASK)
+        raise ConfigError(f"invalid channel: {problems}", reason_zh=f"通知渠道设置有误：{problems}") from None
+
+
+def _error_zh(error: dict[str, Any]) -> str:
+    if error["type"] == "union_tag_invalid" or (error["type"] == "union_tag_not_found"):
+        return f"kind 应为 {' | '.join(KIND_ZH)} 之一"
+    if error["type"] == "missing":
+        return "必填"
+    if error["type"] == "extra_forbidden":
+        return "该类渠道没有此项设置"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _secret_values(data: dict[str, Any]) -> list[str]:
+    kind = data.get("kind")
+    names = secret_fields(kind) if kind in CHANNEL_MODELS else ("url", "smtp_url", "secret")
+    found = [str(data[n]) for n in names if data.get(n)]
+    found += [s for v in found for s in _url_secrets(v)]
+    return sorted({s for s in found if len(s) >= 3}, key=len, reverse=True)
 
 
 class NotifySettings(BaseModel):

@@ -21,6 +21,7 @@ from dossier.errors import ConfigError, NotifyError
 from dossier.ledger.personnel import load_ledger_with_alerts
 from dossier.ledger.rules import LedgerRules, load_rules
 from dossier.notify import sendlog
+from dossier.notify.channel_store import active_channels
 from dossier.notify.channels import EmailChannel, NotifySettings
 from dossier.notify.digest import DueItem, compose, due_items, group_by_company
 from dossier.notify.mail import send_email
@@ -94,17 +95,21 @@ class Outcome:
 def run_reminders(db: Database, settings: Settings, *, as_of: date, dry_run: bool = False,
                   postman: Postman | None = None, rules: LedgerRules | None = None,
                   now: Callable[[], datetime] = utcnow, actor: str = "remind") -> list[Outcome]:
-    """Send (or with ``dry_run`` only compose) every reminder due on ``as_of``."""
+    """Send (or with ``dry_run`` only compose) every reminder due on ``as_of``, on dossier.toml's
+    channels and the enabled ones stored by admins (``channel_store.active_channels``)."""
     notify = settings.notify
-    if not notify.channels:
-        raise ConfigError("no notification channels", reason_zh="未配置通知渠道：请在 dossier.toml 中添加 [[notify.channels]]")
+    with db.session() as session:
+        channels = active_channels(session, notify)
+    if not channels:
+        raise ConfigError("no notification channels",
+                          reason_zh="未配置通知渠道：请在 dossier.toml 中添加 [[notify.channels]]，或由管理员在网页「通知渠道」中添加")
     rules = rules or load_rules()
     postman = postman or Postman(notify)
     with db.session() as session:
         entries, alerts = load_ledger_with_alerts(session, rules)
     items = due_items(entries, alerts, rules, as_of)
     outcomes: list[Outcome] = []
-    for channel in notify.channels:
+    for channel in channels:
         mine = [i for i in items if channel.serves(i.company, i.uscc)]
         with db.session() as session:
             done = sendlog.sent_or_busy(session, channel.name, mine, now=now())

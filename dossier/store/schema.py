@@ -419,3 +419,21 @@ class Reminder(Timestamps, Base):
     repeat: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(Text)  # Chinese, the channel's secrets removed
     sent_at: Mapped[datetime | None]
+
+
+class NotifyChannel(Timestamps, Base):
+    """A reminder channel an admin added in the web UI or by the API (``dossier.notify.channel_store``),
+    used beside the ``[[notify.channels]]`` of ``dossier.toml``. The secret settings (password,
+    robot URL with its key, signing secret) are kept apart from the rest, so nothing that lists or
+    audits channels reads them by accident."""
+
+    __tablename__ = "notify_channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)  # the send log names channels by it
+    kind: Mapped[str] = mapped_column(String(16))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)  # everything not secret
+    secrets: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the SecretStr settings, never shown
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    updated_by: Mapped[str] = mapped_column(String(255))
