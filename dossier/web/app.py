@@ -29,10 +29,12 @@ from dossier.errors import (
     GateRefused,
     InputFileError,
     LifecycleError,
+    NotifyError,
     PlanError,
     ReviewError,
 )
 from dossier.ledger.search import SearchError
+from dossier.notify.channel_store import ChannelExists, ChannelNotFound
 from dossier.store.archive import Archive
 from dossier.store.db import Database, init_db
 from dossier.web.access_log import install_access_log
@@ -40,7 +42,17 @@ from dossier.web.auth import Forbidden, NotAuthenticated, require
 from dossier.web.context import Conflict, NotFound, WebContext, make_templates, render
 from dossier.web.headers import csp_for_inline_scripts, install_security_headers
 from dossier.web.jobs import Jobs
-from dossier.web.routes import applications, audit, discrepancies, documents, ledger, packets, renewal, session
+from dossier.web.routes import (
+    applications,
+    audit,
+    channels,
+    discrepancies,
+    documents,
+    ledger,
+    packets,
+    renewal,
+    session,
+)
 from dossier.web.uploads import UploadTooLarge
 
 log = logging.getLogger(__name__)
@@ -51,14 +63,16 @@ TITLE = "dossier 资质申报材料审核"
 
 
 def _status_for(exc: DossierError) -> int:
-    if isinstance(exc, (ApplicationNotFound, NotFound)):
+    if isinstance(exc, (ApplicationNotFound, NotFound, ChannelNotFound)):
         return 404
     if isinstance(exc, PlanError):
         return 404 if exc.reason_zh.startswith("档案中没有企业") else 400
     if isinstance(exc, ReviewError) and exc.reason_zh.startswith("找不到"):
         return 404
-    if isinstance(exc, (GateRefused, Conflict)):
+    if isinstance(exc, (GateRefused, Conflict, ChannelExists)):
         return 409
+    if isinstance(exc, NotifyError):
+        return 502  # the channel's server refused or could not be reached
     if isinstance(exc, UploadTooLarge):
         return 413
     if isinstance(exc, (ReviewError, ConfigError, InputFileError, SearchError, LifecycleError)):
@@ -97,7 +111,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.ctx = ctx
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (session, applications, documents, discrepancies, packets, audit, ledger, renewal):
+    for module in (session, applications, documents, discrepancies, packets, audit, ledger, renewal, channels):
         app.include_router(module.api)
         app.include_router(module.pages)
     _install_docs(app)

@@ -3,8 +3,6 @@
 - ``GET /api/plan``: a company's renewal plan (``dossier plan-renewal --json``), ID numbers masked.
 - ``GET /api/reminders``: the send log of ``dossier remind``, newest first (no channel secrets:
   the log holds channel names and Chinese reasons only).
-- ``GET /api/notify/channels`` (admins): the reminder channels of ``dossier.toml``, without their
-  secrets (name, kind, server host, recipients, whether it signs).
 - ``/ledger/plan``: the same plan as a page (the ledger links each entry to its company's plan);
   ``/ledger/plan.xlsx``: its task list as Excel.
 """
@@ -25,7 +23,7 @@ from dossier.ledger.sheets import write_table
 from dossier.ledger.personnel import ROLE_ZH
 from dossier.notify.sendlog import recent
 from dossier.notify.thresholds import threshold_zh
-from dossier.web.auth import Admin, Viewer
+from dossier.web.auth import Viewer
 from dossier.web.context import Ctx, render
 from dossier.web.routes.applications import ERRORS
 from dossier.web.schemas import Problem
@@ -36,19 +34,6 @@ pages = APIRouter(include_in_schema=False)
 CompanyQ = Annotated[str, Query(min_length=1, description="企业名称的一部分，或统一社会信用代码")]
 QualificationQ = Annotated[str | None, Query(description="要延续的资质（默认取最近申报项目的资质）")]
 AsOfQ = Annotated[date | None, Query(description="按此日期计划（默认今天）")]
-
-
-class ChannelOut(BaseModel):
-    """A reminder channel as an admin sees it (``Channel.public``): never a secret."""
-
-    name: str
-    kind: str
-    kind_zh: str
-    companies: list[str]
-    server: str | None
-    signed: bool
-    sender: str | None = None
-    to: list[str] = []
 
 
 class ReminderOut(BaseModel):
@@ -89,11 +74,6 @@ def get_reminders(ctx: Ctx, user: Viewer,
                   company: Annotated[str | None, Query(description="企业名称的一部分")] = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 200):
     return reminder_log(ctx, company, limit)
-
-
-@api.get("/notify/channels", response_model=list[ChannelOut], summary="提醒渠道（dossier.toml 中的 [[notify.channels]]，不含密码与密钥；仅管理员）")
-def get_channels(ctx: Ctx, user: Admin):
-    return [channel.public() for channel in ctx.settings.notify.channels]
 
 
 @pages.get("/ledger/plan")

@@ -45,6 +45,8 @@ async function formBody(form) {
     if (el.type === "checkbox") { body[el.name] = el.checked; continue; }
     let value = el.value;
     if (el.dataset.type === "int") value = parseInt(value, 10);
+    else if (el.dataset.type === "bool") value = value === "true";
+    else if (el.dataset.type === "list") value = value.split(/[,，、\s]+/).filter(Boolean);
     else if (typeof value === "string" && value.trim() === "") value = null;
     body[el.name] = value;
   }
