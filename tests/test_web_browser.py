@@ -386,3 +386,62 @@ def resolve_everything(browser, site, base: str) -> list[dict]:
     steps.pdf_pages(packet, 2)
     page.close()
     return decisions
+
+
+# --- reminder channels: an admin adds one and sends a test message --------------------------------
+
+
+def test_an_admin_adds_a_wecom_channel_and_sends_a_test_message_in_chromium(browser, tmp_path):
+    from dossier.store.db import init_db
+    from dossier.store.users import add_user
+    from dossier.config import load_settings
+    from tests.notify_support import KEY, RobotServer
+
+    settings = load_settings(home=tmp_path / "home", database_url=None, broker_url=None)
+    db = init_db(settings)
+    with db.session() as session:
+        _, token = add_user(session, "admin-user", "admin")
+    robot = RobotServer("wecom")
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    try:
+        with LiveServer(create_app(settings, db=db)) as server:
+            base = server.url
+            steps = Steps(page, "notify-channels")
+            page.goto(f"{base}/ledger")
+            page.fill("#token", token)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/ledger")
+            page.click("#channels-link")
+            page.wait_for_url(f"{base}/notify/channels")
+            form = page.locator("#add-channel form")
+            form.locator("input[name=name]").fill("资质群")
+            form.locator("select[name=kind]").select_option("wecom")
+            form.locator("input[name=url]").fill(robot.url)
+            form.locator("input[name=companies]").fill("楚天, 华建")
+            form.locator("button").click()
+            page.wait_for_selector("tr.channel[data-name='资质群']")
+            assert "通知渠道已保存" in page.inner_text("#flash")
+            steps.shot("channel-added", full_page=False)
+            row = page.locator("tr.channel[data-name='资质群']")
+            row.locator("form.test button").click()
+            wait_until(page, "() => location.search.includes('flash=test_sent')")
+            page.wait_for_selector("tr.channel[data-name='资质群']")
+            assert "测试消息已发送" in page.inner_text("#flash")
+            steps.shot("test-message-sent", full_page=False)
+            assert len(robot.accepted()) == 1 and "测试消息" in robot.texts()[0]
+            row = page.locator("tr.channel[data-name='资质群']")
+            row.locator("details.edit summary").click()
+            secrets = row.locator("input[type=password]")
+            assert secrets.count() == 3 and all(secrets.nth(i).input_value() == "" for i in range(3))
+            assert row.locator("input[name=companies]").input_value() == "楚天, 华建"
+            html = page.content()
+            assert KEY not in html and robot.url not in html and "已保存，留空则保持不变" in html
+            assert not console, console
+    finally:
+        context.close()
+        robot.close()
+        db.dispose()
