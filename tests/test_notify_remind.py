@@ -241,7 +241,13 @@ def test_with_a_broker_celery_beat_runs_the_same_remind_daily(tmp_path, robots):
     again = celery.tasks[REMIND].apply(kwargs={"as_of": "2026-12-01"}).get()
     assert (first["sent"], first["failed"], again["sent"]) == (1, [], 0)
     assert len(robots["wecom"].accepted()) == 1
-    assert create_app(settings.model_copy(update={"notify": NotifySettings()})).conf.beat_schedule == {}
+    # without a channel in dossier.toml beat still runs daily (an admin may add one in the web UI);
+    # with none anywhere the run sends nothing and says why
+    bare = create_app(settings.model_copy(update={"notify": NotifySettings()}))
+    assert [e["task"] for e in bare.conf.beat_schedule.values()] == [REMIND]
+    bare.loader.import_default_modules()
+    idle = bare.tasks[REMIND].apply(kwargs={"as_of": "2026-12-01"}).get()
+    assert (idle["sent"], idle["failed"]) == (0, []) and "未配置通知渠道" in idle["skipped"]
 
 
 def test_two_runs_at_once_send_each_digest_once(demo, robots):

@@ -35,6 +35,12 @@ from dossier.store.schema import utcnow
 log = logging.getLogger(__name__)
 
 
+class NoChannels(ConfigError):
+    """Neither dossier.toml nor the web UI names a channel: nothing to send on."""
+
+    reason_zh = "未配置通知渠道：请在 dossier.toml 中添加 [[notify.channels]]，或由管理员在网页「通知渠道」中添加"
+
+
 @dataclass
 class Postman:
     """Sends a message on a channel: waits for the channel's rate limit, tries ``attempts`` times
@@ -101,8 +107,7 @@ def run_reminders(db: Database, settings: Settings, *, as_of: date, dry_run: boo
     with db.session() as session:
         channels = active_channels(session, notify)
     if not channels:
-        raise ConfigError("no notification channels",
-                          reason_zh="未配置通知渠道：请在 dossier.toml 中添加 [[notify.channels]]，或由管理员在网页「通知渠道」中添加")
+        raise NoChannels("no notification channels")
     rules = rules or load_rules()
     postman = postman or Postman(notify)
     with db.session() as session:

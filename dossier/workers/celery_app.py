@@ -112,11 +112,10 @@ def celery_config(settings: Settings, *, visibility_timeout: float | None = None
 
 
 def beat_config(settings: Settings) -> dict[str, Any]:
-    """The daily ``dossier remind`` for Celery beat (``dossier worker --beat``), when channels are
-    configured; the send log makes a repeated or doubled run harmless."""
+    """The daily ``dossier remind`` for Celery beat (``dossier worker --beat``); the send log makes
+    a repeated or doubled run harmless. Scheduled even without a channel in dossier.toml: an admin
+    may add one in the web UI at any time, and a run with none at all does nothing."""
     notify = settings.notify
-    if not notify.channels:
-        return {}
     hour, minute = (int(part) for part in notify.remind_at.split(":"))
     return {"timezone": notify.timezone,
             "beat_schedule": {"dossier-remind-daily": {"task": REMIND, "schedule": crontab(hour=hour, minute=minute)}}}

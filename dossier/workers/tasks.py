@@ -237,11 +237,15 @@ def remind(self: Task, as_of: str | None = None) -> dict:
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
-    from dossier.notify.remind import run_reminders
+    from dossier.notify.remind import NoChannels, run_reminders
 
     settings, db, _ = _resources(self)
     day = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(settings.notify.timezone)).date()
-    outcomes = run_reminders(db, settings, as_of=day, actor="beat")
+    try:
+        outcomes = run_reminders(db, settings, as_of=day, actor="beat")
+    except NoChannels as exc:  # the daily beat runs whether or not anyone has configured a channel yet
+        log.info("no reminders sent on %s: %s", day, exc)
+        return {"as_of": day.isoformat(), "sent": 0, "failed": [], "skipped": exc.reason_zh}
     failed = [{"channel": o.channel, "company": o.company, "error": o.error} for o in outcomes if o.status == "failed"]
     for failure in failed:
         log.warning("reminder to %s about %s failed: %s", failure["channel"], failure["company"], failure["error"])
