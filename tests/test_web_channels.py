@@ -93,6 +93,9 @@ def test_a_bad_url_or_kind_is_a_400_in_chinese_without_the_secret(site):
         response = site.post(API, json=body, headers=admin)
         assert response.status_code == 400 and words in response.json()["reason_zh"]
         assert KEY not in response.text
+    created = site.post(API, json={"name": "开关", "kind": "wecom", "url": site.robots["wecom"].url,
+                                   "enabled": "false"}, headers=admin)
+    assert created.status_code == 400 and "enabled" in created.json()["reason_zh"]
 
 
 def test_reviewers_viewers_and_other_origins_are_refused(site):

@@ -98,7 +98,7 @@ def active_channels(session: Session, notify: NotifySettings) -> list[AnyChannel
 def create_channel(session: Session, notify: NotifySettings, data: dict[str, Any], actor: str) -> ChannelView:
     """Store a new channel from ``data`` (its settings, ``enabled`` optional)."""
     data = dict(data)
-    enabled = bool(data.pop("enabled", True))
+    enabled = _enabled(data.pop("enabled", True))
     channel = parse_channel(_given(data, data.get("kind")))
     taken = channel.name in {c.name for c in notify.channels} or session.scalar(
         select(NotifyChannel.id).where(NotifyChannel.name == channel.name)) is not None
@@ -120,7 +120,7 @@ def update_channel(session: Session, name: str, data: dict[str, Any], actor: str
     empty) keeps its stored value; a setting the (new) kind does not have is dropped."""
     row = _row(session, name)
     data = dict(data)
-    enabled = bool(data.pop("enabled", row.enabled))
+    enabled = _enabled(data.pop("enabled", row.enabled))
     if data.get("name", name) != name:
         raise ConfigError("a channel is not renamed", reason_zh="通知渠道不能改名（发送记录按名称区分渠道）：请新建一个")
     kind = data.get("kind") or row.kind
@@ -144,6 +144,14 @@ def delete_channel(session: Session, name: str, actor: str) -> None:
     row = _row(session, name)
     audit(session, actor, "notify_channel.delete", f"notify_channel:{name}", {"kind": row.kind})
     session.delete(row)
+
+
+def _enabled(value: Any) -> bool:
+    # not bool(value): the string "false" would switch a channel on
+    if not isinstance(value, bool):
+        raise ConfigError(f"enabled must be true or false, not {type(value).__name__}",
+                          reason_zh="通知渠道设置有误：enabled 应为 true 或 false")
+    return value
 
 
 def _given(data: dict[str, Any], kind: Any) -> dict[str, Any]:
