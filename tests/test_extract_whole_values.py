@@ -203,6 +203,20 @@ def test_a_party_whose_unit_a_seal_hid_leaves_the_list_in_doubt():
     assert participants.confidence < TRUSTED and any("监理单位" in n for n in participants.notes)
 
 
+def test_a_value_far_right_in_the_value_column_of_a_two_column_table_beats_a_sentence_below():
+    # a .docx table: labels at the left margin, values all starting at one x far to the right; under
+    # 项目经理 runs the notice's sentence, which is no value of it
+    rows = [("招标人", "济南新城城市建设投资有限公司"), ("项目名称", "曲江商业综合体（一期）工程"), ("中标人", "金陵汇通（济南）建设有限公司"),
+            ("中标价", "人民币42,030,000.00元"), ("项目经理", "祁昇")]
+    cells = [line("中标通知书", 72, 72, 124, h=12)]
+    for i, (label, value) in enumerate(rows):
+        cells += [line(label, 72, 90 + 18 * i, 72 + 10.5 * len(label), h=12), line(value, 298, 90 + 18 * i, h=12)]
+    cells += [line("请中标人接到本通知书后，在规定时间内与招标人签订合同。", 72, 180, 356, h=12),
+              line("招标人（盖章）：", 72, 198, 156, h=12), line("2021 年 8 月 17 日", 72, 216, 166, h=12)]
+    f = fields(*cells)
+    assert f["project_manager"].value == "祁昇" and f["winner"].value == "金陵汇通（济南）建设有限公司"
+
+
 def test_a_glyph_two_overlapping_boxes_both_read_counts_once():
     # the engine's box of the label ran into the value's and read its first digit too
     f = fields(line("营业执照", 220, 60, h=30), line("名称", 55, 226, 73), line("四川麓山远景建设工程有限公司", 95, 228, 268),

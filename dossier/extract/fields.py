@@ -61,6 +61,7 @@ WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the 
 FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 RIGHT_FAR = 8.0  # line heights right of a label beyond which a box on its row is another column's
+VALUE_COLUMN_ROWS = 2  # ... unless this many other labelled rows have their values starting where it does
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
 # ... and so is a box whose ideographs are squeezed below this share of its height each (a piece
 # of a seal's curved rim read across: 中心 in 14 points by 21)
@@ -457,7 +458,8 @@ class FieldEngine:
             elif where == "right" and alone and not self._labels_above.get(line.page, False):
                 x = line.sub_bbox(hit.start, hit.end)[2]
                 for other in right_of(line, x, lines) or self._straddling(line, x, lines):
-                    if other.bbox[0] - x > RIGHT_FAR * max(line.height, 1.0) and self._value_under(hit, lines, hits_by_line):
+                    if (other.bbox[0] - x > RIGHT_FAR * max(line.height, 1.0) and self._value_under(hit, lines, hits_by_line)
+                            and not self._value_column(other, lines, hits_by_line)):
                         break
                     if _seal_text(other, line):
                         continue  # curved seal text stamped across the row
@@ -617,6 +619,16 @@ class FieldEngine:
         return any(abs(o.bbox[0] - x0) <= ALIGN * h and not hits_by_line.get(o.index)
                    and (o.bbox[1] < hit.line.bbox[3] or not right_of(o, o.bbox[2], lines))
                    for o in below(hit.line, x0, x1, lines, 0.8))
+
+    @staticmethod
+    def _value_column(box: Line, lines: list[Line], hits_by_line) -> bool:
+        """Whether ``box`` starts where the values of other labelled rows start: the value column
+        of a two-column table (招标人 | …, 中标人 | …, 项目经理 | 祁昇), however far from its label."""
+        h = max(box.height, 1.0)
+        rows = [o for o in lines if o.page == box.page and o is not box and abs(o.bbox[0] - box.bbox[0]) <= 0.5 * h
+                and any(ln is not o and same_row(o, ln) and ln.bbox[2] <= o.bbox[0]
+                        and any(hit.start == 0 for hit in hits_by_line.get(ln.index, [])) for ln in lines)]
+        return len(rows) >= VALUE_COLUMN_ROWS
 
     def _under_label(self, box: Line, lines: list[Line], hits_by_line) -> bool:
         """Whether a lone label stands right above ``box`` (left edges aligned, at most a line's
