@@ -236,3 +236,11 @@ def test_a_range_whose_end_is_lost_is_doubted(raw):
 def test_a_text_naming_one_end_only_is_certain():
     assert normalise_date_range("有效期至2028年12月31日").confidence == 1
     assert normalise_date_range("自2020年1月1日起").confidence == 1
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("打印时间：二二六年四月二日", "2026-04-02"),
+                                               ("二一九年十二月三十一日", "2019-12-31")])
+def test_a_chinese_year_whose_zero_ocr_dropped_is_read_with_doubt(raw, expected):
+    # 二〇二六 read as 二二六: the ring of 〇 taken for a speck
+    result = normalise_date(raw)
+    assert result.value == expected and result.confidence < 0.9 and result.notes

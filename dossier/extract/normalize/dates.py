@@ -62,6 +62,11 @@ _NO_RANGE_SEP = re.compile(  # 2026.012026.10, 2024.07.152044.07.15
 _COMMA_IN_DATE = re.compile(r"(?<=\d),(?=\d{1,2}(?:[.\-/]|$|[^\d]))|(?<=\d{4}),(?=\d)")  # 2031,03.29: OCR's dot
 
 
+# 二〇二六年 read as 二二六年: OCR drops the 〇, a ring it takes for a speck. A year of three Chinese
+# digits after 二 is this century's with its zero lost (二二〇六 would be two centuries off).
+_ZERO_LOST = re.compile(r"(?<![〇零○一二三四五六七八九])二([一二三四五六七八九])([〇零○一二三四五六七八九])年")
+
+
 def _restore_separators(text: str) -> tuple[str, bool]:
     restored = _NO_RANGE_SEP.sub(r"\1-\3", text)
     restored = _NO_DAY_SEP.sub(r"\1\2\3\2\4", restored)
@@ -84,6 +89,9 @@ def _tidy(raw: str) -> tuple[str, list[str]]:
     text, restored = _restore_separators(text)
     if restored:
         notes.append("日期中缺少分隔符，已按日期格式补全")
+    if _ZERO_LOST.search(text):
+        text = _ZERO_LOST.sub(r"二〇\1\2年", text)
+        notes.append("年份中疑漏识“〇”，已按二〇××年读取")
     return text, notes
 
 
