@@ -571,3 +571,10 @@ def test_a_label_wrapped_in_its_cell_with_its_last_character_centred_under_it():
                line("码", 84, 129, 93, h=10), line("费款所属期", 77, 166, 120, h=9), line("养老", 172, 166, 190, h=9),
                line("医疗", 233, 166, 250, h=9), line("失业", 290, 166, 308, h=9), line("缴费基数", 350, 166, 388, h=9))
     assert f["uscc"].value == "91320105MAW6L4KA5T"
+
+
+def test_a_print_date_whose_year_lost_its_zero_is_found_and_doubted():
+    f = fields(line("社会保险参保缴费证明", 200, 50, h=20), line("参保单位名称：济南华建建设有限公司", 40, 90),
+               line("经办机构：济南市社会保险事业管理局历下区分局", 327, 448), line("打印时间：二二六年四月二日", 406, 469),
+               source=TextSource.ocr)
+    assert f["issue_date"].value == "2026-04-02" and f["issue_date"].confidence < TRUSTED
