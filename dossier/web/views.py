@@ -1,7 +1,8 @@
 """Read models shared by the pages and the API: what a screen shows, gathered from the store.
 
-Lists (applications, queues, the audit trail) mask ID numbers (first 6 and last 4 characters);
-only the document view (``document_view``) carries them in full.
+Lists (applications, queues, the audit trail) mask ID numbers (first 6 and last 4 characters),
+in values and in file paths alike (``人员资料/白涛/身份证_420111199507017199.jpg``); only the
+document view (``document_view``) carries them in full.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ class EvidenceView:
     page: int
     has_box: bool
     document: bool  # False for a fact taken from application.yaml
-    path: str | None  # the file's path in the application
+    path: str | None  # the file's path in the application, masked
     doc_type: str | None
 
 
@@ -209,6 +210,10 @@ def _doc_types(session: Session, shas: set[str]) -> dict[tuple[str, int], str | 
     return found
 
 
+def _masked_path(path: str | None) -> str | None:
+    return mask_text(path) if path is not None else None
+
+
 def finding_views(session: Session, app: Application, findings: list[ReviewedDiscrepancy]) -> list[FindingView]:
     paths = {sha: path for path, sha in session.execute(
         select(ApplicationDocument.path, Document.sha256)
@@ -226,7 +231,8 @@ def finding_views(session: Session, app: Application, findings: list[ReviewedDis
                 index=i, sha256=e.sha256, field=e.field, label=evidence_label(doc_type, e.field),
                 value=DOC_TYPE_NAMES_ZH.get(e.value, e.value) if e.field == "missing_doc_type" else mask_text(e.value),
                 page=e.page, has_box=e.bbox[2] > e.bbox[0] and e.bbox[3] > e.bbox[1],
-                document=is_doc, path=paths.get(e.sha256) if is_doc else "application.yaml", doc_type=doc_type))
+                document=is_doc, path=_masked_path(paths.get(e.sha256)) if is_doc else "application.yaml",
+                doc_type=doc_type))
         reviews = [{"user": r.user, "action": r.action, "comment": mask_text(r.comment or ""),
                     "new_value": mask_text(r.new_value) if r.new_value else None, "at": r.at}
                    for r in f.reviews]
@@ -270,13 +276,17 @@ def next_open(before: list[int], after: list[ReviewedDiscrepancy], current: int)
 @dataclass
 class DocEntry:
     sha256: str
-    path: str
+    path: str  # masked: a file may be named after its holder's ID number
     label: str
     doc_type: str | None
     pages: str  # e.g. "第 1–3 页"
     status: str
     reason: str | None
     open_findings: int = 0
+
+    def __post_init__(self) -> None:
+        # masked here, where every entry is made, rather than at each of the places that make one
+        self.path = mask_text(self.path)
 
 
 @dataclass
@@ -363,7 +373,7 @@ def document_sections(db, settings, name: str, files: list[DocumentStatus],
     folders: dict[str, DocGroup] = defaultdict(lambda: DocGroup(None))
     for f in files:
         top, _, rest_path = f.path.partition("/")
-        key = top if rest_path else "（根目录）"
+        key = mask_text(top) if rest_path else "（根目录）"  # a folder may be named after an ID number too
         group = folders[key]
         group.title = key
         group.entries.append(_entry(f, counts))

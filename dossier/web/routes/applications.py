@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from dossier.errors import ConfigError, DossierError
 from dossier.intake.spec import load_spec
 from dossier.model import ReviewedDiscrepancy
+from dossier.privacy import mask_text
 from dossier.store import repo
 from dossier.store.schema import Application, ApplicationDocument, AuditEvent
 from dossier.web import views
@@ -121,7 +122,8 @@ def get_application(name: str, ctx: Ctx, user: Viewer) -> ApplicationDetail:
         packets = views.packets_of(session, app.id)
     return ApplicationDetail(
         **application_out(row).model_dump(),
-        files=[FileOut(path=f.path, sha256=f.sha256, status=f.status, doc_type=f.doc_type, pages=f.pages,
+        # a path may hold its holder's ID number (身份证_4201….jpg); only the document's own page shows it
+        files=[FileOut(path=mask_text(f.path), sha256=f.sha256, status=f.status, doc_type=f.doc_type, pages=f.pages,
                        reason=f.reason, open_findings=counts[f.sha256]) for f in files],
         discrepancies=[discrepancy_out(v) for v in finding_views],
         packets=[packet_out(p) for p in packets])
@@ -175,8 +177,10 @@ async def upload_file(name: str, request: Request, ctx: Ctx, user: Reviewer,
                            declared_size=int(length) if length and length.isdigit() else None)
     if result is None:
         return UploadOut(path=path, status="spec", message="已更新 application.yaml（申报信息与人员名单）")
-    return UploadOut(path=str(result.source), status=result.status, sha256=result.sha256,
-                     media_type=result.media_type, reason=result.reason, message=result.message)
+    # the answer is shown beside the file list, and masked as it is (the path may name an ID number)
+    return UploadOut(path=mask_text(str(result.source)), status=result.status, sha256=result.sha256,
+                     media_type=result.media_type, reason=mask_text(result.reason) if result.reason else None,
+                     message=mask_text(result.message))
 
 
 @api.post("/applications/{name}/check", response_model=list[DiscrepancyOut], summary="重新核验")
