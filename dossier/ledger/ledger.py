@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from dossier.ledger.documents import ArchivedApplication, ArchivedDocument, load_applications, load_documents
 from dossier.ledger.identities import Identities
 from dossier.ledger.rules import STATUS_ORDER, Kind, LedgerRules, Status, load_rules, renewal_status
-from dossier.privacy import mask_id
+from dossier.privacy import mask_id, mask_text
 
 
 T = TypeVar("T")
@@ -60,8 +60,10 @@ class LedgerEntry(BaseModel):
         return (self.name if self.holder == "person" else self.company) or "?"
 
     def masked(self) -> LedgerEntry:
-        """This entry with its ID number masked (for lists and screens, not for the filing)."""
-        return self.model_copy(update={"id_number": mask_id(self.id_number) if self.id_number else None})
+        """This entry with its ID number masked, in its file's path too (for lists and screens, not
+        for the filing)."""
+        return self.model_copy(update={"id_number": mask_id(self.id_number) if self.id_number else None,
+                                       "file": mask_text(self.file)})
 
 
 def _entry(d: ArchivedDocument, code: str, kind: Kind, ids: Identities,

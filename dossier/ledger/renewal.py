@@ -30,7 +30,7 @@ from dossier.ledger.ledger import LedgerEntry, build_ledger, of_company
 from dossier.ledger.personnel import CONSTRUCTOR_KIND, STATEMENT_DOC_TYPE, read_statement, shift_month
 from dossier.ledger.rules import LedgerRules, load_rules
 from dossier.model import ApplicationSpec, RosterEntry
-from dossier.privacy import mask_id
+from dossier.privacy import mask_id, mask_text
 from dossier.store.schema import Application
 from dossier.validate.messages import role_name
 from dossier.validate.params import params_for
@@ -82,9 +82,11 @@ class RenewalPlan(BaseModel):
                 "roster": [r.model_dump(exclude_none=True) for r in self.roster]}
 
     def masked(self) -> RenewalPlan:
-        """This plan with the roster's ID numbers masked (screens, API, console)."""
+        """This plan with the roster's ID numbers masked, in the tasks' file paths too (screens,
+        API, console, the task list sent round)."""
         roster = [r.model_copy(update={"id_number": mask_id(r.id_number)}) for r in self.roster]
-        return self.model_copy(update={"roster": roster})
+        tasks = [t.model_copy(update={"file": mask_text(t.file) if t.file else t.file}) for t in self.tasks]
+        return self.model_copy(update={"roster": roster, "tasks": tasks})
 
 
 def plan_renewal(session: Session, company: str, *, qualification: str | None = None, as_of: date,

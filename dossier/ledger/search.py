@@ -388,7 +388,9 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
 
 
 def masked(hit: SearchHit) -> SearchHit:
-    """``hit`` with ID numbers masked in its fields and lines (for lists, not for the filing)."""
+    """``hit`` with ID numbers masked in its fields, its file names and lines (for lists, not for
+    the filing)."""
     return hit.model_copy(update={
         "id_number": mask_id(hit.id_number) if hit.id_number else None,
+        "file": mask_text(hit.file), "source_name": mask_text(hit.source_name),
         "lines": [LineHit(page=line.page, text=mask_text(line.text)) for line in hit.lines]})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dossier.ledger.ledger import LedgerEntry
 from dossier.ledger.rules import STATUS_ZH, Status
-from dossier.privacy import mask_id
+from dossier.privacy import mask_id, mask_text
 
 HEADER = ("状态", "类型", "企业", "统一社会信用代码", "姓名", "身份证号", "证书编号", "说明", "发证日期",
           "有效期至", "最迟申报日", "应启动日", "提前申报", "剩余天数", "文件", "申报项目")
@@ -29,14 +29,15 @@ def expiry_rows(pairs: list[tuple[LedgerEntry, Status]], *, as_of: date, show_id
     """One row per entry, in HEADER's order; dates stay dates (the file writers format them)."""
     rows: list[list[Cell]] = []
     for entry, status in pairs:
-        id_number = entry.id_number
-        if id_number and not show_ids:
-            id_number = mask_id(id_number)
+        id_number, file = entry.id_number, entry.file
+        if not show_ids:
+            id_number = mask_id(id_number) if id_number else id_number
+            file = mask_text(file)  # a file may be named after its holder's ID number
         remaining = (entry.valid_until - as_of).days if entry.valid_until else None
         rows.append([STATUS_ZH[status], entry.kind_zh, entry.company, entry.uscc, entry.name, id_number,
                      entry.number, entry.detail, entry.issued,
                      entry.valid_until if entry.valid_until else ("长期" if entry.long_term else None),
-                     entry.deadline, entry.alert_from, entry.lead_zh or None, remaining, entry.file,
+                     entry.deadline, entry.alert_from, entry.lead_zh or None, remaining, file,
                      "、".join(entry.applications) or None])
     return rows
 

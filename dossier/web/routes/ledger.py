@@ -28,6 +28,7 @@ from dossier.ledger.search import SearchError, SearchQuery, masked, search
 from dossier.ledger.timeline import render_timeline
 from dossier.ledger.views import expiring_json, ledger_json
 from dossier.model import DOC_TYPE_NAMES_ZH
+from dossier.privacy import mask_text
 from dossier.store.schema import Application, ApplicationDocument, Document
 from dossier.web.auth import Viewer
 from dossier.web.context import Ctx, render
@@ -127,7 +128,8 @@ def _form_int(value: str | None, label: str, low: int, high: int, problems: list
 
 
 def _paths(ctx, shas: set[str]) -> dict[str, tuple[str, str]]:
-    """sha256 -> (application, path) of one filing of each document, for links and labels."""
+    """sha256 -> (application, path) of one filing of each document, for links and labels (the path
+    masked: it is shown in a list)."""
     if not shas:
         return {}
     with ctx.db.session() as session:
@@ -139,7 +141,7 @@ def _paths(ctx, shas: set[str]) -> dict[str, tuple[str, str]]:
             .order_by(Application.name, ApplicationDocument.path)).all()
     found: dict[str, tuple[str, str]] = {}
     for sha, app, path in rows:
-        found.setdefault(sha, (app, path))
+        found.setdefault(sha, (app, mask_text(path)))
     return found
 
 
