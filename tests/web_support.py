@@ -29,13 +29,15 @@ def truth() -> dict:
     return load_truth(SAMPLE)
 
 
-def copy_sample(dst: Path, forms: tuple[str, ...] | None = TEXT_FORMS) -> Path:
-    """sample-upgrade's files of ``forms`` (all when None) and its application.yaml under ``dst``."""
+def copy_sample(dst: Path, forms: tuple[str, ...] | None = TEXT_FORMS, renames: dict[str, str] | None = None) -> Path:
+    """sample-upgrade's files of ``forms`` (all when None) and its application.yaml under ``dst``,
+    those named in ``renames`` (sample path -> path) under another name."""
     folder = dst / "sample-upgrade"
     for rel, entry in truth()["files"].items():
         if forms is None or entry["form"] in forms:
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(SAMPLE / rel, folder / rel)
+            target = folder / (renames or {}).get(rel, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(SAMPLE / rel, target)
     shutil.copy(SAMPLE / "application.yaml", folder / "application.yaml")
     return folder
 
@@ -48,13 +50,14 @@ class Site:
     application: str = "sample-upgrade"
 
 
-def make_site(root: Path, *, forms: tuple[str, ...] | None = TEXT_FORMS, check: bool = True) -> Site:
+def make_site(root: Path, *, forms: tuple[str, ...] | None = TEXT_FORMS, check: bool = True,
+              renames: dict[str, str] | None = None) -> Site:
     """A data folder with sample-upgrade ingested and processed, and one user per role."""
     from dossier.workers.local import ingest_and_process
 
     settings = load_settings(home=root / "home", database_url=None, broker_url=None)
     db = init_db(settings)
-    ingest_and_process([copy_sample(root / "in", forms)], "sample-upgrade", settings, db=db)
+    ingest_and_process([copy_sample(root / "in", forms, renames)], "sample-upgrade", settings, db=db)
     if check:
         from dossier.workflow.check import check_application
 
