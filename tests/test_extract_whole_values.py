@@ -578,3 +578,14 @@ def test_a_print_date_whose_year_lost_its_zero_is_found_and_doubted():
                line("经办机构：济南市社会保险事业管理局历下区分局", 327, 448), line("打印时间：二二六年四月二日", 406, 469),
                source=TextSource.ocr)
     assert f["issue_date"].value == "2026-04-02" and f["issue_date"].confidence < TRUSTED
+
+
+def test_a_wrapped_address_beside_a_scope_that_opens_with_a_sub_heading():
+    # a licence in two columns: 住所's value wraps onto the row of 经营范围, whose own value opens
+    # with 许可项目： (a sub-heading, not a label waiting for the box right of it)
+    f = fields(line("营 业 执 照", 228, 66, 368, h=30), line("名 称", 51, 238, 74, h=11),
+               line("石城中瀚建设集团第三工程有限公司", 116, 238, 284, h=11), line("法定代表人 殷一鸣", 51, 295, 148, h=10),
+               line("住 所", 323, 300, 346, h=10), line("四川省成都市武侯区青年路1段", 377, 300, 520, h=10),
+               line("经 营范围 许可项目：建设工程施工；建设工程设", 51, 315, 295, h=11), line("121号财富中心22层03号", 377, 315, 492, h=11),
+               line("计；住宅室内装饰装修；施工专业作业。", 116, 330, 305, h=11))
+    assert f["address"].value == "四川省成都市武侯区青年路1段121号财富中心22层03号"

@@ -662,7 +662,9 @@ class FieldEngine:
         hits = hits_by_line.get(nearest.index, [])
         if hits:
             rest = nearest.compact[_skip_remark(nearest.compact, max(h.end for h in hits)):]
-            waiting = not rest.strip(":：") or bool(_UNKNOWN_LABEL.match(rest))
+            # (经营范围 许可项目：建设工程施工… has its value: a sub-heading opens it, nothing waits)
+            unknown = _UNKNOWN_LABEL.match(rest)
+            waiting = not rest.strip(":：") or bool(unknown and not rest[unknown.end():].strip())
         else:
             waiting = bool(_UNKNOWN_LABEL.match(nearest.compact))
         if not (waiting and answered_below):
