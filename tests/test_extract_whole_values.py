@@ -355,6 +355,17 @@ def test_a_label_split_by_the_wrap_of_running_text_still_introduces_its_value():
     assert f["id_number"].value == "320106199512085271" and f["id_number"].confidence >= TRUSTED
 
 
+def test_a_label_split_by_the_wrap_of_a_paragraph_set_at_wide_leading():
+    # a LibreOffice document at 1.5 line spacing: more than a line's height between the lines, the
+    # first running to the right margin
+    f = fields(line("劳动合同", 254, 58, 342, h=22),
+               line("甲方浙江嵩岳广厦建筑安装工程集团有限公司（以下简称“甲方”），法定代表人洪光荣，住所浙江省杭", 72, 116, 541, h=10.5),
+               line("州市滨江区芙蓉中路2段126号；乙方兰庆丰（以下简称“乙方”），性别男，身份证", 51, 140, 535, h=10.5),
+               line("号码33010619770627345X，住址浙江省杭州市西湖区雁塔西路21号。甲乙双方经平等协商，自愿签订", 51, 164, 540, h=10.5),
+               line("本劳动合同，合同期限为无固定期限，自2022年9月1日起，共同遵守以下条款。", 51, 188, 438, h=10.5))
+    assert f["id_number"].value == "33010619770627345X" and f["id_number"].confidence >= TRUSTED
+
+
 def test_a_name_field_never_takes_a_value_without_ideographs():
     # the authority's own line lost under a watermark: the validity below is no authority
     f = fields(line("中华人民共和国", 391, 53, 502, h=16), line("居民身份证", 384, 80, 490, h=22),

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 from dossier.extract.completeness import INCOMPLETE_NOTES, holds_ideograph, is_whole, misread_words
 from dossier.extract.layout import (
+    FULL_LINE_GAP,
     SEPARATORS,
+    WRAP_GAP,
     LabelHit,
     Line,
     below,
@@ -57,8 +59,6 @@ LIST_NORMALISERS = {"list", "qualification_list"}
 CHECKSUMMED = {"id_number", "uscc"}
 WRAPPING_KINDS = ("company", "authority")  # names long enough to wrap in a cell or under a seal
 LIST_BELOW = 5.0  # line heights under its label a list printed one item a row may start  # a reading that passes its check character is no misreading
-WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
-FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
 RIGHT_FAR = 8.0  # line heights right of a label beyond which a box on its row is another column's
 VALUE_COLUMN_ROWS = 2  # ... unless this many other labelled rows have their values starting where it does

@@ -191,6 +191,10 @@ def join_split_labels(lines: list[Line], labels: list[str], hits_by_line: dict[i
 WRAPPED_LABEL_MIN = 4  # a label this long may be split by a paragraph's wrap (居民身 / 份证号码…)
 
 
+WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
+FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
+
+
 def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]]) -> None:
     """Find labels that a wrap split and record them in ``hits_by_line``. Running text
     (…性别男，居民身 / 份证号码3201…): the label's hit at the start of the line its value follows
@@ -199,10 +203,16 @@ def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict
     rest alone under it a fragment. The second line must be close under the first, at its edge."""
     wanted = sorted({lb.replace(" ", "") for lb in labels if len(lb.replace(" ", "")) >= WRAPPED_LABEL_MIN},
                     key=len, reverse=True)
+    margins: dict[int, float] = {}
+    for line in lines:
+        margins[line.page] = max(margins.get(line.page, 0.0), line.bbox[2])
     for first in lines:
         h = max(first.height, 1.0)
+        # a line that runs to the right margin wraps for certain, whatever the leading (a document
+        # set at 1.5 lines leaves more than a line's height between its lines)
+        gap = FULL_LINE_GAP if first.bbox[2] >= margins[first.page] - 1.5 * h else WRAP_GAP
         under = [o for o in lines if o.page == first.page and o.cy > first.bbox[3]
-                 and o.bbox[1] - first.bbox[3] <= 0.8 * h and abs(o.bbox[0] - first.bbox[0]) <= 3.0 * h]
+                 and o.bbox[1] - first.bbox[3] <= gap * h and abs(o.bbox[0] - first.bbox[0]) <= 3.0 * h]
         if not under:
             continue
         nxt = min(under, key=lambda o: o.bbox[1])
