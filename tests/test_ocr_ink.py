@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from conftest import cjk_ttf
 from dossier.config import load_settings
 from dossier.extract.ocr import get_engine
-from dossier.extract.ocr.ink import INK_CONFIDENCE, _ink_mask, deinked, ink_region, merge, read_under_ink
+from dossier.extract.ocr.ink import INK_CONFIDENCE, deinked, ink_region, merge, read_under_ink
 from dossier.extract.ocr.page import ocr_image
 from dossier.model import TextLine
 
@@ -46,7 +46,7 @@ def line(text: str, confidence: float, bbox) -> TextLine:
 def test_coloured_ink_is_lifted_and_black_print_stays_dark():
     image = copy_page(overlay="仅供资质申报使用，他用无效")
     ink = (image.max(axis=2).astype(int) - image.min(axis=2)) >= 40
-    clean = deinked(image, ink)
+    clean = deinked(image)
     assert clean.shape == image.shape and (clean[..., 0] == clean[..., 2]).all()
     over_paper = clean[ink & (image.max(axis=2) > 150)][:, 0]
     assert (over_paper >= 230).mean() > 0.95  # ink over paper: gone (but for antialiased rims)
@@ -59,7 +59,7 @@ def test_ink_a_scan_washed_out_to_a_faint_tint_is_lifted_too():
     # far more neutral; the page's paper and print are untouched
     image = copy_page(overlay="仅供资质申报使用，他用无效", colour=(123, 121, 143, 255))
     overlay = (image[..., 2].astype(int) - image[..., 0] >= 15) & (image.max(axis=2) < 190)
-    clean = deinked(image, _ink_mask(image))
+    clean = deinked(image)
     assert (clean[overlay][:, 0] >= 230).mean() > 0.9
     print_ = (image.max(axis=2) < 60)
     assert np.median(clean[print_][:, 0]) < 80

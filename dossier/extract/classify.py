@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from statistics import median
 
-from dossier.extract.glyphs import simplified
+from dossier.extract.glyphs import simplified_text
 from dossier.extract.layout import Line, same_row
 from dossier.extract.spec import DocSpec
 
@@ -55,10 +55,6 @@ def _spaced_rows(lines: list[Line]) -> list[_Row]:
     return out
 
 
-def _simplified(text: str) -> str:
-    return "".join(simplified(ch) for ch in text)
-
-
 def _title_like(line: Line, page_height: float, median_height: float) -> bool:
     return line.bbox[1] < page_height * 0.38 or line.height >= 1.3 * median_height
 
@@ -69,9 +65,9 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
         return PageClass(page, None, 0.0, False, False)
     # Titles and labels are vocabulary, never a name: matched with every traditional glyph the
     # engine read simplified (专業技术资格证书), where the fields keep a single one as read (龚家駿).
-    text = _simplified("".join(ln.compact for ln in lines))
+    text = simplified_text("".join(ln.compact for ln in lines))
     med = median(ln.height for ln in lines) or 1.0
-    rows = [_Row(_simplified(row.text), row.first)
+    rows = [_Row(simplified_text(row.text), row.first)
             for row in (*(_Row(ln.compact, ln) for ln in lines), *_spaced_rows(lines))]
     scores: dict[str, float] = {}
     titled: dict[str, bool] = {}

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from dossier.extract.completeness import INCOMPLETE_NOTES, holds_ideograph, is_whole, misread_words
 from dossier.extract.layout import (
-    FULL_LINE_GAP,
     SEPARATORS,
     WRAP_GAP,
     LabelHit,
@@ -38,6 +37,7 @@ from dossier.extract.layout import (
     same_row,
     strip_separators,
     union,
+    wrap_gap,
 )
 from dossier.extract.normalize import NORMALISERS
 from dossier.extract.normalize.dates import END_LOST
@@ -841,10 +841,7 @@ class FieldEngine:
         right under it, starting at about its left edge): running text wraps anywhere, 河西新城
         安置房项目12#、20#楼及 / 地下车库工程施工招标."""
         h = max(line.height, 1.0)
-        # a line that runs to the page's right margin wraps for certain, whatever the leading
-        # (a Word document set at 1.5 or double spacing leaves a line height between lines)
-        margin = max(o.bbox[2] for o in lines if o.page == line.page)
-        gap = FULL_LINE_GAP if line.bbox[2] >= margin - 1.5 * h else WRAP_GAP
+        gap = wrap_gap(line, max(o.bbox[2] for o in lines if o.page == line.page))
         # the next line starts at the paragraph's edge: under the first, or left of it when the
         # first is indented; one starting further right is another column's box (姓名 | 男)
         under = [o for o in lines if o.page == line.page and o.cy > line.bbox[3] and o.bbox[1] - line.bbox[3] <= gap * h

@@ -27,6 +27,11 @@ def simplified(ch: str) -> str:
     return simple if simple != ch and _S2T.convert(simple) == ch else ch
 
 
+def simplified_text(text: str) -> str:
+    """``text`` with every regular traditional form simplified (vocabulary: titles and labels)."""
+    return "".join(simplified(ch) for ch in text)
+
+
 def simplified_page(page: PageText) -> PageText:
     """``page`` with its OCR lines' traditional glyphs simplified (see the module docstring);
     other pages as they are."""
@@ -34,7 +39,7 @@ def simplified_page(page: PageText) -> PageText:
         return page
     lines = []
     for line in page.lines:
-        simple = "".join(simplified(ch) for ch in line.text)
+        simple = simplified_text(line.text)
         changed = sum(a != b for a, b in zip(simple, line.text)) >= 2
         lines.append(line.model_copy(update={"text": simple}) if changed else line)
     return page.model_copy(update={"lines": lines})

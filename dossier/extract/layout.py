@@ -195,6 +195,13 @@ WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the 
 FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
 
 
+def wrap_gap(line: Line, margin: float) -> float:
+    """How far under ``line`` (in its heights) the next line of its paragraph may start: a line
+    that runs to the page's right ``margin`` wraps for certain, whatever the leading (a document
+    set at 1.5 or double spacing leaves more than a line's height between its lines)."""
+    return FULL_LINE_GAP if line.bbox[2] >= margin - 1.5 * max(line.height, 1.0) else WRAP_GAP
+
+
 def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]]) -> None:
     """Find labels that a wrap split and record them in ``hits_by_line``. Running text
     (…性别男，居民身 / 份证号码3201…): the label's hit at the start of the line its value follows
@@ -208,9 +215,7 @@ def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict
         margins[line.page] = max(margins.get(line.page, 0.0), line.bbox[2])
     for first in lines:
         h = max(first.height, 1.0)
-        # a line that runs to the right margin wraps for certain, whatever the leading (a document
-        # set at 1.5 lines leaves more than a line's height between its lines)
-        gap = FULL_LINE_GAP if first.bbox[2] >= margins[first.page] - 1.5 * h else WRAP_GAP
+        gap = wrap_gap(first, margins[first.page])
         under = [o for o in lines if o.page == first.page and o.cy > first.bbox[3]
                  and o.bbox[1] - first.bbox[3] <= gap * h and abs(o.bbox[0] - first.bbox[0]) <= 3.0 * h]
         if not under:

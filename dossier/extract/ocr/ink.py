@@ -42,10 +42,12 @@ MIN_NEW = 0.8  # a line where the first reading found nothing: below this it is 
 MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
 
 
-def deinked(image: np.ndarray, ink: np.ndarray) -> np.ndarray:
-    """``image`` (RGB) with the coloured ink ``ink`` (a mask) lifted to white: its brightest
+def deinked(image: np.ndarray) -> np.ndarray:
+    """``image`` (RGB) with its coloured ink (:func:`_ink_mask`) lifted to white: its brightest
     channel, scaled so the ink's median brightness in that channel becomes 255."""
-    brightest = _channels(image)[0].astype(np.float32)
+    brightest, chroma = _channels(image)
+    ink = _ink_mask(brightest, chroma)
+    brightest = brightest.astype(np.float32)
     level = float(np.median(brightest[ink])) if ink.any() else 255.0
     grey = np.clip(brightest * (255.0 / max(level, 1.0)), 0, 255)
     # ink of other shades than the median (a blue line over a red seal, a pale card's tint) goes
@@ -64,11 +66,10 @@ def _channels(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return brightest, cv2.subtract(brightest, cv2.min(cv2.min(r, g), b))
 
 
-def _ink_mask(image: np.ndarray) -> np.ndarray:
-    """Coloured ink: strongly coloured, or a faint tint where the page is dark (a blue line that
-    a scan washed out is still bluer than black print). Chroma is smoothed first so the colour
-    fringes a JPEG leaves around black strokes do not count."""
-    brightest, chroma = _channels(image)
+def _ink_mask(brightest: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    """Coloured ink, from an image's :func:`_channels`: strongly coloured, or a faint tint where
+    the page is dark (a blue line that a scan washed out is still bluer than black print). Chroma
+    is smoothed first so the colour fringes a JPEG leaves around black strokes do not count."""
     smooth = cv2.blur(chroma, (3, 3))
     return (smooth >= MIN_CHROMA) | ((smooth >= MIN_DARK_CHROMA) & (brightest < DARK_INK))
 
@@ -175,5 +176,5 @@ def read_under_ink(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]) 
     x0, y0, x1, y1 = region
     crop = image[y0:y1, x0:x1]
     second = [ln.model_copy(update={"bbox": (ln.bbox[0] + x0, ln.bbox[1] + y0, ln.bbox[2] + x0, ln.bbox[3] + y0)})
-              for ln in engine.recognize(deinked(crop, _ink_mask(crop)))]
+              for ln in engine.recognize(deinked(crop))]
     return merge(lines, second, height)
