@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import warnings
 import zipfile
 
 import pytest
@@ -15,14 +14,8 @@ from fastapi.routing import APIRoute
 from PIL import Image
 from pypdf import PdfReader
 
-from dossier.web import create_app
-from tests.web_support import SAMPLE, make_site
+from tests.web_support import FULL_ID, SAMPLE, auth, make_site, serve
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 for its TestClient
-    from fastapi.testclient import TestClient
-
-FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 
 
@@ -35,12 +28,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(site):
-    with TestClient(create_app(site.settings, db=site.db)) as c:
+    with serve(site) as c:
         yield c
-
-
-def auth(site, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {site.tokens[role]}"}
 
 
 def finding(client, site, code: str, path_part: str | None = None) -> dict:

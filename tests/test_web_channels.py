@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import warnings
 from urllib.parse import quote
 
 import pytest
@@ -20,10 +19,7 @@ from dossier.store.users import add_user
 from dossier.web import create_app
 from dossier.web.auth import COOKIE_NAME
 from tests.notify_support import KEY, SECRET, TOKEN, RobotServer
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 for its TestClient
-    from fastapi.testclient import TestClient
+from tests.web_support import TestClient, bearer
 
 API = "/api/notify/channels"
 
@@ -40,7 +36,7 @@ def site(tmp_path_factory):
         tokens = {role: add_user(session, f"{role}-user", role)[1] for role in ("admin", "reviewer", "viewer")}
     with TestClient(create_app(settings, db=db)) as client:
         client.robots, client.db, client.tokens = robots, db, tokens
-        client.as_role = {role: {"Authorization": f"Bearer {t}"} for role, t in tokens.items()}
+        client.as_role = {role: bearer(t) for role, t in tokens.items()}
         yield client
     for robot in robots.values():
         robot.close()

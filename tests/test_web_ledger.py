@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -15,16 +14,10 @@ import pytest
 
 from dossier.ledger.ledger import LedgerEntry
 from dossier.model import ApplicationSpec
-from dossier.web import create_app
 from dossier.web.schemas import LedgerEntryOut
 from tests.ledger_builders import extracted, months, store
-from tests.web_support import make_site
+from tests.web_support import FULL_ID, auth, make_site, serve
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 for its TestClient
-    from fastapi.testclient import TestClient
-
-FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 SVG = "{http://www.w3.org/2000/svg}"
 TAO, SONG = "420111198811262418", "420102197710043231"  # sample-upgrade's 陶福生 and 宋明
 OTHER = "武汉江城建筑有限公司"
@@ -62,12 +55,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(site):
-    with TestClient(create_app(site.settings, db=site.db)) as c:
+    with serve(site) as c:
         yield c
-
-
-def auth(site, role: str = "viewer") -> dict[str, str]:
-    return {"Authorization": f"Bearer {site.tokens[role]}"}
 
 
 def _by_kind_and_holder(entries: list[dict]) -> dict[tuple[str, str], dict]:

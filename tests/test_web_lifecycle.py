@@ -5,8 +5,6 @@ format characters are refused."""
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -15,12 +13,7 @@ from dossier.cli import app as cli
 from dossier.errors import ExitCode
 from dossier.store.schema import AuditEvent
 from dossier.store.users import UserError, add_user
-from dossier.web import create_app
-from tests.web_support import SAMPLE, make_site
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from tests.web_support import SAMPLE, auth, make_site, serve
 
 APP = "/api/applications/sample-upgrade"
 
@@ -34,12 +27,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(site):
-    with TestClient(create_app(site.settings, db=site.db)) as c:
+    with serve(site) as c:
         yield c
-
-
-def auth(site, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {site.tokens[role]}"}
 
 
 def _audit(site, action: str) -> list[AuditEvent]:

@@ -7,18 +7,11 @@ from __future__ import annotations
 
 import io
 import logging
-import warnings
 
 import pytest
 from openpyxl import load_workbook
 
-from dossier.web import create_app
-from tests.test_web_api import FULL_ID, auth
-from tests.web_support import make_site
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 for its TestClient
-    from fastapi.testclient import TestClient
+from tests.web_support import FULL_ID, auth, make_site, serve
 
 ID = "420111198811262418"  # 陶福生's, as the roster of sample-upgrade gives it
 MASKED = "420111********2418"
@@ -37,7 +30,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(site):
-    with TestClient(create_app(site.settings, db=site.db)) as c:
+    with serve(site) as c:
         yield c
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import warnings
 from datetime import date
 
 import pytest
@@ -19,12 +18,8 @@ from dossier.store.db import init_db
 from dossier.store.users import add_user
 from dossier.web import create_app
 from tests.notify_support import KEY, RobotServer, demo_database
+from tests.web_support import FULL_ID, TestClient, bearer
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 for its TestClient
-    from fastapi.testclient import TestClient
-
-FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 COMPANY = "湖北楚天建设工程有限公司"
 
 
@@ -41,8 +36,8 @@ def site(tmp_path_factory):
         _, token = add_user(session, "viewer-user", "viewer")
         _, admin = add_user(session, "admin-user", "admin")
     with TestClient(create_app(settings, db=db)) as client:
-        client.admin = {"Authorization": f"Bearer {admin}"}
-        yield client, {"Authorization": f"Bearer {token}"}
+        client.admin = bearer(admin)
+        yield client, bearer(token)
     robot.close()
     db.dispose()
 

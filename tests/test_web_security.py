@@ -4,20 +4,14 @@ from the API token), Origin checks on login and logout, and the masked access lo
 from __future__ import annotations
 
 import logging
-import warnings
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
 from dossier.store.schema import LoginSession, utcnow
-from dossier.web import create_app
 from dossier.web.auth import COOKIE_NAME
-from tests.web_support import make_site
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from tests.web_support import auth, make_site, serve
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +23,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture()
 def client(site):
-    with TestClient(create_app(site.settings, db=site.db)) as c:
+    with serve(site) as c:
         yield c
 
 
@@ -51,7 +45,7 @@ def assert_secure_headers(response, *, dynamic: bool = True) -> None:
 
 
 def test_every_kind_of_response_carries_the_security_headers(client, site):
-    bearer = {"Authorization": f"Bearer {site.tokens['viewer']}"}
+    bearer = auth(site, "viewer")
     assert_secure_headers(client.get("/login"))
     assert_secure_headers(client.get("/api/applications"))  # 401
     assert_secure_headers(client.get("/api/applications", headers=bearer))
@@ -78,7 +72,7 @@ def test_the_login_cookie_is_a_session_that_logout_ends_and_the_token_still_work
     page = client.get("/applications/sample-upgrade", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
     client.cookies.clear()
-    bearer = {"Authorization": f"Bearer {site.tokens['reviewer']}"}
+    bearer = auth(site, "reviewer")
     assert client.get("/api/me", headers=bearer).json()["name"] == "reviewer-user"
     client.cookies.set(COOKIE_NAME, site.tokens["reviewer"])  # the token is no cookie
     assert client.get("/api/me").status_code == 401
@@ -109,7 +103,7 @@ def test_login_and_logout_refuse_another_origin(client, site):
 
 
 def test_the_access_log_names_method_path_status_time_and_user_with_id_numbers_masked(client, site, caplog):
-    bearer = {"Authorization": f"Bearer {site.tokens['viewer']}"}
+    bearer = auth(site, "viewer")
     with caplog.at_level(logging.INFO, logger="dossier.web.access"):
         client.get("/api/applications/身份证_420111199507017199", headers=bearer)
         client.get("/api/me")

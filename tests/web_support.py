@@ -7,20 +7,30 @@ tests exercise real extraction and validation output without the OCR models.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
 import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.config import Settings, load_settings
 from dossier.store.db import Database, init_db
 from dossier.store.users import add_user
+from dossier.web import create_app
 from fixtures import load_truth
 from tests.conftest import FIXTURES
 
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 for its TestClient
+    from fastapi.testclient import TestClient
+
 SAMPLE = FIXTURES / "sample-upgrade"
+FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")  # an unmasked ID number
 TEXT_FORMS = ("text_pdf", "docx")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 
@@ -67,6 +77,23 @@ def make_site(root: Path, *, forms: tuple[str, ...] | None = TEXT_FORMS, check: 
         for role in ("admin", "reviewer", "viewer"):
             _, site.tokens[role] = add_user(session, f"{role}-user", role)
     return site
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The API header that presents ``token``."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def auth(site: Site, role: str = "viewer") -> dict[str, str]:
+    """The API header of ``site``'s user of ``role``."""
+    return bearer(site.tokens[role])
+
+
+@contextmanager
+def serve(site: Site) -> Iterator[TestClient]:
+    """A test client of the web app over ``site``'s data folder."""
+    with TestClient(create_app(site.settings, db=site.db)) as client:
+        yield client
 
 
 def free_port() -> int:
