@@ -32,6 +32,11 @@ CROP_MAX_WIDTH = 720
 JPEG_QUALITY = 85
 RENDER_VERSION = "1"  # bump when the rendering changes: cached pages are then made again
 BOX_COLOUR = (220, 38, 38)
+# Context around a cited box: (minimum x, share of the box's width, minimum y, share of its height)
+# in points. A field gets a wide margin to show its label; a table row only a sliver, so the
+# neighbouring rows (other people's ID numbers) stay out of the crop.
+FIELD_PAD = (90.0, 0.4, 18.0, 1.0)
+ROW_PAD = (6.0, 0.0, 2.0, 0.15)
 
 
 @dataclass(frozen=True)
@@ -94,26 +99,47 @@ def _draw_text_page(page: PageGeometry, text: PageText, font_path: Path | None) 
     return image
 
 
-def crop_png(page_image: Path, page: PageGeometry, bbox: BBox) -> bytes:
+def crop_png(page_image: Path, page: PageGeometry, bbox: BBox, bands: list[BBox] | None = None) -> bytes:
     """The region around ``bbox`` (points) with the box drawn in red; the whole page when the
-    evidence has no box."""
+    evidence has no box. ``bands`` (a table's header and one row) replace that region: each is
+    cut across its own width and they are stacked, so nothing between them is shown."""
     with Image.open(page_image) as opened:
         image = opened.convert("RGB")
     sx, sy = image.width / page.width, image.height / page.height
     x0, y0, x1, y1 = bbox
     if x1 > x0 and y1 > y0:
-        w, h = x1 - x0, y1 - y0
-        pad_x, pad_y = max(90.0, 0.4 * w), max(18.0, 1.0 * h)
-        left, top = max(0.0, x0 - pad_x), max(0.0, y0 - pad_y)
-        right, bottom = min(page.width, x1 + pad_x), min(page.height, y1 + pad_y)
         draw = ImageDraw.Draw(image)
         width = max(2, round(image.width / 400))
         draw.rectangle((x0 * sx - width, y0 * sy - width, x1 * sx + width, y1 * sy + width),
                        outline=BOX_COLOUR, width=width)
-        image = image.crop((round(left * sx), round(top * sy), round(right * sx), round(bottom * sy)))
+        regions = [_padded(b, page, ROW_PAD) for b in bands] if bands else [_padded(bbox, page, FIELD_PAD)]
+        image = _stacked([image.crop((round(left * sx), round(top * sy), round(right * sx), round(bottom * sy)))
+                          for left, top, right, bottom in regions])
     if image.width > CROP_MAX_WIDTH:
         image = image.resize((CROP_MAX_WIDTH, max(1, round(image.height * CROP_MAX_WIDTH / image.width))),
                              Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=False)
     return buffer.getvalue()
+
+
+def _padded(box: BBox, page: PageGeometry, pad: tuple[float, float, float, float]) -> BBox:
+    """``box`` grown by (minimum x, share of width, minimum y, share of height), within the page."""
+    min_x, share_x, min_y, share_y = pad
+    x0, y0, x1, y1 = box
+    pad_x, pad_y = max(min_x, share_x * (x1 - x0)), max(min_y, share_y * (y1 - y0))
+    return max(0.0, x0 - pad_x), max(0.0, y0 - pad_y), min(page.width, x1 + pad_x), min(page.height, y1 + pad_y)
+
+
+def _stacked(parts: list[Image.Image]) -> Image.Image:
+    """The parts one under another, a grey rule between them (what lies between is left out)."""
+    if len(parts) == 1:
+        return parts[0]
+    gap = 6
+    out = Image.new("RGB", (max(p.width for p in parts), sum(p.height for p in parts) + gap * (len(parts) - 1)),
+                    (200, 200, 200))
+    top = 0
+    for part in parts:
+        out.paste(part, (0, top))
+        top += part.height + gap
+    return out

@@ -78,7 +78,9 @@ class EvidenceOut(BaseModel):
     page: int
     path: str | None
     doc_type: str | None
-    image: str | None  # URL of the crop
+    image: str | None  # URL of the crop; None when there is no page to show (or it was shown already)
+    full_value: str | None = Field(None, description="完整值（仅单个问题的接口提供，列表中为 null）")
+    correctable: bool = Field(False, description="可否更正（从文件读取的字段值；文件属性、读取错误、表格行不可）")
 
 
 class ReviewOut(BaseModel):
@@ -97,6 +99,7 @@ class DiscrepancyOut(BaseModel):
     status: Literal["open", "accepted", "corrected", "waived"]
     message: str
     subject: str
+    subject_label: str  # the subject in words: a document's path (masked) rather than its SHA-256
     evidence: list[EvidenceOut]
     reviews: list[ReviewOut]
 

@@ -122,6 +122,9 @@ async def receive(ctx, application: str, raw_name: str, chunks: AsyncIterator[by
     result = result.model_copy(update={"source": Path(name)})
     if result.status == "new":
         ctx.jobs.process(application, [result.sha256], actor=actor)
+    elif result.status == "quarantined":
+        # nothing to read, but the queue must say so (NOT_A_DOCUMENT, UNREADABLE) without a re-check by hand
+        ctx.jobs.check(application, actor=actor)
     return result
 
 

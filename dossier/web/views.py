@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from dossier.errors import DossierError
-from dossier.model import DOC_TYPE_NAMES_ZH, ReviewedDiscrepancy
+from dossier.model import DOC_TYPE_NAMES_ZH, BBox, ReviewedDiscrepancy
 from dossier.privacy import mask_text
 from dossier.store import repo
 from dossier.store.findings import as_reviewed, latest_corrections
@@ -30,10 +30,12 @@ from dossier.store.schema import (
     Document,
     Extraction,
     Packet,
+    Page,
 )
 from dossier.store.schema import Discrepancy as DiscrepancyRow
 from dossier.validate.evidence import SPEC_SOURCE
 from dossier.validate.messages import field_label, role_name
+from dossier.web.record_rows import locate_record
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ MISSING_CODES = ("MISSING_DOCUMENT", "HEADCOUNT_SHORT")
 PACKET_FILES = ("packet.pdf", "manifest.json", "index.docx", "report.html")
 _RECORD_FIELD = re.compile(r"records\[(\d+)\]\.(\w+)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_PLAIN_FIELD = re.compile(r"[a-z][a-z0-9_]*")
+_NUMBER18 = re.compile(r"[0-9A-Z]{18}")
 
 
 # --- applications -------------------------------------------------------------------------------
@@ -155,11 +159,18 @@ class EvidenceView:
     field: str
     label: str
     value: str  # masked
-    page: int
+    page: int  # where the crop is taken: a record's own page once its row is found
     has_box: bool
     document: bool  # False for a fact taken from application.yaml
     path: str | None  # the file's path in the application, masked
     doc_type: str | None
+    full_value: str | None = None  # the value in full: only on a finding's own page and API
+    image: bool = False  # a crop to show: the page exists and no earlier evidence showed it whole
+    correctable: bool = False  # a value read from the document, which a person may correct
+    box: BBox = (0.0, 0.0, 0.0, 0.0)
+    bands: list[BBox] | None = None  # a table row (and its header) to crop instead of the box
+    cells: list[tuple[str, bool]] | None = None  # an 18-character number, character by character,
+    # each marked when another evidence's number differs there (read side by side with the crops)
 
 
 @dataclass
@@ -171,6 +182,7 @@ class FindingView:
     status: str
     message: str  # masked
     subject: str  # masked
+    subject_label: str  # what the subject is, in words: a person, a company, a document's name
     evidence: list[EvidenceView]
     reviews: list[dict]
     finding: ReviewedDiscrepancy
@@ -182,11 +194,18 @@ class FindingView:
 
 SPEC_LABELS = {"filing_date": "申报日期", "company_name": "企业名称", "uscc": "统一社会信用代码",
                "application_type": "申报类型", "qualifications": "申请资质", "missing_doc_type": "缺少的材料"}
+# Facts about a file rather than read from it (TAMPER_SIGNS, UNREADABLE, duplicates): shown, never
+# corrected, since no person's typing changes what a PDF's metadata or a reader's error says.
+FILE_FACT_LABELS = {"errors": "读取错误", "file.producer": "生成软件", "file.creator": "创建软件",
+                    "file.modified": "修改时间", "file.incremental_updates": "增量保存次数",
+                    "page.text_agreement": "文字层与图像一致度", "page_image.phash": "页面图像指纹"}
 
 
 def evidence_label(doc_type: str | None, name: str) -> str:
     if doc_type is None and name in SPEC_LABELS:
         return SPEC_LABELS[name]
+    if name in FILE_FACT_LABELS:
+        return FILE_FACT_LABELS[name]
     match = _RECORD_FIELD.fullmatch(name)
     if match:
         return f"缴费记录第 {int(match.group(1)) + 1} 行：{field_label(doc_type, match.group(2))}"
@@ -196,9 +215,15 @@ def evidence_label(doc_type: str | None, name: str) -> str:
     return field_label(doc_type, name)
 
 
-def _doc_types(session: Session, shas: set[str]) -> dict[tuple[str, int], str | None]:
-    """(sha256, file page) -> the doc type of the logical document covering that page."""
-    found: dict[tuple[str, int], str | None] = {}
+def correctable(field_name: str) -> bool:
+    """Whether ``field_name`` names a value read from a document (``id_number``), which a person
+    may correct; not a table cell, a file fact or a reader's error."""
+    return _PLAIN_FIELD.fullmatch(field_name) is not None and field_name not in FILE_FACT_LABELS
+
+
+def _doc_types(session: Session, shas: set[str]) -> dict[tuple[str, int], tuple[str | None, int]]:
+    """(sha256, file page) -> the doc type and first page of the logical document covering it."""
+    found: dict[tuple[str, int], tuple[str | None, int]] = {}
     if not shas:
         return found
     rows = session.execute(select(Document.sha256, Extraction.first_page, Extraction.page_count, Extraction.doc_type)
@@ -206,38 +231,80 @@ def _doc_types(session: Session, shas: set[str]) -> dict[tuple[str, int], str | 
                            .where(Document.sha256.in_(shas)))
     for sha, first, count, doc_type in rows:
         for page in range(first, first + max(count, 1)):
-            found[(sha, page)] = doc_type
+            found[(sha, page)] = (doc_type, first)
     return found
+
+
+def _stored_pages(session: Session, shas: set[str]) -> set[tuple[str, int]]:
+    """The (sha256, page) pairs that have a page image to show (a .txt or a broken file has none)."""
+    if not shas:
+        return set()
+    return {(sha, number) for sha, number in session.execute(
+        select(Document.sha256, Page.number).join(Page, Page.document_id == Document.id).where(Document.sha256.in_(shas)))}
 
 
 def _masked_path(path: str | None) -> str | None:
     return mask_text(path) if path is not None else None
 
 
-def finding_views(session: Session, app: Application, findings: list[ReviewedDiscrepancy]) -> list[FindingView]:
+def _subject_label(subject: str, paths: dict[str, str]) -> str:
+    """The subject as a person reads it: a document by its path in the application, a person or
+    company by the number given (masked)."""
+    if _SHA256.fullmatch(subject):
+        return mask_text(paths[subject]) if subject in paths else "（已不在本项目中的文件）"
+    return mask_text(subject)
+
+
+def _mark_cells(evidence: list[EvidenceView]) -> None:
+    """Split each full 18-character number (ID number, USCC) into cells, marking the positions
+    where another evidence's number of the same finding differs: the digit a reviewer must check."""
+    numbers = [e.full_value for e in evidence if e.full_value and _NUMBER18.fullmatch(e.full_value)]
+    for e in evidence:
+        if e.full_value in numbers:
+            e.cells = [(ch, any(other[i] != ch for other in numbers)) for i, ch in enumerate(e.full_value)]
+
+
+def finding_views(session: Session, app: Application, findings: list[ReviewedDiscrepancy], *,
+                  detail: bool = False) -> list[FindingView]:
+    """The findings as shown. ``detail`` is for one finding's own page and API: every value in
+    full (the crop beside it shows it anyway) and a table row's evidence placed on its row."""
     paths = {sha: path for path, sha in session.execute(
         select(ApplicationDocument.path, Document.sha256)
         .join(Document, Document.id == ApplicationDocument.document_id)
         .where(ApplicationDocument.application_id == app.id))}
     shas = {e.sha256 for f in findings for e in f.evidence if _SHA256.fullmatch(e.sha256)}
     types = _doc_types(session, shas)
+    stored = _stored_pages(session, shas)
     views = []
     for f in findings:
         evidence = []
+        shown_whole: set[tuple[str, int]] = set()
         for i, e in enumerate(f.evidence):
             is_doc = e.sha256 != SPEC_SOURCE and bool(_SHA256.fullmatch(e.sha256))
-            doc_type = types.get((e.sha256, e.page))
+            doc_type, first_page = types.get((e.sha256, e.page), (None, e.page))
+            page, box, bands = e.page, e.bbox, None
+            if detail and is_doc:
+                row = locate_record(session, e.sha256, first_page, e.field)
+                if row is not None:
+                    page, box, bands = row.page, row.box, [b for b in (row.header, row.row) if b]
+            has_box = box[2] > box[0] and box[3] > box[1]
+            image = is_doc and (e.sha256, page) in stored and (has_box or (e.sha256, page) not in shown_whole)
+            if image and not has_box:
+                shown_whole.add((e.sha256, page))
             evidence.append(EvidenceView(
                 index=i, sha256=e.sha256, field=e.field, label=evidence_label(doc_type, e.field),
                 value=DOC_TYPE_NAMES_ZH.get(e.value, e.value) if e.field == "missing_doc_type" else mask_text(e.value),
-                page=e.page, has_box=e.bbox[2] > e.bbox[0] and e.bbox[3] > e.bbox[1],
-                document=is_doc, path=_masked_path(paths.get(e.sha256)) if is_doc else "application.yaml",
-                doc_type=doc_type))
+                page=page, has_box=has_box, document=is_doc,
+                path=_masked_path(paths.get(e.sha256)) if is_doc else "application.yaml", doc_type=doc_type,
+                full_value=e.value if detail and e.field != "missing_doc_type" else None, image=image,
+                correctable=is_doc and correctable(e.field), box=box, bands=bands))
+        _mark_cells(evidence)
         reviews = [{"user": r.user, "action": r.action, "comment": mask_text(r.comment or ""),
                     "new_value": mask_text(r.new_value) if r.new_value else None, "at": r.at}
                    for r in f.reviews]
         views.append(FindingView(id=f.id or 0, application=app.name, code=f.code, severity=f.severity,
                                  status=f.status, message=mask_text(f.message), subject=mask_text(f.subject),
+                                 subject_label=_subject_label(f.subject, paths),
                                  evidence=evidence, reviews=reviews, finding=f))
     return views
 

@@ -61,10 +61,11 @@ def application_out(row: views.ApplicationRow) -> ApplicationOut:
 def discrepancy_out(v: views.FindingView) -> DiscrepancyOut:
     return DiscrepancyOut(
         id=v.id, application=v.application, code=v.code, severity=v.severity, status=v.status,
-        message=v.message, subject=v.subject,
+        message=v.message, subject=v.subject, subject_label=v.subject_label,
         evidence=[EvidenceOut(index=e.index, sha256=e.sha256, field=e.field, label=e.label, value=e.value,
-                              page=e.page, path=e.path, doc_type=e.doc_type,
-                              image=f"/api/discrepancies/{v.id}/evidence/{e.index}/image" if e.document else None)
+                              page=e.page, path=e.path, doc_type=e.doc_type, full_value=e.full_value,
+                              correctable=e.correctable,
+                              image=f"/api/discrepancies/{v.id}/evidence/{e.index}/image" if e.image else None)
                   for e in v.evidence],
         reviews=[ReviewOut(**r) for r in v.reviews])
 

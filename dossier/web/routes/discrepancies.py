@@ -29,7 +29,7 @@ def _load(ctx, finding_id: int) -> tuple[views.FindingView, bool]:
         if found is None:
             raise NotFound(f"no discrepancy {finding_id}", reason_zh=f"找不到编号为 {finding_id} 的问题")
         app, finding, active = found
-        return views.finding_views(session, app, [finding])[0], active
+        return views.finding_views(session, app, [finding], detail=True)[0], active
 
 
 def _queue(ctx, application: str) -> list[ReviewedDiscrepancy]:
@@ -47,11 +47,11 @@ def get_discrepancy(finding_id: int, ctx: Ctx, user: Viewer) -> DiscrepancyOut:
          responses={200: {"content": {"image/png": {}}}})
 def evidence_image(finding_id: int, index: int, ctx: Ctx, user: Viewer) -> Response:
     view, _ = _load(ctx, finding_id)
-    if not 0 <= index < len(view.evidence) or not view.evidence[index].document:
+    if not 0 <= index < len(view.evidence) or not view.evidence[index].image:
         raise NotFound(f"no image for evidence {index}", reason_zh="该证据没有可显示的图像")
-    evidence = view.finding.evidence[index]
+    evidence = view.evidence[index]
     path, geometry = page_image_path(ctx, evidence.sha256, evidence.page)
-    return Response(crop_png(path, geometry, evidence.bbox), media_type="image/png",
+    return Response(crop_png(path, geometry, evidence.box, evidence.bands), media_type="image/png",
                     headers={"Cache-Control": "no-store"})  # shows full ID numbers
 
 
