@@ -128,6 +128,12 @@ class ChecklistError(ConfigError):
     reason_zh = "清单格式错误"
 
 
+class StandardError(ConfigError):
+    """A qualification standard file (shipped or a company's own) is malformed."""
+
+    reason_zh = "资质标准文件格式错误"
+
+
 class GateRefused(DossierError):
     """The packet was not bound: open blocking discrepancies or missing checklist items.
 
