@@ -246,7 +246,7 @@ def test_waive_and_accept_of_a_blocking_finding_need_a_comment_then_reopen(clien
     assert accepted["discrepancy"]["status"] == "accepted"
     assert [r["action"] for r in accepted["discrepancy"]["reviews"]] == ["waive", "reopen", "accept"]
     bad = client.post(url, headers=auth(site, "reviewer"), json={"action": "approve"})
-    assert bad.status_code == 422 and bad.json()["reason_zh"].startswith("请求格式有误")
+    assert bad.status_code == 400 and bad.json()["reason_zh"].startswith("请求有误：请求体 action 应为以下之一")
     audit = client.get("/api/audit", headers=auth(site, "viewer")).json()
     waive = next(a for a in audit if a["action"] == "review.waive")
     assert waive["comment"] == "集团内借调，已报备" and waive["actor"] == "reviewer-user"

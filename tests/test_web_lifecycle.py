@@ -80,7 +80,7 @@ def test_purge_needs_a_deleted_application_an_admin_and_its_name_typed_again(cli
     assert client.post(f"{url}/purge", headers=auth(site, "reviewer"), json={"confirm": "purge-api"}).status_code == 403
     wrong = client.post(f"{url}/purge", headers=admin, json={"confirm": "purge"})
     assert wrong.status_code == 400 and "输入不一致" in wrong.json()["reason_zh"]
-    assert client.post(f"{url}/purge", headers=admin, json={}).status_code == 422
+    assert client.post(f"{url}/purge", headers=admin, json={}).status_code == 400
     assert client.post(f"{url}/purge", headers=admin, json={"confirm": "purge-api"}).status_code == 204
     assert client.post(f"{url}/restore", headers=admin).status_code == 404  # gone for good
     assert _audit(site, "application.purged")[0].actor == "admin-user"

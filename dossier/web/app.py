@@ -20,6 +20,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from dossier.config import Settings, load_settings
 from dossier.errors import (
@@ -42,6 +43,7 @@ from dossier.web.auth import Forbidden, NotAuthenticated, require
 from dossier.web.context import Conflict, NotFound, WebContext, make_templates, render
 from dossier.web.headers import csp_for_inline_scripts, install_security_headers
 from dossier.web.jobs import Jobs
+from dossier.web.openapi import describe, reason
 from dossier.web.routes import (
     applications,
     audit,
@@ -60,6 +62,7 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 TITLE = "dossier 资质申报材料审核"
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _status_for(exc: DossierError) -> int:
@@ -126,7 +129,7 @@ def _install_docs(app: FastAPI) -> None:
 
     @app.get("/openapi.json", include_in_schema=False, dependencies=viewer)
     def openapi_json():
-        return JSONResponse(app.openapi())
+        return JSONResponse(describe(app))
 
     @app.get("/docs", include_in_schema=False, dependencies=viewer)
     def swagger_ui():
@@ -170,12 +173,28 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        problems = "；".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return _problem(422, f"请求格式有误：{problems}", "invalid request")
+        # 400, as openapi.describe says: a bad parameter is a bad request like any other
+        return _problem(400, reason(list(exc.errors())), "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        reason = {404: "页面不存在", 405: "不支持该操作"}.get(exc.status_code, str(exc.detail))
+        reason_zh = {404: "页面不存在", 405: "不支持该操作"}.get(exc.status_code, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         if _wants_html(request):
-            return render(request, "error.html", exc.status_code, title=reason, message=reason)
-        return _problem(exc.status_code, reason, str(exc.detail))
+            page = render(request, "error.html", exc.status_code, title=reason_zh, message=reason_zh)
+            page.headers.update(headers)
+            return page
+        return _problem(exc.status_code, reason_zh, str(exc.detail), headers)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route answers at ``path``: a page and an API operation may share a path,
+    while Starlette's own ``Allow`` names only the first route that matched it. Asked of the
+    routes themselves, since FastAPI keeps included routers as routes of their own."""
+    def answers(method: str) -> bool:
+        scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": []}
+        return any(route.matches(scope)[0] == Match.FULL for route in app.routes)
+
+    return [m for m in HTTP_METHODS if answers(m)]

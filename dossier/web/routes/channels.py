@@ -110,7 +110,8 @@ def remove_channel(ctx: Ctx, user: Admin, name: NameP):
         delete_channel(session, name, user.name)
 
 
-@api.post("/channels/{name}/test", response_model=ProbeResult, summary="向渠道发送一条测试消息（失败时返回 502 与原因；仅管理员）")
+@api.post("/channels/{name}/test", response_model=ProbeResult, summary="向渠道发送一条测试消息（失败时返回 502 与原因；仅管理员）",
+          responses={502: {"model": Problem, "description": "渠道的服务器拒绝或无法连接"}})
 def send_test_message(ctx: Ctx, user: Admin, name: NameP):
     with ctx.db.session() as session:
         view = find_channel(session, ctx.settings.notify, name)

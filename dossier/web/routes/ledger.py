@@ -32,6 +32,7 @@ from dossier.privacy import mask_text
 from dossier.store.schema import Application, ApplicationDocument, Document
 from dossier.web.auth import Viewer
 from dossier.web.context import Ctx, render
+from dossier.web.params import IsoDate
 from dossier.notify.thresholds import threshold_zh
 from dossier.web.routes.applications import ERRORS
 from dossier.web.routes.renewal import reminder_log
@@ -48,7 +49,7 @@ MAX_WITHIN_DAYS = 3660
 TIMELINE_ROWS = 100
 REMINDER_ROWS = 50  # the newest of the send log on the page; /api/reminders has the rest
 Within = Annotated[int, Query(ge=0, le=MAX_WITHIN_DAYS, description="列出多少天内到期的证照（已逾期或需启动的总会列出）")]
-AsOf = Annotated[date | None, Query(description="按此日期判断状态（默认今天）")]
+AsOf = Annotated[IsoDate | None, Query(description="按此日期判断状态（YYYY-MM-DD，默认今天）")]
 Company = Annotated[str | None, Query(description="企业名称的一部分，或统一社会信用代码")]
 
 
@@ -86,8 +87,8 @@ def search_archive(
     company: Company = None,
     number: Annotated[str | None, Query(description="证书/注册/许可证编号的一部分")] = None,
     doc_type: Annotated[str | None, Query(description="文件类型：代码或中文名（营业执照、社保 …）")] = None,
-    date_from: Annotated[date | None, Query(description="日期不早于")] = None,
-    date_to: Annotated[date | None, Query(description="日期不晚于")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="日期不早于（YYYY-MM-DD）")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="日期不晚于（YYYY-MM-DD）")] = None,
     date_field: Annotated[str | None, Query(description="按哪个日期字段（默认：发证、有效期等任一）")] = None,
     application: Annotated[str | None, Query(description="只查此申报项目")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,

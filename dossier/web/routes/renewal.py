@@ -25,6 +25,7 @@ from dossier.notify.sendlog import recent
 from dossier.notify.thresholds import threshold_zh
 from dossier.web.auth import Viewer
 from dossier.web.context import Ctx, render
+from dossier.web.params import IsoDate
 from dossier.web.routes.applications import ERRORS
 from dossier.web.schemas import Problem
 
@@ -33,7 +34,7 @@ pages = APIRouter(include_in_schema=False)
 
 CompanyQ = Annotated[str, Query(min_length=1, description="企业名称的一部分，或统一社会信用代码")]
 QualificationQ = Annotated[str | None, Query(description="要延续的资质（默认取最近申报项目的资质）")]
-AsOfQ = Annotated[date | None, Query(description="按此日期计划（默认今天）")]
+AsOfQ = Annotated[IsoDate | None, Query(description="按此日期计划（YYYY-MM-DD，默认今天）")]
 
 
 class ReminderOut(BaseModel):
