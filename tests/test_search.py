@@ -138,7 +138,7 @@ def test_a_reviewers_correction_is_what_search_finds(archive_db):
     assert _types(archive_db, number="D369532596") == []
     with archive_db.session() as s:
         [hit] = search(s, SearchQuery(text="资质证书", number="D3420")).hits
-        assert hit.number == "D342099999" and hit.matched == ["证书编号", "全文"]
+        assert hit.number == "D342099999" and hit.matched == ["证书编号", "全文", "文件夹或文件名"]  # 资质证书副本.pdf
 
 
 def test_the_command_masks_id_numbers_unless_asked(archive_db, database_url, monkeypatch, tmp_path):

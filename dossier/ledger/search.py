@@ -12,7 +12,8 @@ not once corrected. Full text goes through the index migration 0003 keeps up to 
   rechecked with ILIKE; single characters scan.
 
 Full-text matching is case-insensitive for Latin letters and otherwise exact (no stemming, no
-similarity): a query is a substring of a line or it is not.
+similarity): a query is a substring of a line or it is not. The full text also matches the
+folders and file name a document was filed under.
 """
 
 from __future__ import annotations
@@ -181,20 +182,21 @@ DOC_TYPE_ALIASES = {"社保": "social_insurance_record", "社保证明": "social
                     "岗位证书": "worker_certificate", "技能证书": "worker_certificate"}
 
 
-def resolve_doc_type(value: str) -> str:
-    """A document type code from a code or (part of) its Chinese name; SearchError if unclear."""
+def resolve_doc_types(value: str) -> tuple[str, ...]:
+    """The document type codes a code or (part of) a Chinese name stands for: 合同 is both the
+    劳动合同 and the 工程合同, as an administrator means it; SearchError when it names none."""
     value = value.strip()
     if value in DOC_TYPES:
-        return value
+        return (value,)
     if value in DOC_TYPE_ALIASES:
-        return DOC_TYPE_ALIASES[value]
+        return (DOC_TYPE_ALIASES[value],)
     exact = [code for code, zh in DOC_TYPE_NAMES_ZH.items() if zh == value]
-    partial = [code for code, zh in DOC_TYPE_NAMES_ZH.items() if value in zh]
+    partial = [code for code, zh in DOC_TYPE_NAMES_ZH.items() if value and value in zh]
     found = exact or partial
-    if len(found) != 1:
-        raise SearchError(f"unknown or ambiguous document type {value!r}",
+    if not found:
+        raise SearchError(f"unknown document type {value!r}",
                           reason_zh=f"无法确定文件类型：{value}（可用：{'、'.join(DOC_TYPE_NAMES_ZH.values())}）")
-    return found[0]
+    return tuple(found)
 
 
 def _date_bounds(query: SearchQuery) -> tuple[tuple[str, ...], str, str] | None:
@@ -256,6 +258,18 @@ def _matching_lines(session: Session, text: str, documents: Select | None) -> tu
     return rows[:MAX_LINES], len(rows) > MAX_LINES
 
 
+def _named(session: Session, text: str, documents: Select | None) -> set[int]:
+    """The documents whose path in an application (its folders and file name: 项目二_光谷产业园厂房/
+    施工合同.pdf) or whose original name holds ``text``: administrators file by project and person,
+    so the folder often names what the scan's words do not."""
+    query = (select(Document.id).outerjoin(ApplicationDocument, ApplicationDocument.document_id == Document.id)
+             .where(or_(ApplicationDocument.path.icontains(text, autoescape=True),
+                        Document.source_name.icontains(text, autoescape=True))))
+    if documents is not None:
+        query = query.where(Document.id.in_(documents))
+    return set(session.scalars(query))
+
+
 # --- the search ---------------------------------------------------------------------------------
 
 
@@ -273,7 +287,7 @@ def _structured(session: Session, query: SearchQuery, filters: list[_FieldFilter
     """The extractions the structured filters allow (None: no structured filter given)."""
     conditions: list[ColumnElement[bool]] = []
     if query.doc_type:
-        conditions.append(Extraction.doc_type == resolve_doc_type(query.doc_type))
+        conditions.append(Extraction.doc_type.in_(resolve_doc_types(query.doc_type)))
     if query.application:
         conditions.append(exists(
             select(1).select_from(ApplicationDocument)
@@ -344,16 +358,19 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
     allowed = _structured(session, query, filters, dates)
     truncated = False
     lines: dict[int, list[tuple[int, str]]] = {}
+    named: set[int] = set()
     if text:
         documents = None if allowed is None else select(Extraction.document_id).where(Extraction.id.in_(allowed))
         rows, truncated = _matching_lines(session, text, documents)
         for doc_id, page, line in rows:
             lines.setdefault(doc_id, []).append((page, line))
+        named = _named(session, text, documents)
     candidates = select(Extraction.id, Extraction.document_id, Extraction.first_page, Extraction.page_count)
     if allowed is not None:
         candidates = candidates.where(Extraction.id.in_(allowed))
     if text:
-        candidates = candidates.where(Extraction.document_id.in_(sorted(lines)) if lines else false())
+        found_ids = sorted(set(lines) | named)
+        candidates = candidates.where(Extraction.document_id.in_(found_ids) if found_ids else false())
     candidates = (candidates.join(Document, Document.id == Extraction.document_id)
                   .order_by(Document.created_at.desc(), Document.id.desc(), Extraction.first_page))
     if not (filters or dates or text):  # nothing left to check in Python: SQL can stop early
@@ -365,7 +382,8 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
         return [LineHit(page=p, text=t) for p, t in lines.get(doc_id, []) if first <= p <= last]
 
     if text:
-        rows = [row for row in rows if page_lines(row.document_id, row.first_page, row.page_count)]
+        rows = [row for row in rows
+                if row.document_id in named or page_lines(row.document_id, row.first_page, row.page_count)]
     # SQL chose on the values as read (or corrected); the corrected values decide, a batch at a time.
     hits: list[SearchHit] = []
     batch = query.limit * 2
@@ -380,7 +398,8 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
                 continue
             matched, record = verified
             found = page_lines(row.document_id, row.first_page, row.page_count) if text else []
-            hits.append(_hit(d, [*matched, "全文"] if text else matched, record, found))
+            by_text = (["全文"] if found else []) + (["文件夹或文件名"] if row.document_id in named else [])
+            hits.append(_hit(d, [*matched, *by_text], record, found))
             if len(hits) == query.limit:
                 more = start + n + 1 < len(rows)
                 return SearchResult(hits=hits, truncated=truncated or more)
