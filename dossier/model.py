@@ -9,6 +9,7 @@ the page as a person reads it (after any rotation was corrected). Page numbers a
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Literal
 
@@ -186,6 +187,22 @@ class RosterEntry(BaseModel):
     specialty: str | None = None
 
 
+class ProjectNote(BaseModel):
+    """What a person states about one 业绩 project in ``application.yaml`` (``projects``), for what
+    the documents do not say: its qualification category, whether it is a building or a structure
+    (构筑物), its structure type, and scale figures by attribute (``dossier/standards/attributes.yaml``),
+    e.g. ``{name: 滨江大道改造工程, category: 市政公用工程施工总承包, scale: {road_length: 12.5}}``.
+    A stated value wins over one read from the documents."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    category: str | None = None
+    kind: Literal["building", "structure"] | None = None
+    structure: str | None = None
+    scale: dict[str, Decimal] = Field(default_factory=dict)
+
+
 class ApplicationSpec(BaseModel):
     """The keys of ``application.yaml`` (more may be added; these keep their meaning).
 
@@ -201,6 +218,11 @@ class ApplicationSpec(BaseModel):
     qualifications: list[str] = Field(default_factory=list)
     filing_date: date
     roster: list[RosterEntry] = Field(default_factory=list)
+    # 净资产 in yuan, when no 审计报告 in the application states it (dossier assess)
+    net_assets: Decimal | None = Field(default=None, ge=0)
+    # the rule set of the qualification standards (dossier/standards/regimes.yaml); None: the default
+    regime: str | None = None
+    projects: list[ProjectNote] = Field(default_factory=list)
 
 
 # --- validation -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from dossier.model import ApplicationSpec, RosterEntry
+from dossier.model import ApplicationSpec, ProjectNote, RosterEntry
 from dossier.yamlfile import UTF8_OR_GB18030, read_yaml
 
 log = logging.getLogger(__name__)
@@ -46,5 +46,7 @@ def _unknown_keys(data: dict) -> list[tuple[str | int, ...]]:
     found: list[tuple[str | int, ...]] = [(key,) for key in data if key not in ApplicationSpec.model_fields]
     for index, entry in enumerate(data.get("roster") or []):
         found += [("roster", index, key) for key in entry if key not in RosterEntry.model_fields]
+    for index, entry in enumerate(data.get("projects") or []):
+        found += [("projects", index, key) for key in entry if key not in ProjectNote.model_fields]
     return found
 

@@ -75,6 +75,17 @@ def vocabulary() -> Vocabulary:
     return read_package_yaml(_PACKAGE, "attributes.yaml", error=StandardError).validate(Vocabulary)
 
 
+def checked_regime(regime: str | None) -> str:
+    """``regime`` when it is a known rule set, the default one when None; StandardError else."""
+    known = regimes()
+    if regime is None:
+        return known.default
+    if regime not in known.regimes:
+        raise StandardError(f"unknown regime {regime!r}",
+                            reason_zh=f"未知的资质标准规则「{regime}」，可用：{'、'.join(known.regimes)}")
+    return regime
+
+
 def parse_standard(document: YamlFile) -> Standard:
     """``document`` as a Standard; StandardError naming its line when the schema, the regime or
     an attribute is wrong."""

@@ -16,11 +16,14 @@ from functools import cached_property
 from pathlib import Path
 
 from dossier.model import ApplicationSpec, Discrepancy, Evidence, Severity
+from dossier.standards.loader import Standards, checked_regime, standards
 from dossier.validate.facts import DocumentFacts
+from dossier.validate.holdings import Holding, holdings
 from dossier.validate.evidence import SPEC_SOURCE
 from dossier.validate.messages import doc_name
 from dossier.validate.params import RuleParams, params_for
 from dossier.validate.people import Company, People, Person, resolve_company, resolve_people
+from dossier.validate.project_facts import ProjectFacts, project_facts
 from dossier.validate.project_groups import ProjectGroup, group_projects
 
 log = logging.getLogger(__name__)
@@ -108,6 +111,24 @@ class ValidationContext:
     @cached_property
     def projects(self) -> list[ProjectGroup]:
         return group_projects(self.documents, self.params)
+
+    @cached_property
+    def regime(self) -> str:
+        """The rule set of the qualification standards: the application's, else the default."""
+        return checked_regime(self.spec.regime)
+
+    @cached_property
+    def standards(self) -> Standards:
+        return standards(self.params.standards_files)
+
+    @cached_property
+    def project_facts(self) -> list[ProjectFacts]:
+        return project_facts(self.spec, self.projects, self.standards.of_regime(self.regime),
+                             self.params.fields.project_name_similarity)
+
+    @cached_property
+    def holdings(self) -> list[Holding]:
+        return holdings(self.documents, self.standards, self.regime)
 
     def person_of(self, doc: DocumentFacts) -> Person | None:
         return self.people.by_doc.get(id(doc))

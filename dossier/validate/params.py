@@ -121,6 +121,8 @@ class RuleParams(_Params):
     integrity: IntegrityParams
     fields: FieldTables
     headcount: dict[str, HeadcountTable] = Field(default_factory=dict)  # qualification -> table
+    # a company's own qualification standard files, replacing the shipped ones (dossier.standards)
+    standards_files: list[str] = Field(default_factory=list)
 
     def lead_days(self, doc_type: str) -> int:
         """CERT_EXPIRING lead time for ``doc_type`` (``default`` when it has none of its own)."""

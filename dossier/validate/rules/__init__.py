@@ -13,4 +13,5 @@ from dossier.validate.rules import (  # noqa: F401 - imported to register their 
     money,
     personnel,
     projects,
+    supervision,
 )
