@@ -215,6 +215,13 @@ def list_checklists() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
+@lru_cache(maxsize=1)
+def checklist_titles() -> dict[str, str]:
+    """Each built-in checklist's name -> its title (建筑工程施工总承包二级资质升级申请材料清单), for
+    people choosing one: the names are file names."""
+    return {name: load_checklist(name).title for name in list_checklists()}
+
+
 def load_checklist(name_or_path: str | Path) -> Checklist:
     """A built-in checklist by name, or a user's checklist file by path.
 

@@ -42,6 +42,7 @@ from dossier.web.access_log import install_access_log
 from dossier.web.auth import Forbidden, NotAuthenticated, require
 from dossier.web.context import Conflict, NotFound, WebContext, make_templates, render
 from dossier.web.headers import csp_for_inline_scripts, install_security_headers
+from dossier.web.hints import for_the_web
 from dossier.web.jobs import Jobs
 from dossier.web.openapi import describe, reason
 from dossier.web.routes import (
@@ -167,9 +168,10 @@ def _install_errors(app: FastAPI) -> None:
         if status == 500:
             log.error("request failed: %s", exc)
         findings = exc.findings if isinstance(exc, GateRefused) else None
+        message = for_the_web(exc.user_message)
         if _wants_html(request):
-            return render(request, "error.html", status, title="出错了", message=exc.user_message)
-        return _problem(status, exc.user_message, str(exc), findings=findings)
+            return render(request, "error.html", status, title="出错了", message=message)
+        return _problem(status, message, str(exc), findings=findings)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from dossier.model import DISCREPANCY_STATUS_ZH, DOC_TYPE_NAMES_ZH, DOCUMENT_STA
 from dossier.privacy import mask_id, mask_text
 from dossier.store.archive import Archive
 from dossier.store.db import Database
+from dossier.validate.messages import field_label
 from dossier.web.jobs import Jobs
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告", "info": "提示"}
@@ -66,6 +68,20 @@ def _local_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
+@lru_cache(maxsize=1)
+def code_names() -> dict[str, str]:
+    """Each discrepancy code -> what its rule checks, in Chinese (a filter's choices, a finding's kind)."""
+    from dossier.validate.engine import registered_rules
+
+    return {code: rule.zh for rule in registered_rules() for code in rule.codes}
+
+
+def _checklist_title(name: str | None) -> str:
+    from dossier.assemble.checklist import checklist_titles
+
+    return checklist_titles().get(name, name) if name else "按申报类型自动选择"
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates (package data, so they install with the package) and their filters."""
     env = Environment(loader=PackageLoader("dossier.web", "templates"),
@@ -80,6 +96,9 @@ def make_templates() -> Jinja2Templates:
         "document_status_zh": lambda s: DOCUMENT_STATUS_ZH.get(s, s),
         "action_zh": lambda a: ACTION_ZH.get(a, a),
         "app_type_zh": lambda t: APPLICATION_TYPES_ZH.get(t or "", t or "—"),
+        "checklist_title": _checklist_title,
+        "code_zh": lambda code: code_names().get(code, code),
+        "field_zh": lambda name, doc_type=None: field_label(doc_type, name),
     })
     return Jinja2Templates(env=env)
 

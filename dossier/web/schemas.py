@@ -196,7 +196,10 @@ class AuditOut(BaseModel):
     at: datetime
     actor: str
     action: str
+    action_zh: str
     object: str
+    object_label: str
+    object_href: str | None
     old: str | None
     new: str | None
     comment: str | None

@@ -35,6 +35,7 @@ from dossier.store.schema import (
 from dossier.store.schema import Discrepancy as DiscrepancyRow
 from dossier.validate.evidence import SPEC_SOURCE
 from dossier.validate.messages import field_label, role_name
+from dossier.web.audit_words import action_zh, audit_object, detail_value, detail_zh, short
 from dossier.web.record_rows import locate_record
 
 log = logging.getLogger(__name__)
@@ -555,15 +556,29 @@ class AuditRow:
     at: datetime
     actor: str
     action: str
+    action_zh: str
     object: str
+    object_label: str  # the object in words: a document by its name, not its SHA-256
+    object_href: str | None
     old: str | None
     new: str | None
     comment: str | None
-    details: str  # the rest, masked
+    details: str  # the rest, masked, its keys in Chinese
 
 
 _OLD_KEYS = ("old_value", "previous", "old")
 _NEW_KEYS = ("new_value", "value", "new")
+# details that repeat the object, name a file by its hash or say what only a program needs
+_NOT_SHOWN = ("sha256", "document", "media_type")
+
+
+def _document_names(session: Session, events: list[AuditEvent]) -> dict[str, str]:
+    """sha256 -> the (masked) name of each document an event acted on."""
+    shas = {e.object.partition(":")[2] for e in events if e.object.startswith("document:")}
+    if not shas:
+        return {}
+    return {sha: mask_text(name) for sha, name in session.execute(
+        select(Document.sha256, Document.source_name).where(Document.sha256.in_(shas)))}
 
 
 def audit_rows(session: Session, *, application: str | None = None, limit: int = 200,
@@ -581,14 +596,19 @@ def audit_rows(session: Session, *, application: str | None = None, limit: int =
         objects = [f"application:{application}", *(f"document:{s}" for s in shas),
                    *(f"discrepancy:{i}" for i in ids)]
         query = query.where(AuditEvent.object.in_(objects))
+    events = list(session.scalars(query))
+    names = _document_names(session, events)
     rows = []
-    for event in session.scalars(query):
+    for event in events:
         details = dict(event.details or {})
         old = next((details.pop(k) for k in _OLD_KEYS if k in details), None)
         new = next((details.pop(k) for k in _NEW_KEYS if k in details), None)
         comment = details.pop("comment", None)
-        rest = "；".join(f"{k}={_shown(v)}" for k, v in details.items() if v not in (None, "", []))
-        rows.append(AuditRow(event.id, event.at, event.actor, event.action, mask_text(event.object),
+        rest = "；".join(f"{detail_zh(k)}：{short(detail_value(k, v))}" for k, v in details.items()
+                        if v not in (None, "", []) and k not in _NOT_SHOWN)
+        target = audit_object(event.object, names)
+        rows.append(AuditRow(event.id, event.at, event.actor, event.action, action_zh(event.action),
+                             mask_text(event.object), mask_text(target.label), target.href,
                              mask_text(_shown(old)) if old is not None else None,
                              mask_text(_shown(new)) if new is not None else None,
                              mask_text(comment) if comment else None, mask_text(rest)))
