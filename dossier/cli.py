@@ -320,6 +320,47 @@ def check(
         out.print(f"[yellow]注意：{len(result.pending)} 个文件尚未识别完成，核验结果可能不完整[/yellow]")
 
 
+ASSESS_STATUS = {"met": "[green]满足[/green]", "short": "[red]不满足[/red]", "unknown": "[yellow]无法判断[/yellow]"}
+
+
+@app.command()
+def assess(
+    application: Annotated[str, typer.Argument(help="申报项目名称")],
+    target: Annotated[Optional[str], typer.Option("--target", help="目标资质，如“建筑工程施工总承包一级”；默认为申报的第一项资质")] = None,
+    regime: Annotated[Optional[str], typer.Option("--regime", help="资质标准规则，如 2014+2016（默认）、2022-draft")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出（公开接口）")] = False,
+    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="另存为 Excel 文件（每项要求一行）")] = None,
+    standard: Annotated[Optional[list[Path]], typer.Option("--standard", help="企业自己的资质标准文件（替换同类别同规则的内置标准）")] = None,
+) -> None:
+    """对照资质标准逐项评估：净资产、技术负责人、人员、业绩。Assess an application against a level's standard."""
+    from dossier.assess.requirements import assess as run_assess
+    from dossier.assess.sheet import write_assessment
+    from dossier.standards.schema import CONFIDENCE_ZH
+    from dossier.validate.params import params_for
+    from dossier.workflow.facts import load_application
+
+    with _database() as (settings, db):
+        loaded = load_application(db, settings, application)
+        params = params_for(loaded.spec, {"standards_files": [str(p) for p in standard or []]})
+        result = run_assess(loaded.spec, loaded.facts, target=target, regime=regime, params=params)
+        if xlsx is not None:
+            write_assessment(result, xlsx)
+    if as_json:
+        out.print(json.dumps(result.contract(), ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{application}：{result.target} 资质标准对照（{result.regime_title}）")
+    for col in ("要求", "状态"):
+        table.add_column(col, no_wrap=True)
+    for col in ("标准要求", "申报材料情况"):
+        table.add_column(col, overflow="fold")
+    table.add_column("数值可信度", no_wrap=True)
+    for line in result.requirements:
+        table.add_row(line.title, ASSESS_STATUS[line.status], line.required, mask_text(line.found),
+                      CONFIDENCE_ZH[line.confidence])
+    out.print(table)
+    out.print(f"结论：{ASSESS_STATUS[result.verdict]}" + (f"；已保存 {xlsx}" if xlsx else ""))
+
+
 @app.command()
 def reprocess(application: Annotated[str, typer.Argument(help="申报项目名称")]) -> None:
     """重新识别申报项目的全部文件（页面文字取自缓存，不重复 OCR），例如升级后。Re-read every document."""
