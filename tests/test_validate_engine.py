@@ -19,13 +19,11 @@ TABLE_CODES = {"ID_CHECKSUM", "ID_BIRTHDATE_MISMATCH", "ID_GENDER_MISMATCH", "US
                "ECERT_USAGE_EXPIRED", "DATE_ORDER", "SOCIAL_INSURANCE_MISSING", "SOCIAL_INSURANCE_GAP",
                "AGE_LIMIT", "PERSON_DOUBLE_COUNTED", "AMOUNT_WORDS_MISMATCH", "PROJECT_MISMATCH",
                "DUPLICATE_IMAGE", "TAMPER_SIGNS", "QR_MISMATCH", "LOW_CONFIDENCE", "MISSING_DOCUMENT",
-               "HEADCOUNT_SHORT", "UNREADABLE", "QUALIFICATION_NOT_HELD", "SCOPE_EXCEEDED"}
+               "HEADCOUNT_SHORT", "UNREADABLE", "QUALIFICATION_NOT_HELD", "SCOPE_EXCEEDED",
+               "SOCIAL_INSURANCE_ELSEWHERE"}
 # Codes we add beyond the domain table (extending the contract, never renaming it).
 # PROJECT_CATEGORY_UNKNOWN (info): a project's category is said to be unknown, never guessed (issue 18).
 OUR_CODES = {"NOT_A_DOCUMENT", "PROJECT_CATEGORY_UNKNOWN"}
-# Codes the domain table gained for 动态监管 (issue 18) that no rule raises yet: listed so the
-# table stays checked; a rule raising one must move it to TABLE_CODES.
-PENDING_CODES = {"SOCIAL_INSURANCE_ELSEWHERE"}
 SEVERITIES = {"NOT_A_DOCUMENT": "warning", "USCC_CHECKSUM": "warning", "CERT_EXPIRING": "warning", "PERSON_DOUBLE_COUNTED": "warning",
               "DUPLICATE_IMAGE": "warning", "TAMPER_SIGNS": "warning", "LOW_CONFIDENCE": "warning",
               "QUALIFICATION_NOT_HELD": "warning", "SCOPE_EXCEEDED": "warning", "PROJECT_CATEGORY_UNKNOWN": "info"}
@@ -39,7 +37,7 @@ def test_every_domain_code_has_a_rule_with_the_domain_severity():
     if DOMAIN.is_file():  # keep the list above honest against the shared reference
         table = set(re.findall(r"^\| `([A-Z_]+)`", DOMAIN.read_text(encoding="utf-8"), re.M))
         table |= {"ID_GENDER_MISMATCH"}  # shares a row with ID_BIRTHDATE_MISMATCH
-        assert table == TABLE_CODES | PENDING_CODES
+        assert table == TABLE_CODES
     declared = {}
     for item in registered_rules():
         assert item.zh and item.en

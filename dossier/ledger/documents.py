@@ -40,6 +40,7 @@ class ArchivedApplication:
     company_name: str | None
     uscc: str | None
     roster: tuple[dict[str, Any], ...] = ()
+    filing_date: date | None = None
 
 
 @dataclass
@@ -144,5 +145,6 @@ def load_applications(session: Session) -> list[ArchivedApplication]:
         spec = app.spec or {}
         roster = tuple(entry for entry in spec.get("roster") or [] if isinstance(entry, dict))
         apps.append(ArchivedApplication(name=app.name, company_name=spec.get("company_name"),
-                                        uscc=spec.get("uscc"), roster=roster))
+                                        uscc=spec.get("uscc"), roster=roster,
+                                        filing_date=parse_date(str(spec.get("filing_date") or ""))))
     return apps

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dossier.model import ApplicationSpec, Discrepancy, Evidence, Severity
 from dossier.standards.loader import Standards, checked_regime, standards
+from dossier.validate.appearances import Appearance
 from dossier.validate.facts import DocumentFacts
 from dossier.validate.holdings import Holding, holdings
 from dossier.validate.evidence import SPEC_SOURCE
@@ -80,15 +81,23 @@ class ValidationContext:
     """What a rule may read: the application, its parameters, its documents (in a stable order)
     and the entities resolved from them (computed once, on first use)."""
 
-    def __init__(self, spec: ApplicationSpec, params: RuleParams, documents: Iterable[DocumentFacts]):
+    def __init__(self, spec: ApplicationSpec, params: RuleParams, documents: Iterable[DocumentFacts],
+                 archive: Iterable[Appearance] = ()):
         self.spec = spec
         self.params = params
         self.filing_date = spec.filing_date
+        self._archive: dict[str, list[Appearance]] = {}
+        for seen in archive:
+            self._archive.setdefault(seen.id_number.upper(), []).append(seen)
         # Input order depends on the store; results must not.
         self.documents = sorted(documents, key=lambda d: (d.doc_type or "", d.sha256, d.document.first_page))
         self._by_type: dict[str | None, list[DocumentFacts]] = {}
         for doc in self.documents:
             self._by_type.setdefault(doc.doc_type, []).append(doc)
+
+    def elsewhere(self, id_number: str) -> list[Appearance]:
+        """Where the archive shows this person at other companies (empty without an archive)."""
+        return self._archive.get(id_number.upper(), [])
 
     def docs(self, doc_type: str | None) -> list[DocumentFacts]:
         return self._by_type.get(doc_type, [])
@@ -180,13 +189,14 @@ def _discrepancy(item: Rule, f: Finding) -> Discrepancy:
 
 
 def validate_application(spec: ApplicationSpec, documents: Iterable[DocumentFacts],
-                         params: RuleParams | None = None) -> list[Discrepancy]:
+                         params: RuleParams | None = None, archive: Iterable[Appearance] = ()) -> list[Discrepancy]:
     """Every discrepancy of an application, in a deterministic order (see ``sort_key``).
 
     ``params`` defaults to ``params_for(spec)``: the shipped defaults for its type and
-    qualifications.
+    qualifications. ``archive``: the roster people's appearances at other companies in the
+    archive, for the checks across applications (none when validating an application alone).
     """
-    ctx = ValidationContext(spec, params or params_for(spec), documents)
+    ctx = ValidationContext(spec, params or params_for(spec), documents, archive)
     return run_rules(ctx)
 
 

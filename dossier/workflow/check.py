@@ -21,7 +21,9 @@ from dossier.store import findings as stored
 from dossier.store import repo
 from dossier.store.db import Database
 from dossier.validate.engine import fingerprint, sort_key, validate_application
+from dossier.validate.appearances import Appearance
 from dossier.validate.params import params_for
+from dossier.workflow.appearances import archive_appearances
 from dossier.workflow.facts import LoadedApplication, StoredFile, load_application
 
 log = logging.getLogger(__name__)
@@ -56,10 +58,12 @@ def resolve_checklist(spec: ApplicationSpec, checklist: str | Path | None) -> Ch
         return None
 
 
-def find_discrepancies(loaded: LoadedApplication, checklist: Checklist | None) -> list[Discrepancy]:
-    """Every finding of ``loaded`` under ``checklist``, without repeats, sorted."""
+def find_discrepancies(loaded: LoadedApplication, checklist: Checklist | None,
+                       archive: list[Appearance] | None = None) -> list[Discrepancy]:
+    """Every finding of ``loaded`` under ``checklist``, without repeats, sorted; ``archive``:
+    its people at other companies in the archive (``archive_appearances``), for the 挂靠 check."""
     params = params_for(loaded.spec, checklist.overrides() if checklist else None)
-    found = validate_application(loaded.spec, loaded.facts, params)
+    found = validate_application(loaded.spec, loaded.facts, params, archive or [])
     if checklist is not None:
         found += select(loaded.packet_input(), checklist).findings
     unique = {fingerprint(d): d for d in found}
@@ -79,7 +83,9 @@ def run_check(db: Database, settings: Settings, name: str, *, checklist: str | P
     build binds exactly what was checked)."""
     loaded = load_application(db, settings, name)
     chosen = resolve_checklist(loaded.spec, checklist)
-    found = find_discrepancies(loaded, chosen)
+    with db.session() as session:
+        archive = archive_appearances(session, name, loaded.spec)
+    found = find_discrepancies(loaded, chosen, archive)
     with db.session() as session:
         app = repo.get_application(session, name)
         stored.sync_findings(session, app.id, [(fingerprint(d), d) for d in found])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dossier.validate.appearances import KIND_ZH
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.messages import doc_name, join, role_name
@@ -57,6 +58,41 @@ def social_insurance(ctx: ValidationContext):
             yield Finding("SOCIAL_INSURANCE_GAP",
                           f"{who}在 {window[0]} 至 {window[-1]} 期间缺少由申报企业缴纳的社保月份：{join(missing)}",
                           person.id_number, roster_ev + [m.evidence("months") for m in records])
+
+
+@rule("SOCIAL_INSURANCE_ELSEWHERE", severity="blocking",
+      zh="申报人员在申报期内由其他单位缴纳社保，或出现在档案中其他企业的申报名单、证书或社保证明上（挂靠迹象）",
+      en="A counted person is insured by another unit, or on another company's roster, certificate or statement, in the window")
+def insured_elsewhere(ctx: ValidationContext):
+    window = insurance_window(ctx.filing_date, ctx.params.social_insurance_window_months)
+    if not window:
+        return
+    starts = date(int(window[0][:4]), int(window[0][5:]), 1)
+    company, payer = ctx.company, ctx.params.payer
+    for person in ctx.people.listed():
+        sides: list[tuple[str, str, list]] = []  # (other unit, what shows it, evidence)
+        for m in person.records():
+            unit = _payer(ctx, m.doc)
+            months = sorted(_months(m.doc.document.records[m.record].get("months")) & set(window))
+            if unit and months and not company.accepts_payer(unit, payer):
+                field = ctx.params.fields.employer[m.doc.doc_type][0]
+                sides.append((unit, f"{doc_name(m.doc.doc_type)}（{join(months)}）",
+                              [field_evidence(m.doc, field), m.evidence("months")]))
+        for seen in ctx.elsewhere(person.id_number):
+            if company.accepts_payer(seen.company, payer):
+                continue  # the applicant itself (or a unit the policy accepts) under another filing
+            months = sorted(set(seen.months) & set(window))
+            if months or (seen.day is not None and starts <= seen.day <= ctx.filing_date):
+                when = join(months) if months else str(seen.day)
+                sides.append((seen.company, f"申报项目「{seen.application}」的{KIND_ZH[seen.kind]}（{when}）",
+                              [seen.evidence]))
+        if sides:
+            ours = [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
+            yield Finding("SOCIAL_INSURANCE_ELSEWHERE",
+                          f"{person.name}（{join(role_name(r) for r in sorted(person.roles))}）在 {window[0]} 至 "
+                          f"{window[-1]} 期间出现在其他单位：" + "；".join(f"{unit}：{what}" for unit, what, _ in sides)
+                          + "（挂靠迹象：社保须由申报企业缴纳）",
+                          person.id_number, ours + [e for *_, evidence in sides for e in evidence])
 
 
 def _unread_statements(ctx: ValidationContext) -> list:

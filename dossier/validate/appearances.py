@@ -1,0 +1,31 @@
+"""People as other companies' files in the archive show them: the other side of a 挂靠 check.
+
+Validation never reads the store; whoever runs it over a stored application may hand it the
+``Appearance`` of each roster person elsewhere in the archive (``dossier.workflow.appearances``
+collects them), and SOCIAL_INSURANCE_ELSEWHERE compares them with the filing window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from dossier.model import Evidence
+
+AppearanceKind = Literal["roster", "certificate", "statement"]
+KIND_ZH = {"roster": "申报人员名单", "certificate": "证书或劳动合同", "statement": "社保缴费证明"}
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One person named by another company's application roster, certificate or statement."""
+
+    id_number: str  # upper-case
+    name: str | None
+    company: str  # the other unit: the application's company, the 聘用企业 / 工作单位 / 甲方, the payer
+    kind: AppearanceKind
+    application: str  # the archived application it was filed under
+    evidence: Evidence
+    months: tuple[str, ...] = ()  # statement: the months insured (YYYY-MM)
+    day: date | None = None  # roster: that filing's date; certificate: its issue or signing date
