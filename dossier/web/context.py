@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
@@ -23,6 +24,7 @@ from dossier.web.jobs import Jobs
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告", "info": "提示"}
 APPLICATION_TYPES_ZH = {"new": "首次申请", "upgrade": "升级", "addition": "增项", "renewal": "延续", "change": "变更"}
+_TRAILING_ASIDE = re.compile(r"（[^（）]*）$")
 ACTION_ZH = {"accept": "接受", "correct": "更正", "waive": "豁免", "reopen": "重新打开"}
 # Messages a page may show after a redirect (``?flash=KEY``): a fixed set, so a link cannot put
 # arbitrary words on one of our pages.
@@ -31,7 +33,7 @@ FLASH = {
     "resolved": "已更正：重新核验后该问题已消除。",
     "still_open": "已更正，但重新核验后问题仍然存在，请查看。",
     "corrected": "已保存更正，已重新核验。",
-    "queue_done": "该申报项目已没有待处理的问题。",
+    "queue_done": "该申报项目已没有待处理的问题。", "waived_many": "所选警告已批量豁免。",
     "built": "材料已装订，可下载。", "test_sent": "测试消息已发送。", "channel_saved": "通知渠道已保存。", "deleted": "已删除。", "logged_out": "已退出登录。",
 }
 
@@ -70,10 +72,17 @@ def _local_time(moment: datetime | None) -> str:
 
 @lru_cache(maxsize=1)
 def code_names() -> dict[str, str]:
-    """Each discrepancy code -> what its rule checks, in Chinese (a filter's choices, a finding's kind)."""
+    """Each discrepancy code -> what its rule checks, in Chinese (a filter's choices, a finding's
+    kind): the rule's description without its closing aside, short enough for a menu."""
     from dossier.validate.engine import registered_rules
 
-    return {code: rule.zh for rule in registered_rules() for code in rule.codes}
+    names: dict[str, str] = {}
+    # a rule of one code says best what that code is; rules that also emit it (an empty statement
+    # read as LOW_CONFIDENCE) describe something narrower
+    for rule in sorted(registered_rules(), key=lambda r: len(r.codes)):
+        for code in rule.codes:
+            names.setdefault(code, _TRAILING_ASIDE.sub("", rule.zh))
+    return names
 
 
 def _checklist_title(name: str | None) -> str:

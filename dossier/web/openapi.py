@@ -52,7 +52,8 @@ def _what(error: dict[str, Any]) -> str:
         "greater_than_equal": f"不能小于 {context.get('ge')}", "less_than_equal": f"不能大于 {context.get('le')}",
         "greater_than": f"应大于 {context.get('gt')}", "less_than": f"应小于 {context.get('lt')}",
         "string_too_short": f"至少 {context.get('min_length')} 个字符", "string_too_long": f"最多 {context.get('max_length')} 个字符",
-        "string_pattern_mismatch": "格式不对", "literal_error": f"应为以下之一：{context.get('expected')}",
+        "string_pattern_mismatch": "格式不对",
+        "too_short": f"至少 {context.get('min_length')} 项", "too_long": f"最多 {context.get('max_length')} 项", "literal_error": f"应为以下之一：{context.get('expected')}",
         "enum": f"应为以下之一：{context.get('expected')}", "extra_forbidden": "不认识此字段",
     }
     return known.get(kind, error.get("msg", "格式不对"))

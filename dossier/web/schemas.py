@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from dossier.ledger.personnel import PersonnelAlert
 from dossier.ledger.rules import Status as LedgerStatus
 from dossier.ledger.search import SearchHit, SearchResult
+from dossier.web.queue import QueueFilter
 
 
 class Problem(BaseModel):
@@ -108,6 +109,35 @@ class ApplicationDetail(ApplicationOut):
     files: list[FileOut]
     discrepancies: list[DiscrepancyOut]
     packets: list[PacketOut]
+
+
+class ChoiceOut(BaseModel):
+    value: str
+    label: str
+
+
+class QueueOut(BaseModel):
+    """One page of an application's review queue under its filters, with each filter's choices."""
+
+    filters: QueueFilter
+    items: list[DiscrepancyOut]
+    total: int  # findings matching the filters
+    open_total: int  # open findings of the application
+    page: int
+    pages: int
+    codes: list[ChoiceOut]
+    people: list[ChoiceOut]
+    documents: list[ChoiceOut]
+
+
+class BulkWaiveIn(BaseModel):
+    ids: list[int] = Field(min_length=1, max_length=1000, description="要豁免的问题编号（只限警告与提示）")
+    comment: str = Field(min_length=1, max_length=2000, description="豁免理由（必填，适用于所有所选问题）")
+
+
+class BulkWaiveOut(BaseModel):
+    waived: list[int]
+    open_count: int
 
 
 class ReviewIn(BaseModel):

@@ -12,23 +12,26 @@ from sqlalchemy import delete, select
 
 from dossier.errors import ConfigError, DossierError
 from dossier.intake.spec import load_spec
-from dossier.model import ReviewedDiscrepancy
+from dossier.model import ApplicationSpec, ReviewedDiscrepancy
 from dossier.privacy import mask_text
 from dossier.store import repo
 from dossier.store.schema import Application, ApplicationDocument, AuditEvent
 from dossier.web import views
 from dossier.web.auth import Admin, Reviewer, Viewer
-from dossier.web.context import Conflict, Ctx, NotFound, render
+from dossier.web.context import Conflict, Ctx, NotFound, code_names, render
+from dossier.web.queue import QueueFilter, QueueView, queue_view
 from dossier.web.schemas import (
     ApplicationCreate,
     ApplicationDetail,
     ApplicationOut,
+    ChoiceOut,
     DiscrepancyOut,
     EvidenceOut,
     FileOut,
     PacketOut,
     Problem,
     PurgeIn,
+    QueueOut,
     ReviewOut,
     UploadOut,
 )
@@ -86,6 +89,24 @@ def _findings(ctx, name: str) -> tuple[list[ReviewedDiscrepancy], list[views.Fin
     with ctx.db.session() as session:
         app = repo.get_application(session, name)
         return findings, views.finding_views(session, app, findings)
+
+
+def queue_of(ctx, name: str, filters: QueueFilter) -> QueueView:
+    """The application's review queue under ``filters``: what its page and queue API show."""
+    _, finding_views = _findings(ctx, name)
+    with ctx.db.session() as session:
+        raw = repo.get_application(session, name).spec
+    spec = ApplicationSpec.model_validate(raw) if raw else None
+    return queue_view(finding_views, spec, filters, code_names())
+
+
+def queue_out(q: QueueView) -> QueueOut:
+    def choices(items):
+        return [ChoiceOut(value=c.value, label=c.label) for c in items]
+
+    return QueueOut(filters=q.filters, items=[discrepancy_out(v) for v in q.items], total=q.total,
+                    open_total=q.open_total, page=q.page, pages=q.pages, codes=choices(q.codes),
+                    people=choices(q.people), documents=choices(q.documents))
 
 
 def _never_checked(ctx, name: str) -> bool:
@@ -240,12 +261,13 @@ def applications_page(request: Request, ctx: Ctx, user: Viewer):
 
 
 @pages.get("/applications/{name}")
-def application_page(name: str, request: Request, ctx: Ctx, user: Viewer):
+def application_page(name: str, request: Request, ctx: Ctx, user: Viewer,
+                     filters: Annotated[QueueFilter, Query()]):
     from dossier.assemble.checklist import list_checklists
 
     row = _row(ctx, name)
     _ensure_checked(ctx, name, row, user.name)
-    findings, finding_views = _findings(ctx, name)
+    findings, _ = _findings(ctx, name)
     with ctx.db.session() as session:
         app = repo.get_application(session, name)
         files = repo.document_status(session, name)
@@ -253,5 +275,5 @@ def application_page(name: str, request: Request, ctx: Ctx, user: Viewer):
     row = _row(ctx, name)
     sections = views.document_sections(ctx.db, ctx.settings, name, files, findings)
     return render(request, "application.html", app=row, name=name, quoted=quote(name, safe=""),
-                  sections=sections, findings=finding_views, packets=packets, checklists=list_checklists(),
+                  sections=sections, queue=queue_of(ctx, name, filters), packets=packets, checklists=list_checklists(),
                   upload_limit_mb=ctx.settings.upload_max_bytes // (1 << 20))

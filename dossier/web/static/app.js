@@ -42,6 +42,11 @@ async function formBody(form) {
   for (const el of form.elements) {
     if (el.dataset.readInto && el.files && el.files.length) { body[el.dataset.readInto] = await el.files[0].text(); continue; }
     if (!el.name || el.type === "file") continue;
+    if (el.type === "checkbox" && el.dataset.list !== undefined) {  // one of many: a list of the checked values
+      body[el.name] = body[el.name] || [];
+      if (el.checked) body[el.name].push(el.dataset.type === "int" ? parseInt(el.value, 10) : el.value);
+      continue;
+    }
     if (el.type === "checkbox") { body[el.name] = el.checked; continue; }
     let value = el.value;
     if (el.dataset.type === "int") value = parseInt(value, 10);
@@ -147,11 +152,20 @@ function setupBoxes() {
   });
 }
 
+function setupSelectAll() {
+  const all = document.getElementById("select-warnings");
+  if (!all) return;
+  all.addEventListener("change", () => {
+    document.querySelectorAll("#queue-table input[name=ids]").forEach(box => { box.checked = all.checked; });
+  });
+}
+
 document.addEventListener("submit", submitApiForm);
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-upload]").forEach(setupUpload);
   placeBoxes();
   setupBoxes();
+  setupSelectAll();
   const summary = document.getElementById("summary");
   if (summary && parseInt(summary.dataset.pending, 10) > 0) setTimeout(() => location.reload(), 4000);
 });

@@ -1,0 +1,93 @@
+"""The review queue (issue 16, item 7): filters by severity, kind, person, document and status;
+warnings waived together with one reason while blocking findings keep needing their own; pages of
+200 (here of 5)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dossier.web import queue as queue_module
+from tests.web_support import FULL_ID, auth, make_site, serve
+
+URL = "/api/applications/sample-upgrade"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    built = make_site(tmp_path_factory.mktemp("web-queue"))
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(site):
+    with serve(site) as c:
+        yield c
+
+
+def queue(client, site, **filters) -> dict:
+    answer = client.get(f"{URL}/queue", params=filters, headers=auth(site))
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_each_filter_narrows_the_queue_to_what_it_names(client, site):
+    everything = queue(client, site)
+    assert everything["total"] == len(everything["items"]) > 20
+    warnings = queue(client, site, severity="warning")
+    assert 0 < warnings["total"] < everything["total"] and {i["severity"] for i in warnings["items"]} == {"warning"}
+    ages = queue(client, site, code="AGE_LIMIT")
+    assert ages["total"] >= 1 and {i["code"] for i in ages["items"]} == {"AGE_LIMIT"}
+    assert dict((c["value"], c["label"]) for c in everything["codes"])["AGE_LIMIT"].startswith("申报人员")
+    song = queue(client, site, person="林福生")
+    assert song["total"] >= 1 and all("422801" in i["subject"] for i in song["items"])
+    assert "林福生" in [c["value"] for c in everything["people"]]
+    assert not FULL_ID.search(str(everything["people"])), "a person is chosen by name, never by number"
+    statement = next(c for c in everything["documents"] if c["label"] == "综合资料/社保缴费明细.pdf")
+    cited = queue(client, site, document=statement["value"])
+    assert cited["total"] >= 2 and all(any(e["sha256"] == statement["value"] for e in i["evidence"]) or
+                                       i["subject"] == statement["value"] for i in cited["items"])
+    assert queue(client, site, status="done")["total"] == 0
+    assert queue(client, site, status="open")["total"] == everything["total"]
+    page = client.get("/applications/sample-upgrade", params={"severity": "blocking"}, headers=auth(site)).text
+    shown = page.split('id="queue-table"')[1].split("</table>")[0]
+    assert shown.count('class="finding') == queue(client, site, severity="blocking")["total"]
+    assert '<option value="blocking" selected>' in page
+
+
+def test_warnings_are_waived_together_but_a_blocking_one_is_refused(client, site):
+    warnings = queue(client, site, severity="warning", status="open")["items"][:3]
+    blocking = queue(client, site, severity="blocking", status="open")["items"][0]
+    reviewer = auth(site, "reviewer")
+    mixed = client.post(f"{URL}/waive", headers=reviewer,
+                        json={"ids": [w["id"] for w in warnings] + [blocking["id"]], "comment": "统一说明"})
+    assert mixed.status_code == 400 and f"#{blocking['id']}" in mixed.json()["reason_zh"]
+    assert "逐项" in mixed.json()["reason_zh"]
+    assert queue(client, site, status="waived")["total"] == 0, "nothing is waived when one is refused"
+    silent = client.post(f"{URL}/waive", headers=reviewer, json={"ids": [warnings[0]["id"]], "comment": "  "})
+    assert silent.status_code == 400 and "理由" in silent.json()["reason_zh"]
+    assert client.post(f"{URL}/waive", headers=auth(site, "viewer"),
+                       json={"ids": [warnings[0]["id"]], "comment": "x"}).status_code == 403
+    done = client.post(f"{URL}/waive", headers=reviewer,
+                       json={"ids": [w["id"] for w in warnings], "comment": "已向主管部门书面说明"})
+    assert done.status_code == 200, done.text
+    assert done.json()["waived"] == [w["id"] for w in warnings]
+    waived = queue(client, site, status="waived")["items"]
+    assert {w["id"] for w in waived} == {w["id"] for w in warnings}
+    assert all(w["reviews"][-1]["comment"] == "已向主管部门书面说明" for w in waived)
+    again = client.post(f"{URL}/waive", headers=reviewer, json={"ids": [warnings[0]["id"]], "comment": "再来"})
+    assert again.status_code == 400 and "已处理" in again.json()["reason_zh"]
+
+
+def test_a_long_queue_is_paged_with_numbering_running_on(client, site, monkeypatch):
+    monkeypatch.setattr(queue_module, "PAGE_SIZE", 5)
+    first, second = queue(client, site), queue(client, site, page=2)
+    assert first["pages"] == second["pages"] > 2 and len(first["items"]) == 5
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+    assert queue(client, site, page=999)["page"] == first["pages"]  # past the end: the last page
+    html = client.get("/applications/sample-upgrade", params={"page": 2, "severity": "warning"}, headers=auth(site)).text
+    assert "<td>6</td>" in html and 'id="queue-pager"' in html  # page 2 starts at the 6th
+    following = re.search(r'href="([^"]+)" id="queue-next-page"', html).group(1)
+    assert "severity=warning" in following and "page=3" in following  # the filters stay on
