@@ -1,20 +1,24 @@
 """Rule parameters: typed, loaded from ``defaults.yaml``, overridable per checklist.
 
 ``params_for(spec, overrides)`` is the one way to get a ``RuleParams``: defaults, then the
-application type's section, then the head-count tables of the spec's qualifications, then the
-overrides (a checklist's ``rules:`` mapping, say). Mappings merge key by key; lists and scalars
-replace, so an override never has to repeat what it leaves alone.
+application type's section, then the overrides (a checklist's ``rules:`` mapping, say). Head
+counts are the qualification standards' (``dossier.standards``, only where the regime assesses
+them) unless the overrides state head counts of their own, which then replace them all.
+Mappings merge key by key; lists and scalars replace, so an override never has to repeat what
+it leaves alone.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dossier.errors import ConfigError
 from dossier.model import ApplicationSpec, Role
+from dossier.standards.loader import checked_regime, standards
+from dossier.standards.schema import CONFIDENCE_ZH, weakest
 from dossier.yamlfile import read_package_yaml
 
 
@@ -103,7 +107,19 @@ class FieldTables(_Params):
     required: dict[str, list[str]] = Field(default_factory=dict)
 
 
-HeadcountTable = dict[Role, int | dict[str, int]]
+class HeadcountNeed(_Params):
+    """At least ``min`` people in a role (counting only the ``among`` specialties when given), of
+    whom at least ``specialties[s]`` in specialty ``s``; ``basis`` says where the figures come
+    from, for the message (the standard and its confidence)."""
+
+    min: int | None = Field(default=None, ge=0)
+    among: tuple[str, ...] = ()
+    specialties: dict[str, int] = Field(default_factory=dict)
+    basis: str = ""
+
+
+# role -> minimum, role -> {specialty: minimum} (a checklist's own reading), or a HeadcountNeed
+HeadcountTable = dict[Role, Annotated[HeadcountNeed | int | dict[str, int], Field(union_mode="left_to_right")]]
 
 
 class RuleParams(_Params):
@@ -135,6 +151,24 @@ def load_defaults() -> dict[str, Any]:
     return read_package_yaml("dossier.validate", "defaults.yaml").data
 
 
+def standard_headcounts(spec: ApplicationSpec, own_files: list[str]) -> dict[str, HeadcountTable]:
+    """The head counts of ``spec``'s qualifications as the standards data gives them, for the
+    levels where the regime (the spec's, else the one in force) still assesses them: under
+    2014+2016 only the lowest level of each category. Raises StandardError for an unknown regime."""
+    regime = checked_regime(spec.regime)
+    known = standards(own_files)
+    tables: dict[str, HeadcountTable] = {}
+    for qualification in spec.qualifications:
+        parsed = known.parse_qualification(qualification, regime)
+        if parsed is None or not parsed[1].headcount.assessed:
+            continue
+        tables[qualification] = {
+            role: HeadcountNeed(min=need.min, among=need.among, specialties=need.specialties,
+                                basis=f"资质标准 {regime}，数值{CONFIDENCE_ZH[weakest([parsed[1].headcount, need])]}")
+            for role, need in parsed[1].headcount.roles.items() if need.min is not None or need.specialties}
+    return tables
+
+
 def deep_merge(base: dict, override: dict) -> dict:
     """A new dict: ``override`` on top of ``base``; nested mappings merge, anything else replaces."""
     merged = dict(base)
@@ -164,10 +198,13 @@ def params_for(spec: ApplicationSpec, overrides: dict | None = None) -> RulePara
     """
     data = load_defaults()
     merged = deep_merge(data["defaults"], data["application_types"].get(spec.application_type, {}))
-    tables = data.get("headcount", {})
-    merged["headcount"] = {q: tables[q] for q in spec.qualifications if q in tables}
     merged["fields"]["required"] = required_fields()
-    merged = deep_merge(merged, overrides or {})
+    rest = dict(overrides or {})
+    own = rest.pop("headcount", None)
+    merged = deep_merge(merged, rest)
+    # A checklist that states head counts states all of them (its own reading of the standard):
+    # merging it into the standard's would keep counts it meant to drop.
+    merged["headcount"] = own if own is not None else standard_headcounts(spec, merged.get("standards_files", []))
     try:
         return RuleParams.model_validate(merged)
     except ValidationError as exc:

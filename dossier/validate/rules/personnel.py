@@ -8,6 +8,7 @@ from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import spec_evidence
 from dossier.validate.identifiers import id_info, id_problem
 from dossier.validate.messages import join, role_name
+from dossier.validate.params import HeadcountNeed
 
 
 def completed_years(born: date, on: date) -> int:
@@ -49,24 +50,38 @@ def double_counted(ctx: ValidationContext):
 
 
 @rule("HEADCOUNT_SHORT", severity="blocking",
-      zh="某岗位（专业）人数少于资质标准要求",
-      en="Fewer people in a role (and specialty) than the qualification requires")
+      zh="某岗位（专业）人数少于资质标准（或清单）要求；现行规则只在各类别最低等级考核人数",
+      en="Fewer people in a role (and specialty) than the standard (or the checklist) requires")
 def headcount_short(ctx: ValidationContext):
     if not ctx.params.check_headcount:
         return
     roster = ctx.spec.roster
     for qualification, table in sorted(ctx.params.headcount.items()):
-        for role, need in sorted(table.items()):
-            # A bare number counts the role; a mapping counts the role per specialty.
-            wanted = {None: need} if isinstance(need, int) else need
-            for specialty, minimum in sorted(wanted.items(), key=lambda kv: kv[0] or ""):
-                ids = {e.id_number.upper() for e in roster
-                       if e.role == role and (specialty is None or e.specialty == specialty)}
-                if len(ids) < minimum:
-                    what = role_name(role) + (f"（{specialty}专业）" if specialty else "")
-                    yield Finding("HEADCOUNT_SHORT",
-                                  f"{qualification}要求{what}不少于 {minimum} 人，申报名单中只有 {len(ids)} 人",
-                                  ctx.company.uscc,
-                                  [spec_evidence("qualifications", qualification),
-                                   spec_evidence(f"roster.{role}" + (f".{specialty}" if specialty else ""),
-                                                 len(ids))])
+        for role, stated in sorted(table.items()):
+            need = as_need(stated)
+            in_role = [e for e in roster if e.role == role]
+            # the whole count (of the `among` specialties), then each specialty's own minimum
+            wanted = [(need.among or None, need.min)] if need.min is not None else []
+            wanted += [((specialty,), minimum) for specialty, minimum in sorted(need.specialties.items())]
+            for specialties, minimum in wanted:
+                ids = {e.id_number.upper() for e in in_role if specialties is None or e.specialty in specialties}
+                if len(ids) >= minimum:
+                    continue
+                what = role_name(role) + (f"（{'、'.join(specialties)}专业）" if specialties else "")
+                basis = f"（{need.basis}）" if need.basis else ""
+                yield Finding("HEADCOUNT_SHORT",
+                              f"{qualification}要求{what}不少于 {minimum} 人，申报名单中只有 {len(ids)} 人{basis}",
+                              ctx.company.uscc,
+                              [spec_evidence("qualifications", qualification),
+                               spec_evidence(f"roster.{role}" + (f".{'+'.join(specialties)}" if specialties else ""),
+                                             len(ids))])
+
+
+def as_need(stated: HeadcountNeed | int | dict[str, int]) -> HeadcountNeed:
+    """A head-count table entry as a HeadcountNeed: a bare number counts the role, a mapping
+    counts the role per specialty."""
+    if isinstance(stated, HeadcountNeed):
+        return stated
+    if isinstance(stated, int):
+        return HeadcountNeed(min=stated)
+    return HeadcountNeed(specialties=stated)
