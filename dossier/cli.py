@@ -333,16 +333,12 @@ def assess(
     standard: Annotated[Optional[list[Path]], typer.Option("--standard", help="企业自己的资质标准文件（替换同类别同规则的内置标准）")] = None,
 ) -> None:
     """对照资质标准逐项评估：净资产、技术负责人、人员、业绩。Assess an application against a level's standard."""
-    from dossier.assess.requirements import assess as run_assess
     from dossier.assess.sheet import write_assessment
     from dossier.standards.schema import CONFIDENCE_ZH
-    from dossier.validate.params import params_for
-    from dossier.workflow.facts import load_application
+    from dossier.workflow.assess import assess_application
 
     with _database() as (settings, db):
-        loaded = load_application(db, settings, application)
-        params = params_for(loaded.spec, {"standards_files": [str(p) for p in standard or []]})
-        result = run_assess(loaded.spec, loaded.facts, target=target, regime=regime, params=params)
+        result = assess_application(db, settings, application, target=target, regime=regime, standards_files=standard)
         if xlsx is not None:
             write_assessment(result, xlsx)
     if as_json:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dossier.errors import StandardError
 from dossier.model import ApplicationSpec, Evidence
+from dossier.privacy import mask_text
 from dossier.standards.loader import regimes, vocabulary
 from dossier.standards.measure import (ClassResult, describe_class, describe_criterion, judge_performance,
                                        number)
@@ -59,6 +60,14 @@ class Assessment(_Out):
     regime_title: str
     requirements: list[Requirement]
     verdict: Status
+
+    def masked(self) -> Assessment:
+        """A copy with every ID number masked (what the web app shows)."""
+        lines = [line.model_copy(update={
+            "found": mask_text(line.found),
+            "evidence": [e.model_copy(update={"value": mask_text(e.value), "field": mask_text(e.field)})
+                         for e in line.evidence]}) for line in self.requirements]
+        return self.model_copy(update={"requirements": lines})
 
     def contract(self) -> dict:
         """The JSON of ``dossier assess --json``."""

@@ -6,6 +6,7 @@ ID numbers in the evidence are masked: the sheet is passed around an office.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
 from dossier.assess.requirements import STATUS_ZH, Assessment
 from dossier.ledger.sheets import write_table
@@ -28,8 +29,8 @@ def assessment_rows(assessment: Assessment) -> list[list[str]]:
     return rows
 
 
-def write_assessment(assessment: Assessment, path: Path) -> None:
-    """``assessment`` as an .xlsx file at ``path``."""
+def write_assessment(assessment: Assessment, path: Path | IO[bytes]) -> None:
+    """``assessment`` as an .xlsx file at ``path`` (or into a binary stream)."""
     rows = assessment_rows(assessment)
     fills = [FILLS[assessment.verdict], *(FILLS[line.status] for line in assessment.requirements)]
     write_table(path, HEADER, rows, fills, title=f"{assessment.target}对照", widths=WIDTHS, date_columns=set())

@@ -47,6 +47,7 @@ from dossier.web.jobs import Jobs
 from dossier.web.openapi import describe, reason
 from dossier.web.routes import (
     applications,
+    assess,
     audit,
     channels,
     discrepancies,
@@ -116,7 +117,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.ctx = ctx
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (session, applications, queue, documents, discrepancies, packets, audit, ledger, renewal,
+    for module in (session, applications, assess, queue, documents, discrepancies, packets, audit, ledger, renewal,
                    channels):
         app.include_router(module.api)
         app.include_router(module.pages)

@@ -1,0 +1,56 @@
+"""``dossier assess`` in the web app: the API, the page and its Excel agree, ID numbers masked.
+
+The data folder holds the born-digital files of sample-upgrade (``web_support.make_site``).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.web_support import FULL_ID, auth, make_site, serve
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    built = make_site(tmp_path_factory.mktemp("web-assess"), check=False)
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(site):
+    with serve(site) as c:
+        yield c
+
+
+def test_api_page_and_sheet_show_the_same_requirements(site, client):
+    viewer = auth(site)
+    data = client.get("/api/applications/sample-upgrade/assess", headers=viewer).json()
+    assert data["target"] == "建筑工程施工总承包二级" and data["regime"] == "2014+2016"
+    keys = [line["key"] for line in data["requirements"]]
+    assert keys[:3] == ["net_assets", "technical_lead", "technical_lead_experience"] and "performance" in keys
+    page = client.get("/applications/sample-upgrade/assess", headers=viewer)
+    assert page.status_code == 200 and page.text.count('<tr class="requirement"') == len(keys)
+    assert "多源一致" in page.text and not FULL_ID.search(page.text)
+    sheet = client.get("/applications/sample-upgrade/assess.xlsx", headers=viewer)
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert [r[-1] for r in rows[2:]] == keys
+
+
+def test_the_lowest_level_lists_head_counts_with_ids_masked(site, client):
+    data = client.get("/api/applications/sample-upgrade/assess", params={"target": "建筑工程施工总承包三级"},
+                      headers=auth(site)).json()
+    (constructors,) = [line for line in data["requirements"] if line["key"] == "headcount.registered_constructor"]
+    assert constructors["status"] == "short" and constructors["evidence"]
+    assert not FULL_ID.search(str(data))
+
+
+def test_a_target_without_a_standard_is_a_readable_error(site, client):
+    wrong = client.get("/api/applications/sample-upgrade/assess", params={"target": "钢结构工程专业承包一级"},
+                       headers=auth(site))
+    assert wrong.status_code in (400, 422) and "钢结构工程专业承包一级" in wrong.json()["reason_zh"]
+    assert client.get("/api/applications/sample-upgrade/assess").status_code == 401
+    assert client.get("/api/applications/no-such/assess", headers=auth(site)).status_code == 404
