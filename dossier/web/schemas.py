@@ -38,6 +38,7 @@ class PacketOut(BaseModel):
 class ApplicationOut(BaseModel):
     name: str
     company_name: str | None
+    uscc: str | None = None
     application_type: str | None
     qualifications: list[str]
     filing_date: str | None
@@ -287,3 +288,44 @@ class SearchHitOut(SearchHit):
 
 class SearchResultOut(SearchResult):
     hits: list[SearchHitOut]
+
+
+# --- the start page and a company's page ------------------------------------------------------------
+
+
+class CompanyRef(BaseModel):
+    """A company as the archive knows it: ``key`` (its USCC, else its name) names its page."""
+
+    key: str
+    name: str | None
+    uscc: str | None
+
+
+class PersonOut(BaseModel):
+    """Someone a company files: from its applications' rosters and its ledger (ID number masked)."""
+
+    name: str
+    id_number: str  # masked
+    roles: list[str]  # in Chinese
+    applications: list[str]
+    certificates: list[str]  # the ledger's kinds held, in Chinese
+
+
+class StartOut(BaseModel):
+    """The start page: applications (most open blocking findings first), certificates expiring
+    within ``within_days`` (and any already late), the newest audit events."""
+
+    as_of: date
+    within_days: int
+    applications: list[ApplicationOut]
+    expiring: list[LedgerEntryOut]
+    activity: list[AuditOut]
+    companies: list[CompanyRef]
+
+
+class CompanyOut(BaseModel):
+    company: CompanyRef
+    as_of: date
+    applications: list[ApplicationOut]
+    ledger: list[LedgerEntryOut]  # every entry of the company and its people, most urgent first
+    people: list[PersonOut]

@@ -68,6 +68,7 @@ class ApplicationRow:
     application_type: str | None
     qualifications: list[str]
     filing_date: str | None
+    uscc: str | None = None
     documents: int = 0
     processed: int = 0
     failed: int = 0
@@ -107,7 +108,8 @@ def application_rows(session: Session, names: list[str] | None = None) -> list[A
         spec = app.spec or {}
         rows[app.id] = ApplicationRow(
             name=app.name, company_name=spec.get("company_name"), application_type=spec.get("application_type"),
-            qualifications=list(spec.get("qualifications") or []), filing_date=spec.get("filing_date"))
+            qualifications=list(spec.get("qualifications") or []), filing_date=spec.get("filing_date"),
+            uscc=spec.get("uscc"))
     if not ids:
         return []
     counts = session.execute(

@@ -54,7 +54,7 @@ def packet_out(p: views.PacketInfo) -> PacketOut:
 
 def application_out(row: views.ApplicationRow) -> ApplicationOut:
     return ApplicationOut(
-        name=row.name, company_name=row.company_name, application_type=row.application_type,
+        name=row.name, company_name=row.company_name, uscc=row.uscc, application_type=row.application_type,
         qualifications=row.qualifications, filing_date=str(row.filing_date) if row.filing_date else None,
         documents=row.documents, processed=row.processed, failed=row.failed, pending=row.pending,
         open_by_severity=row.open_by_severity, reviewed=row.reviewed, missing=row.missing,
@@ -251,13 +251,6 @@ def remove_document(name: str, sha256: str, ctx: Ctx, user: Admin) -> Response:
 
 
 # --- pages --------------------------------------------------------------------------------------
-
-
-@pages.get("/")
-def applications_page(request: Request, ctx: Ctx, user: Viewer):
-    with ctx.db.session() as session:
-        rows = views.application_rows(session)
-    return render(request, "applications.html", rows=rows)
 
 
 @pages.get("/applications/{name}")
