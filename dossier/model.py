@@ -224,6 +224,12 @@ class ApplicationSpec(BaseModel):
     regime: str | None = None
     projects: list[ProjectNote] = Field(default_factory=list)
 
+    @field_validator("regime", mode="before")
+    @classmethod
+    def _regime_text(cls, value):
+        # `regime: 2016` reads as a number in YAML; a regime is a name all the same
+        return str(value) if isinstance(value, int) else value
+
 
 # --- validation -----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
-from validate_builders import clean_application, project_documents, replace_field
+from validate_builders import COMPANY, clean_application, doc, project_documents, replace_field
 
 from conftest import FIXTURES
 from dossier.assess.requirements import assess
@@ -67,6 +67,18 @@ def test_net_assets_from_the_application_inclusive_at_the_floor(assets, status, 
     app = clean_application().with_spec(net_assets=Decimal(assets))
     line = lines(run(app))["net_assets"]
     assert line.status == status and says in line.found and line.evidence[0].field == "net_assets"
+
+
+def test_the_newest_audit_report_states_net_assets_before_the_application():
+    def report(year: str, assets: str):
+        return doc("audit_report", company_name=COMPANY, year=year, net_assets=assets, firm="湖北中审会计师事务所",
+                   report_number=f"鄂中审字〔{year}〕第 0001 号", issue_date=f"{int(year) + 1}-03-20")
+
+    app = clean_application().with_spec(net_assets=Decimal("1")).add(report("2025", "9000000.00"),
+                                                                     report("2024", "7000000.00"))
+    line = lines(run(app))["net_assets"]
+    assert line.status == "met" and line.found == "净资产 900 万元"
+    assert {(e.field, e.value) for e in line.evidence} == {("net_assets", "9000000.00"), ("year", "2025")}
 
 
 def test_above_the_lowest_level_heads_are_not_counted_but_the_projects_are():

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from dossier.errors import StandardError
 from dossier.model import ApplicationSpec, ProjectNote, RosterEntry
+from dossier.standards.loader import checked_regime
 from dossier.yamlfile import UTF8_OR_GB18030, read_yaml
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,11 @@ def load_spec(path: Path) -> SpecFile:
     Chinese Windows editor (GBK) is read like a UTF-8 one."""
     document = read_yaml(path, encodings=UTF8_OR_GB18030)
     spec = document.validate(ApplicationSpec)
+    try:
+        checked_regime(spec.regime)
+    except StandardError as exc:  # a misspelt regime would otherwise fail every later check
+        raise document.invalid({"loc": ("regime",), "msg": exc.message, "type": "value_error",
+                                "ctx": {"error": exc.reason_zh}}) from exc
     warnings = []
     for loc in _unknown_keys(document.data):
         where = ".".join(str(part) for part in loc)
