@@ -25,8 +25,9 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class RowPlace:
-    """A record's row: its page, the cited cell (boxed), the row band and the header band above
-    it on the same page (None when the table's header is on an earlier page)."""
+    """A record's row: its page, the cited cell (boxed), the row band (from its start to the cited
+    cell, or whole for a value spread over columns: the months) and the header band above it on
+    the same page (None when the table's header is on an earlier page)."""
 
     page: int
     box: BBox
@@ -80,6 +81,9 @@ def locate_record(session: Session, sha256: str, first_page: int, field: str) ->
             cell = next((ln for ln in row if isinstance(data.get(key), str) and _holds(ln, str(data[key]))), None)
             heading = next((ln for ln in reversed(page.lines) if ln.y1 <= anchor.y0
                             and any(w in ln.text for w in _HEADER_WORDS)), None)
-            return RowPlace(page=page.number, box=_union([cell]) if cell else _union(row), row=_union(row),
-                            header=_union(_band(page.lines, heading)) if heading else None)
+            band, header = _union(row), _union(_band(page.lines, heading)) if heading else None
+            if cell is not None:  # the row up to the cited cell (name, number): legible at a card's width
+                band = (band[0], band[1], cell.x1, band[3])
+                header = (band[0], header[1], cell.x1, header[3]) if header else None
+            return RowPlace(page=page.number, box=_union([cell]) if cell else _union(row), row=band, header=header)
     return None
