@@ -55,6 +55,7 @@ from dossier.web.routes import (
     ledger,
     overview,
     packets,
+    progress,
     queue,
     renewal,
     session,
@@ -118,8 +119,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.ctx = ctx
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (session, overview, applications, assess, queue, documents, discrepancies, packets, audit, ledger,
-                   renewal, channels):
+    for module in (session, overview, applications, assess, queue, progress, documents, discrepancies, packets, audit,
+                   ledger, renewal, channels):
         app.include_router(module.api)
         app.include_router(module.pages)
     _install_docs(app)

@@ -377,7 +377,8 @@ def _page_range(first: int, count: int) -> str:
     return f"第 {first}–{first + count - 1} 页"
 
 
-def _open_counts(findings: list[ReviewedDiscrepancy]) -> Counter:
+def open_counts(findings: list[ReviewedDiscrepancy]) -> Counter:
+    """sha256 -> how many open findings cite the document or are about it."""
     counts: Counter = Counter()
     for f in findings:
         if f.status == "open":
@@ -392,7 +393,7 @@ def document_sections(db, settings, name: str, files: list[DocumentStatus],
     or project; what the checklist does not bind, failed and pending files come last. Without a
     checklist (no application.yaml yet, or a 变更) the files are grouped by their folders."""
     by_sha = {f.sha256: f for f in files}
-    counts = _open_counts(findings)
+    counts = open_counts(findings)
     sections: list[DocSection] = []
     placed: set[tuple[str, int]] = set()
     try:

@@ -137,7 +137,7 @@ def list_applications(ctx: Ctx, user: Viewer) -> list[ApplicationOut]:
 def get_application(name: str, ctx: Ctx, user: Viewer) -> ApplicationDetail:
     row = _row(ctx, name)
     _, finding_views = _findings(ctx, name)
-    counts = views._open_counts([v.finding for v in finding_views])
+    counts = views.open_counts([v.finding for v in finding_views])
     with ctx.db.session() as session:
         app = repo.get_application(session, name)
         files = repo.document_status(session, name)

@@ -111,13 +111,51 @@ function setupUpload(zone) {
         const result = await api("POST", url + "?path=" + encodeURIComponent(path), undefined, file);
         item.textContent = result.message;
         item.className = result.status === "new" || result.status === "spec" || result.status === "duplicate" ? "ok" : "bad";
+        if (result.status === "new") {  // a file to read: follow it (a quarantined one is done already)
+          const step = document.createElement("span");
+          step.className = "step muted";
+          step.textContent = "　已存储";
+          item.appendChild(step);
+          watched.set(result.sha256, step);
+        }
         changed = changed || result.status !== "duplicate";
       } catch (error) {
         item.textContent = "未上传：" + path + "（" + error.message + "）";
         item.className = "bad";
       }
     }
-    if (changed) setTimeout(() => location.reload(), 1500);
+    if (changed) follow();
+  }
+  // The upload messages stay; each new file's step is filled in from the progress API until it is
+  // read and the application checked again, then the queue can be reloaded by the reviewer.
+  const watched = new Map();
+  let polling = false;
+  function describe(file, checking) {
+    if (file.status === "failed") return "　无法处理" + (file.reason ? "：" + file.reason : "");
+    if (file.status !== "processed") return "　" + file.status_zh + "…";
+    let text = "　已识别：" + (file.doc_type_zh || "未分类文件") + "，" + (file.pages || 0) + " 页，" + file.fields + " 个字段";
+    if (file.open_findings === null || checking) return text + "；核验中…";
+    return text + "；" + (file.open_findings ? file.open_findings + " 个待处理问题" : "没有问题");
+  }
+  async function follow() {
+    if (polling || !watched.size) return;
+    polling = true;
+    const query = Array.from(watched.keys()).map(sha => "sha256=" + sha).join("&");
+    try {
+      for (;;) {
+        const progress = await api("GET", url.replace(/\/files$/, "/progress") + "?" + query);
+        progress.files.forEach(file => { const step = watched.get(file.sha256); if (step) step.textContent = describe(file, progress.checking); });
+        const done = progress.files.every(f => f.status === "processed" || f.status === "failed") && !progress.checking;
+        if (done) break;
+        await new Promise(resolve => setTimeout(resolve, 1500));
+      }
+      const refresh = zone.querySelector(".refresh");
+      if (refresh) refresh.hidden = false;
+    } catch (error) {
+      flash(error.message, true);
+    } finally {
+      polling = false;
+    }
   }
   zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));

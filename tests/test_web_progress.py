@@ -1,0 +1,38 @@
+"""The progress API behind the upload box (issue 16, item 9): a file just uploaded is reported
+stored, then read with its pages and fields, then with the open findings citing it once the
+application has been checked again."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.web_support import auth, make_site, serve
+
+URL = "/api/applications/sample-upgrade"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    built = make_site(tmp_path_factory.mktemp("web-progress"))
+    yield built
+    built.db.dispose()
+
+
+def test_a_new_file_is_followed_until_read_and_checked(site):
+    with serve(site) as client:
+        new = client.post(f"{URL}/files", params={"path": "人员资料/白涛/岗位证书.pdf"}, headers=auth(site, "reviewer"),
+                          content=(FIXTURES / "sample-clean/人员资料/白涛/岗位证书.pdf").read_bytes()).json()
+        known = client.get("/api/applications/sample-upgrade", headers=auth(site)).json()["files"]
+        statement = next(f["sha256"] for f in known if f["path"] == "综合资料/社保缴费明细.pdf")
+        assert client.app.state.ctx.jobs.wait(timeout=120)
+        answer = client.get(f"{URL}/progress", params={"sha256": [new["sha256"], statement]}, headers=auth(site))
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["checking"] is False
+        files = {f["sha256"]: f for f in body["files"]}
+        read = files[new["sha256"]]
+        assert (read["status"], read["status_zh"], read["doc_type_zh"]) == ("processed", "已识别", "职业技能等级证书")
+        assert read["pages"] == 1 and read["fields"] > 3 and read["open_findings"] == 0
+        assert files[statement]["open_findings"] >= 2  # the findings citing a file once checked
+        assert client.get(f"{URL}/progress", headers=auth(site)).status_code == 400  # which files, then?
