@@ -16,8 +16,8 @@ from hypothesis import given, strategies as st
 from dossier.errors import StandardError
 from dossier.standards.loader import (Standards, load_standard_file, regimes, shipped_standards, standards,
                                       vocabulary)
-from dossier.standards.measure import (ProjectScale, judge_criterion, judge_performance, project_meets,
-                                       reaches, scope_excesses, within)
+from dossier.standards.measure import (ProjectScale, count_checks, judge_criterion, judge_performance,
+                                       project_meets, reaches, scope_excesses, within)
 from dossier.standards.schema import CONFIDENCE_ORDER, Criterion
 
 CENT = Decimal("0.01")
@@ -263,3 +263,16 @@ def test_a_missing_own_file_is_a_standard_error(tmp_path):
 
 def test_confidences_are_ordered_weakest_first():
     assert CONFIDENCE_ORDER == ("unverified", "single source", "confirmed")
+
+
+@pytest.mark.parametrize(("people", "shorts"), [
+    (["建筑工程"] * 4 + ["机电工程"], [0, 0]),
+    (["建筑工程"] * 4, [1, 0]),
+    (["建筑工程"] * 3 + ["机电工程"] * 2, [0, 1]),
+    (["建筑工程"] * 4 + ["市政公用工程", None], [1, 0]),  # other specialties are not among the counted
+])
+def test_count_checks_whole_then_each_specialty_inclusive(people, shorts):
+    need = level_of("建筑工程施工总承包三级").headcount.roles["registered_constructor"]
+    checks = count_checks(need.min, need.among, need.specialties, people)
+    assert [c.short for c in checks] == shorts
+    assert [c.specialties for c in checks] == [("建筑工程", "机电工程"), ("建筑工程",)]

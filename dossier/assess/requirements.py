@@ -21,8 +21,8 @@ from dossier.errors import StandardError
 from dossier.model import ApplicationSpec, Evidence
 from dossier.privacy import mask_text
 from dossier.standards.loader import regimes, vocabulary
-from dossier.standards.measure import (ClassResult, describe_class, describe_criterion, judge_performance,
-                                       number)
+from dossier.standards.measure import (ClassResult, count_checks, describe_class, describe_criterion,
+                                       judge_performance, number)
 from dossier.standards.schema import (TITLE_LEVELS, Headcount, LeadQualification, Level, Sourced, Standard,
                                       weakest)
 from dossier.validate.engine import ValidationContext
@@ -211,31 +211,34 @@ def _headcounts(ctx: ValidationContext, standard: Standard, level: Level) -> lis
 
 
 def _headcount(ctx: ValidationContext, standard: Standard, level: Level, role: str, need: Headcount) -> Requirement:
+    """One role's count. A count of registered constructors of one level reads each person's
+    注册证书: a person whose level was not read may or may not count (unknown, not short)."""
     people = [p for p in ctx.people.listed() if role in p.roles]
-    entries = {p.id_number: next(e for _, e in p.roster if e.role == role) for p in people}
-    counted = [p for p in people if not need.among or entries[p.id_number].specialty in need.among]
-    unsure = []
+    specialty = {p.id_number: next(e.specialty for _, e in p.roster if e.role == role) for p in people}
+    sure, unsure = people, []
     if need.constructor_level:
         levels = {p.id_number: {m.doc.text("level") for m in p.documents() if m.doc.doc_type == "constructor_certificate"}
-                  for p in counted}
-        unsure = [p for p in counted if not levels[p.id_number] - {None}]
-        counted = [p for p in counted if need.constructor_level in levels[p.id_number]]
+                  - {None} for p in people}
+        sure = [p for p in people if need.constructor_level in levels[p.id_number]]
+        unsure = [p for p in people if not levels[p.id_number]]
+    checks = count_checks(need.min, need.among, need.specialties, [specialty[p.id_number] for p in sure])
+    at_most = count_checks(need.min, need.among, need.specialties, [specialty[p.id_number] for p in sure + unsure])
     what = (need.constructor_level or "") + role_name(role) + (f"（{'、'.join(need.among)}专业）" if need.among else "")
     parts = [f"{what}不少于 {need.min} 人" if need.min is not None else f"{what}（标准数值未知）"]
-    parts += [f"其中{s}专业不少于 {n} 人" for s, n in need.specialties.items()]
-    by_specialty = {s: sum(entries[p.id_number].specialty == s for p in counted) for s in need.specialties}
-    found = f"{len(counted)} 人" + "".join(f"，{s}专业 {n} 人" for s, n in by_specialty.items())
+    parts += [f"其中{s}专业不少于 {n} 人" for s, n in sorted(need.specialties.items())]
+    found = "，".join(f"{c.specialties[0]}专业 {c.found} 人" if c.specialties and c.specialties != tuple(need.among)
+                     else f"{c.found} 人" for c in checks) or f"{len(sure)} 人"
     if unsure:
         found += f"；{len(unsure)} 人的注册等级未读出"
-    gaps = ([need.min - len(counted)] if need.min is not None else []) + [n - by_specialty[s] for s, n in need.specialties.items()]
-    if need.min is None:
+    if need.min is None or (any(c.short for c in checks) and not any(c.short for c in at_most)):
         status: Status = "unknown"
-    elif all(g <= 0 for g in gaps):
-        status = "met"
+    elif any(c.short for c in checks):
+        status = "short"
     else:
-        status = "unknown" if unsure and max(gaps) <= len(unsure) else "short"
-        found += f"，缺 {max(gaps)} 人"
-    evidence = [spec_evidence(f"roster[{i}].id_number", e.id_number) for p in counted for i, e in p.roster if e.role == role]
+        status = "met"
+    if status != "met" and checks:
+        found += f"，缺 {max(c.short for c in checks)} 人"
+    evidence = [spec_evidence(f"roster[{i}].id_number", e.id_number) for p in sure for i, e in p.roster if e.role == role]
     return _line(standard, [level.headcount, need], key=f"headcount.{role}", title=f"{role_name(role)}人数",
                  status=status, required="，".join(parts), found=found, evidence=evidence)
 

@@ -207,3 +207,30 @@ def scope_excesses(level: Level, project: ProjectScale, on: date | None) -> list
 def _excess(limit: ScopeLimit, value: Decimal, on: date | None, status: Literal["yes", "unknown"]) -> Excess:
     maximum, figure = limit.max_on(on)
     return Excess(limit, limit.attribute, value, maximum, figure, status)
+
+
+@dataclass(frozen=True)
+class CountCheck:
+    """One count a head-count requirement asks: people of ``specialties`` (None: any), at least
+    ``minimum``, ``found`` of them."""
+
+    specialties: tuple[str, ...] | None
+    minimum: int
+    found: int
+
+    @property
+    def short(self) -> int:
+        """How many people are missing (0 when the count is reached: 不少于 includes it)."""
+        return max(self.minimum - self.found, 0)
+
+
+def count_checks(minimum: int | None, among: Sequence[str], specialties: dict[str, int],
+                 people: Sequence[str | None]) -> list[CountCheck]:
+    """The counts of a head-count requirement over ``people`` (one specialty, or None, per
+    person): the whole (of the ``among`` specialties when given), then each specialty's share."""
+    checks = []
+    if minimum is not None:
+        whole = tuple(among) or None
+        checks.append(CountCheck(whole, minimum, sum(whole is None or p in whole for p in people)))
+    checks += [CountCheck((s,), n, sum(p == s for p in people)) for s, n in sorted(specialties.items())]
+    return checks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dossier.standards.measure import count_checks
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import spec_evidence
 from dossier.validate.identifiers import id_info, id_problem
@@ -59,22 +60,19 @@ def headcount_short(ctx: ValidationContext):
     for qualification, table in sorted(ctx.params.headcount.items()):
         for role, stated in sorted(table.items()):
             need = as_need(stated)
-            in_role = [e for e in roster if e.role == role]
-            # the whole count (of the `among` specialties), then each specialty's own minimum
-            wanted = [(need.among or None, need.min)] if need.min is not None else []
-            wanted += [((specialty,), minimum) for specialty, minimum in sorted(need.specialties.items())]
-            for specialties, minimum in wanted:
-                ids = {e.id_number.upper() for e in in_role if specialties is None or e.specialty in specialties}
-                if len(ids) >= minimum:
+            # one person counts once in a role, whatever their roster lines say
+            people = {e.id_number.upper(): e.specialty for e in roster if e.role == role}
+            for check in count_checks(need.min, need.among, need.specialties, list(people.values())):
+                if not check.short:
                     continue
-                what = role_name(role) + (f"（{'、'.join(specialties)}专业）" if specialties else "")
+                what = role_name(role) + (f"（{'、'.join(check.specialties)}专业）" if check.specialties else "")
                 basis = f"（{need.basis}）" if need.basis else ""
                 yield Finding("HEADCOUNT_SHORT",
-                              f"{qualification}要求{what}不少于 {minimum} 人，申报名单中只有 {len(ids)} 人{basis}",
+                              f"{qualification}要求{what}不少于 {check.minimum} 人，申报名单中只有 {check.found} 人{basis}",
                               ctx.company.uscc,
                               [spec_evidence("qualifications", qualification),
-                               spec_evidence(f"roster.{role}" + (f".{'+'.join(specialties)}" if specialties else ""),
-                                             len(ids))])
+                               spec_evidence(f"roster.{role}" + (f".{'+'.join(check.specialties)}" if check.specialties else ""),
+                                             check.found)])
 
 
 def as_need(stated: HeadcountNeed | int | dict[str, int]) -> HeadcountNeed:
