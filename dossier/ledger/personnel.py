@@ -11,6 +11,11 @@ so the alert asks a person to look, it does not decide.
 FREQUENT_CHANGES counts, over the months the statements cover, each time a registered person
 started or stopped being insured within the last ``window_months``; one person at
 ``person_threshold`` or the company at ``company_threshold`` changes is flagged.
+
+HEADCOUNT_BELOW_STANDARD: a qualification the company holds (its newest 资质证书) whose level the
+qualification standard still counts heads at (dossier.standards; under 2014+2016 a category's
+lowest level), with fewer roster people of a role insured in the newest month than it asks:
+whoever left has taken the company below the standard it holds.
 """
 
 from __future__ import annotations
@@ -28,9 +33,13 @@ from dossier.ledger.identities import Identities
 from dossier.ledger.ledger import LedgerEntry, build_ledger, of_company
 from dossier.ledger.rules import LedgerRules, PersonnelRules, load_rules
 from dossier.privacy import mask_id
+from dossier.standards.loader import regimes, standards
+from dossier.standards.measure import count_checks
+from dossier.standards.schema import CONFIDENCE_ZH
 
 STATEMENT_DOC_TYPE = "social_insurance_record"
 CONSTRUCTOR_KIND = "constructor_registration"
+QUALIFICATION_KIND = "qualification"
 ROLE_ZH = {"technical_lead": "技术负责人", "registered_constructor": "注册建造师", "titled_staff": "职称人员",
            "site_manager": "现场管理人员", "skilled_worker": "技术工人", "constructor": "注册于本企业的建造师"}
 
@@ -40,7 +49,7 @@ class PersonnelAlert(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: Literal["PERSON_LEFT", "FREQUENT_CHANGES"]
+    code: Literal["PERSON_LEFT", "FREQUENT_CHANGES", "HEADCOUNT_BELOW_STANDARD"]
     company: str | None
     uscc: str | None
     name: str | None = None  # None: about the company as a whole
@@ -70,6 +79,7 @@ class _Registered:
     name: str | None
     id_number: str | None
     roles: set[str] = field(default_factory=set)
+    specialties: dict[str, str | None] = field(default_factory=dict)  # role -> specialty (roster)
 
 
 def _month(value: str | None) -> str | None:
@@ -116,6 +126,7 @@ def _registered(company_key: str, applications: list[ArchivedApplication], const
             person = people.setdefault(key, _Registered(entry.get("name"), id_number))
             if entry.get("role"):
                 person.roles.add(entry["role"])
+                person.specialties.setdefault(entry["role"], entry.get("specialty"))
     for entry in constructors:
         if ids.company(entry.company, None)[0] != company_key:
             continue
@@ -135,9 +146,11 @@ def _changes(months: set[str], covered: list[str], since: str) -> int:
 
 def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterable[ArchivedApplication],
                      ledger: Iterable[LedgerEntry], rules: PersonnelRules) -> list[PersonnelAlert]:
-    """PERSON_LEFT and FREQUENT_CHANGES for every company with social-insurance statements."""
+    """PERSON_LEFT, FREQUENT_CHANGES and HEADCOUNT_BELOW_STANDARD for every company with
+    social-insurance statements."""
     documents = list(documents)
     applications = list(applications)
+    ledger = list(ledger)
     ids = Identities(documents, applications)
     constructors = [e for e in ledger if e.kind == CONSTRUCTOR_KIND]
     by_company: dict[str, list[Statement]] = {}
@@ -162,7 +175,8 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
         since = shift_month(newest.last_month, -rules.window_months)
         evidence = [s.doc.sha256 for s in statements]
         total = 0
-        for key, person in sorted(_registered(company_key, applications, constructors, ids).items()):
+        registered = _registered(company_key, applications, constructors, ids)
+        for key, person in sorted(registered.items()):
             months = insured.get(key)
             if not months:
                 continue  # never insured here: validation's SOCIAL_INSURANCE_MISSING, not a change
@@ -180,11 +194,56 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
                 alerts.append(PersonnelAlert(
                     code="FREQUENT_CHANGES", changes=changes, **common,
                     message=f"{person.name}：近 {rules.window_months} 个月在本企业参保变动 {changes} 次，注册人员变更频繁"))
+        insured_now = {key for key, months in insured.items() if newest.last_month in months}
+        alerts += _below_standard(company, uscc, _held(company_key, ledger, documents, ids), registered, insured_now,
+                                  newest.last_month, evidence)
         if total >= rules.company_threshold:
             alerts.append(PersonnelAlert(
                 code="FREQUENT_CHANGES", company=company, uscc=uscc, newest_month=newest.last_month,
                 changes=total, evidence=evidence,
                 message=f"{company}：近 {rules.window_months} 个月注册人员参保变动 {total} 次，人员变更频繁"))
+    return alerts
+
+
+def _held(company_key: str, ledger: Iterable[LedgerEntry], documents: list[ArchivedDocument],
+          ids: Identities) -> list[str]:
+    """The qualifications listed on the company's newest 资质证书 in the ledger."""
+    newest = {e.sha256 for e in ledger if e.kind == QUALIFICATION_KIND and ids.company(e.company, e.uscc)[0] == company_key}
+    held: list[str] = []
+    for d in documents:
+        if d.sha256 in newest and d.doc_type == "qualification_certificate":
+            listed = d.doc.fields.get("qualifications")
+            value = listed.value if listed else None
+            held += [q for q in (value if isinstance(value, list) else [value]) if q and q not in held]
+    return held
+
+
+def _below_standard(company: str | None, uscc: str | None, held: list[str], registered: dict[str, _Registered],
+                    insured_now: set[str], newest_month: str, evidence: list[str]) -> list[PersonnelAlert]:
+    """HEADCOUNT_BELOW_STANDARD: for each qualification held whose level the standard (the regime
+    in force) still counts heads at, a role whose roster people insured in the newest month fall
+    short of it, naming the people who left. Constructors counted only by their 注册证书 carry no
+    specialty and are not counted here."""
+    known, regime = standards(), regimes().default
+    alerts = []
+    for qualification in held:
+        parsed = known.parse_qualification(qualification, regime)
+        if parsed is None or not parsed[1].headcount.assessed:
+            continue
+        for role, need in parsed[1].headcount.roles.items():
+            in_role = {key: p for key, p in registered.items() if role in p.roles}
+            now = [p.specialties.get(role) for key, p in in_role.items() if key in insured_now]
+            gone = [p.name for key, p in sorted(in_role.items()) if key not in insured_now and p.name]
+            for check in count_checks(need.min, need.among, need.specialties, now):
+                if not check.short:
+                    continue
+                what = ROLE_ZH.get(role, role) + (f"（{'、'.join(check.specialties)}专业）" if check.specialties else "")
+                left = f"（{'、'.join(gone)}已离职或停保）" if gone else ""
+                alerts.append(PersonnelAlert(
+                    code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, roles=[role], newest_month=newest_month,
+                    evidence=evidence,
+                    message=f"{company}：{qualification}要求{what}不少于 {check.minimum} 人，{newest_month} 在本企业参保的"
+                            f"只有 {check.found} 人{left}，已不满足资质标准（{CONFIDENCE_ZH[need.confidence]}）"))
     return alerts
 
 

@@ -1,0 +1,58 @@
+"""HEADCOUNT_BELOW_STANDARD in the ledger: a departure takes a company below the level it holds.
+
+The company holds 地基基础工程专业承包三级 (the lowest level: the standard counts 注册建造师 ≥ 3,
+职称人员 ≥ 8, 技术工人 ≥ 15); its roster has exactly that, and one constructor stops being insured.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dossier.ledger.ledger import build_ledger
+from dossier.ledger.personnel import personnel_alerts
+from dossier.ledger.rules import load_rules
+from dossier.validate.identifiers import make_id_number
+from tests.ledger_builders import COMPANY, USCC, application, archived, months, statement
+
+RULES = load_rules()
+ROLES = [("registered_constructor", 3), ("titled_staff", 8), ("skilled_worker", 15)]
+ROSTER = [{"name": f"{role[:2]}{i}", "id_number": make_id_number("420106", date(1985, 1, 1), 2 * (10 * n + i) + 1),
+           "role": role} for n, (role, count) in enumerate(ROLES) for i in range(count)]
+LEAVER = ROSTER[0]
+
+
+def certificate(*qualifications: str):
+    return archived("qualification_certificate",
+                    {"company_name": COMPANY, "uscc": USCC, "cert_number": "D342010305", "qualifications": list(qualifications),
+                     "issue_date": "2024-03-12", "valid_until": "2029-03-11"}, label="资质证书")
+
+
+def statements(leaver_until: str):
+    everyone = {p["name"]: (p["id_number"], months("2026-06", "2026-11")) for p in ROSTER}
+    everyone[LEAVER["name"]] = (LEAVER["id_number"], months("2026-06", leaver_until))
+    return [statement("社保", ("2026-06", "2026-11"), everyone)]
+
+
+def alerts(documents):
+    apps = [application(roster=ROSTER)]
+    return [a for a in personnel_alerts(documents, apps, build_ledger(documents, apps, RULES), RULES.personnel)
+            if a.code == "HEADCOUNT_BELOW_STANDARD"]
+
+
+def test_everyone_insured_meets_the_standard_at_its_boundary():
+    assert alerts([certificate("地基基础工程专业承包三级"), *statements("2026-11")]) == []
+
+
+def test_a_departure_below_the_count_is_an_alert_naming_who_left():
+    (alert,) = alerts([certificate("地基基础工程专业承包三级"), *statements("2026-09")])
+    assert alert.company == COMPANY and alert.uscc == USCC and alert.roles == ["registered_constructor"]
+    assert alert.message == (f"{COMPANY}：地基基础工程专业承包三级要求注册建造师不少于 3 人，2026-11 在本企业参保的只有 2 人"
+                             f"（{LEAVER['name']}已离职或停保），已不满足资质标准（多源一致）")
+
+
+@pytest.mark.parametrize("held", [("地基基础工程专业承包二级",), ("钢结构工程专业承包三级",), ()])
+def test_levels_the_standard_counts_no_heads_at_raise_nothing(held):
+    documents = [*statements("2026-09")] + ([certificate(*held)] if held else [])
+    assert alerts(documents) == []
