@@ -13,7 +13,7 @@ from validate_builders import COMPANY, PEOPLE, clean_application, insurance_reco
 
 from dossier.model import Evidence
 from dossier.validate import params_for, validate_application
-from dossier.validate.appearances import Appearance
+from dossier.validate.archive_facts import Appearance, ArchiveFacts
 
 LINA = PEOPLE[1]
 AGENCY = "北京众诚人力资源服务有限公司"
@@ -21,7 +21,8 @@ OTHER = "北京宏远建设工程有限公司"
 
 
 def elsewhere(app, archive=()):
-    return [d for d in validate_application(app.spec, app.documents, params_for(app.spec), archive)
+    return [d for d in validate_application(app.spec, app.documents, params_for(app.spec),
+                                            ArchiveFacts(appearances=tuple(archive)))
             if d.code == "SOCIAL_INSURANCE_ELSEWHERE"]
 
 

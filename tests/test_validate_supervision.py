@@ -9,6 +9,8 @@ from __future__ import annotations
 from validate_builders import COMPANY, clean_application, doc, project_documents, replace_field
 
 from dossier.model import ProjectNote
+from dossier.validate import params_for, validate_application
+from dossier.validate.archive_facts import ArchiveFacts
 
 NEW = {"QUALIFICATION_NOT_HELD", "SCOPE_EXCEEDED", "PROJECT_CATEGORY_UNKNOWN"}
 
@@ -94,3 +96,15 @@ def test_a_stated_kind_and_scale_win_over_the_documents():
                                                        kind="structure", scale={"height": 71})])
     (found,) = supervision(structure)
     assert "高度 71 米，超过 70 米的上限（构筑物）" in found.message
+
+
+def test_a_certificate_from_the_archive_tells_what_was_held_before_this_one():
+    app = with_project(clean_application(), height=55)  # its 资质证书 is issued after the project: nothing known
+    assert supervision(app) == []
+    earlier = doc("qualification_certificate", company_name=COMPANY, uscc=app.spec.uscc, cert_number="D311000000",
+                  qualifications=["建筑工程施工总承包三级"], issue_date="2019-01-01", valid_until="2023-12-31")
+    found = validate_application(app.spec, app.documents, params_for(app.spec),
+                                 ArchiveFacts(certificates=(earlier, app.find("qualification_certificate"))))
+    (scope,) = [d for d in found if d.code in NEW]
+    assert scope.code == "SCOPE_EXCEEDED" and earlier.sha256 in {e.sha256 for e in scope.evidence}
+    assert "CERT_EXPIRED" not in {d.code for d in found}  # a certificate of the archive is history, not filed

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dossier.model import ApplicationSpec, Discrepancy, Evidence, Severity
 from dossier.standards.loader import Standards, checked_regime, standards
-from dossier.validate.appearances import Appearance
+from dossier.validate.archive_facts import Appearance, ArchiveFacts
 from dossier.validate.facts import DocumentFacts
 from dossier.validate.holdings import Holding, holdings
 from dossier.validate.evidence import SPEC_SOURCE
@@ -82,13 +82,14 @@ class ValidationContext:
     and the entities resolved from them (computed once, on first use)."""
 
     def __init__(self, spec: ApplicationSpec, params: RuleParams, documents: Iterable[DocumentFacts],
-                 archive: Iterable[Appearance] = ()):
+                 archive: ArchiveFacts | None = None):
         self.spec = spec
         self.params = params
         self.filing_date = spec.filing_date
-        self._archive: dict[str, list[Appearance]] = {}
-        for seen in archive:
-            self._archive.setdefault(seen.id_number.upper(), []).append(seen)
+        self.archive = archive or ArchiveFacts()
+        self._elsewhere: dict[str, list[Appearance]] = {}
+        for seen in self.archive.appearances:
+            self._elsewhere.setdefault(seen.id_number.upper(), []).append(seen)
         # Input order depends on the store; results must not.
         self.documents = sorted(documents, key=lambda d: (d.doc_type or "", d.sha256, d.document.first_page))
         self._by_type: dict[str | None, list[DocumentFacts]] = {}
@@ -97,7 +98,7 @@ class ValidationContext:
 
     def elsewhere(self, id_number: str) -> list[Appearance]:
         """Where the archive shows this person at other companies (empty without an archive)."""
-        return self._archive.get(id_number.upper(), [])
+        return self._elsewhere.get(id_number.upper(), [])
 
     def docs(self, doc_type: str | None) -> list[DocumentFacts]:
         return self._by_type.get(doc_type, [])
@@ -137,7 +138,10 @@ class ValidationContext:
 
     @cached_property
     def holdings(self) -> list[Holding]:
-        return holdings(self.documents, self.standards, self.regime)
+        """The qualifications on the 资质证书 of this application and of the applicant's others."""
+        own = {doc.sha256 for doc in self.documents}
+        history = [doc for doc in self.archive.certificates if doc.sha256 not in own]
+        return holdings(self.documents + history, self.standards, self.regime)
 
     def person_of(self, doc: DocumentFacts) -> Person | None:
         return self.people.by_doc.get(id(doc))
@@ -189,12 +193,13 @@ def _discrepancy(item: Rule, f: Finding) -> Discrepancy:
 
 
 def validate_application(spec: ApplicationSpec, documents: Iterable[DocumentFacts],
-                         params: RuleParams | None = None, archive: Iterable[Appearance] = ()) -> list[Discrepancy]:
+                         params: RuleParams | None = None, archive: ArchiveFacts | None = None) -> list[Discrepancy]:
     """Every discrepancy of an application, in a deterministic order (see ``sort_key``).
 
     ``params`` defaults to ``params_for(spec)``: the shipped defaults for its type and
-    qualifications. ``archive``: the roster people's appearances at other companies in the
-    archive, for the checks across applications (none when validating an application alone).
+    qualifications. ``archive``: what the rest of the archive tells (people elsewhere, the
+    applicant's certificate history), for the checks across applications; none when validating
+    an application alone.
     """
     ctx = ValidationContext(spec, params or params_for(spec), documents, archive)
     return run_rules(ctx)

@@ -21,9 +21,9 @@ from dossier.store import findings as stored
 from dossier.store import repo
 from dossier.store.db import Database
 from dossier.validate.engine import fingerprint, sort_key, validate_application
-from dossier.validate.appearances import Appearance
+from dossier.validate.archive_facts import ArchiveFacts
 from dossier.validate.params import params_for
-from dossier.workflow.appearances import archive_appearances
+from dossier.workflow.archive_facts import archive_facts
 from dossier.workflow.facts import LoadedApplication, StoredFile, load_application
 
 log = logging.getLogger(__name__)
@@ -59,11 +59,11 @@ def resolve_checklist(spec: ApplicationSpec, checklist: str | Path | None) -> Ch
 
 
 def find_discrepancies(loaded: LoadedApplication, checklist: Checklist | None,
-                       archive: list[Appearance] | None = None) -> list[Discrepancy]:
-    """Every finding of ``loaded`` under ``checklist``, without repeats, sorted; ``archive``:
-    its people at other companies in the archive (``archive_appearances``), for the 挂靠 check."""
+                       archive: ArchiveFacts | None = None) -> list[Discrepancy]:
+    """Every finding of ``loaded`` under ``checklist``, without repeats, sorted; ``archive``: what
+    the rest of the archive tells about it (``archive_facts``), for the checks across applications."""
     params = params_for(loaded.spec, checklist.overrides() if checklist else None)
-    found = validate_application(loaded.spec, loaded.facts, params, archive or [])
+    found = validate_application(loaded.spec, loaded.facts, params, archive)
     if checklist is not None:
         found += select(loaded.packet_input(), checklist).findings
     unique = {fingerprint(d): d for d in found}
@@ -84,7 +84,7 @@ def run_check(db: Database, settings: Settings, name: str, *, checklist: str | P
     loaded = load_application(db, settings, name)
     chosen = resolve_checklist(loaded.spec, checklist)
     with db.session() as session:
-        archive = archive_appearances(session, name, loaded.spec)
+        archive = archive_facts(session, name, loaded.spec)
     found = find_discrepancies(loaded, chosen, archive)
     with db.session() as session:
         app = repo.get_application(session, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dossier.validate.appearances import KIND_ZH
+from dossier.validate.archive_facts import KIND_ZH
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.messages import doc_name, join, role_name

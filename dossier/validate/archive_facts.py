@@ -1,8 +1,11 @@
-"""People as other companies' files in the archive show them: the other side of a 挂靠 check.
+"""What the rest of the archive tells about an application: its people elsewhere, its history.
 
-Validation never reads the store; whoever runs it over a stored application may hand it the
-``Appearance`` of each roster person elsewhere in the archive (``dossier.workflow.appearances``
-collects them), and SOCIAL_INSURANCE_ELSEWHERE compares them with the filing window.
+Validation never reads the store; whoever runs it over a stored application may hand it an
+``ArchiveFacts`` (``dossier.workflow.archive_facts`` collects one): the ``Appearance`` of each
+roster person at other companies (SOCIAL_INSURANCE_ELSEWHERE compares them with the filing
+window), and the applicant's 资质证书 filed under its other applications, so that what it held
+on a project's dates is known beyond the certificate in this filing (QUALIFICATION_NOT_HELD,
+SCOPE_EXCEEDED).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import date
 from typing import Literal
 
 from dossier.model import Evidence
+from dossier.validate.facts import DocumentFacts
 
 AppearanceKind = Literal["roster", "certificate", "statement"]
 KIND_ZH = {"roster": "申报人员名单", "certificate": "证书或劳动合同", "statement": "社保缴费证明"}
@@ -29,3 +33,9 @@ class Appearance:
     evidence: Evidence
     months: tuple[str, ...] = ()  # statement: the months insured (YYYY-MM)
     day: date | None = None  # roster: that filing's date; certificate: its issue or signing date
+
+
+@dataclass(frozen=True)
+class ArchiveFacts:
+    appearances: tuple[Appearance, ...] = ()
+    certificates: tuple[DocumentFacts, ...] = ()  # the applicant's 资质证书 under its other applications

@@ -1,8 +1,9 @@
-"""SOCIAL_INSURANCE_ELSEWHERE across the archive: ``dossier check`` sees another company's filing.
+"""``dossier check`` reads the rest of the archive: another company's filing, the applicant's history.
 
-The text-layer files of sample-upgrade are stored with a second application, of another company,
-whose roster counts one of the same people in the upgrade's window; the check of the upgrade
-names that filing, with evidence from both sides, and a filing outside the window is no sign.
+The text-layer files of sample-upgrade are stored with other applications: another company's
+whose roster counts one of the same people in the upgrade's window (SOCIAL_INSURANCE_ELSEWHERE,
+evidence from both sides; outside the window no sign), and the applicant's own earlier filing
+holding its previous 资质证书, which tells what it held when it contracted its 业绩.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import yaml
 
 from conftest import FIXTURES
 from dossier.config import load_settings
+from dossier.model import ApplicationSpec
 from dossier.store.db import init_db
 from dossier.validate.identifiers import make_uscc
 from dossier.workers.local import ingest_and_process
 from dossier.workflow.check import check_application
 from fixtures import load_truth
+from tests.ledger_builders import extracted, store
 
 SAMPLE = FIXTURES / "sample-upgrade"
 TAO = "420111198811262418"  # 陶福生, a registered constructor of the upgrade
@@ -63,3 +66,19 @@ def test_a_roster_of_another_company_in_the_window(stored):
     assert "武汉宏远建设工程有限公司：申报项目「hongyuan」的申报人员名单（2026-10-15）" in found.message
     sides = {e.sha256 for e in found.evidence}
     assert sides == {"application.yaml", "application.yaml@hongyuan"}
+
+
+def test_the_previous_certificate_in_an_earlier_filing_tells_the_level_held(stored):
+    root, settings, db = stored
+    assert not [d for d in check_application(db, settings, "upgrade").findings if d.code == "SCOPE_EXCEEDED"]
+    spec = ApplicationSpec.model_validate(yaml.safe_load((SAMPLE / "application.yaml").read_text(encoding="utf-8")))
+    old = extracted("qualification_certificate",
+                    {"company_name": spec.company_name, "uscc": spec.uscc, "cert_number": "D342010305",
+                     "qualifications": ["建筑工程施工总承包三级"], "issue_date": "2019-03-12", "valid_until": "2024-03-11"},
+                    label="楚天-2019-资质证书")
+    with db.session() as session:
+        store(session, "chutian-2019", old, spec=spec.model_copy(update={"application_type": "new", "roster": []}))
+    (found,) = [d for d in check_application(db, settings, "upgrade").findings if d.code == "SCOPE_EXCEEDED"]
+    assert "锦绣华庭住宅小区7#楼工程" in found.message and "中标通知书日期 2023-02-20" in found.message
+    assert "高度 86.4 米，超过 50 米的上限" in found.message and "单体建筑面积 26850 平方米" in found.message
+    assert old.sha256 in {e.sha256 for e in found.evidence}

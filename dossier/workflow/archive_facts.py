@@ -1,10 +1,12 @@
-"""The roster people of one application as other companies' files in the archive show them.
+"""What the rest of the archive tells about one application (``dossier.validate.archive_facts``).
 
-For SOCIAL_INSURANCE_ELSEWHERE (``dossier.validate.appearances``): another company's application
-listing the person (its roster, on its filing date), a certificate or labour contract naming
-another employer (on its issue or signing date), another payer's 社保 statement (its months).
-Documents filed under the application itself are its own, validated there; which units count as
-the applicant (a branch, by policy) is the rule's call, so every other unit is collected.
+Its roster people as other companies' files show them, for SOCIAL_INSURANCE_ELSEWHERE: another
+company's application listing the person (its roster, on its filing date), a certificate or
+labour contract naming another employer (on its issue or signing date), another payer's 社保
+statement (its months). Which units count as the applicant (a branch, by policy) is the rule's
+call, so every other unit is collected. And the applicant's own 资质证书 filed under its other
+applications (same USCC, or same name), for what it held on its projects' dates. Documents filed
+under the application itself are its own, validated there.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from dossier.ledger.documents import ArchivedDocument, load_applications, load_documents, parse_date
 from dossier.model import ApplicationSpec, Evidence
-from dossier.validate.appearances import Appearance
+from dossier.validate.archive_facts import Appearance, ArchiveFacts
+from dossier.validate.facts import DocumentFacts
 from dossier.validate.evidence import SPEC_SOURCE
 
 # doc_type -> (field naming the unit, field dating it)
@@ -21,7 +24,22 @@ _NAMING = {"constructor_certificate": ("company_name", "issue_date"), "title_cer
            "labor_contract": ("company_name", "sign_date"), "social_insurance_record": ("company_name", None)}
 
 
-def archive_appearances(session: Session, name: str, spec: ApplicationSpec) -> list[Appearance]:
+CERTIFICATE = "qualification_certificate"
+
+
+def archive_facts(session: Session, name: str, spec: ApplicationSpec) -> ArchiveFacts:
+    """What the archive outside application ``name`` tells about it (see the module docstring)."""
+    history = [DocumentFacts(document=doc.doc) for doc in load_documents(session, doc_types=[CERTIFICATE])
+               if name not in doc.applications and _applicant(doc, spec)]
+    return ArchiveFacts(appearances=tuple(_appearances(session, name, spec)), certificates=tuple(history))
+
+
+def _applicant(doc: ArchivedDocument, spec: ApplicationSpec) -> bool:
+    uscc = (doc.text("uscc") or "").upper()
+    return uscc == spec.uscc.upper() if uscc else doc.text("company_name") == spec.company_name
+
+
+def _appearances(session: Session, name: str, spec: ApplicationSpec) -> list[Appearance]:
     """Where the archive shows ``spec``'s roster people outside application ``name``."""
     wanted = {e.id_number.upper() for e in spec.roster}
     found: list[Appearance] = []
