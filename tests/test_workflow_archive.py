@@ -19,6 +19,7 @@ from dossier.model import ApplicationSpec
 from dossier.store.db import init_db
 from dossier.validate.identifiers import make_uscc
 from dossier.workers.local import ingest_and_process
+from dossier.workflow.assess import assess_application
 from dossier.workflow.check import check_application
 from fixtures import load_truth
 from tests.ledger_builders import extracted, store
@@ -82,3 +83,24 @@ def test_the_previous_certificate_in_an_earlier_filing_tells_the_level_held(stor
     assert "锦绣华庭住宅小区7#楼工程" in found.message and "中标通知书日期 2023-02-20" in found.message
     assert "高度 86.4 米，超过 50 米的上限" in found.message and "单体建筑面积 26850 平方米" in found.message
     assert old.sha256 in {e.sha256 for e in found.evidence}
+
+
+def test_assess_counts_the_company_s_projects_filed_under_its_other_applications(stored):
+    root, settings, db = stored
+
+    def storeys() -> dict:
+        result = assess_application(db, settings, "upgrade")
+        return {line.key: line for line in result.requirements}["performance.storeys"]
+
+    assert storeys().status != "met"  # the text-layer files hold no accepted project of 12 storeys
+    spec = ApplicationSpec.model_validate(yaml.safe_load((SAMPLE / "application.yaml").read_text(encoding="utf-8")))
+    tower = {"project_name": "楚天大厦工程", "contractor": spec.company_name}
+    with db.session() as session:
+        for doc in (extracted("project_contract", {**tower, "sign_date": "2021-05-10", "floors": "26"}, label="楚天大厦-合同"),
+                    extracted("completion_acceptance", {**tower, "acceptance_date": "2023-06-30", "result": "合格"},
+                              label="楚天大厦-验收"),
+                    extracted("project_contract", {"project_name": "别家大厦工程", "contractor": "别的建设公司",
+                                                   "floors": "30"}, label="别家-合同")):
+            store(session, "chutian-2022", doc, spec=spec.model_copy(update={"roster": []}))
+    line = storeys()
+    assert line.status == "met" and "楚天大厦工程（26 层）" in line.found and "别家大厦工程" not in line.found

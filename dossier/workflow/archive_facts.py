@@ -25,6 +25,9 @@ _NAMING = {"constructor_certificate": ("company_name", "issue_date"), "title_cer
 
 
 CERTIFICATE = "qualification_certificate"
+# the applicant's own documents that count wherever they were filed: 业绩 and 审计报告 (assess)
+RECORD_FIELDS = {"bid_award_notice": "winner", "project_contract": "contractor", "completion_acceptance": "contractor",
+                 "audit_report": "company_name"}
 
 
 def archive_facts(session: Session, name: str, spec: ApplicationSpec) -> ArchiveFacts:
@@ -32,6 +35,13 @@ def archive_facts(session: Session, name: str, spec: ApplicationSpec) -> Archive
     history = [DocumentFacts(document=doc.doc) for doc in load_documents(session, doc_types=[CERTIFICATE])
                if name not in doc.applications and _applicant(doc, spec)]
     return ArchiveFacts(appearances=tuple(_appearances(session, name, spec)), certificates=tuple(history))
+
+
+def company_records(session: Session, name: str, spec: ApplicationSpec) -> list[DocumentFacts]:
+    """The applicant's 业绩 documents and 审计报告 filed under its other applications: the
+    company's record is the archive's, not one filing's."""
+    return [DocumentFacts(document=doc.doc) for doc in load_documents(session, doc_types=RECORD_FIELDS)
+            if name not in doc.applications and doc.text(RECORD_FIELDS[doc.doc_type]) == spec.company_name]
 
 
 def _applicant(doc: ArchivedDocument, spec: ApplicationSpec) -> bool:
