@@ -22,7 +22,7 @@ from dossier.model import ApplicationSpec, Evidence
 from dossier.privacy import mask_text
 from dossier.standards.loader import regimes, vocabulary
 from dossier.standards.measure import (ClassResult, count_checks, describe_class, describe_criterion,
-                                       judge_performance, number)
+                                       judge_performance, number, reaches)
 from dossier.standards.schema import (TITLE_LEVELS, Headcount, LeadQualification, Level, Sourced, Standard,
                                       weakest)
 from dossier.validate.engine import ValidationContext
@@ -124,7 +124,7 @@ def _net_assets(ctx: ValidationContext, standard: Standard, level: Level) -> Req
     elif floor is None:
         found, status = f"净资产 {_yuan(stated)}", "unknown"
     else:
-        status = "met" if stated >= floor else "short"
+        status = "met" if reaches(stated, floor) else "short"
         found = f"净资产 {_yuan(stated)}" + ("" if status == "met" else f"，差 {_yuan(floor - stated)}")
     return _line(standard, [level.net_assets], key="net_assets", title="净资产", status=status,
                  required=required, found=found, evidence=evidence)
