@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -21,3 +22,13 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+# Numbers in URLs and bodies are bounded by what the databases store: a larger one reached SQLite
+# as an OverflowError (a 500) instead of a 404 or a 400.
+MAX_ROW_ID = 2**63 - 1
+MAX_PAGE = 100_000
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+PageNumber = Annotated[int, Path(ge=1, le=MAX_PAGE)]
+EvidenceIndex = Annotated[int, Path(ge=0, le=MAX_PAGE)]
+BeforeId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="只列出编号小于此值的记录（翻页）")]

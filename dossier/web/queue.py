@@ -29,7 +29,7 @@ class QueueFilter(BaseModel):
     person: str | None = Field(None, description="人员：名单上的姓名，或打码的身份证号")
     document: str | None = Field(None, description="文件的 SHA-256")
     status: str | None = Field(None, description="open（待处理）| done（已处理）| accepted | corrected | waived")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
 
     def query(self) -> dict[str, str]:
         """The filters as query parameters (without the page): for links to other pages."""

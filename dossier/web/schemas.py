@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -132,7 +132,8 @@ class QueueOut(BaseModel):
 
 
 class BulkWaiveIn(BaseModel):
-    ids: list[int] = Field(min_length=1, max_length=1000, description="要豁免的问题编号（只限警告与提示）")
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=1000,
+                                                             description="要豁免的问题编号（只限警告与提示）")
     comment: str = Field(min_length=1, max_length=2000, description="豁免理由（必填，适用于所有所选问题）")
 
 
@@ -145,7 +146,7 @@ class ReviewIn(BaseModel):
     action: Literal["accept", "correct", "waive", "reopen"]
     comment: str | None = Field(None, description="豁免时必填")
     new_value: str | None = Field(None, description="更正时必填：证据所在字段的正确值")
-    evidence_index: int = Field(0, ge=0, description="更正哪一条证据")
+    evidence_index: int = Field(0, ge=0, le=100_000, description="更正哪一条证据")
 
 
 class ReviewResult(BaseModel):
@@ -166,7 +167,7 @@ class UploadOut(BaseModel):
 
 
 class FieldCorrectionIn(BaseModel):
-    first_page: int = Field(ge=1)
+    first_page: int = Field(ge=1, le=100_000)
     field: str = Field(min_length=1, max_length=64)
     value: str
     comment: str | None = None

@@ -15,6 +15,7 @@ from dossier.web import views
 from dossier.web.auth import Reviewer, Viewer
 from dossier.web.context import Ctx, NotFound, render
 from dossier.web.images import crop_png
+from dossier.web.params import EvidenceIndex, RowId
 from dossier.web.routes.applications import ERRORS, discrepancy_out
 from dossier.web.routes.documents import page_image_path
 from dossier.web.schemas import DiscrepancyOut, Problem, ReviewIn, ReviewResult
@@ -39,13 +40,13 @@ def _queue(ctx, application: str) -> list[ReviewedDiscrepancy]:
 
 
 @api.get("/discrepancies/{finding_id}", response_model=DiscrepancyOut, summary="一个问题及其证据")
-def get_discrepancy(finding_id: int, ctx: Ctx, user: Viewer) -> DiscrepancyOut:
+def get_discrepancy(finding_id: RowId, ctx: Ctx, user: Viewer) -> DiscrepancyOut:
     return discrepancy_out(_load(ctx, finding_id)[0])
 
 
 @api.get("/discrepancies/{finding_id}/evidence/{index}/image", summary="证据截图（PNG，红框为字段位置）",
          responses={200: {"content": {"image/png": {}}}})
-def evidence_image(finding_id: int, index: int, ctx: Ctx, user: Viewer) -> Response:
+def evidence_image(finding_id: RowId, index: EvidenceIndex, ctx: Ctx, user: Viewer) -> Response:
     view, _ = _load(ctx, finding_id)
     if not 0 <= index < len(view.evidence) or not view.evidence[index].image:
         raise NotFound(f"no image for evidence {index}", reason_zh="该证据没有可显示的图像")
@@ -57,7 +58,7 @@ def evidence_image(finding_id: int, index: int, ctx: Ctx, user: Viewer) -> Respo
 
 @api.post("/discrepancies/{finding_id}/review", response_model=ReviewResult, summary="审核：接受、更正、豁免或重新打开",
           responses={400: {"model": Problem}})
-async def review_discrepancy(finding_id: int, body: ReviewIn, ctx: Ctx, user: Reviewer) -> ReviewResult:
+async def review_discrepancy(finding_id: RowId, body: ReviewIn, ctx: Ctx, user: Reviewer) -> ReviewResult:
     return await run_in_threadpool(_review, ctx, finding_id, body, user.name)
 
 
@@ -89,7 +90,7 @@ def _review(ctx, finding_id: int, body: ReviewIn, user: str) -> ReviewResult:
 
 
 @pages.get("/discrepancies/{finding_id}")
-def discrepancy_page(finding_id: int, request: Request, ctx: Ctx, user: Viewer):
+def discrepancy_page(finding_id: RowId, request: Request, ctx: Ctx, user: Viewer):
     view, active = _load(ctx, finding_id)
     queue = _queue(ctx, view.application)
     ids = [f.id for f in queue]

@@ -19,6 +19,7 @@ from dossier.web import views
 from dossier.web.auth import Reviewer, Viewer
 from dossier.web.context import Ctx, NotFound, render
 from dossier.web.images import PageGeometry, page_jpeg
+from dossier.web.params import PageNumber
 from dossier.web.schemas import DocumentOut, FieldCorrectionIn, FieldOut, LogicalDocumentOut, PageOut, Problem
 
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}}
@@ -78,7 +79,7 @@ def page_image_path(ctx, sha256: str, number: int):
 
 @api.get("/documents/{sha256}/pages/{number}/image", summary="页面图像（JPEG，已转正）",
          response_class=FileResponse, responses={200: {"content": {"image/jpeg": {}}}})
-def page_image(sha256: Sha256, number: int, ctx: Ctx, user: Viewer):
+def page_image(sha256: Sha256, number: PageNumber, ctx: Ctx, user: Viewer):
     path, _ = page_image_path(ctx, sha256, number)
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "no-store"})  # shows full ID numbers
 

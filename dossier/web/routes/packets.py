@@ -16,6 +16,7 @@ from dossier.store.schema import Application, Packet
 from dossier.web import views
 from dossier.web.auth import Admin, Viewer
 from dossier.web.context import Ctx, NotFound
+from dossier.web.params import RowId
 from dossier.web.routes.applications import ERRORS, packet_out
 from dossier.web.schemas import BuildIn, PacketOut, Problem
 
@@ -68,7 +69,7 @@ def list_packets(name: str, ctx: Ctx, user: Viewer) -> list[PacketOut]:
 
 @api.get("/packets/{packet_id}/files/{filename}", summary="下载装订结果", response_class=FileResponse,
          responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}, 404: {"model": Problem}})
-def download(packet_id: int, filename: str, ctx: Ctx, user: Viewer):
+def download(packet_id: RowId, filename: str, ctx: Ctx, user: Viewer):
     if filename not in MEDIA_TYPES:
         raise NotFound(f"no output {filename!r}", reason_zh=f"没有名为 {filename} 的装订文件")
     with ctx.db.session() as session:
