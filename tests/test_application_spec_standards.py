@@ -41,6 +41,7 @@ projects:
     ("regime: 2016\n", 6, "未知的资质标准规则「2016」"),
     ("net_assets: -5\n", 6, "net_assets"),
     ("projects:\n  - {name: 甲, kind: tower}\n", 7, "projects.0.kind"),
+    ("projects:\n  - {name: 甲}\n  - {name: 乙, category: 建筑工程施工总包}\n", 8, "未知的资质类别「建筑工程施工总包」"),
 ])
 def test_a_wrong_value_names_its_line(tmp_path, extra, line, says):
     with pytest.raises(ConfigError) as caught:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dossier.errors import StandardError
 from dossier.model import ApplicationSpec, ProjectNote, RosterEntry
-from dossier.standards.loader import checked_regime
+from dossier.standards.loader import checked_regime, standards
 from dossier.yamlfile import UTF8_OR_GB18030, read_yaml
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,23 @@ def load_spec(path: Path) -> SpecFile:
     try:
         checked_regime(spec.regime)
     except StandardError as exc:  # a misspelt regime would otherwise fail every later check
-        raise document.invalid({"loc": ("regime",), "msg": exc.message, "type": "value_error",
-                                "ctx": {"error": exc.reason_zh}}) from exc
+        raise document.invalid(_error(("regime",), exc.message, exc.reason_zh)) from exc
+    categories = standards().categories()
+    for index, project in enumerate(spec.projects):
+        if project.category is not None and project.category not in categories:
+            # a misspelt category would hold no qualification: QUALIFICATION_NOT_HELD for nothing
+            raise document.invalid(_error(("projects", index, "category"), f"unknown category {project.category!r}",
+                                          f"未知的资质类别「{project.category}」，可用：{'、'.join(categories)}"))
     warnings = []
     for loc in _unknown_keys(document.data):
         where = ".".join(str(part) for part in loc)
         log.warning("%s: line %d: unknown key %s ignored", path, document.line_of(loc), where)
         warnings.append(f"{path}：第 {document.line_of(loc)} 行：未知的键「{where}」，已忽略（请检查拼写）")
     return SpecFile(spec=spec, warnings=tuple(warnings))
+
+
+def _error(loc: tuple, message: str, reason_zh: str) -> dict:
+    return {"loc": loc, "msg": message, "type": "value_error", "ctx": {"error": reason_zh}}
 
 
 def _unknown_keys(data: dict) -> list[tuple[str | int, ...]]:

@@ -137,6 +137,10 @@ class Standards:
         return sorted((s for (_, r), s in self._by_key.items() if r == regime),
                       key=lambda s: (-len(s.category), s.category))
 
+    def categories(self) -> list[str]:
+        """Every category some regime's standard describes."""
+        return sorted({category for category, _ in self._by_key})
+
     def get(self, category: str, regime: str) -> Standard | None:
         return self._by_key.get((category, regime))
 
