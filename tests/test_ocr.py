@@ -82,6 +82,38 @@ def test_scan_is_read_upright_with_the_exact_id(tmp_path, settings, turned_ccw, 
     assert min(title.char_confidences) > 0.5
 
 
+def tick_grid_image() -> Image.Image:
+    """A 社保 grid at 200 dpi: a header, then row after row of a number, a name, an 18-digit ID
+    and a ✓ per month, so most of what the detector finds is single marks, not runs of text."""
+    font = ImageFont.truetype(str(cjk_ttf()), 28)
+    image = Image.new("RGB", (1650, 1300), (250, 250, 247))
+    draw = ImageDraw.Draw(image)
+    columns = [40, 120, 260, 620, 760, 880, 1000, 1120, 1240, 1360, 1480]
+    header = ["序号", "姓名", "公民身份号码", "险种", "1月", "2月", "3月", "4月", "5月", "6月"]
+    for x, text in zip(columns, header):
+        draw.text((x, 40), text, fill=(20, 20, 20), font=font)
+    for row in range(20):
+        y = 110 + row * 56
+        draw.line((30, y - 8, 1620, y - 8), fill=(60, 60, 60), width=2)
+        cells = [str(row // 4 + 1), "", "", ["养老", "医疗", "失业", "工伤"][row % 4]] + ["✓"] * 6
+        if row % 4 == 0:
+            cells[1:3] = ["王建国", ID_NUMBER]
+        for x, text in zip(columns, cells):
+            draw.text((x, y), text, fill=(20, 20, 20), font=font)
+    return image
+
+
+@pytest.mark.ocr
+def test_an_upside_down_grid_of_ticks_is_turned_right_way_up(settings):
+    """Mostly single-mark boxes (a little taller than wide) once made an upside-down grid look
+    sideways, so only 90° and 270° were tried and the page was read upside down."""
+    engine = get_engine("rapidocr", settings)
+    page = np.asarray(tick_grid_image())
+    rotation, lines = recognize_upright(engine, rotate(page, 180))
+    assert rotation == 180
+    assert ID_NUMBER in compact("".join(line.text for line in lines))
+
+
 @pytest.mark.ocr
 def test_ocr_json_of_a_mixed_pdf(tmp_path, settings):
     from reportlab.lib.pagesizes import A4

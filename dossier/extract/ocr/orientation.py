@@ -23,6 +23,9 @@ from dossier.model import TextLine
 MIN_CAPACITY_TO_JUDGE = 8.0  # less detected text than this (in characters): blank or nearly so
 UPRIGHT_WIDE_SHARE = 0.75  # share of the detected text in boxes wider than tall on an upright page
 UPRIGHT_DENSITY = 0.65  # confidence-weighted text read per unit of text a wide box can hold
+# A box of one glyph or mark (a ✓ in a grid cell, a digit) is less than two glyphs long whichever
+# way the page lies, and often taller than wide: only boxes this elongated tell which way text runs.
+ELONGATED = 2.0
 
 
 def rotate(image: np.ndarray, degrees: int) -> np.ndarray:
@@ -62,8 +65,14 @@ def reading_score(lines: list[TextLine]) -> float:
 
 
 def _sideways(lines: list[TextLine]) -> bool:
-    capacity = sum(_capacity(line) for line in lines)
-    return sum(_capacity(line) for line in lines if _is_wide(line)) < UPRIGHT_WIDE_SHARE * capacity
+    """Whether the text runs vertically: most of the elongated boxes are taller than wide.
+
+    A statement ticked month by month is mostly single-mark boxes; counted, they made an upright
+    or upside-down grid look sideways, so 180° was never tried.
+    """
+    runs = [line for line in lines if _capacity(line) >= ELONGATED] or lines
+    capacity = sum(_capacity(line) for line in runs)
+    return sum(_capacity(line) for line in runs if _is_wide(line)) < UPRIGHT_WIDE_SHARE * capacity
 
 
 def reads_upright(lines: list[TextLine]) -> bool:
