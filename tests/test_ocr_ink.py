@@ -76,7 +76,7 @@ def test_the_region_is_where_ink_crosses_print_and_nowhere_else():
     away[600:660, 100:1000] = (60, 70, 200)
     assert ink_region(away, [], height) is None
     # print the first reading already read well needs no second one
-    sure = [line("签发机关武汉市公安局洪山分局", 0.99, (60, 280, 1150, 370))]
+    sure = [line("签发机关武汉市公安局洪山分局", 0.99, (60, 290, 1150, 350))]
     strip = copy_page(overlay=None)
     strip[330:336, 60:1100] = (200, 30, 30)  # a red rule through that line only
     assert ink_region(strip, [], height) is not None
@@ -109,6 +109,28 @@ def test_a_better_second_reading_replaces_the_lines_it_covers_and_is_never_certa
     assert merged["2033.08.27"].confidence == INK_CONFIDENCE
     weaker = merge(first, [line("武汉市公安局", 0.62, (262, 301, 700, 341))], 40.0)
     assert [ln.text for ln in weaker] == [ln.text for ln in first]
+
+
+def test_an_overlay_read_well_does_not_hide_the_print_beneath_it():
+    # the first reading read the written line itself, with confidence, in a box as tall as its
+    # slant: that box spans the print it crosses, which is still unread
+    height = float(FONT_PX)
+    crossed = copy_page(overlay="仅供资质申报使用，他用无效")
+    overlay = line("仅供资质申报使用，他用无效", 0.99, (0, 140, 1200, 500))
+    assert ink_region(crossed, [overlay], height) is not None
+
+
+def test_a_second_reading_that_finds_the_whole_of_a_line_replaces_its_visible_part():
+    # the overlay hid the start of a date range; the first reading read only its end, exactly
+    first = [line("有效期限", 0.99, (80, 400, 240, 440)), line("2033.08.27", 1.0, (600, 400, 800, 440)),
+             line("仅供资质申报使用", 0.99, (0, 250, 900, 460))]
+    whole = line("2013.08.27-2033.08.27", 0.999, (300, 401, 800, 441))
+    merged = {ln.text: ln for ln in merge(first, [whole], 40.0)}
+    assert set(merged) == {"有效期限", "2013.08.27-2033.08.27", "仅供资质申报使用"}
+    assert merged["2013.08.27-2033.08.27"].confidence == INK_CONFIDENCE
+    # read unclearly, more is not better: the part read well stands
+    unclear = merge(first, [line("2013.08.27-2033.08.27", 0.7, (300, 401, 800, 441))], 40.0)
+    assert "2033.08.27" in {ln.text for ln in unclear}
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ THROUGH = 0.75  # ink darker than this share of its own median brightness has pr
 MIN_TOUCHING = 0.25  # print touched by ink, in text heights squared: a quarter of a character
 RULE_LENGTH = 2.0  # print straight on for this many text heights is a rule, not text
 PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the decision is made on
-TALLER_THAN_TEXT = 1.6  # a tilted overlay line read in the second pass: taller than any print line
+TALLER_THAN_TEXT = 1.6  # a tilted overlay line, read in either pass: taller than any print line
 SURE = 0.95  # print in a line read this well needs no second reading, ink or not
 MIN_NEW = 0.8  # a line where the first reading found nothing: below this it is specks and strokes
 MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
@@ -98,7 +98,8 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
     # Print beside the ink, and print seen through it (ink darkened well below its own brightness).
     print_ = ((brightest < DARK) & (chroma < NEUTRAL)) | (ink & (brightest < THROUGH * np.median(brightest[ink])))
     for line in lines:
-        if line.confidence >= SURE:
+        # a slanted overlay read well is the ink itself: its box spans the print it hides
+        if line.confidence >= SURE and not _overlay(line, text_height):
             x0, y0, x1, y1 = (round(v) for v in line.bbox)
             print_[max(0, y0):y1, max(0, x0):x1] = False
     factor = min(1.0, PROBE_HEIGHT / text_height)
@@ -126,6 +127,11 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
             min(cols, int((xs.max() + 1) / factor + grow)), min(rows, int((ys.max() + 1) / factor + grow)))
 
 
+def _overlay(line: TextLine, text_height: float) -> bool:
+    """A line taller than print: an overlay read on its slant, whose box spans what it crosses."""
+    return line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height
+
+
 def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     """Same line of print: they share most of the smaller height and some of the smaller width."""
     dy = min(a[3], b[3]) - max(a[1], b[1])
@@ -151,13 +157,18 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> 
     Lines of ``second`` taller than print (the overlay itself, read on a slant) are dropped."""
     out = list(first)
     for line in second:
-        if line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height:
+        if _overlay(line, text_height):
             continue
-        covered = [old for old in out if _overlaps(old.bbox, line.bbox)]
-        if not covered and line.confidence < MIN_NEW:
-            continue  # a line only the second reading claims must read clearly
-        if covered and (line.confidence < max(old.confidence for old in covered) + MIN_GAIN
-                        or _spelled(line) == "".join(_spelled(old) for old in covered)):
+        covered = [old for old in out if not _overlay(old, text_height) and _overlaps(old.bbox, line.bbox)]
+        spelled = _spelled(line)
+        # the first reading saw only the part of the line clear of the ink (the end of a date
+        # range whose start lies under the overlay): the whole line is more, not a rival
+        extends = bool(covered) and len(spelled) > sum(len(_spelled(old)) for old in covered) and all(
+            _spelled(old) in spelled for old in covered)
+        if (not covered or extends) and line.confidence < MIN_NEW:
+            continue  # text only the second reading claims must read clearly
+        if covered and not extends and (line.confidence < max(old.confidence for old in covered) + MIN_GAIN
+                                        or spelled == "".join(_spelled(old) for old in covered)):
             continue  # the first reading stands: as good, or the same words
         out = [old for old in out if not any(old is c for c in covered)] + [_capped(line)]
     return out
