@@ -191,6 +191,21 @@ def test_a_title_with_place_and_remark_still_counts_but_a_sentence_does_not():
     assert [(d.doc_type, d.pages) for d in contract] == [("labor_contract", 2)]
 
 
+@pytest.mark.parametrize("title", ["职工参保缴费情况表", "单位职工缴费清单", "社会保险参保情况表"])
+def test_a_statement_titled_by_its_situation_or_list_is_named(title):
+    # statements say 情况表 or 清单 as often as 明细 or 证明; the header row alone is not enough
+    statement = extract(page(
+        1, line(title, 215, 45, h=21), line("参保单位名称", 50, 85, 111), line("南京湘江永固建设发展有限公司", 127, 84, 266),
+        line("单位社保编号", 49, 107, 111), line("32010531865736", 127, 107, 202), line("缴费期间", 316, 104, 359),
+        line("2025年10月至2026年03月", 385, 104, 498),
+        line("序号", 40, 136, 62), line("姓名", 83, 135, 106), line("身份证号码", 165, 135, 211),
+        line("险种", 283, 133, 306), line("缴费起止年月", 370, 133, 422), line("缴费基数（元）", 491, 131, 548),
+        line("何珺", 85, 156, 106), line("320106199001020302", 146, 155, 229), line("基本养老保险", 269, 154, 321),
+        line("2025.10至2026.03", 361, 153, 432), line("6300.00", 504, 152, 538),
+    ))
+    assert [d.doc_type for d in statement] == ["social_insurance_record"]
+
+
 def test_a_title_letter_spaced_into_boxes_still_names_the_type():
     # 职　称　证　书 printed across the page comes back from OCR as a box per character
     boxes = [line(ch, 150 + 70 * i, 60, h=28) for i, ch in enumerate("职称证书")]
