@@ -300,6 +300,18 @@ def test_a_value_wrapped_in_two_lines_beside_a_label_centred_on_them_starts_on_t
     assert f["registered_capital"].value == "100000000.00"
 
 
+def test_a_wrapped_value_centred_on_its_label_comes_before_the_next_cell_on_the_row():
+    # a boxed text-layer licence: 类型's value wraps in its cell, its two lines above and below the
+    # label's middle, while the next cell's 注册资本 and its value sit on the label's row itself
+    f = fields(line("营业执照", 254, 67, 342, h=22),
+               line("企业名称", 70, 152, 110, h=10), line("郑州泉城瑞丰建设发展有限公司", 136, 152, 276, h=10),
+               line("有限责任公司（非自然人投资或控股", 135.94, 175.6, 295.94, h=10),
+               line("类型", 80.48, 182.85, 100.48, h=10), line("注册资本", 322.03, 182.85, 362.03, h=10),
+               line("捌仟万元整", 382.55, 182.85, 432.55, h=10), line("的法人独资）", 135.94, 190.1, 195.94, h=10))
+    assert f["company_type"].value == "有限责任公司（非自然人投资或控股的法人独资）"
+    assert f["registered_capital"].value == "80000000.00"
+
+
 def test_a_value_holding_only_the_end_of_a_bracket_is_doubtful():
     f = fields(line("营业执照", 240, 40, h=30),
                line("企业名称：中原恒泰建设集团有限公司", 60, 150),

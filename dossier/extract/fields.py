@@ -457,7 +457,7 @@ class FieldEngine:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
             elif where == "right" and alone and not self._labels_above.get(line.page, False):
                 x = line.sub_bbox(hit.start, hit.end)[2]
-                for other in right_of(line, x, lines) or self._straddling(line, x, lines):
+                for other in self._beside(line, x, lines):
                     if (other.bbox[0] - x > RIGHT_FAR * max(line.height, 1.0) and self._value_under(hit, lines, hits_by_line)
                             and not self._value_column(other, lines, hits_by_line)):
                         break
@@ -597,15 +597,20 @@ class FieldEngine:
         return first
 
     @staticmethod
-    def _straddling(label: Line, x: float, lines: list[Line]) -> list[Line]:
-        """With nothing on a label's row to its right: the nearest box right of it that starts
-        over the row and reaches down into it, as a value of two lines centred on its label
-        (有效期 beside 2025年1月28日至2030年1月 / 27日) begins."""
+    def _beside(label: Line, x: float, lines: list[Line]) -> list[Line]:
+        """The boxes right of a label from ``x``, nearest first: those on its row, and before
+        them the nearest box that starts over the row and reaches down into it, as a value of two
+        lines centred on its label begins (有效期 beside 2025年1月28日至2030年1月 / 27日; 类型 beside
+        有限责任公司（非自然人投资或控股 / 的法人独资）, the next cell's 注册资本 on the row itself)."""
         h = max(label.height, 1.0)
         slack = max(4.0, 0.6 * h)
+        row = right_of(label, x, lines)
         over = [o for o in lines if o.page == label.page and o.bbox[0] >= x - slack
                 and o.bbox[0] - x <= RIGHT_FAR * h and o.bbox[1] < label.bbox[1] < o.bbox[3] <= label.bbox[3]]
-        return sorted(over, key=lambda o: o.bbox[0])[:1]
+        first = min(over, key=lambda o: o.bbox[0], default=None)
+        if first is None or (row and row[0].bbox[0] <= first.bbox[0] + slack):
+            return row
+        return [first, *(o for o in row if o is not first)]
 
     @staticmethod
     def _value_under(hit: LabelHit, lines: list[Line], hits_by_line) -> bool:
