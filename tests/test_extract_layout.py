@@ -63,6 +63,24 @@ def test_a_wrapped_id_card_address_whose_first_line_sits_above_its_label():
     assert doc.fields["id_number"].value == "420111199207158950"
 
 
+def test_a_faxed_card_front_whose_pale_labels_are_lost_is_read_by_the_values_forms():
+    # a fax kept the black values and lost the blue labels (出生, 住址 but its last glyph) and
+    # read 性别 with a traditional glyph: each value is found by its form, none with certainty
+    doc = extract(
+        box("姓名雷振华", 35, 36, 94, h=11), box("性別男", 34, 56, 77, h=12), box("民族汉", 99, 56, 140, h=11),
+        box("1990年6月26日", 66, 78, 140, h=8), box("址", 35, 97, 57, h=9),
+        box("湖南省邵阳市双清区人民", 66, 97, 160, h=9), box("南路273号12栋4单", 66, 109, 140, h=10),
+        box("元2001室", 66, 121, 106, h=11), box("公民身份号码", 36, 149, 79, h=9),
+        box("430502199006266434", 108, 149, 215, h=9),
+        size=(250.0, 160.0))
+    f = doc.fields
+    assert doc.doc_type == "id_card"
+    assert f["gender"].value == "男"
+    assert f["birth_date"].value == "1990-06-26" and f["birth_date"].confidence < LOW
+    assert f["address"].value == "湖南省邵阳市双清区人民南路273号12栋4单元2001室"
+    assert f["address"].confidence < LOW
+
+
 def test_below_a_label_is_not_the_value_of_the_label_left_of_it_and_capital_may_be_in_words():
     doc = licence(
         box("五仟万圆整", 515, 203, 579, h=22, conf=0.84), box("注册资本", 450, 208, 499, h=17),

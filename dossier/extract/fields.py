@@ -878,6 +878,11 @@ class FieldEngine:
                 # the first named group that took part is the value (组织的(?P<v>…工程)施工招标)
                 group = next((g for g in regex.groupindex if m.group(g) is not None), 0)
                 own = Candidate(line, m.start(group), m.end(group), m.group(group))
+                if fspec.multi_line and m.end(group) == len(line.compact):
+                    # a block found by its form goes on like one found by its label: every line
+                    # it wraps onto (a card's address over three lines), none from above it
+                    own = self._value(fspec, line, own.start, own.end, True, lines, hits_by_line, 1.0, None, gap=0.0)
+                    wrapped = [w for w in wrapped if w.start != own.start]
                 # a match that runs on onto the next line goes before its part on this line,
                 # unless that part is a whole name already (顾思远 over 男 is no name 顾思远男)
                 longer = [w for w in wrapped if w.start == own.start]

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from dossier.extract.glyphs import simplified_text
 from dossier.model import BBox, TextLine
 
 SEPARATORS = set(":：|/、,，;；()（）[]【】<>《》")
@@ -129,8 +130,11 @@ def find_labels(line: Line, labels: list[str], vocabulary: tuple[str, ...]) -> l
     有效期 inside 注册专业有效期): the printed label is the longer one.
     """
     text = line.compact
-    # brackets matched whatever their width: OCR mixes them (职业（工种) for 职业（工种）)
-    folded = text.translate(_FOLD_BRACKETS)
+    # brackets matched whatever their width: OCR mixes them (职业（工种) for 职业（工种）); a label
+    # is vocabulary, matched with a traditional glyph the engine read simplified (性別 for 性别)
+    # where a value keeps it as read
+    simple = simplified_text(text)
+    folded = (simple if len(simple) == len(text) else text).translate(_FOLD_BRACKETS)
     hits: list[LabelHit] = []
     taken = [False] * len(text)
     for label in sorted({lb.replace(" ", "") for lb in labels}, key=len, reverse=True):
