@@ -31,6 +31,7 @@ DOC_TYPES: tuple[str, ...] = (
     "bid_award_notice",
     "completion_acceptance",
     "worker_certificate",
+    "audit_report",
 )
 
 DOC_TYPE_NAMES_ZH: dict[str, str] = {
@@ -46,6 +47,7 @@ DOC_TYPE_NAMES_ZH: dict[str, str] = {
     "bid_award_notice": "中标通知书",
     "completion_acceptance": "竣工验收报告",
     "worker_certificate": "职业技能等级证书",
+    "audit_report": "审计报告",
 }
 
 

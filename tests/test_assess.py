@@ -174,7 +174,7 @@ def test_the_sheet_has_one_row_per_requirement(tmp_path):
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory):
     """A DOSSIER_HOME holding the text-layer files of sample-upgrade (read without OCR), its
-    application.yaml stating 净资产."""
+    application.yaml stating a 净资产 that the 2024 审计报告 among those files supersedes."""
     sample = FIXTURES / "sample-upgrade"
     folder = tmp_path_factory.mktemp("app") / "upgrade"
     folder.mkdir()
@@ -200,7 +200,10 @@ def test_assess_prints_every_requirement_with_status_and_evidence(stored, tmp_pa
     data = json.loads(done.output)
     assert data["target"] == "建筑工程施工总承包二级" and data["regime"] == "2014+2016"
     found = {line["key"]: line for line in data["requirements"]}
-    assert found["net_assets"]["status"] == "met" and found["net_assets"]["found"] == "净资产 4500 万元"
+    report = load_truth(FIXTURES / "sample-upgrade")["files"]["综合资料/审计报告（2024年度）.pdf"]
+    assert found["net_assets"]["status"] == "met" and found["net_assets"]["found"] == "净资产 5124.011862 万元"
+    assert {(e["sha256"], e["field"], e["value"]) for e in found["net_assets"]["evidence"]} == {
+        (report["sha256"], "net_assets", "51240118.62"), (report["sha256"], "year", "2024")}
     assert found["technical_lead"]["status"] == "met" and "宋明" in found["technical_lead"]["found"]
     assert {"performance", "performance.storeys", "performance.structure_height", "performance.building_area",
             "performance.span"} <= set(found)
