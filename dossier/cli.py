@@ -739,7 +739,7 @@ def ledger(
     show_ids: Annotated[bool, typer.Option("--show-ids", help="显示完整身份证号（默认打码）")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON 输出")] = False,
 ) -> None:
-    """证照台账：资质、安许证、营业执照、人员证书的有效期，及人员变动提醒。The certificate ledger."""
+    """证照台账：资质、安许证、营业执照、人员证书的有效期，及人员变动、动态监管提醒。The certificate ledger."""
     from datetime import date
 
     from dossier.ledger.personnel import load_ledger_with_alerts
@@ -758,7 +758,8 @@ def ledger(
     out.print(_ledger_table(f"证照台账（{day}）", [(e, e.status(day)) for e in entries], show_ids))
     for alert in alerts:
         out.print(f"[red]人员变动：{alert.message}[/red]" if alert.code == "PERSON_LEFT" else f"[yellow]{alert.message}[/yellow]")
-    out.print(f"共 {len(entries)} 项证照，人员变动提醒 {len(alerts)} 条")
+    projects = sum(alert.project is not None for alert in alerts)
+    out.print(f"共 {len(entries)} 项证照，人员变动提醒 {len(alerts) - projects} 条，动态监管提醒 {projects} 条")
 
 
 @app.command()

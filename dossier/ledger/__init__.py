@@ -8,6 +8,8 @@ writes nothing but ``dossier import``. Modules, one job each:
 - ``identities``: companies by USCC, people by ID number, names as a fallback
 - ``ledger``: one entry per certificate (newest document wins) and the expiring list
 - ``personnel``: PERSON_LEFT / FREQUENT_CHANGES from social-insurance statements
+- ``supervision``: QUALIFICATION_NOT_HELD / SCOPE_EXCEEDED on every company's 业绩 (动态监管)
+- ``alerts``: the one alert model every code shares
 - ``search``: structured and full-text search (index: store migration 0003)
 - ``timeline``: the expiries as an SVG string, for the web page
 - ``sheets``: the expiring list as CSV / Excel

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dossier.extract.normalize.dates import LONG_TERM
-from dossier.model import ExtractedDocument
+from dossier.model import ApplicationSpec, ExtractedDocument
 from dossier.store import repo
 from dossier.store.findings import apply_corrections, latest_corrections
 from dossier.store.schema import Application, ApplicationDocument, Document, Extraction
@@ -41,6 +42,7 @@ class ArchivedApplication:
     uscc: str | None
     roster: tuple[dict[str, Any], ...] = ()
     filing_date: date | None = None
+    spec: ApplicationSpec | None = None  # the whole application.yaml, when it reads as one
 
 
 @dataclass
@@ -146,5 +148,15 @@ def load_applications(session: Session) -> list[ArchivedApplication]:
         roster = tuple(entry for entry in spec.get("roster") or [] if isinstance(entry, dict))
         apps.append(ArchivedApplication(name=app.name, company_name=spec.get("company_name"),
                                         uscc=spec.get("uscc"), roster=roster,
-                                        filing_date=parse_date(str(spec.get("filing_date") or ""))))
+                                        filing_date=parse_date(str(spec.get("filing_date") or "")),
+                                        spec=_as_spec(spec)))
     return apps
+
+
+def _as_spec(stored: dict[str, Any]) -> ApplicationSpec | None:
+    """A stored application.yaml as read at intake; None for an application created without one
+    (an upload), or stored before a key it lacks became required."""
+    try:
+        return ApplicationSpec.model_validate(stored)
+    except ValidationError:
+        return None

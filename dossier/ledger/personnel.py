@@ -23,16 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from dossier.ledger.alerts import PersonnelAlert
 from dossier.ledger.documents import ArchivedApplication, ArchivedDocument, load_applications, load_documents
 from dossier.ledger.identities import Identities
 from dossier.ledger.ledger import LedgerEntry, build_ledger, of_company
 from dossier.ledger.rules import LedgerRules, PersonnelRules, load_rules
-from dossier.privacy import mask_id
+from dossier.ledger.supervision import supervised_doc_types, supervision_alerts
 from dossier.standards.loader import regimes, standards
 from dossier.standards.measure import count_checks
 from dossier.standards.schema import CONFIDENCE_ZH
@@ -42,28 +40,6 @@ CONSTRUCTOR_KIND = "constructor_registration"
 QUALIFICATION_KIND = "qualification"
 ROLE_ZH = {"technical_lead": "技术负责人", "registered_constructor": "注册建造师", "titled_staff": "职称人员",
            "site_manager": "现场管理人员", "skilled_worker": "技术工人", "constructor": "注册于本企业的建造师"}
-
-
-class PersonnelAlert(BaseModel):
-    """A personnel change a person must act on (or at least look at)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    code: Literal["PERSON_LEFT", "FREQUENT_CHANGES", "HEADCOUNT_BELOW_STANDARD"]
-    company: str | None
-    uscc: str | None
-    name: str | None = None  # None: about the company as a whole
-    id_number: str | None = None
-    roles: list[str] = Field(default_factory=list)  # why the person counts: roster roles, "constructor"
-    last_month: str | None = None  # the person's last insured month with the company
-    newest_month: str  # the last month of the newest statement
-    changes: int = 0
-    message: str  # Chinese
-    evidence: list[str] = Field(default_factory=list)  # sha256 of the statements
-
-    def masked(self) -> PersonnelAlert:
-        """This alert with its ID number masked (for lists and screens)."""
-        return self.model_copy(update={"id_number": mask_id(self.id_number) if self.id_number else None})
 
 
 @dataclass
@@ -249,14 +225,14 @@ def _below_standard(company: str | None, uscc: str | None, held: list[str], regi
 
 def load_ledger_with_alerts(session: Session, rules: LedgerRules | None = None, *,
                            company: str | None = None) -> tuple[list[LedgerEntry], list[PersonnelAlert]]:
-    """The archive's ledger and personnel alerts (of companies whose name contains, or whose USCC
-    is, ``company``), from one read of the documents."""
+    """The archive's ledger, its personnel alerts and the 动态监管 ones on projects (of companies
+    whose name contains, or whose USCC is, ``company``), from one read of the documents."""
     rules = rules or load_rules()
-    doc_types = {kind.doc_type for kind in rules.kinds.values()} | {STATEMENT_DOC_TYPE}
+    doc_types = {kind.doc_type for kind in rules.kinds.values()} | {STATEMENT_DOC_TYPE} | supervised_doc_types()
     documents = load_documents(session, doc_types=doc_types)
     applications = load_applications(session)
     ledger = build_ledger(documents, applications, rules)
-    alerts = personnel_alerts(documents, applications, ledger, rules.personnel)
+    alerts = personnel_alerts(documents, applications, ledger, rules.personnel) + supervision_alerts(documents, applications)
     if company:
         return of_company(ledger, company), of_company(alerts, company)
     return ledger, alerts

@@ -1,6 +1,6 @@
 """What is due on a day, and the one digest per channel and company that says it.
 
-A digest groups its lines by urgency (已过期, 已过申报期, 立即启动, 提前提醒, 人员变动), most urgent
+A digest groups its lines by urgency (已过期, 已过申报期, 立即启动, 提前提醒, 人员变动, 动态监管), most urgent
 first; ID numbers are masked (``dossier.privacy``), as on every screen that is not the filing.
 """
 
@@ -16,11 +16,11 @@ from dossier.ledger.personnel import PersonnelAlert
 from dossier.ledger.rules import LedgerRules
 from dossier.ledger.views import entry_json
 from dossier.notify.message import Message
-from dossier.notify.thresholds import due, entry_key
+from dossier.notify.thresholds import due, entry_key, threshold_zh
 from dossier.privacy import mask_id, mask_text
 
 URGENCY_ZH = {"lapsed": "已过期", "late": "已过申报期", "start now": "立即启动续期", "upcoming": "提前提醒",
-              "personnel": "人员变动"}
+              "personnel": "人员变动", "supervision": "动态监管"}
 URGENCY_ORDER = tuple(URGENCY_ZH)
 UNKNOWN_COMPANY = "（未识别企业）"
 REPEAT_NOTE = "（系统曾在发送后中断，本提醒可能重复）"
@@ -57,14 +57,15 @@ def due_items(entries: Iterable[LedgerEntry], alerts: Iterable[PersonnelAlert], 
     for alert in alerts:
         masked = alert.masked()
         # one reminder per alert and newest statement: a later statement that still shows the
-        # change reminds again
-        key = "|".join(str(p or "") for p in (alert.code, alert.uscc or alert.company, alert.id_number or alert.name,
-                                              alert.newest_month))
+        # change reminds again; a project's alert once per project
+        key = "|".join(str(p or "") for p in (alert.code, alert.uscc or alert.company,
+                                              alert.id_number or alert.name or alert.project, alert.newest_month))
+        # a project's alert (动态监管) is no personnel change: a digest lists it apart
+        kind = "supervision" if alert.project else "personnel"
         items.append(DueItem(
-            key=key[:200], threshold="personnel", threshold_zh="人员变动", urgency="personnel",
+            key=key[:200], threshold=kind, threshold_zh=threshold_zh(kind), urgency=kind,
             company=alert.company or UNKNOWN_COMPANY, uscc=alert.uscc, line=mask_text(alert.message),
-            data={**masked.model_dump(mode="json"), "kind": "personnel", "threshold": "personnel",
-                  "threshold_zh": "人员变动"}))
+            data={**masked.model_dump(mode="json"), "kind": kind, "threshold": kind, "threshold_zh": threshold_zh(kind)}))
     return items
 
 

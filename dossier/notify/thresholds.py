@@ -18,7 +18,8 @@ from dossier.ledger.rules import LedgerRules
 
 # Status changes, least urgent first; a status change outranks a day threshold on the same day.
 STATUS_MILESTONES = ("start now", "late", "lapsed")
-THRESHOLD_ZH = {"start now": "进入应启动续期期", "late": "已过最迟申报日", "lapsed": "已过期"}
+THRESHOLD_ZH = {"start now": "进入应启动续期期", "late": "已过最迟申报日", "lapsed": "已过期", "personnel": "人员变动",
+                "supervision": "动态监管"}
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,6 @@ class Milestone:
 
 def threshold_zh(code: str) -> str:
     """A threshold code of the send log in Chinese (``days:30`` -> 距最迟申报日 30 天)."""
-    if code == "personnel":
-        return "人员变动"
     if code in THRESHOLD_ZH:
         return THRESHOLD_ZH[code]
     return f"距最迟申报日 {code.split(':')[-1]} 天"

@@ -409,7 +409,7 @@ class Reminder(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_key: Mapped[str] = mapped_column(String(255))  # dossier.notify.thresholds.entry_key, …
-    threshold: Mapped[str] = mapped_column(String(32))  # "days:30", "start now", "late", "lapsed", "personnel"
+    threshold: Mapped[str] = mapped_column(String(32))  # "days:30", "start now", "late", "lapsed", "personnel", "supervision"
     channel: Mapped[str] = mapped_column(String(100))  # the channel's name in dossier.toml
     company: Mapped[str] = mapped_column(String(255), index=True)
     line: Mapped[str] = mapped_column(Text)  # what the digest said (ID numbers masked)
