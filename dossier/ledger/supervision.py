@@ -38,7 +38,7 @@ def supervised_doc_types() -> set[str]:
 def supervision_alerts(documents: Iterable[ArchivedDocument],
                        applications: Iterable[ArchivedApplication]) -> list[PersonnelAlert]:
     """QUALIFICATION_NOT_HELD and SCOPE_EXCEEDED on every company's projects in ``documents``,
-    for each company some application in ``applications`` files for."""
+    for each company an application in ``applications`` files for with its application.yaml."""
     documents, applications = list(documents), list(applications)
     ids = Identities(documents, applications)
     filings: dict[str, list[ArchivedApplication]] = {}
@@ -65,7 +65,7 @@ def supervision_alerts(documents: Iterable[ArchivedDocument],
 def _as_one_filing(apps: list[ArchivedApplication]) -> ApplicationSpec:
     """The company's newest filing, holding what every one of its filings states of its projects
     (the newest statement of a project first: project facts take the first that names it)."""
-    newest_first = sorted(apps, key=lambda a: (a.filing_date is not None, a.filing_date, a.name), reverse=True)
+    newest_first = sorted(apps, key=lambda a: (a.spec.filing_date, a.name), reverse=True)
     notes: list[ProjectNote] = [note for app in newest_first for note in app.spec.projects]
     return newest_first[0].spec.model_copy(update={"projects": notes})
 
