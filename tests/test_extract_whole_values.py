@@ -312,6 +312,24 @@ def test_a_wrapped_value_centred_on_its_label_comes_before_the_next_cell_on_the_
     assert f["registered_capital"].value == "80000000.00"
 
 
+def test_a_project_named_in_running_text_whose_framing_words_wrap_at_double_spacing():
+    # a notice LibreOffice printed at double spacing: the name lies on the first line, the words
+    # that frame it (施工招 / 标) wrap onto the next, more than a line and a half further down
+    f = fields(line("中标通知书", 248, 60, 348, h=20), line("编号：ZB2023-186", 468, 104, 544, h=9.5),
+               line("四川长安华构建设集团有限公司：", 51.1, 127.9, 223.6, h=11.5),
+               line("成都第五人民医院（招标人）于2023.04.01组织的 桂溪智能制造产业园 4#厂房工程 施工招",
+                    74.1, 156.3, 535.9, h=11.5),
+               line("标，经评标委员会评审并公示无异议，确定你单位为中标人。现将有关事项通知如下：", 51.1, 186.2, 488.1, h=11.5),
+               line("一、中标价：￥13856014.89", 74.1, 220.4, 221.5, h=11.5),
+               line("二、工期：352日历天", 74.1, 248.8, 187.6, h=11.5),
+               line("三、工程质量：合格", 74.1, 277.2, 178.0, h=11.5),
+               line("四、项目经理：武世勋", 74.1, 305.6, 189.0, h=11.5),
+               line("请你单位在接到本通知书后30日内与招标人签订施工承包合同，并按招标文件要求提交履约", 74.1, 334.0, 540.0, h=11.5),
+               line("担保。", 51.1, 364.0, 86.0, h=11.5),
+               line("招标人：成都第五人民医院（盖章）", 376, 453, 544, h=10))
+    assert f["project_name"].value == "桂溪智能制造产业园4#厂房工程"
+
+
 def test_a_value_holding_only_the_end_of_a_bracket_is_doubtful():
     f = fields(line("营业执照", 240, 40, h=30),
                line("企业名称：中原恒泰建设集团有限公司", 60, 150),

@@ -27,12 +27,14 @@ from dossier.extract.completeness import INCOMPLETE_NOTES, holds_ideograph, is_w
 from dossier.extract.layout import (
     SEPARATORS,
     WRAP_GAP,
+    Frame,
     LabelHit,
     Line,
     below,
     find_labels,
     join_split_labels,
     join_wrapped_labels,
+    page_frames,
     right_of,
     same_row,
     strip_separators,
@@ -290,6 +292,7 @@ class FieldEngine:
         self.spec = spec
         self._labels_above: dict[int, bool] = {}  # per page, set by ``extract``
         self._poor_pages: set[int] = set()
+        self._frames: dict[int, Frame] = {}
         self.vocabulary = label_vocabulary()
         self.all_labels = [lb for f in spec.fields.values() for lb in f.labels] + spec.other_labels
         self.label_fields: dict[str, list[FieldSpec]] = {}
@@ -304,7 +307,8 @@ class FieldEngine:
         lines = [ln for ln in lines if ln.source.text != MARK_TEXT]
         hits_by_line = {ln.index: find_labels(ln, self.all_labels, self.vocabulary) for ln in lines}
         join_split_labels(lines, self.all_labels, hits_by_line)
-        join_wrapped_labels(lines, self.all_labels, hits_by_line)
+        self._frames = page_frames(lines)
+        join_wrapped_labels(lines, self.all_labels, hits_by_line, self._frames)
         self._truncated_labels(lines, hits_by_line)
         self._labels_above = _labels_above(lines, hits_by_line)
         self._poor_pages = _poor_pages(lines)
@@ -840,13 +844,12 @@ class FieldEngine:
                 break
         return tuple(out), tuple(texts)
 
-    @staticmethod
-    def _across_wrap(regex: re.Pattern[str], line: Line, lines: list[Line]) -> list[Candidate]:
+    def _across_wrap(self, regex: re.Pattern[str], line: Line, lines: list[Line]) -> list[Candidate]:
         """Matches of ``regex`` that run from ``line`` onto the next line of its paragraph (the line
         right under it, starting at about its left edge): running text wraps anywhere, 河西新城
         安置房项目12#、20#楼及 / 地下车库工程施工招标."""
         h = max(line.height, 1.0)
-        gap = wrap_gap(line, max(o.bbox[2] for o in lines if o.page == line.page))
+        gap = wrap_gap(line, self._frames[line.page])
         # the next line starts at the paragraph's edge: under the first, or left of it when the
         # first is indented; one starting further right is another column's box (姓名 | 男)
         under = [o for o in lines if o.page == line.page and o.cy > line.bbox[3] and o.bbox[1] - line.bbox[3] <= gap * h
@@ -857,9 +860,13 @@ class FieldEngine:
         joined, cut = line.compact + nxt.compact, len(line.compact)
         out = []
         for m in regex.finditer(joined):
+            if not m.start() < cut < m.end():
+                continue  # the match lies on one of the lines: each line's own reading finds it
             group = next((g for g in regex.groupindex if m.group(g) is not None), 0)
             a, b = m.span(group)
-            if a < cut < b:
+            if b <= cut:  # the value ends on this line, the words that frame it wrapped (施工招 / 标)
+                out.append(Candidate(line, a, b, joined[a:b]))
+            elif a < cut:
                 out.append(Candidate(line, a, cut, joined[a:cut], (nxt,), (joined[cut:b],)))
         return out
 

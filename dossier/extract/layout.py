@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from statistics import median
 
 from dossier.extract.glyphs import simplified_text
 from dossier.model import BBox, TextLine
@@ -197,16 +198,46 @@ WRAPPED_LABEL_MIN = 4  # a label this long may be split by a paragraph's wrap (�
 
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
+LEADING_SLACK = 1.2  # ... or this share of the page's usual gap between lines, if that is more
 
 
-def wrap_gap(line: Line, margin: float) -> float:
+@dataclass(frozen=True)
+class Frame:
+    """What a page's text looks like as a whole: its right margin, and the usual gap between a
+    line and the next one under it (the leading, less the line's height)."""
+
+    margin: float
+    gap: float
+
+
+def page_frames(lines: list[Line]) -> dict[int, Frame]:
+    """The :class:`Frame` of each page ``lines`` come from."""
+    out: dict[int, Frame] = {}
+    for page in {ln.page for ln in lines}:
+        mine = sorted((ln for ln in lines if ln.page == page), key=lambda ln: ln.bbox[1])
+        gaps = []
+        for i, line in enumerate(mine):
+            nxt = next((o for o in mine[i + 1:] if o.bbox[1] >= line.bbox[3]
+                        and o.bbox[0] < line.bbox[2] and line.bbox[0] < o.bbox[2]), None)
+            if nxt is not None:
+                gaps.append(nxt.bbox[1] - line.bbox[3])
+        out[page] = Frame(max(ln.bbox[2] for ln in mine), median(gaps) if gaps else 0.0)
+    return out
+
+
+def wrap_gap(line: Line, frame: Frame) -> float:
     """How far under ``line`` (in its heights) the next line of its paragraph may start: a line
-    that runs to the page's right ``margin`` wraps for certain, whatever the leading (a document
-    set at 1.5 or double spacing leaves more than a line's height between its lines)."""
-    return FULL_LINE_GAP if line.bbox[2] >= margin - 1.5 * max(line.height, 1.0) else WRAP_GAP
+    that runs to the page's right margin wraps for certain, whatever the leading (a document set
+    at 1.5 or double spacing leaves more than a line's height between its lines, a notice printed
+    by LibreOffice at double spacing more than one and a half)."""
+    h = max(line.height, 1.0)
+    if line.bbox[2] < frame.margin - 1.5 * h:
+        return WRAP_GAP
+    return max(FULL_LINE_GAP, LEADING_SLACK * frame.gap / h)
 
 
-def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]]) -> None:
+def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]],
+                        frames: dict[int, Frame]) -> None:
     """Find labels that a wrap split and record them in ``hits_by_line``. Running text
     (…性别男，居民身 / 份证号码3201…): the label's hit at the start of the line its value follows
     on, a ``fragment`` hit on the piece ending the line before (which ends the value before it).
@@ -214,12 +245,9 @@ def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict
     rest alone under it a fragment. The second line must be close under the first, at its edge."""
     wanted = sorted({lb.replace(" ", "") for lb in labels if len(lb.replace(" ", "")) >= WRAPPED_LABEL_MIN},
                     key=len, reverse=True)
-    margins: dict[int, float] = {}
-    for line in lines:
-        margins[line.page] = max(margins.get(line.page, 0.0), line.bbox[2])
     for first in lines:
         h = max(first.height, 1.0)
-        gap = wrap_gap(first, margins[first.page])
+        gap = wrap_gap(first, frames[first.page])
         under = [o for o in lines if o.page == first.page and o.cy > first.bbox[3]
                  and o.bbox[1] - first.bbox[3] <= gap * h and abs(o.bbox[0] - first.bbox[0]) <= 3.0 * h]
         if not under:
