@@ -133,6 +133,14 @@ def test_a_second_reading_that_finds_the_whole_of_a_line_replaces_its_visible_pa
     assert "2033.08.27" in {ln.text for ln in unclear}
 
 
+def test_a_line_a_seal_joined_is_replaced_not_doubled():
+    # a seal's edge joined the first reading's box (有效期至 read with a stray 历, a box twice the
+    # height of print): a rival of the second reading's line, not an overlay beside it
+    first = [line("有效期至历", 0.8162, (318, 193, 391, 223)), line("资质类别及等级", 0.9997, (55, 230, 131, 244))]
+    merged = merge(first, [line("有效期至", 0.99, (321, 202, 366, 216))], 15.0)
+    assert sorted(ln.text for ln in merged) == ["有效期至", "资质类别及等级"]
+
+
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     return get_engine("rapidocr", load_settings(home=tmp_path_factory.mktemp("home")))

@@ -36,7 +36,10 @@ THROUGH = 0.75  # ink darker than this share of its own median brightness has pr
 MIN_TOUCHING = 0.25  # print touched by ink, in text heights squared: a quarter of a character
 RULE_LENGTH = 2.0  # print straight on for this many text heights is a rule, not text
 PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the decision is made on
-TALLER_THAN_TEXT = 1.6  # a tilted overlay line, read in either pass: taller than any print line
+TALLER_THAN_TEXT = 1.6  # a tilted overlay line read in the second pass: taller than any print line
+# an overlay the first reading read as a line: its slanted box spans several lines of print (a
+# line of print that a seal's edge joined stays under this)
+OVERLAY_HEIGHT = 3.0
 SURE = 0.95  # print in a line read this well needs no second reading, ink or not
 MIN_NEW = 0.8  # a line where the first reading found nothing: below this it is specks and strokes
 MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
@@ -128,8 +131,8 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
 
 
 def _overlay(line: TextLine, text_height: float) -> bool:
-    """A line taller than print: an overlay read on its slant, whose box spans what it crosses."""
-    return line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height
+    """A first-reading line that is an overlay read on its slant, its box spanning what it crosses."""
+    return line.bbox[3] - line.bbox[1] > OVERLAY_HEIGHT * text_height
 
 
 def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -157,7 +160,7 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> 
     Lines of ``second`` taller than print (the overlay itself, read on a slant) are dropped."""
     out = list(first)
     for line in second:
-        if _overlay(line, text_height):
+        if line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height:
             continue
         covered = [old for old in out if not _overlay(old, text_height) and _overlaps(old.bbox, line.bbox)]
         spelled = _spelled(line)
