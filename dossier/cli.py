@@ -758,7 +758,7 @@ def ledger(
     out.print(_ledger_table(f"证照台账（{day}）", [(e, e.status(day)) for e in entries], show_ids))
     for alert in alerts:
         out.print(f"[red]人员变动：{alert.message}[/red]" if alert.code == "PERSON_LEFT" else f"[yellow]{alert.message}[/yellow]")
-    projects = sum(alert.project is not None for alert in alerts)
+    projects = sum(alert.about_project for alert in alerts)
     out.print(f"共 {len(entries)} 项证照，人员变动提醒 {len(alerts) - projects} 条，动态监管提醒 {projects} 条")
 
 

@@ -9,6 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dossier.privacy import mask_id
 
+# What each code is called where a person reads alerts (the ledger page): a word or two, the
+# message beside it says the rest.
+ALERT_ZH = {"PERSON_LEFT": "离职或停保", "FREQUENT_CHANGES": "变动频繁", "HEADCOUNT_BELOW_STANDARD": "人员低于资质标准",
+            "QUALIFICATION_NOT_HELD": "无相应有效资质", "SCOPE_EXCEEDED": "超出资质承包范围"}
+
 
 class PersonnelAlert(BaseModel):
     """A change a person must act on (or at least look at): in personnel, or, for the 动态监管 codes
@@ -30,6 +35,12 @@ class PersonnelAlert(BaseModel):
     changes: int = 0
     message: str  # Chinese
     evidence: list[str] = Field(default_factory=list)  # sha256 of the statements (of a project's documents)
+
+    @property
+    def about_project(self) -> bool:
+        """Whether this is a 动态监管 alert on a project rather than a change in personnel: lists
+        show the two apart."""
+        return self.project is not None
 
     def masked(self) -> PersonnelAlert:
         """This alert with its ID number masked (for lists and screens)."""

@@ -61,7 +61,7 @@ def due_items(entries: Iterable[LedgerEntry], alerts: Iterable[PersonnelAlert], 
         key = "|".join(str(p or "") for p in (alert.code, alert.uscc or alert.company,
                                               alert.id_number or alert.name or alert.project, alert.newest_month))
         # a project's alert (动态监管) is no personnel change: a digest lists it apart
-        kind = "supervision" if alert.project else "personnel"
+        kind = "supervision" if alert.about_project else "personnel"
         items.append(DueItem(
             key=key[:200], threshold=kind, threshold_zh=threshold_zh(kind), urgency=kind,
             company=alert.company or UNKNOWN_COMPANY, uscc=alert.uscc, line=mask_text(alert.message),

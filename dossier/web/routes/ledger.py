@@ -5,7 +5,7 @@
 - ``GET /api/expiring``: the expiring list, most urgent first (``dossier expiring --json``).
 - ``GET /api/search``: archive search (``dossier search --json``).
 - ``/ledger``: the timeline of expiries (server-rendered SVG, inline), the expiring list, the
-  personnel alerts, the sent reminders, the whole ledger (each entry links to its company's
+  personnel alerts and, apart, the 动态监管 alerts on projects, the sent reminders, the whole ledger (each entry links to its company's
   renewal plan, ``routes/renewal.py``); ``/search``: the search form and its results.
 
 ID numbers are masked in everything here; the document page shows them in full.
@@ -21,6 +21,7 @@ from fastapi import APIRouter, Query, Request
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from dossier.ledger.alerts import ALERT_ZH
 from dossier.ledger.ledger import LedgerEntry, expiring
 from dossier.ledger.personnel import ROLE_ZH, PersonnelAlert, load_ledger_with_alerts
 from dossier.ledger.rules import STATUS_ORDER, STATUS_ZH
@@ -169,7 +170,8 @@ def ledger_page(request: Request, ctx: Ctx, user: Viewer, as_of: str | None = No
                                         today_label="今天" if day == date.today() else "所选日期")),
         dated=len(dated), drawn=len(drawn), expiring=pairs,
         entries=[(entry.masked(), status) for entry, status in zip(entries, statuses)],
-        alerts=[alert.masked() for alert in alerts],
+        alerts=[alert.masked() for alert in alerts if not alert.about_project],
+        project_alerts=[alert.masked() for alert in alerts if alert.about_project], alert_zh=ALERT_ZH,
         statements=_paths(ctx, {sha for alert in alerts for sha in alert.evidence}),
         reminders=reminder_log(ctx, company, REMINDER_ROWS), threshold_zh=threshold_zh,
         ledger_status_zh=STATUS_ZH, role_zh=ROLE_ZH)
