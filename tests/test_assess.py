@@ -61,7 +61,10 @@ def test_the_lowest_level_counts_heads_and_says_the_gap():
 
 @pytest.mark.parametrize(("assets", "status", "says"), [
     ("8000000", "met", "净资产 800 万元"),
-    ("7999999", "short", "差 0.0001 万元"),
+    ("7999999", "short", "差 1 元"),  # a gap too small for 万元 to two decimals is stated in yuan
+    ("7999949.99", "short", "净资产 799.99 万元，差 0.01 万元"),
+    ("51240118.62", "met", "净资产 5124.01 万元"),  # an audit's figure, to the fen
+    ("51240150.00", "met", "净资产 5124.02 万元"),  # half up
 ])
 def test_net_assets_from_the_application_inclusive_at_the_floor(assets, status, says):
     app = clean_application().with_spec(net_assets=Decimal(assets))
@@ -201,7 +204,7 @@ def test_assess_prints_every_requirement_with_status_and_evidence(stored, tmp_pa
     assert data["target"] == "建筑工程施工总承包二级" and data["regime"] == "2014+2016"
     found = {line["key"]: line for line in data["requirements"]}
     report = load_truth(FIXTURES / "sample-upgrade")["files"]["综合资料/审计报告（2024年度）.pdf"]
-    assert found["net_assets"]["status"] == "met" and found["net_assets"]["found"] == "净资产 5124.011862 万元"
+    assert found["net_assets"]["status"] == "met" and found["net_assets"]["found"] == "净资产 5124.01 万元"
     assert {(e["sha256"], e["field"], e["value"]) for e in found["net_assets"]["evidence"]} == {
         (report["sha256"], "net_assets", "51240118.62"), (report["sha256"], "year", "2024")}
     assert found["technical_lead"]["status"] == "met" and "宋明" in found["technical_lead"]["found"]

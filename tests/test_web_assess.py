@@ -54,3 +54,20 @@ def test_a_target_without_a_standard_is_a_readable_error(site, client):
     assert wrong.status_code in (400, 422) and "钢结构工程专业承包一级" in wrong.json()["reason_zh"]
     assert client.get("/api/applications/sample-upgrade/assess").status_code == 401
     assert client.get("/api/applications/no-such/assess", headers=auth(site)).status_code == 404
+
+
+def test_the_application_and_company_pages_link_the_assessment(site, client):
+    viewer = auth(site)
+    href = 'href="/applications/sample-upgrade/assess"'
+    assert href in client.get("/applications/sample-upgrade", headers=viewer).text
+    uscc = client.get("/api/applications/sample-upgrade", headers=viewer).json()["uscc"]
+    company = client.get(f"/companies/{uscc}", headers=viewer)
+    assert company.status_code == 200 and href in company.text
+    assert client.get("/", headers=viewer).text.count("/assess") == 0  # the start page stays a list to act on
+
+
+def test_money_is_shown_in_wan_yuan_to_two_decimals(site, client):
+    # sample-upgrade's 2024 审计报告 states 净资产 51,240,118.62 yuan
+    page = client.get("/applications/sample-upgrade/assess", headers=auth(site)).text
+    assert "净资产 5124.01 万元" in page and "5124.011862" not in page
+    assert "净资产不少于 4000 万元" in page  # a standard's round figure keeps no decimals

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -108,8 +108,17 @@ def _line(standard: Standard, figures: list[Sourced], **fields) -> Requirement:
     return Requirement(confidence=weakest(figures), source=list(sources), **fields)
 
 
+CENT = Decimal("0.01")
+
+
 def _yuan(value: Decimal) -> str:
-    return f"{number(value / 10000)} 万元"
+    """An amount in yuan as people compare it with a standard: 万元 to two decimals (an audit's
+    figure to the fen, 5124.011862 万元, hides the scale). An amount that rounds to nothing there
+    is shown in yuan, so a gap is never stated as 0."""
+    wan = (value / 10000).quantize(CENT, rounding=ROUND_HALF_UP)
+    if wan == 0 and value != 0:
+        return f"{number(value.quantize(CENT, rounding=ROUND_HALF_UP))} 元"
+    return f"{number(wan)} 万元"
 
 
 # --- 净资产 -----------------------------------------------------------------------------------
