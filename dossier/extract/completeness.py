@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
+from dossier.extract.places import place_slips
 from dossier.yamlfile import read_package_yaml
 
 Kind = Literal["company", "authority", "person", "address"]
@@ -37,6 +38,7 @@ class _Kind(BaseModel):
     max_chars: int = 0
     lookalikes: dict[str, str] = {}  # a character read -> the rarer one it may stand for
     levels: dict[str, str] = {}  # a place word -> the unit word of an office at its level
+    places: bool = False  # the value names divisions (颍州区, 成都市): one read a character off is a slip
 
 
 class _Kinds(RootModel[dict[Kind, _Kind]]):
@@ -92,10 +94,14 @@ def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
     its kind, replaced (市场盗督管理局 for 市场监督管理局), dropped inside it (建业协会 for
     建筑业协会) or added inside it (住房和城成乡建设厅): an OCR slip that the value's shape cannot
     show. A place where a standard word is printed as it is (住房和城乡建设厅) is no slip of another
-    (…建设部). For names, also each character the engine reads for a rarer look-alike (赞 for 赟)."""
+    (…建设部). For names, also each character the engine reads for a rarer look-alike (赞 for 赟);
+    for addresses and offices, each division named a character off (颖州区 for 颍州区, see
+    :mod:`dossier.extract.places`)."""
     spec = _kinds()[kind]
     # a common character read for a rarer look-alike (赞 for 赟) leaves no trace in the shape
     lookalikes = [(ch, rare) for ch, rare in spec.lookalikes.items() if ch in value]
+    if spec.places:
+        lookalikes += place_slips(value)
     lost = _lost_unit(spec, kind, value)
     if lost is not None:
         return [*lookalikes, lost]
