@@ -1,7 +1,8 @@
 """The review queue by keyboard alone, in Debian's Chromium (issue 16, items 7 and "done when"):
 ? shows the keys; x ticks warnings that one reason then waives; j / k / Enter move through the
 queue; on each finding a accepts (a blocking one first takes its reason) or w waives with
-Ctrl+Enter, until the demo application's queue is empty."""
+Ctrl+Enter, until the demo application's queue is empty. A finding opened from a filtered queue
+steps through that queue, by j / k and after a decision."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from dossier.web import create_app
 from tests.test_web_browser import Steps, browser, login  # noqa: F401 - browser is a fixture
 from tests.web_support import LiveServer, bearer, make_site
+
+PERSON = "林福生"  # sample-upgrade's findings about him lie apart in the whole queue
 
 pytestmark = pytest.mark.service
 REASON = "已核实原件，随申报材料附书面说明"
@@ -31,6 +34,48 @@ def open_findings(page, base: str, site) -> list[dict]:
 
 def active(page) -> str:
     return page.evaluate("() => document.activeElement.name || document.activeElement.id || ''")
+
+
+def test_a_filtered_queue_is_walked_within_its_filter_in_chromium(browser, keys_site):  # noqa: F811
+    site, base = keys_site
+    viewer = bearer(site.tokens["viewer"])
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, base, site.tokens["reviewer"])
+    queue = f"{base}/api/applications/sample-upgrade/queue"
+    whole = [i["id"] for i in page.request.get(queue, headers=viewer).json()["items"]]
+    mine = [i["id"] for i in page.request.get(queue, params={"person": PERSON}, headers=viewer).json()["items"]]
+    assert len(mine) >= 3 and whole.index(mine[1]) - whole.index(mine[0]) > 1, "his findings lie apart"
+
+    page.goto(f"{base}/applications/sample-upgrade?person={PERSON}#queue")
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    def at() -> int:
+        assert "person=" in page.url, page.url  # the filter travels with every step
+        return int(page.url.split("/discrepancies/")[1].split("?")[0])
+
+    assert at() == mine[0]
+    with page.expect_navigation():
+        page.keyboard.press("j")
+    assert at() == mine[1]
+    with page.expect_navigation():
+        page.keyboard.press("k")
+    assert at() == mine[0]
+    # a decision moves on to the next of the filtered queue too
+    blocking = page.locator("h1.finding-title").get_attribute("data-severity") == "blocking"
+    if blocking:
+        page.keyboard.press("a")  # a blocking finding takes its reason first
+        page.keyboard.type(REASON)
+    with page.expect_navigation():
+        page.keyboard.press("Enter" if blocking else "a")
+    assert at() == mine[1] and "flash=accepted" in page.url
+    assert not errors, errors
+    context.close()
 
 
 def test_the_keyboard_walks_the_whole_queue_in_chromium(browser, keys_site):  # noqa: F811

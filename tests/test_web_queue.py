@@ -91,3 +91,55 @@ def test_a_long_queue_is_paged_with_numbering_running_on(client, site, monkeypat
     assert "<td>6</td>" in html and 'id="queue-pager"' in html  # page 2 starts at the 6th
     following = re.search(r'href="([^"]+)" id="queue-next-page"', html).group(1)
     assert "severity=warning" in following and "page=3" in following  # the filters stay on
+
+
+def _walk(client, site, finding_id: int, query: str = "") -> tuple[str | None, str | None, str]:
+    """The previous and next links of a finding's page opened with ``query``, and its crumbs."""
+    html = client.get(f"/discrepancies/{finding_id}{query}", headers=auth(site)).text
+    prev = re.search(r'href="([^"]+)" id="prev-link"', html)
+    following = re.search(r'href="([^"]+)" id="next-link"', html)
+    crumbs = html.split('class="crumbs"')[1].split("</p>")[0]
+    return (prev and prev.group(1).replace("&amp;", "&"), following and following.group(1).replace("&amp;", "&"),
+            crumbs)
+
+
+def test_a_finding_opened_from_a_filtered_queue_steps_through_that_queue(client, site):
+    whole = [i["id"] for i in queue(client, site)["items"]]
+    person = queue(client, site, person="林福生")["items"]
+    mine = [i["id"] for i in person]
+    assert len(mine) >= 2 and whole.index(mine[1]) - whole.index(mine[0]) > 1, "his findings are apart in the queue"
+    query = "?person=%E6%9E%97%E7%A6%8F%E7%94%9F"
+
+    page = client.get("/applications/sample-upgrade", params={"person": "林福生"}, headers=auth(site)).text
+    assert f'href="/discrepancies/{mine[0]}{query}"' in page  # the queue's links carry its filter
+
+    prev, following, crumbs = _walk(client, site, mine[1], query)
+    assert prev == f"/discrepancies/{mine[0]}{query}"
+    open_after = [i["id"] for i in person[2:] if i["status"] == "open"] + [
+        i["id"] for i in person[:1] if i["status"] == "open"]
+    assert following == (f"/discrepancies/{open_after[0]}{query}" if open_after else None)
+    assert f"筛选后的队列第 2 / {len(mine)} 项" in crumbs and "?person=" in crumbs
+    unfiltered_prev, _, plain = _walk(client, site, mine[1])
+    assert unfiltered_prev == f"/discrepancies/{whole[whole.index(mine[1]) - 1]}" and "筛选后" not in plain
+
+    (first_prev, _, _) = _walk(client, site, mine[0], query)
+    assert first_prev is None  # the first of the filtered queue has nothing before it
+
+
+def test_a_decision_in_a_filtered_queue_moves_to_the_next_of_that_queue(client, site):
+    whole = queue(client, site, status="open")["items"]
+    mine = queue(client, site, person="林福生", status="open")["items"]
+    assert len(mine) >= 2
+    current = mine[0]
+    later = [i["id"] for i in mine[mine.index(current) + 1:]] + [i["id"] for i in mine[:mine.index(current)]]
+    in_whole = [i["id"] for i in whole]
+    whole_next = in_whole[in_whole.index(current["id"]) + 1]
+    assert whole_next != later[0], "the whole queue would move elsewhere"
+    answer = client.post(f"/api/discrepancies/{current['id']}/review", params={"person": "林福生", "status": "open"},
+                         headers=auth(site, "reviewer"), json={"action": "accept", "comment": "核对无误，身份证复印件与原件一致"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["next_id"] == later[0]
+    html = client.get(f"/discrepancies/{later[0]}?person=林福生&status=open", headers=auth(site, "reviewer")).text
+    walk = "?person=%E6%9E%97%E7%A6%8F%E7%94%9F&amp;status=open"
+    assert f'data-api="POST /api/discrepancies/{later[0]}/review{walk}"' in html  # its decisions ask for that queue
+    assert f'data-walk="{walk}"' in html  # where app.js goes after a decision

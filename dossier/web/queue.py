@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +35,12 @@ class QueueFilter(BaseModel):
     def query(self) -> dict[str, str]:
         """The filters as query parameters (without the page): for links to other pages."""
         return {k: str(v) for k, v in self.model_dump(exclude={"page"}).items() if v}
+
+    def suffix(self) -> str:
+        """``?severity=…`` carrying the filters to a finding's page and back, or nothing: j/k on a
+        finding opened from a filtered queue walk that queue, not the whole one."""
+        query = self.query()
+        return "?" + urlencode(query) if query else ""
 
 
 @dataclass
@@ -86,12 +93,22 @@ def _matches(view: FindingView, f: QueueFilter, names: dict[str, str]) -> bool:
             and (not f.status or status == f.status or (f.status == "done" and status != "open")))
 
 
+def _names(spec: ApplicationSpec | None) -> dict[str, str]:
+    return {p.id_number: p.name for p in spec.roster} if spec else {}
+
+
+def matching(views: list[FindingView], spec: ApplicationSpec | None, filters: QueueFilter) -> list[FindingView]:
+    """The findings of ``views`` (the whole queue, in order) that ``filters`` keep, every page."""
+    names = _names(spec)
+    return [v for v in views if _matches(v, filters, names)]
+
+
 def queue_view(views: list[FindingView], spec: ApplicationSpec | None, filters: QueueFilter,
                code_names: dict[str, str]) -> QueueView:
     """One page of ``views`` (the whole queue, in order) under ``filters``, with every filter's
     choices taken from the whole queue."""
-    names = {p.id_number: p.name for p in spec.roster} if spec else {}
-    chosen = [v for v in views if _matches(v, filters, names)]
+    names = _names(spec)
+    chosen = matching(views, spec, filters)
     size = PAGE_SIZE
     pages = max(1, math.ceil(len(chosen) / size))
     page = min(filters.page, pages)

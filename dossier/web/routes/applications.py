@@ -19,7 +19,7 @@ from dossier.store.schema import Application, ApplicationDocument, AuditEvent
 from dossier.web import views
 from dossier.web.auth import Admin, Reviewer, Viewer
 from dossier.web.context import Conflict, Ctx, NotFound, code_names, render
-from dossier.web.queue import QueueFilter, QueueView, queue_view
+from dossier.web.queue import QueueFilter, QueueView, matching, queue_view
 from dossier.web.schemas import (
     ApplicationCreate,
     ApplicationDetail,
@@ -91,13 +91,22 @@ def _findings(ctx, name: str) -> tuple[list[ReviewedDiscrepancy], list[views.Fin
         return findings, views.finding_views(session, app, findings)
 
 
-def queue_of(ctx, name: str, filters: QueueFilter) -> QueueView:
-    """The application's review queue under ``filters``: what its page and queue API show."""
+def _queue_and_spec(ctx, name: str) -> tuple[list[views.FindingView], ApplicationSpec | None]:
     _, finding_views = _findings(ctx, name)
     with ctx.db.session() as session:
         raw = repo.get_application(session, name).spec
-    spec = ApplicationSpec.model_validate(raw) if raw else None
-    return queue_view(finding_views, spec, filters, code_names())
+    return finding_views, ApplicationSpec.model_validate(raw) if raw else None
+
+
+def queue_of(ctx, name: str, filters: QueueFilter) -> QueueView:
+    """The application's review queue under ``filters``: what its page and queue API show."""
+    return queue_view(*_queue_and_spec(ctx, name), filters, code_names())
+
+
+def queue_within(ctx, name: str, filters: QueueFilter) -> list[ReviewedDiscrepancy]:
+    """The application's queue in order, only what ``filters`` keep, every page: what a finding
+    opened from that queue steps through."""
+    return [v.finding for v in matching(*_queue_and_spec(ctx, name), filters)]
 
 
 def queue_out(q: QueueView) -> QueueOut:

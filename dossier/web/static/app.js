@@ -66,7 +66,8 @@ function afterReview(form, result) {
     key = "still_open";
     if (result.discrepancy && result.discrepancy.status === "open") { location.href = withFlash(location.href, key); return; }
   }
-  if (result.next_id) location.href = withFlash("/discrepancies/" + result.next_id, key);
+  // the next finding of the queue this one was opened from: its filters travel with it
+  if (result.next_id) location.href = withFlash("/discrepancies/" + result.next_id + (home ? home.dataset.walk : ""), key);
   else location.href = withFlash(home ? home.dataset.url : "/", "queue_done");
 }
 
