@@ -50,12 +50,19 @@ def test_delete_hides_and_restore_brings_every_finding_review_and_packet_back(cl
     assert client.get(APP, headers=admin).status_code == 404
     assert client.get("/api/applications", headers=admin).json() == []
     assert client.delete(APP, headers=admin).status_code == 404  # already deleted
+    (listed,) = client.get("/api/overview", headers=admin).json()["deleted"]  # where an admin restores it
+    assert (listed["name"], listed["deleted_by"], listed["documents"], listed["findings"], listed["packets"]) == (
+        "sample-upgrade", "admin-user", len(before["files"]), len(before["discrepancies"]), 1)
+    assert client.get("/api/overview", headers=auth(site, "reviewer")).json()["deleted"] == []
+    assert 'id="start-deleted"' in client.get("/", headers=admin).text
+    assert 'id="start-deleted"' not in client.get("/", headers=auth(site, "reviewer")).text
     assert client.post(f"{APP}/restore", headers=auth(site, "reviewer")).status_code == 403
 
     restored = client.post(f"{APP}/restore", headers=admin)
     assert restored.status_code == 200 and restored.json()["name"] == "sample-upgrade"
     assert client.get(APP, headers=admin).json() == before
     assert client.post(f"{APP}/restore", headers=admin).status_code == 404  # not deleted
+    assert client.get("/api/overview", headers=admin).json()["deleted"] == []
 
     # the CLI does the same, on the same data
     monkeypatch.setenv("DOSSIER_HOME", str(site.settings.home))

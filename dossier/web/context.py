@@ -34,7 +34,8 @@ FLASH = {
     "still_open": "已更正，但重新核验后问题仍然存在，请查看。",
     "corrected": "已保存更正，已重新核验。",
     "queue_done": "该申报项目已没有待处理的问题。", "waived_many": "所选警告已批量豁免。",
-    "built": "材料已装订，可下载。", "test_sent": "测试消息已发送。", "channel_saved": "通知渠道已保存。", "deleted": "已删除。", "logged_out": "已退出登录。",
+    "built": "材料已装订，可下载。", "test_sent": "测试消息已发送。", "channel_saved": "通知渠道已保存。", "deleted": "已删除。",
+    "restored": "已恢复：文件、问题、审核记录与装订记录均已回到本项目。", "logged_out": "已退出登录。",
 }
 
 

@@ -312,9 +312,22 @@ class PersonOut(BaseModel):
     certificates: list[str]  # the ledger's kinds held, in Chinese
 
 
+class DeletedApplicationOut(BaseModel):
+    """A deleted application (restorable by an admin) and what restoring brings back."""
+
+    name: str
+    company_name: str | None
+    deleted_at: datetime
+    deleted_by: str | None
+    documents: int
+    findings: int
+    packets: int
+
+
 class StartOut(BaseModel):
     """The start page: applications (most open blocking findings first), certificates expiring
-    within ``within_days`` (and any already late), the newest audit events."""
+    within ``within_days`` (and any already late), the newest audit events; for an admin, the
+    deleted applications to restore."""
 
     as_of: date
     within_days: int
@@ -322,6 +335,7 @@ class StartOut(BaseModel):
     expiring: list[LedgerEntryOut]
     activity: list[AuditOut]
     companies: list[CompanyRef]
+    deleted: list[DeletedApplicationOut] = Field(default_factory=list, description="已删除的申报项目（仅管理员可见）")
 
 
 class CompanyOut(BaseModel):

@@ -11,6 +11,8 @@ applications may hold them. Each step is audited.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -18,7 +20,7 @@ from dossier.config import Settings
 from dossier.errors import LifecycleError
 from dossier.store import repo
 from dossier.store.db import Database
-from dossier.store.schema import Discrepancy, Packet, utcnow
+from dossier.store.schema import Application, Discrepancy, Packet, utcnow
 
 
 def _counts(session, app) -> dict[str, int]:
@@ -26,6 +28,28 @@ def _counts(session, app) -> dict[str, int]:
     return {"documents": len(app.links),
             "findings": session.scalar(select(func.count()).where(Discrepancy.application_id == app.id)),
             "packets": session.scalar(select(func.count()).where(Packet.application_id == app.id))}
+
+
+@dataclass
+class Deleted:
+    """A deleted application as an admin chooses one to restore: when, by whom, what it holds."""
+
+    name: str
+    company_name: str | None
+    deleted_at: datetime
+    deleted_by: str | None
+    documents: int
+    findings: int
+    packets: int
+
+
+def deleted_applications(db: Database) -> list[Deleted]:
+    """The deleted applications, the latest deleted first."""
+    with db.session() as session:
+        apps = session.scalars(select(Application).where(Application.deleted_at.is_not(None))
+                               .order_by(Application.deleted_at.desc(), Application.name)).all()
+        return [Deleted(name=app.name, company_name=(app.spec or {}).get("company_name"), deleted_at=app.deleted_at,
+                        deleted_by=app.deleted_by, **_counts(session, app)) for app in apps]
 
 
 def delete_application(db: Database, name: str, *, actor: str) -> None:

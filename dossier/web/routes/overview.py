@@ -2,7 +2,7 @@
 
 - ``/`` (``GET /api/overview``): every application with its open findings, most open blocking
   ones first; the certificates expiring within 180 days (and any already late) across the
-  archive; the newest audit events.
+  archive; the newest audit events; to an admin, the deleted applications, to restore.
 - ``/companies/{key}`` (``GET /api/companies/{key}``), ``key`` a USCC or, for a company known by
   name only, its name: its applications, its ledger (the company's licences and its people's
   certificates) and its people (from the rosters and the ledger, ID numbers masked).
@@ -22,15 +22,18 @@ from dossier.ledger.rules import STATUS_ORDER, Status
 from dossier.ledger.views import entry_json
 from dossier.privacy import mask_id
 from dossier.store.schema import Application
+from dossier.store.users import UserInfo
 from dossier.web import views
 from dossier.web.auth import Viewer
 from dossier.web.context import Ctx, NotFound, render
 from dossier.web.routes.applications import ERRORS, application_out
+from dossier.workflow.lifecycle import deleted_applications
 from dossier.web.schemas import (
     ApplicationOut,
     AuditOut,
     CompanyOut,
     CompanyRef,
+    DeletedApplicationOut,
     LedgerEntryOut,
     PersonOut,
     StartOut,
@@ -60,8 +63,8 @@ def _companies(apps: list[ApplicationOut], entries: list[LedgerEntry]) -> list[C
     return sorted(found.values(), key=lambda c: c.name or c.key)
 
 
-def start_view(ctx) -> StartOut:
-    """What the start page shows."""
+def start_view(ctx, user: UserInfo) -> StartOut:
+    """What the start page shows ``user``."""
     day = date.today()
     with ctx.db.session() as session:
         apps = [application_out(r) for r in views.application_rows(session)]
@@ -69,8 +72,10 @@ def start_view(ctx) -> StartOut:
         activity = [AuditOut(**row.__dict__) for row in views.audit_rows(session, limit=ACTIVITY_ROWS)]
     apps.sort(key=lambda a: (-a.open_by_severity.get("blocking", 0), a.name))
     soon = [_entry_out(entry, status) for entry, status in expiring(entries, as_of=day, within_days=EXPIRING_DAYS)]
+    # only an admin may restore: nobody else is shown what was deleted
+    deleted = [DeletedApplicationOut(**vars(d)) for d in deleted_applications(ctx.db)] if user.may("admin") else []
     return StartOut(as_of=day, within_days=EXPIRING_DAYS, applications=apps, expiring=soon, activity=activity,
-                    companies=_companies(apps, entries))
+                    companies=_companies(apps, entries), deleted=deleted)
 
 
 def _people(ctx, names: list[str], entries: list[LedgerEntry]) -> list[PersonOut]:
@@ -120,7 +125,7 @@ def company_view(ctx, key: str) -> CompanyOut:
 
 @api.get("/overview", response_model=StartOut, summary="首页：申报项目与待处理阻断问题、180 天内到期的证照、最近动态")
 def get_overview(ctx: Ctx, user: Viewer) -> StartOut:
-    return start_view(ctx)
+    return start_view(ctx, user)
 
 
 @api.get("/companies/{key}", response_model=CompanyOut, summary="一家企业：申报项目、证照台账、人员（身份证号已遮蔽）")
@@ -130,7 +135,7 @@ def get_company(key: str, ctx: Ctx, user: Viewer) -> CompanyOut:
 
 @pages.get("/")
 def start_page(request: Request, ctx: Ctx, user: Viewer):
-    return render(request, "start.html", view=start_view(ctx))
+    return render(request, "start.html", view=start_view(ctx, user))
 
 
 @pages.get("/companies/{key}")
