@@ -23,10 +23,12 @@ TABLE_CODES = {"ID_CHECKSUM", "ID_BIRTHDATE_MISMATCH", "ID_GENDER_MISMATCH", "US
                "SOCIAL_INSURANCE_ELSEWHERE"}
 # Codes we add beyond the domain table (extending the contract, never renaming it).
 # PROJECT_CATEGORY_UNKNOWN (info): a project's category is said to be unknown, never guessed (issue 18).
-OUR_CODES = {"NOT_A_DOCUMENT", "PROJECT_CATEGORY_UNKNOWN"}
+# PERSON_NOT_LISTED (warning): a person document of someone the roster does not name (issue 16, item 9).
+OUR_CODES = {"NOT_A_DOCUMENT", "PROJECT_CATEGORY_UNKNOWN", "PERSON_NOT_LISTED"}
 SEVERITIES = {"NOT_A_DOCUMENT": "warning", "USCC_CHECKSUM": "warning", "CERT_EXPIRING": "warning", "PERSON_DOUBLE_COUNTED": "warning",
               "DUPLICATE_IMAGE": "warning", "TAMPER_SIGNS": "warning", "LOW_CONFIDENCE": "warning",
-              "QUALIFICATION_NOT_HELD": "warning", "SCOPE_EXCEEDED": "warning", "PROJECT_CATEGORY_UNKNOWN": "info"}
+              "QUALIFICATION_NOT_HELD": "warning", "SCOPE_EXCEEDED": "warning", "PROJECT_CATEGORY_UNKNOWN": "info",
+              "PERSON_NOT_LISTED": "warning"}
 
 
 def test_the_clean_application_passes():

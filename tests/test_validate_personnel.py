@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from dossier.model import RosterEntry
 from dossier.validate.rules.personnel import completed_years
 
-from validate_builders import FILING, PEOPLE, Person, clean_application
+from validate_builders import FILING, PEOPLE, Person, clean_application, doc
 
 
 def _roster_with(app, *entries):
@@ -87,3 +87,31 @@ def test_headcount_from_overrides_and_unknown_qualifications():
     app = clean_application()
     assert "HEADCOUNT_SHORT" in app.codes({"headcount": {"建筑工程施工总承包三级": {"site_manager": 1}}})
     assert app.with_spec(qualifications=["未知资质"]).run() == []
+
+
+OUTSIDER = Person("孙悦", "skilled_worker", date(1991, 4, 9), 855)  # on no roster
+
+
+def test_a_document_of_someone_not_on_the_roster_is_one_warning_about_them():
+    app = clean_application().add(OUTSIDER.id_card(), OUTSIDER.role_document())
+    (found,) = [d for d in app.run() if d.code == "PERSON_NOT_LISTED"]
+    assert found.severity == "warning" and found.subject == OUTSIDER.id_number
+    assert found.message.startswith("孙悦的居民身份证、") and "不在申报人员名单中" in found.message
+    assert {e.field for e in found.evidence} == {"id_number"} and len(found.evidence) == 2
+    assert [d.code for d in app.run()] == ["PERSON_NOT_LISTED"]  # nothing else about them
+
+
+def test_a_named_document_without_an_id_the_roster_knows_is_found_by_its_name():
+    contract = doc("labor_contract", name="孙悦", company_name="北京华建建设工程有限公司",
+                   start_date="2024-01-01", end_date="2027-12-31")
+    # (its ID number unread: LOW_CONFIDENCE asks for it apart)
+    (found,) = [d for d in clean_application().add(contract).run() if d.code == "PERSON_NOT_LISTED"]
+    assert (found.code, found.subject) == ("PERSON_NOT_LISTED", contract.sha256) and "「孙悦」" in found.message
+
+
+def test_statement_rows_of_other_employees_raise_nothing():
+    app = clean_application()
+    statement = app.find("social_insurance_record")
+    rows = [*statement.document.records, OUTSIDER.row()]
+    more = statement.model_copy(update={"document": statement.document.model_copy(update={"records": rows})})
+    assert app.swap(statement, more).run() == []

@@ -1,4 +1,5 @@
-"""The roster: ages, roles that cannot be combined, and head counts per qualification."""
+"""The roster: ages, roles that cannot be combined, head counts per qualification, and person
+documents of people the roster does not name."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from datetime import date
 
 from dossier.standards.measure import count_checks
 from dossier.validate.engine import Finding, ValidationContext, rule
-from dossier.validate.evidence import spec_evidence
+from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.identifiers import id_info, id_problem
-from dossier.validate.messages import join, role_name
+from dossier.validate.messages import doc_name, join, role_name
 from dossier.validate.params import HeadcountNeed
 
 
@@ -48,6 +49,31 @@ def double_counted(ctx: ValidationContext):
                 yield Finding("PERSON_DOUBLE_COUNTED",
                               f"{person.name}同时计入{join(role_name(r) for r in pair)}，这两个岗位不可兼任",
                               person.id_number, [spec_evidence(f"roster[{i}].role", e.role) for i, e in entries])
+
+
+@rule("PERSON_NOT_LISTED", severity="warning",
+      zh="材料中有申报人员名单以外人员的个人证件、证书或劳动合同（社保明细中的其他职工不算）",
+      en="A person document (ID card, certificate, labour contract) of someone not on the roster")
+def person_not_listed(ctx: ValidationContext):
+    # A warning, not blocking: the packet may carry a document nobody counts, but usually either
+    # the roster lacks the person or the scan was filed under the wrong application; a person
+    # should decide which. Statement rows are left out: a 社保 statement lists every employee.
+    people = ctx.people
+    for person in sorted(people.persons.values(), key=lambda p: p.id_number):
+        documents = person.documents()
+        if person.listed or not documents:
+            continue
+        named = join(dict.fromkeys(doc_name(m.doc.doc_type) for m in documents))
+        yield Finding("PERSON_NOT_LISTED",
+                      f"{person.name or '（未识别姓名）'}的{named}不在申报人员名单中："
+                      f"如为申报人员请补入名单，否则请从本申报项目中移出",
+                      person.id_number, [field_evidence(m.doc, "id_number") for m in documents])
+    for mention in people.unresolved:  # a name without an ID number the roster knows
+        if mention.record is None and mention.name:
+            yield Finding("PERSON_NOT_LISTED",
+                          f"{doc_name(mention.doc.doc_type)}上的「{mention.name}」不在申报人员名单中："
+                          f"如为申报人员请补入名单，否则请从本申报项目中移出",
+                          mention.doc.sha256, [field_evidence(mention.doc, "name")])
 
 
 @rule("HEADCOUNT_SHORT", severity="blocking",
