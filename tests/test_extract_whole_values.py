@@ -330,6 +330,23 @@ def test_a_project_named_in_running_text_whose_framing_words_wrap_at_double_spac
     assert f["project_name"].value == "桂溪智能制造产业园4#厂房工程"
 
 
+def test_a_figure_too_long_for_the_rest_of_its_line_wraps_whole_to_the_paragraphs_edge():
+    # GF-2017's 签约合同价为：人民币（大写）…（人民币 / 13,856,014.89元）: the line stops short of
+    # the margin, the figure starts the next line at the paragraph's edge, left of the indent
+    f = fields(line("建设工程施工合同", 200, 60, 400, h=20),
+               line("发包人（全称）：成都第五人民医院", 78, 120, 260, h=10.5),
+               line("承包人（全称）：四川长安华构建设集团有限公司", 78, 140, 320, h=10.5),
+               line("工程质量符合合格标准。", 78.0, 441.8, 193.5, h=10.5),
+               line("四、签约合同价与合同价格形式", 57.0, 462.3, 204.0, h=10.5),
+               line("1. 签约合同价为：人民币（大写） 壹仟叁佰捌拾伍万陆仟零壹拾肆元捌角玖分 （ 人民币", 78.0, 482.8, 488.6, h=10.5),
+               line("13,856,014.89元 ）；", 57.0, 499.1, 164.1, h=10.5),
+               line("2. 合同价格形式：固定单价合同。", 78.0, 519.6, 237.6, h=10.5),
+               line("五、项目经理", 57.0, 540.1, 120.0, h=10.5),
+               line("合同条款及其附件、通用合同条款、技术标准和要求、图纸、已标价工程量清单或预算书。", 57.0, 597.0, 540.0, h=10.5))
+    assert f["contract_amount"].value == "13856014.89"
+    assert f["contract_amount_words"].value == "13856014.89"
+
+
 def test_a_value_holding_only_the_end_of_a_bracket_is_doubtful():
     f = fields(line("营业执照", 240, 40, h=30),
                line("企业名称：中原恒泰建设集团有限公司", 60, 150),

@@ -35,6 +35,7 @@ from dossier.extract.layout import (
     join_split_labels,
     join_wrapped_labels,
     page_frames,
+    paragraph_gap,
     right_of,
     same_row,
     strip_separators,
@@ -62,6 +63,7 @@ CHECKSUMMED = {"id_number", "uscc"}
 WRAPPING_KINDS = ("company", "authority")  # names long enough to wrap in a cell or under a seal
 LIST_BELOW = 5.0  # line heights under its label a list printed one item a row may start  # a reading that passes its check character is no misreading
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
+INDENT = 1.0  # a paragraph's first line set in by this many line heights at least: its next starts left of it
 RIGHT_FAR = 8.0  # line heights right of a label beyond which a box on its row is another column's
 VALUE_COLUMN_ROWS = 2  # ... unless this many other labelled rows have their values starting where it does
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
@@ -821,11 +823,20 @@ class FieldEngine:
             max_gap = WRAP_GAP * h
             if listed and first_gap is not None:
                 max_gap = max(max_gap, first_gap + 0.5 * h)
+            # a paragraph goes on at its edge, at its own leading: under a line that runs to the
+            # margin, or left of an indented first line (…（人民币 / 13,856,014.89元）: a figure
+            # too long for the rest of the line wraps whole)
+            frame = self._frames[line.page]
+            wrap = wrap_gap(last, frame)
             below_last = [
                 o for o in lines
                 if o.page == line.page and o is not last and o not in out and o.cy > last.bbox[3]
-                and o.bbox[1] - last.bbox[3] <= max_gap
-                and min(abs(o.bbox[0] - value_x0), abs(o.bbox[0] - line.bbox[0])) <= ALIGN * h
+                and ((o.bbox[1] - last.bbox[3] <= max_gap
+                      and min(abs(o.bbox[0] - value_x0), abs(o.bbox[0] - line.bbox[0])) <= ALIGN * h)
+                     or (wrap > WRAP_GAP and o.bbox[1] - last.bbox[3] <= wrap * h
+                         and -2 * ALIGN * h <= o.bbox[0] - line.bbox[0] <= ALIGN * h)
+                     or (-2 * ALIGN * h <= o.bbox[0] - line.bbox[0] <= -INDENT * h
+                         and o.bbox[1] - last.bbox[3] <= paragraph_gap(last, frame) * h))
             ]
             if not below_last:
                 break
@@ -952,9 +963,12 @@ class FieldEngine:
             if b <= len(cand.text):  # the value lies on the first line: the boxes after it are not its
                 start, end = cand.start + a, cand.start + b
                 cand = Candidate(cand.line, start, end, text, factor=cand.factor, note=cand.note, unit=cand.unit)
+            elif a >= len(cand.text):  # wholly on the lines wrapped onto: the first line's text is another's
+                start = end = cand.start + len(cand.text)
         # the two parts of a range read one span: fields of a part that share a label (合同期限)
         owner = frozenset(fspec.labels) if fspec.part else frozenset()
-        spans = [(cand.line.index, start, end, owner), *((ln.index, 0, len(ln.compact), owner) for ln in cand.extra)]
+        spans = [*([(cand.line.index, start, end, owner)] if start < end else []),
+                 *((ln.index, 0, len(ln.compact), owner) for ln in cand.extra)]
         # a list of parties names units other fields read too (the contractor signs the acceptance)
         if not fspec.item_labels and any(c[0] == span[0] and c[1] < span[2] and span[1] < c[2] and not (owner & c[3])
                                          for c in claimed for span in spans):

@@ -233,7 +233,13 @@ def wrap_gap(line: Line, frame: Frame) -> float:
     h = max(line.height, 1.0)
     if line.bbox[2] < frame.margin - 1.5 * h:
         return WRAP_GAP
-    return max(FULL_LINE_GAP, LEADING_SLACK * frame.gap / h)
+    return paragraph_gap(line, frame)
+
+
+def paragraph_gap(line: Line, frame: Frame) -> float:
+    """How far under ``line`` (in its heights) the next line of its paragraph may start when it
+    is known to go on: the page's own leading, a line and a half at least."""
+    return max(FULL_LINE_GAP, LEADING_SLACK * frame.gap / max(line.height, 1.0))
 
 
 def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict[int, list[LabelHit]],
