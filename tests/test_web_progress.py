@@ -33,6 +33,9 @@ def test_a_new_file_is_followed_until_read_and_checked(site):
         files = {f["sha256"]: f for f in body["files"]}
         read = files[new["sha256"]]
         assert (read["status"], read["status_zh"], read["doc_type_zh"]) == ("processed", "已识别", "职业技能等级证书")
-        assert read["pages"] == 1 and read["fields"] > 3 and read["open_findings"] == 0
+        assert read["pages"] == 1 and read["fields"] > 3 and read["open_findings"] == 1
+        # 白涛 is on sample-clean's roster, not sample-upgrade's: the one finding says so (issue 16, item 9)
+        cites = client.get(f"{URL}/queue", params={"document": new["sha256"]}, headers=auth(site)).json()["items"]
+        assert [f["code"] for f in cites] == ["PERSON_NOT_LISTED"] and "白涛" in cites[0]["message"]
         assert files[statement]["open_findings"] >= 2  # the findings citing a file once checked
         assert client.get(f"{URL}/progress", headers=auth(site)).status_code == 400  # which files, then?
