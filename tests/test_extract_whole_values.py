@@ -347,6 +347,19 @@ def test_a_figure_too_long_for_the_rest_of_its_line_wraps_whole_to_the_paragraph
     assert f["contract_amount_words"].value == "13856014.89"
 
 
+def test_a_label_spread_over_two_rows_of_its_cell_leaves_no_part_of_itself_in_the_value():
+    # 职业（工种） set 分散对齐 in a cell two rows high: 职 业 （ 工 beside the value, then 种 and ）
+    # a box each on the row under it
+    f = fields(line("职业技能等级证书", 342, 73, 498, h=18),
+               line("姓", 85, 121, 96, h=11), line("名 房立新", 140, 121, 196, h=11),
+               line("证 件 号 码 320106200402189198", 85, 160, 283, h=11),
+               line("职 业 （ 工 抹灰工", 85, 180, 196, h=11), line("种", 85, 196, 96, h=11), line("）", 140, 196, 150, h=11),
+               line("等", 85, 217, 96, h=11), line("级 二级/技师", 140, 217, 213, h=11),
+               line("发 证 时 间 2024年7月8日", 85, 256, 236, h=11))
+    assert f["occupation"].value == "抹灰工"
+    assert f["level"].value == "二级/技师"
+
+
 def test_a_value_holding_only_the_end_of_a_bracket_is_doubtful():
     f = fields(line("营业执照", 240, 40, h=30),
                line("企业名称：中原恒泰建设集团有限公司", 60, 150),

@@ -198,6 +198,7 @@ WRAPPED_LABEL_MIN = 4  # a label this long may be split by a paragraph's wrap (�
 
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
+SPREAD_GAP = 5.0  # characters of a label spread 分散对齐 across its cell stand this far apart at most
 LEADING_SLACK = 1.2  # ... or this share of the page's usual gap between lines, if that is more
 
 
@@ -270,15 +271,24 @@ def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict
 
         # a label wrapped inside its cell: 职业技能等 | 三级/高级工 over 级, its value beside its
         # first line (the shorter label 职业 it starts with is part of it); 统一社会信用代 | 9132…
-        # over a centred 码
-        cell = next((lb for lb in wanted if nxt.compact != lb and lb.endswith(nxt.compact)
-                     and first.compact.startswith(lb[:len(lb) - len(nxt.compact)])
-                     and not first.compact.startswith(lb) and in_cell(lb)), None)
+        # over a centred 码; a label set 分散对齐 leaves its rest in a box per character
+        # (职 业 （ 工 抹灰工 over 种 | ）)
+        pieces = _row_pieces(nxt, lines)
+        cell, taken = None, [nxt]
+        for count in range(len(pieces), 0, -1):
+            rest = "".join(o.compact for o in pieces[:count])
+            cell = next((lb for lb in wanted if rest != lb and lb.endswith(rest)
+                         and first.compact.startswith(lb[:len(lb) - len(rest)])
+                         and not first.compact.startswith(lb) and in_cell(lb)), None)
+            if cell is not None:
+                taken = pieces[:count]
+                break
         if cell is not None:
-            k = len(cell) - len(nxt.compact)
+            k = len(cell) - sum(len(o.compact) for o in taken)
             kept = [hit for hit in hits_by_line.get(first.index, []) if hit.start >= k]
             hits_by_line[first.index] = [LabelHit(first, cell, 0, k), *kept]
-            hits_by_line[nxt.index] = [LabelHit(nxt, cell, 0, len(nxt.compact), fragment=True)]
+            for piece in taken:
+                hits_by_line[piece.index] = [LabelHit(piece, cell, 0, len(piece.compact), fragment=True)]
             continue
         for label in wanted:
             k = next((k for k in range(len(label) - 1, 0, -1)
@@ -292,6 +302,20 @@ def join_wrapped_labels(lines: list[Line], labels: list[str], hits_by_line: dict
             kept = [hit for hit in hits_by_line.get(first.index, []) if hit.end <= end - k]
             hits_by_line[first.index] = [*kept, LabelHit(first, label, end - k, end, fragment=True)]
             break
+
+
+def _row_pieces(start: Line, lines: list[Line]) -> list[Line]:
+    """``start`` and the short boxes right of it on its row, left to right, each within a few
+    line heights of the one before: the characters of a label spread across its cell."""
+    h = max(start.height, 1.0)
+    row = sorted((o for o in lines if o is not start and same_row(start, o) and o.bbox[0] > start.bbox[0]),
+                 key=lambda o: o.bbox[0])
+    out = [start]
+    for box in row:
+        if len(box.compact) > 2 or box.bbox[0] - out[-1].bbox[2] > SPREAD_GAP * h:
+            break
+        out.append(box)
+    return out
 
 
 def _label_pieces(first: Line, label: str, lines: list[Line], hits_by_line) -> list[Line] | None:
