@@ -81,6 +81,42 @@ def test_a_faxed_card_front_whose_pale_labels_are_lost_is_read_by_the_values_for
     assert f["address"].confidence < LOW
 
 
+def test_two_columns_of_captions_over_values_whose_boxes_overlap_their_captions():
+    # a 安全生产许可证 scan: each caption over its value, the value's box reaching a little into
+    # the caption's; the left column's 单位名称 stands on the row of the right column's value
+    doc = extract(
+        box("安全生产许可证", 314, 65, 538, h=38), box("编号", 68, 112, 95, h=17), box("经济类型", 431, 121, 471, h=14),
+        box("(豫)JZ安许证字〔2009〕094726", 77, 133, 262, h=20), box("有限责任公司", 431, 133, 504, h=17),
+        box("许可范围", 431, 154, 470, h=13), box("单位名称", 69, 167, 108, h=14), box("建筑施工", 430, 165, 480, h=17),
+        box("郑州泉城瑞丰建设发展有限公司", 69, 179, 233, h=19), box("有效期限", 430, 186, 469, h=13),
+        box("主要负责人", 68, 199, 116, h=14), box("2024年06月09日至2027年06月08日", 430, 198, 615, h=19),
+        box("蒲建国", 67, 210, 107, h=18), box("单位地址", 67, 231, 107, h=14),
+        box("河南省郑州市金水区团结村9段245号科技园14层10号", 67, 243, 341, h=21),
+        box("河南省住房和城乡建设厅", 542, 245, 663, h=23), box("2024年06月09日", 560, 270, 645, h=18),
+        size=LANDSCAPE)
+    f = doc.fields
+    assert doc.doc_type == "safety_production_license"
+    assert f["scope"].value == "建筑施工"
+    assert f["valid_until"].value == "2027-06-08"
+    assert f["company_name"].value == "郑州泉城瑞丰建设发展有限公司"
+
+
+def test_a_date_box_a_seal_swelled_is_still_the_value_beside_its_label():
+    # the seal's edge joined the validity's box, twice the row's height: a seal curves a name,
+    # figures are the row's text; the seal's own glyphs (住, 省) under the label are not its value
+    doc = extract(
+        box("建筑业企业资质证书", 190, 60, 400, h=28), box("企业名称", 75, 130, 121, h=15),
+        box("成都长安华构建设集团有限公司", 146, 129, 300, h=16),
+        box("法人代表", 327, 186, 373, h=15), box("诸葛世勋", 393, 186, 440, h=17),
+        box("证书编号", 75, 216, 121, h=14), box("D251435027", 146, 216, 209, h=15),
+        box("有效期", 332, 219, 367, h=14, conf=0.89), box("2023/12/6至2028/12/5", 388, 211, 514, h=33, conf=0.9762),
+        box("资质类别及等级", 59, 239, 136, h=15), box("建筑工程施工总承包三级", 146, 240, 265, h=16),
+        box("住", 350, 236, 366, h=14, conf=0.55), box("省", 345, 250, 363, h=14),
+        size=(595.0, 420.0))
+    assert doc.doc_type == "qualification_certificate"
+    assert doc.fields["valid_until"].value == "2028-12-05"
+
+
 def test_below_a_label_is_not_the_value_of_the_label_left_of_it_and_capital_may_be_in_words():
     doc = licence(
         box("五仟万圆整", 515, 203, 579, h=22, conf=0.84), box("注册资本", 450, 208, 499, h=17),

@@ -242,9 +242,10 @@ def _balanced(text: str) -> bool:
 
 def _seal_text(box: Line, row: Line) -> bool:
     """Whether ``box`` on ``row``'s row is a seal's curved text rather than text of the row: far
-    taller than the row, or its ideographs squeezed narrower than any font sets them."""
+    taller than the row, or its ideographs squeezed narrower than any font sets them. A seal
+    curves a name: a box of figures (2023/12/6至2028/12/5) that a seal's edge swelled is the row's."""
     ideographs = sum(1 for c in box.compact if "\u4e00" <= c <= "\u9fff")
-    return (box.height > SEAL_HEIGHT * max(row.height, 1.0)
+    return ((box.height > SEAL_HEIGHT * max(row.height, 1.0) and 2 * ideographs >= len(box.compact))
             or (ideographs >= 2 and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
 
 
@@ -681,9 +682,10 @@ class FieldEngine:
         if not (waiting and answered_below):
             return waiting
         # ``answered_below``: a label with its own value right under it (单位名称 over 四川嵩岳…,
-        # a column of labels over values set a little higher) waits for nothing on its row
+        # a column of labels over values set a little higher; the boxes may overlap a little)
+        # waits for nothing on its row
         h = max(nearest.height, 1.0)
-        return not any(o.page == nearest.page and 0 <= o.bbox[1] - nearest.bbox[3] <= h
+        return not any(o.page == nearest.page and o.cy > nearest.cy and -0.5 * h <= o.bbox[1] - nearest.bbox[3] <= h
                        and abs(o.bbox[0] - nearest.bbox[0]) <= ALIGN * h and not hits_by_line.get(o.index)
                        and not _UNKNOWN_LABEL.match(o.compact) for o in lines)
 
