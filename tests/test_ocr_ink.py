@@ -139,6 +139,11 @@ def test_a_line_a_seal_joined_is_replaced_not_doubled():
     first = [line("有效期至历", 0.8162, (318, 193, 391, 223)), line("资质类别及等级", 0.9997, (55, 230, 131, 244))]
     merged = merge(first, [line("有效期至", 0.99, (321, 202, 366, 216))], 15.0)
     assert sorted(ln.text for ln in merged) == ["有效期至", "资质类别及等级"]
+    # the same words read again: the first reading stands, but in the box of print, not the
+    # seal-swollen one that made a date look like the seal's own text
+    date = line("2028年8月24日", 0.9998, (384, 193, 466, 222))
+    (kept,) = merge([date], [line("2028年8月24日", 0.99, (388, 201, 462, 214))], 15.0)
+    assert kept.confidence == 0.9998 and kept.bbox == (388, 201, 462, 214)
 
 
 @pytest.fixture(scope="module")

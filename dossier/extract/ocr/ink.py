@@ -170,6 +170,13 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> 
             _spelled(old) in spelled for old in covered)
         if (not covered or extends) and line.confidence < MIN_NEW:
             continue  # text only the second reading claims must read clearly
+        if len(covered) == 1 and spelled == _spelled(covered[0]):
+            # the same words: the first reading stands, in the second's box where a seal's edge
+            # swelled the first's (a date as tall as two lines passes for the seal's own text)
+            old = covered[0]
+            if old.bbox[3] - old.bbox[1] > TALLER_THAN_TEXT * text_height:
+                out = [o if o is not old else old.model_copy(update={"bbox": line.bbox}) for o in out]
+            continue
         if covered and not extends and (line.confidence < max(old.confidence for old in covered) + MIN_GAIN
                                         or spelled == "".join(_spelled(old) for old in covered)):
             continue  # the first reading stands: as good, or the same words
