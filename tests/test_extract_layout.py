@@ -117,6 +117,17 @@ def test_a_date_box_a_seal_swelled_is_still_the_value_beside_its_label():
     assert doc.fields["valid_until"].value == "2028-12-05"
 
 
+def test_a_police_office_read_a_character_off_is_doubted_by_the_cards_own_number():
+    doc = extract(
+        box("中华人民共和国", 219, 87, 331, h=18), box("居民身份证", 213, 116, 319, h=21),
+        box("签发机关", 182, 177, 213, h=11), box("吉酋市公安局", 222, 176, 272, h=12),
+        box("有效期限", 182, 196, 212, h=11), box("2009.03.20-2029.03.20", 222, 194, 313, h=11),
+        box("公民身份号码", 154, 121, 198, h=12), box("433101198103017034", 226, 119, 337, h=13),
+        size=(400.0, 260.0))
+    f = doc.fields["issuing_authority"]
+    assert f.value == "吉酋市公安局" and f.suggestion == "吉首市公安局" and f.confidence < LOW
+
+
 def test_below_a_label_is_not_the_value_of_the_label_left_of_it_and_capital_may_be_in_words():
     doc = licence(
         box("五仟万圆整", 515, 203, 579, h=22, conf=0.84), box("注册资本", 450, 208, 499, h=17),

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dossier.extract.completeness import misread_words
-from dossier.extract.places import NOT_DIVISIONS, SUFFIXES, _divisions, _near, place_slips
+from dossier.extract.places import NOT_DIVISIONS, SUFFIXES, _divisions, _near, area_parents, place_slips
 
 
 def _counties() -> list[tuple[str, str, str]]:
@@ -80,3 +80,11 @@ def test_one_character_of_a_county_replaced_under_its_city_is_found(county, data
     same_city = {n for (p, c, n) in COUNTIES if c == city and p == province}
     assume(_near(read) & same_city == {name} and not any(read.endswith(n) for n in same_city))
     assert place_slips(f"{province}{city}{read}人民路12号") == [(read, name)]
+
+
+def test_the_id_numbers_area_settles_what_the_value_alone_cannot():
+    # 吉酋市: 吉首市 or 吉安市; on a card whose number opens 433101 (吉首市) it is the first
+    assert place_slips("吉酋市公安局", area_parents("433101")) == [("吉酋市", "吉首市")]
+    # a card of 湖南 whose holder lives in 深圳: the real names there are no slips of 湖南's
+    assert place_slips("广东省深圳市南山区青年路1号", area_parents("433101")) == []
+    assert area_parents("4331X1") == []

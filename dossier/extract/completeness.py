@@ -89,6 +89,11 @@ def _lost_unit(spec: _Kind, kind: Kind, value: str) -> tuple[str, str] | None:
     return None
 
 
+def places_named(kind: Kind) -> bool:
+    """Whether values of ``kind`` name divisions (an address, an office) whose slips are found."""
+    return _kinds()[kind].places
+
+
 def misread_words(kind: Kind, value: str) -> list[tuple[str, str]]:
     """(what was read, the standard word) for each place in ``value`` one character off a word of
     its kind, replaced (市场盗督管理局 for 市场监督管理局), dropped inside it (建业协会 for

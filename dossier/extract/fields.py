@@ -23,7 +23,13 @@ from collections.abc import Callable
 from datetime import date
 from dataclasses import dataclass
 
-from dossier.extract.completeness import INCOMPLETE_NOTES, holds_ideograph, is_whole, misread_words
+from dossier.extract.completeness import (
+    INCOMPLETE_NOTES,
+    holds_ideograph,
+    is_whole,
+    misread_words,
+    places_named,
+)
 from dossier.extract.layout import (
     SEPARATORS,
     WRAP_GAP,
@@ -46,6 +52,7 @@ from dossier.extract.normalize import NORMALISERS
 from dossier.extract.normalize.dates import END_LOST
 from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
 from dossier.extract.ocr.marks import MARK_TEXT
+from dossier.extract.places import area_parents, place_slips
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library
 from dossier.model import ExtractedField
 
@@ -332,7 +339,28 @@ class FieldEngine:
                 found = self._by_roles(fspec, lines)
                 if found is not None:
                     out[name] = found
+        self._places_by_id_area(out)
         return {name: out[name] for name in self.spec.fields if name in out}
+
+    def _places_by_id_area(self, out: dict[str, ExtractedField]) -> None:
+        """Doubt the places of a card's address and office read a character off one of the ID
+        number's own area (吉酋市公安局 on a card of 433101…, 吉首市), which the value alone cannot
+        settle (吉首市 or 吉安市)."""
+        ident = out.get("id_number")
+        context = area_parents(ident.value[:6]) if ident is not None and isinstance(ident.value, str) else []
+        if not context:
+            return
+        for name, field in out.items():
+            kind = self.spec.fields[name].kind
+            if not (kind and places_named(kind) and isinstance(field.value, str)) or field.suggestion is not None:
+                continue
+            if slips := place_slips(field.value, context):
+                repaired = field.value
+                for piece, word in slips:
+                    repaired = repaired.replace(piece, word)
+                    field.notes.append(f"“{piece}”疑为“{word}”的误识")
+                field.confidence *= INCOMPLETE
+                field.suggestion = repaired
 
     def _by_roles(self, fspec: FieldSpec, lines: list[Line]) -> ExtractedField | None:
         """A list of parties printed without its label, one per signature block (建设单位：…,

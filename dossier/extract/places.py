@@ -82,26 +82,35 @@ def _depth(code: str, parents: list[str]) -> int:
 
 
 def _exact(value: str, j: int, parents: list[str]) -> str | None:
-    """The longest division name ending at ``value[j]``, under the closest parent already named
-    (or any, with none named): elsewhere it is the end of a longer name read a character off
-    (一西区 is 桥西区 in 石家庄市, not 攀枝花's 西区; 一宝山区 is 元宝山区 in 赤峰市)."""
+    """The longest division name ending at ``value[j]``: a province or city, or a county under the
+    closest parent already named (or any, with none named); elsewhere a county's name is the end
+    of a longer one read a character off (一西区 is 桥西区 in 石家庄市, not 攀枝花's 西区; 一宝山区
+    is 元宝山区 in 赤峰市)."""
     codes = _divisions().codes
     # under the city when one is named (岚县 is 吕梁's: in 忻州市, 一岚县 is 岢岚县 read amiss)
     deepest = max((_depth(parent[:4] + "01", [parent]) for parent in parents), default=0)
     for s in range(max(0, j - MAX_NAME + 1), j):
         name = value[s:j + 1]
-        if name in codes and (not parents or any(_depth(code, parents) >= deepest for code in codes[name])):
+        if name in codes and (not parents or any(code.endswith("00") or _depth(code, parents) >= deepest
+                                                 for code in codes[name])):
             return name
     return None
 
 
-def place_slips(value: str) -> list[tuple[str, str]]:
+def area_parents(code: str) -> list[str]:
+    """The province and city of the division ``code`` (an ID number's first six digits): the
+    places a card's address and police office most likely name."""
+    return [code[:2] + "0000", code[:4] + "00"] if len(code) == 6 and code.isdigit() else []
+
+
+def place_slips(value: str, context: list[str] | None = None) -> list[tuple[str, str]]:
     """(what was read, the real name) for each division name in ``value`` one character off the
-    name the division list settles (see the module docstring)."""
+    name the division list settles (see the module docstring); ``context``: codes of places the
+    document names elsewhere (:func:`area_parents` of its ID number), as if named before."""
     data = _divisions()
     ends = [j for j, ch in enumerate(value) if ch in SUFFIXES]
     exact: list[tuple[int, int]] = []
-    parents: list[str] = []  # codes of the names read so far, left to right
+    parents: list[str] = list(context or [])  # codes of the names read so far, left to right
     found: list[tuple[str, str]] = []
     for j in ends:
         longest = _exact(value, j, parents)
