@@ -162,8 +162,10 @@ _PARTY = re.compile(r"^[\u4e00-\u9fff]{1,6}单位")  # a role that names a unit 
 UNREAD_PARTY_NOTE = "签章栏中“{roles}”的单位名称未能读出（疑被印章遮挡），名单可能不全"
 ROLE_ITEM_GAP = 2.0  # a block's unit stands at most this many line heights under its role (1.6 seen)
 _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
-# cells of such a row that are no party: a seal's remark, a date, a signature line
-_NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|(?:签章|盖章|签字|签名|日期)[:：]?)$")
+# cells of such a row that are no party: a seal's remark, a date (in figures or in words:
+# 二〇二三年五月十八日 under a signature line), a signature line
+_NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|[〇零一二三四五六七八九十]{2,4}年[〇零一二三四五六七八九十]{1,3}月"
+                          r"[〇零一二三四五六七八九十]{1,3}日|(?:签章|盖章|签字|签名|日期)[:：]?)$")
 
 
 _CLAUSE_ENDS = "，。；：:,;"
