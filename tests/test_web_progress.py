@@ -1,11 +1,12 @@
 """The progress API behind the upload box (issue 16, item 9): a file just uploaded is reported
-stored, then read with its pages and fields, then with the open findings citing it once the
-application has been checked again."""
+stored, then being read with its pages read so far, then read with its pages and fields, then
+with the open findings citing it once the application has been checked again."""
 
 from __future__ import annotations
 
 import pytest
 
+from dossier.store import repo
 from tests.conftest import FIXTURES
 from tests.web_support import auth, make_site, serve
 
@@ -39,3 +40,24 @@ def test_a_new_file_is_followed_until_read_and_checked(site):
         assert [f["code"] for f in cites] == ["PERSON_NOT_LISTED"] and "白涛" in cites[0]["message"]
         assert files[statement]["open_findings"] >= 2  # the findings citing a file once checked
         assert client.get(f"{URL}/progress", headers=auth(site)).status_code == 400  # which files, then?
+
+
+def test_a_file_being_read_shows_its_pages_read_so_far(site):
+    with serve(site) as client:
+        known = client.get("/api/applications/sample-upgrade", headers=auth(site)).json()["files"]
+        statement = next(f["sha256"] for f in known if f["path"] == "综合资料/社保缴费明细.pdf")
+        with site.db.session() as session:  # a reader half way through it
+            doc = repo.find_document(session, statement)
+            doc.status = "received"
+            session.flush()
+            assert repo.claim_document(session, doc.id, by="reader", stale_after=30)
+            repo.record_pages_read(session, doc.id, 1, 2, by="reader")
+        try:
+            [reading] = client.get(f"{URL}/progress", params={"sha256": statement}, headers=auth(site)).json()["files"]
+        finally:
+            with site.db.session() as session:
+                doc = repo.find_document(session, statement)
+                doc.status, doc.claimed_by, doc.claimed_at = "processed", None, None
+        assert (reading["status_zh"], reading["pages_read"], reading["pages_to_read"]) == ("识别中", 1, 2)
+        [read] = client.get(f"{URL}/progress", params={"sha256": statement}, headers=auth(site)).json()["files"]
+        assert (read["status"], read["pages_read"], read["pages_to_read"]) == ("processed", None, None)

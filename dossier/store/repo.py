@@ -200,7 +200,7 @@ def claim_document(session: Session, document_id: int, *, by: str, stale_after: 
         session, Document.id == document_id,
         or_(Document.status == "received",
             and_(Document.status == "processing", _no_live_holder(session, stale_after))),
-        status="processing", claimed_by=by, claimed_at=_now(session)) == 1
+        status="processing", claimed_by=by, claimed_at=_now(session), pages_read=None, pages_to_read=None) == 1
 
 
 def refresh_claims(session: Session, document_ids: Collection[int], *, by: str) -> int:
@@ -210,6 +210,13 @@ def refresh_claims(session: Session, document_ids: Collection[int], *, by: str) 
     return _update_documents(
         session, Document.id.in_(document_ids), Document.status == "processing", Document.claimed_by == by,
         claimed_at=_now(session))
+
+
+def record_pages_read(session: Session, document_id: int, read: int, total: int, *, by: str) -> None:
+    """How many pages of a document ``by`` is reading it has read so far; nothing when ``by`` no
+    longer holds the claim (a reader taken over must not overwrite the new reader's count)."""
+    _update_documents(session, Document.id == document_id, Document.status == "processing",
+                      Document.claimed_by == by, pages_read=read, pages_to_read=total)
 
 
 def release_claim(session: Session, document_id: int, *, by: str, to_queue: bool = False) -> bool:

@@ -131,6 +131,11 @@ class Document(Timestamps, Base):
     failure_reason: Mapped[str | None] = mapped_column(Text)  # Chinese, shown to users
     failure_detail: Mapped[str | None] = mapped_column(Text)  # English, for logs and support
     page_count: Mapped[int | None]
+    # How far the current reading has got, for the upload box ("已读 n/m 页"): written by the
+    # reader as pages are read (dossier.workers.pages_read), emptied when a process claims the
+    # document to read it (repo.claim_document), so a new reading never shows an old count.
+    pages_read: Mapped[int | None]
+    pages_to_read: Mapped[int | None]
     doc_type: Mapped[str | None] = mapped_column(String(64))  # of the logical document on page 1
     doc_type_confidence: Mapped[float | None]
 

@@ -18,6 +18,7 @@ from dossier.errors import InputFileError
 from dossier.extract.document import QrReader, extract_documents
 from dossier.extract.ocr import InlineOcr, OcrRunner, ocr_pages
 from dossier.extract.pages import page_source, read_file
+from dossier.extract.pages.progress import PageProgress
 from dossier.extract.qr import decode_qr
 from dossier.model import ExtractedDocument, FileText
 from dossier.privacy import MaskingFilter, mask_text
@@ -25,6 +26,7 @@ from dossier.store import repo
 from dossier.store.archive import Archive
 from dossier.store.db import Database
 from dossier.workers.claims import FINISHED, POLL_SECONDS, Attempt, Claims
+from dossier.workers.pages_read import PagesRead
 from dossier.workflow.facts import cached_file_facts
 
 log = logging.getLogger(__name__)
@@ -34,12 +36,14 @@ log.addFilter(MaskingFilter())
 
 
 def analyse_file(path: Path, *, sha256: str, media_type: str, name: str, settings: Settings,
-                 ocr: OcrRunner | None = None) -> tuple[FileText, list[ExtractedDocument]]:
-    """Pages, classification and extraction of one file, without any database.
+                 ocr: OcrRunner | None = None,
+                 progress: PageProgress | None = None) -> tuple[FileText, list[ExtractedDocument]]:
+    """Pages, classification and extraction of one file, without any database; ``progress``
+    hears of each page read.
 
     Raises an ``InputFileError`` when the file cannot be read at all.
     """
-    text = read_file(path, sha256=sha256, media_type=media_type, settings=settings, ocr=ocr)
+    text = read_file(path, sha256=sha256, media_type=media_type, settings=settings, ocr=ocr, progress=progress)
     return text, extract_documents(text, name, qr_reader=qr_reader(path, media_type, settings, name))
 
 
@@ -81,7 +85,7 @@ def process_document(sha256: str, *, db: Database, archive: Archive, settings: S
         if attempt is None:
             raise KeyError(f"no document {sha256}")
         if attempt.held:
-            status = _read_claimed(sha256, attempt, claims, archive, settings, ocr)
+            status = _read_claimed(sha256, attempt, claims, db, archive, settings, ocr)
             if status is not None:
                 return status
         elif attempt.status in FINISHED or not wait:
@@ -92,14 +96,15 @@ def process_document(sha256: str, *, db: Database, archive: Archive, settings: S
         time.sleep(POLL_SECONDS)
 
 
-def _read_claimed(sha256: str, attempt: Attempt, claims: Claims, archive: Archive, settings: Settings,
-                  ocr: OcrRunner | None) -> str | None:
-    """Read a document this process holds the claim of; its final status, or None when the
-    claim was lost meanwhile (the reading is then discarded)."""
+def _read_claimed(sha256: str, attempt: Attempt, claims: Claims, db: Database, archive: Archive,
+                  settings: Settings, ocr: OcrRunner | None) -> str | None:
+    """Read a document this process holds the claim of, recording its pages read as it goes;
+    its final status, or None when the claim was lost meanwhile (the reading is then discarded)."""
     media_type, name = attempt.media_type or "", attempt.name
     try:
         text, extracted = analyse_file(archive.path_for(sha256), sha256=sha256, media_type=media_type,
-                                       name=name, settings=settings, ocr=ocr)
+                                       name=name, settings=settings, ocr=ocr,
+                                       progress=PagesRead(db, attempt.document_id, by=claims.token))
     except InputFileError as exc:
         log.warning("quarantined %s: %s", mask_text(name), exc)
         return "failed" if claims.settle(sha256, "failed", failure=exc) else None

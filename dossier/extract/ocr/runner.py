@@ -9,7 +9,7 @@ implementations: :class:`InlineOcr` (this process, no time limit; the CLI on one
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from dossier.config import Settings
@@ -72,12 +72,13 @@ class InlineOcr:
             yield source, run_one(engine, source, self._settings.ocr_max_side)
 
 
-def ocr_pages(sha256: str, sources: Sequence[ImageSource], runner: OcrRunner,
-              settings: Settings) -> dict[int, PageText | DossierError]:
+def ocr_pages(sha256: str, sources: Sequence[ImageSource], runner: OcrRunner, settings: Settings,
+              on_page: Callable[[], None] | None = None) -> dict[int, PageText | DossierError]:
     """OCR ``sources`` (pages of the file ``sha256``), cached: ``{page number: page or error}``.
 
     Cached pages are neither loaded nor OCR'd. Errors are not cached, so a page that timed out
-    is tried again on the next run.
+    is tried again on the next run. ``on_page`` is called after each page's outcome is in hand
+    (a progress count; it must not raise).
     """
     cache = OcrCache(settings, runner.engine_name, runner.engine_version)
     results: dict[int, PageText | DossierError] = {}
@@ -88,6 +89,8 @@ def ocr_pages(sha256: str, sources: Sequence[ImageSource], runner: OcrRunner,
             todo.append(source)
         else:
             results[source.number] = hit
+            if on_page is not None:
+                on_page()
     if todo:
         log.info("OCR of %d page(s) of %s (%d cached)", len(todo), sha256[:12], len(results))
         for source, outcome in runner.run(todo):
@@ -97,4 +100,6 @@ def ocr_pages(sha256: str, sources: Sequence[ImageSource], runner: OcrRunner,
                 results[source.number] = page
             else:
                 results[source.number] = outcome
+            if on_page is not None:
+                on_page()
     return results

@@ -20,6 +20,7 @@ from dossier.config import Settings
 from dossier.errors import EmptyFile, UnsupportedFileType
 from dossier.extract.ocr import ImageSource, InlineOcr, OcrRunner
 from dossier.extract.pages import docx, images, pdf
+from dossier.extract.pages.progress import PageProgress
 from dossier.intake import sniff
 from dossier.model import FileText
 
@@ -32,10 +33,12 @@ _READERS = {
 
 
 def read_file(path: str | Path, *, sha256: str, media_type: str, settings: Settings,
-              ocr: OcrRunner | None = None) -> FileText:
+              ocr: OcrRunner | None = None, progress: PageProgress | None = None) -> FileText:
     """The text of every page of ``path`` (content ``sha256``, type ``media_type`` as sniffed).
 
     ``ocr`` runs OCR where needed; default: in this process with ``settings.ocr_engine``.
+    ``progress(pages_read, pages_in_file)`` is called after each page is read (see
+    :mod:`dossier.extract.pages.progress`).
     Raises an ``InputFileError`` subclass when the file cannot be read at all, and
     ``OcrModelMissing`` when OCR is needed but the engine's models are not installed.
     """
@@ -46,7 +49,7 @@ def read_file(path: str | Path, *, sha256: str, media_type: str, settings: Setti
     if path.stat().st_size == 0:
         raise EmptyFile("the file is empty (0 bytes)", path=path)
     return reader(path, sha256=sha256, media_type=media_type, settings=settings,
-                  ocr=ocr or InlineOcr(settings))
+                  ocr=ocr or InlineOcr(settings), progress=progress)
 
 
 def page_source(path: str | Path, media_type: str, number: int, settings: Settings) -> ImageSource:

@@ -38,6 +38,7 @@ from dossier.errors import CorruptFile, InputFileError
 from dossier.extract.ocr import OcrRunner, ocr_pages
 from dossier.extract.pages.images import EmbeddedImage, open_checked
 from dossier.extract.pages.outcomes import add_outcomes
+from dossier.extract.pages.progress import PageCount, PageProgress
 from dossier.model import FileText, PageText, TextLine, TextSource
 
 PAGE_WIDTH = 595.28  # A4, points
@@ -200,10 +201,14 @@ def page_image(path: Path, number: int, settings: Settings) -> EmbeddedImage:
     return images[number - 2]
 
 
-def read_docx(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner) -> FileText:
-    """Page 1: the document's text; pages 2...: its embedded images, OCR'd."""
+def read_docx(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner,
+              progress: PageProgress | None = None) -> FileText:
+    """Page 1: the document's text; pages 2...: its embedded images, OCR'd. ``progress`` hears
+    of each page read."""
     document = _open(path)
     text_page = _layout(_rows(document))
     sources = _images(document, path, settings, text_page.warnings)
+    count = PageCount(progress, 1 + len(sources))
+    count.add()  # the text, read above
     result = FileText(sha256=sha256, media_type=media_type)
-    return add_outcomes(result, {1: text_page, **ocr_pages(sha256, sources, ocr, settings)})
+    return add_outcomes(result, {1: text_page, **ocr_pages(sha256, sources, ocr, settings, on_page=count.add)})

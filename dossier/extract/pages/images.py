@@ -27,6 +27,7 @@ from dossier.config import Settings
 from dossier.errors import CorruptFile, ImageTooLarge, ImageTooSmall
 from dossier.extract.ocr import OcrRunner, ocr_pages
 from dossier.extract.pages.outcomes import add_outcomes
+from dossier.extract.pages.progress import PageCount, PageProgress
 from dossier.model import FileText, PageText
 
 DEFAULT_DPI = 200.0
@@ -211,8 +212,10 @@ def _seek(image: Image.Image, frame: int, path: str) -> None:
         raise CorruptFile(f"cannot read frame {frame + 1}: {exc}", path=path) from exc
 
 
-def read_image(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner) -> FileText:
-    """OCR every frame of an image file; a frame that fails is an error item, not a crash."""
+def read_image(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner,
+               progress: PageProgress | None = None) -> FileText:
+    """OCR every frame of an image file; a frame that fails is an error item, not a crash.
+    ``progress`` hears of each frame read."""
     name = str(path)
     limit = settings.max_image_pixels
     with open_checked(path, name, limit) as image:
@@ -224,7 +227,7 @@ def read_image(path: Path, *, sha256: str, media_type: str, settings: Settings, 
         truncated = image.format == "JPEG" and jpeg_truncated(path)
     sources = [ImageFrame(name, index + 1, limit, truncated) for index in range(frames)]
     result = FileText(sha256=sha256, media_type=media_type)
-    outcomes = ocr_pages(sha256, sources, ocr, settings)
+    outcomes = ocr_pages(sha256, sources, ocr, settings, on_page=PageCount(progress, len(sources)).add)
     if truncated:
         for outcome in outcomes.values():
             if isinstance(outcome, PageText) and TRUNCATED_NOTE not in outcome.warnings:

@@ -35,6 +35,7 @@ from dossier.extract.ocr import OcrRunner, ocr_pages
 from dossier.extract.pages.lines import Word, group_lines
 from dossier.extract.pages.outcomes import add_outcomes
 from dossier.extract.pages.pdf_open import BAD_PAGE_ZH, open_pdf, render_source
+from dossier.extract.pages.progress import PageCount, PageProgress
 from dossier.model import FileText, PageText, TextSource
 from dossier.pdfium import PDFIUM
 
@@ -236,8 +237,10 @@ def text_layers(path: Path, numbers: list[int], *, sha256: str, settings: Settin
     return out
 
 
-def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner) -> FileText:
-    """Read every page: text layer where usable, OCR otherwise, blank pages as empty pages.
+def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, ocr: OcrRunner,
+             progress: PageProgress | None = None) -> FileText:
+    """Read every page: text layer where usable, OCR otherwise, blank pages as empty pages;
+    ``progress`` hears of each page read (text layer pages first, then the OCR'd ones).
 
     How the file is opened (passwords, repair into a derived copy, render-only) is
     ``dossier.extract.pages.pdf_open``; errors name ``path`` even when a copy was read.
@@ -250,13 +253,17 @@ def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, oc
         name, password = str(path), opened.password
         copy = None if opened.path == path else str(opened.path)
         if opened.plumber is None:
-            for number, size in enumerate(_page_sizes(opened.path, password), start=1):
+            sizes = _page_sizes(opened.path, password)
+            count = PageCount(progress, len(sizes))
+            for number, size in enumerate(sizes, start=1):
                 if size is None:
                     outcomes[number] = CorruptFile(f"pdfium cannot load page {number}", path=path,
                                                    reason_zh=BAD_PAGE_ZH)
+                    count.add()
                 else:
                     to_ocr.append(PdfPageImage(name, number, render_dpi(*size, settings), password, copy))
         else:
+            count = PageCount(progress, len(opened.plumber.pages))
             for number, page in enumerate(opened.plumber.pages, start=1):
                 image = PdfPageImage(name, number, render_dpi(page.width, page.height, settings), password, copy)
                 try:
@@ -279,8 +286,10 @@ def read_pdf(path: Path, *, sha256: str, media_type: str, settings: Settings, oc
                     to_ocr.append(image)
                 finally:
                     page.close()
+                if number in outcomes:  # read from its text layer; the others count as OCR reads them
+                    count.add()
         notes = opened.notes
-    outcomes.update(ocr_pages(sha256, to_ocr, ocr, settings))
+    outcomes.update(ocr_pages(sha256, to_ocr, ocr, settings, on_page=count.add))
     for number, layer in layers.items():
         if not isinstance(outcomes.get(number), PageText):
             # our OCR failed on the image: the other program's reading is all there is

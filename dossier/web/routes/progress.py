@@ -1,6 +1,7 @@
 """How far the files just uploaded have got, for the upload box to show without reloading the page:
-stored, being read, read (its pages and fields), then, once the application is checked again,
-the open findings that cite each file. The result of each upload stays on screen meanwhile.
+stored, being read (with its pages read so far), read (its pages and fields), then, once the
+application is checked again, the open findings that cite each file. The result of each upload
+stays on screen meanwhile.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class FileProgressOut(BaseModel):
     status_zh: str
     doc_type_zh: str | None
     pages: int | None
+    # While the file is being read: its pages read so far, of how many (None before the first)
+    pages_read: int | None
+    pages_to_read: int | None
     fields: int  # values read
     open_findings: int | None  # None until the application has been checked with this file read
     reason: str | None
@@ -55,10 +59,16 @@ def progress(name: str, ctx: Ctx, user: Viewer,
             select(Document.sha256, func.count(FieldRow.id))
             .join(Extraction, Extraction.document_id == Document.id).join(FieldRow, FieldRow.extraction_id == Extraction.id)
             .where(Document.sha256.in_(wanted)).group_by(Document.sha256))}
+        # counts left from a reading that has ended are not progress: only a file being read has any
+        reading = {sha: (done, total) for sha, done, total in session.execute(
+            select(Document.sha256, Document.pages_read, Document.pages_to_read)
+            .where(Document.sha256.in_(wanted), Document.status == "processing"))}
     checking = ctx.jobs.busy()
     counts = views.open_counts(load_findings(ctx.db, name)) if not checking else None
+    unread = (None, None)
     return ProgressOut(checking=checking, files=[FileProgressOut(
         sha256=f.sha256, path=mask_text(f.path), status=f.status, status_zh=DOCUMENT_STATUS_ZH.get(f.status, f.status),
         doc_type_zh=DOC_TYPE_NAMES_ZH.get(f.doc_type or "") if f.status == "processed" else None, pages=f.pages,
+        pages_read=reading.get(f.sha256, unread)[0], pages_to_read=reading.get(f.sha256, unread)[1],
         fields=fields.get(f.sha256, 0), open_findings=counts[f.sha256] if counts is not None else None,
         reason=mask_text(f.reason) if f.reason else None) for f in files])

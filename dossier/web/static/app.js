@@ -133,7 +133,10 @@ function setupUpload(zone) {
   let polling = false;
   function describe(file, checking) {
     if (file.status === "failed") return "　无法处理" + (file.reason ? "：" + file.reason : "");
-    if (file.status !== "processed") return "　" + file.status_zh + "…";
+    if (file.status !== "processed") {  // being read: how many pages so far, once the reader has said
+      const pages = file.pages_to_read ? "：已读 " + file.pages_read + "/" + file.pages_to_read + " 页" : "";
+      return "　" + file.status_zh + pages + "…";
+    }
     let text = "　已识别：" + (file.doc_type_zh || "未分类文件") + "，" + (file.pages || 0) + " 页，" + file.fields + " 个字段";
     if (file.open_findings === null || checking) return text + "；核验中…";
     return text + "；" + (file.open_findings ? file.open_findings + " 个待处理问题" : "没有问题");
