@@ -14,14 +14,10 @@ from dossier.errors import ExitCode, ReviewError
 from dossier.workflow.build import build_application
 from dossier.workflow.check import load_findings
 from dossier.workflow.review import review
-from tests.web_support import make_site
+from tests.web_support import make_site, module_site
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("reasons"))
-    yield built
-    built.db.dispose()
+site, _ = module_site("reasons")
 
 
 def _open(site, severity: str):

@@ -14,22 +14,12 @@ from fastapi.routing import APIRoute
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.web_support import FULL_ID, SAMPLE, auth, make_site, serve
+from tests.web_support import FULL_ID, SAMPLE, auth, make_site, module_site, serve
 
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-api"))
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-api")
 
 
 def finding(client, site, code: str, path_part: str | None = None) -> dict:

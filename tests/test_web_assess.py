@@ -10,20 +10,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.web_support import FULL_ID, auth, make_site, serve
+from tests.web_support import FULL_ID, auth, make_site, module_site, serve
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-assess"), check=False)
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-assess", check=False)
 
 
 def test_api_page_and_sheet_show_the_same_requirements(site, client):

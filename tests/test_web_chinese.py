@@ -11,24 +11,14 @@ import pytest
 import yaml
 
 from dossier.validate.messages import field_label
-from tests.web_support import auth, make_site, serve
+from tests.web_support import auth, make_site, module_site, serve
 
 SPECS = Path(__file__).resolve().parent.parent / "dossier" / "extract" / "specs"
 COMMAND_LINE = re.compile(r"--[a-z]{3,}|dossier (?:user|remind|restore|build|ingest|serve)\b")
 PAGES = ("/", "/applications/sample-upgrade", "/audit", "/ledger", "/search?text=宋明", "/notify/channels")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-chinese"))
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-chinese")
 
 
 def visible(html: str) -> str:

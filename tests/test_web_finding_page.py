@@ -10,24 +10,14 @@ import re
 import pytest
 from PIL import Image
 
-from tests.web_support import FULL_ID, auth, make_site, serve
+from tests.web_support import FULL_ID, auth, make_site, module_site, serve
 
 LIN = "422801199501047258"  # 林福生's ID number as printed: its check digit is wrong (ID_CHECKSUM)
 _CELLS = re.compile(r'<span class="idcells">(.*?)</span>\s*</p>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-finding-page"))
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-finding-page")
 
 
 def open_finding(client, site, code: str) -> dict:

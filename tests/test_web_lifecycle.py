@@ -13,22 +13,12 @@ from dossier.cli import app as cli
 from dossier.errors import ExitCode
 from dossier.store.schema import AuditEvent
 from dossier.store.users import UserError, add_user
-from tests.web_support import SAMPLE, auth, make_site, serve
+from tests.web_support import SAMPLE, auth, make_site, module_site, serve
 
 APP = "/api/applications/sample-upgrade"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("lifecycle"))
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("lifecycle")
 
 
 def _audit(site, action: str) -> list[AuditEvent]:

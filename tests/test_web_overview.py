@@ -7,18 +7,14 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.web_support import FULL_ID, SAMPLE, auth, make_site, serve
+from tests.web_support import FULL_ID, SAMPLE, auth, make_site, module_site, serve
 
 USCC = "91420106MAEMKANM50"  # 湖北楚天建设工程有限公司, sample-upgrade's applicant
 OTHER = "company_name: 武汉江城建筑有限公司\nuscc: 91420100MA4K2B3C4D\napplication_type: renewal\n" \
         "qualifications: [建筑工程施工总承包二级]\nfiling_date: 2026-12-01\nroster: []\n"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-overview"))
-    yield built
-    built.db.dispose()
+site, _ = module_site("web-overview")
 
 
 @pytest.fixture(scope="module")

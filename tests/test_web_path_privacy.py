@@ -11,7 +11,7 @@ import logging
 import pytest
 from openpyxl import load_workbook
 
-from tests.web_support import FULL_ID, auth, make_site, serve
+from tests.web_support import FULL_ID, auth, make_site, module_site, serve
 
 ID = "420111198811262418"  # 陶福生's, as the roster of sample-upgrade gives it
 MASKED = "420111********2418"
@@ -20,18 +20,7 @@ CONTRACT = f"人员资料/{ID}_陶福生/劳动合同.pdf"  # a folder named aft
 APP = "/applications/sample-upgrade"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-path-privacy"), renames={
-        "人员资料/陶福生/注册证书.pdf": CERTIFICATE, "人员资料/陶福生/劳动合同.pdf": CONTRACT})
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-path-privacy", renames={ "人员资料/陶福生/注册证书.pdf": CERTIFICATE, "人员资料/陶福生/劳动合同.pdf": CONTRACT})
 
 
 def no_full_id(text: str, where: str) -> None:

@@ -8,16 +8,12 @@ import pytest
 
 from dossier.store import repo
 from tests.conftest import FIXTURES
-from tests.web_support import auth, make_site, serve
+from tests.web_support import auth, make_site, module_site, serve
 
 URL = "/api/applications/sample-upgrade"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-progress"))
-    yield built
-    built.db.dispose()
+site, _ = module_site("web-progress")
 
 
 def test_a_new_file_is_followed_until_read_and_checked(site):

@@ -9,22 +9,12 @@ import re
 import pytest
 
 from dossier.web import queue as queue_module
-from tests.web_support import FULL_ID, auth, make_site, serve
+from tests.web_support import FULL_ID, auth, make_site, module_site, serve
 
 URL = "/api/applications/sample-upgrade"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-queue"))
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-queue")
 
 
 def queue(client, site, **filters) -> dict:

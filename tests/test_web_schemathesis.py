@@ -22,7 +22,7 @@ from schemathesis.checks import (
 )
 
 from dossier.web import create_app
-from tests.web_support import auth, make_site
+from tests.web_support import auth, make_site, module_site
 
 EXAMPLES = 12
 # "no server error and no schema violation"; not whether a request the schema allows is accepted:
@@ -32,11 +32,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 SKIPPED = (r"/build$", r"^/api/notify/channels/\{name\}/test$")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-schemathesis"))
-    yield built
-    built.db.dispose()
+site, _ = module_site("web-schemathesis")
 
 
 @pytest.fixture(scope="module")

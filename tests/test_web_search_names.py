@@ -13,24 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from dossier.cli import app as cli
-from tests.web_support import auth, make_site, serve
+from tests.web_support import auth, make_site, module_site, serve
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 CONTRACT = "工程业绩/项目二_光谷产业园厂房/施工合同.pdf"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-search-names"), check=False,
-                      renames={"工程业绩/项目一_锦绣华庭7#楼/施工合同.pdf": CONTRACT})
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-search-names", check=False, renames={"工程业绩/项目一_锦绣华庭7#楼/施工合同.pdf": CONTRACT})
 
 
 def readme_example() -> list[str]:

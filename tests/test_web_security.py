@@ -11,14 +11,10 @@ from sqlalchemy import update
 
 from dossier.store.schema import LoginSession, utcnow
 from dossier.web.auth import COOKIE_NAME
-from tests.web_support import auth, make_site, serve
+from tests.web_support import auth, make_site, module_site, serve
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-security"), check=False)
-    yield built
-    built.db.dispose()
+site, _ = module_site("web-security", check=False)
 
 
 @pytest.fixture()

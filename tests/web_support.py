@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from dossier.config import Settings, load_settings
 from dossier.store.db import Database, init_db
 from dossier.store.users import add_user
@@ -94,6 +95,24 @@ def serve(site: Site) -> Iterator[TestClient]:
     """A test client of the web app over ``site``'s data folder."""
     with TestClient(create_app(site.settings, db=site.db)) as client:
         yield client
+
+
+def module_site(name: str, **options):
+    """A web test module's ``site`` (``make_site`` with ``options``, built once for the module)
+    and ``client`` (its app served) fixtures: ``site, client = module_site("web-api")``."""
+
+    @pytest.fixture(scope="module")
+    def site(tmp_path_factory):
+        built = make_site(tmp_path_factory.mktemp(name), **options)
+        yield built
+        built.db.dispose()
+
+    @pytest.fixture(scope="module")
+    def client(site):
+        with serve(site) as c:
+            yield c
+
+    return site, client
 
 
 def free_port() -> int:

@@ -11,6 +11,7 @@ from dossier.ledger.personnel import PersonnelAlert
 from dossier.ledger.rules import Status as LedgerStatus
 from dossier.ledger.search import SearchHit, SearchResult
 from dossier.web.queue import QueueFilter
+from dossier.workflow.lifecycle import DeletedApplication
 
 
 class Problem(BaseModel):
@@ -312,18 +313,6 @@ class PersonOut(BaseModel):
     certificates: list[str]  # the ledger's kinds held, in Chinese
 
 
-class DeletedApplicationOut(BaseModel):
-    """A deleted application (restorable by an admin) and what restoring brings back."""
-
-    name: str
-    company_name: str | None
-    deleted_at: datetime
-    deleted_by: str | None
-    documents: int
-    findings: int
-    packets: int
-
-
 class StartOut(BaseModel):
     """The start page: applications (most open blocking findings first), certificates expiring
     within ``within_days`` (and any already late), the newest audit events; for an admin, the
@@ -335,7 +324,7 @@ class StartOut(BaseModel):
     expiring: list[LedgerEntryOut]
     activity: list[AuditOut]
     companies: list[CompanyRef]
-    deleted: list[DeletedApplicationOut] = Field(default_factory=list, description="已删除的申报项目（仅管理员可见）")
+    deleted: list[DeletedApplication] = Field(default_factory=list, description="已删除的申报项目（仅管理员可见）")
 
 
 class CompanyOut(BaseModel):

@@ -31,7 +31,7 @@ def _counts(session, app) -> dict[str, int]:
 
 
 @dataclass
-class Deleted:
+class DeletedApplication:
     """A deleted application as an admin chooses one to restore: when, by whom, what it holds."""
 
     name: str
@@ -43,12 +43,12 @@ class Deleted:
     packets: int
 
 
-def deleted_applications(db: Database) -> list[Deleted]:
+def deleted_applications(db: Database) -> list[DeletedApplication]:
     """The deleted applications, the latest deleted first."""
     with db.session() as session:
         apps = session.scalars(select(Application).where(Application.deleted_at.is_not(None))
                                .order_by(Application.deleted_at.desc(), Application.name)).all()
-        return [Deleted(name=app.name, company_name=(app.spec or {}).get("company_name"), deleted_at=app.deleted_at,
+        return [DeletedApplication(name=app.name, company_name=(app.spec or {}).get("company_name"), deleted_at=app.deleted_at,
                         deleted_by=app.deleted_by, **_counts(session, app)) for app in apps]
 
 

@@ -33,7 +33,6 @@ from dossier.web.schemas import (
     AuditOut,
     CompanyOut,
     CompanyRef,
-    DeletedApplicationOut,
     LedgerEntryOut,
     PersonOut,
     StartOut,
@@ -73,7 +72,7 @@ def start_view(ctx, user: UserInfo) -> StartOut:
     apps.sort(key=lambda a: (-a.open_by_severity.get("blocking", 0), a.name))
     soon = [_entry_out(entry, status) for entry, status in expiring(entries, as_of=day, within_days=EXPIRING_DAYS)]
     # only an admin may restore: nobody else is shown what was deleted
-    deleted = [DeletedApplicationOut(**vars(d)) for d in deleted_applications(ctx.db)] if user.may("admin") else []
+    deleted = deleted_applications(ctx.db) if user.may("admin") else []
     return StartOut(as_of=day, within_days=EXPIRING_DAYS, applications=apps, expiring=soon, activity=activity,
                     companies=_companies(apps, entries), deleted=deleted)
 
