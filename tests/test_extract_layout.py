@@ -128,6 +128,21 @@ def test_a_police_office_read_a_character_off_is_doubted_by_the_cards_own_number
     assert f.value == "吉酋市公安局" and f.suggestion == "吉首市公安局" and f.confidence < LOW
 
 
+def test_a_label_of_another_form_is_no_value_when_the_value_beside_it_went_unread():
+    # a photographed contract: the name under a seal went unread, 性别 (a card's label, not the
+    # contract's) stands next on the row
+    doc = extract(
+        box("劳动合同", 225, 113, 275, h=19), box("用人单位", 135, 146, 159, h=10),
+        box("陕西钱塘鼎盛建筑安装工程集团有限公司", 170, 147, 267, h=12),
+        box("姓名", 141, 181, 154, h=10), box("性别", 262, 183, 276, h=12),
+        box("公民身份号码", 131, 194, 165, h=10), box("610113198505066943", 170, 195, 225, h=11),
+        box("合同起始日期", 130, 206, 166, h=11), box("2021年11月1日", 170, 207, 208, h=11),
+        size=(500.0, 700.0))
+    assert doc.doc_type == "labor_contract"
+    name = doc.fields.get("name")
+    assert name is None or name.value != "性别"
+
+
 def test_below_a_label_is_not_the_value_of_the_label_left_of_it_and_capital_may_be_in_words():
     doc = licence(
         box("五仟万圆整", 515, 203, 579, h=22, conf=0.84), box("注册资本", 450, 208, 499, h=17),

@@ -53,7 +53,7 @@ from dossier.extract.normalize.dates import END_LOST
 from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
 from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.places import area_parents, place_slips
-from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library
+from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library, printed_labels
 from dossier.model import ExtractedField
 
 UNPARSED_CONFIDENCE = 0.0
@@ -306,6 +306,7 @@ class FieldEngine:
         self._poor_pages: set[int] = set()
         self._frames: dict[int, Frame] = {}
         self.vocabulary = label_vocabulary()
+        self.printed_labels = printed_labels()
         self.all_labels = [lb for f in spec.fields.values() for lb in f.labels] + spec.other_labels
         self.label_fields: dict[str, list[FieldSpec]] = {}
         for f in spec.fields.values():
@@ -970,6 +971,8 @@ class FieldEngine:
         list items.
         """
         text, start, end = cand.text, cand.start, cand.end
+        if not cand.extra and text.strip(":：") in self.printed_labels:
+            return None  # a label (性别 beside a name the engine did not read) is no value
         if cand.extra:
             parts = cand.extra_text or tuple(ln.compact for ln in cand.extra)
             joiner = "、" if fspec.normaliser in LIST_NORMALISERS else ""

@@ -211,14 +211,22 @@ def load_specs() -> dict[str, DocSpec]:
 
 
 @lru_cache(maxsize=1)
-def label_vocabulary() -> tuple[str, ...]:
-    """Every label of every spec, longest first: used to tell 名称 from 工程名称."""
-    labels = {label.replace(" ", "") for spec in load_specs().values() for f in spec.fields.values()
-              for label in f.labels}
+def printed_labels() -> frozenset[str]:
+    """Every label any spec reads or knows (fields, other labels, table headers), titles aside:
+    words a form prints to name a value, never a value themselves (证件类型 居民身份证 is a title
+    word as a value; 性别 is not)."""
+    labels = set()
     for spec in load_specs().values():
-        # titles count too: 专业 inside 专业技术资格证书 is part of a title, not a label
-        labels.update(spec.classify.titles)
+        labels.update(label.replace(" ", "") for f in spec.fields.values() for label in f.labels)
         labels.update(label.replace(" ", "") for label in spec.other_labels)
         if spec.table:
             labels.update(h for hs in spec.table.columns.values() for h in hs)
+    return frozenset(labels)
+
+
+@lru_cache(maxsize=1)
+def label_vocabulary() -> tuple[str, ...]:
+    """Every label of every spec, longest first: used to tell 名称 from 工程名称."""
+    # titles count too: 专业 inside 专业技术资格证书 is part of a title, not a label
+    labels = set(printed_labels()).union(*(spec.classify.titles for spec in load_specs().values()))
     return tuple(sorted(labels, key=lambda s: (-len(s), s)))
