@@ -389,6 +389,20 @@ def test_a_signature_date_written_in_words_is_no_party_of_the_acceptance():
                                        "中建湖南西南设计研究院有限公司", "长沙秦岭鸿基建筑工程有限公司", "长沙建设工程监理有限公司"]
 
 
+def test_an_address_after_a_letter_spaced_label_goes_on_under_its_own_start():
+    # 住 所 spaced a glyph apart on a text layer: the value starts well right of where narrow
+    # spaces would put it, and its wrapped line starts under it there
+    f = fields(line("营 业 执 照", 196.1, 59.2, 390.4, h=30),
+               line("统一社会信用代码 91430104MAG207LC9H", 51.0, 126.0, 260.4, h=10.5),
+               line("名", 51.0, 231.8, 61.5, h=10.5), line("称 长安华构（长沙）建设有限公司", 93.0, 231.8, 261.8, h=10.5),
+               line("经 营 范 围 许可项目：建设工程施工；建设工程设", 51.0, 289.5, 293.3, h=10.5),
+               line("住 所 湖南省长沙市岳麓区蜀汉路2段96号", 322.9, 289.5, 541.2, h=10.5),
+               line("计；住宅室内装饰装修；施工专业作业。", 114.8, 305.2, 303.8, h=10.5),
+               line("建工大楼15层22号", 376.2, 305.2, 463.2, h=10.5),
+               line("登记机关 湖南省市场监督管理局", 375.8, 456.2, 544.2, h=11))
+    assert f["address"].value == "湖南省长沙市岳麓区蜀汉路2段96号建工大楼15层22号"
+
+
 def test_a_value_holding_only_the_end_of_a_bracket_is_doubtful():
     f = fields(line("营业执照", 240, 40, h=30),
                line("企业名称：中原恒泰建设集团有限公司", 60, 150),
