@@ -12,6 +12,7 @@ from dossier.extract.normalize.text import (
     normalise_gender,
     normalise_insurance_types,
     normalise_list,
+    normalise_specialty_list,
     normalise_name,
     normalise_qualification_list,
     normalise_text,
@@ -195,3 +196,11 @@ def test_free_text_does_not_open_with_a_mark_read_in_from_the_page(raw):
 def test_free_text_keeps_an_opening_bracket_or_quote():
     assert normalise_text("（北京）建设有限公司").value == "（北京）建设有限公司"
     assert normalise_text("“曲江社区卫生服务中心”项目").value == "“曲江社区卫生服务中心”项目"
+
+
+def test_registered_specialties_are_of_the_register_or_doubted():
+    assert normalise_specialty_list("建筑工程、市政公用工程").confidence == 1.0
+    slip = normalise_specialty_list("建筑上程")  # 工 read as 上
+    assert slip.value == ["建筑上程"] and slip.confidence < 0.9 and slip.suggestion == "建筑工程"
+    stray = normalise_specialty_list("建筑工程、市政公用工程、付用")  # a seal's glyphs read on
+    assert stray.value[:2] == ["建筑工程", "市政公用工程"] and stray.confidence < 0.9 and stray.suggestion is None

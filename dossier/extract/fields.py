@@ -65,7 +65,7 @@ _REMARKS = re.compile(r"^[:：]?[（(]+(?:[^（()）]{2,10}|(?!" + pattern_libra
 # a label's English translation printed after it (姓名 Name, 注册编号 Registration No.): a run of
 # Latin words with a lower-case letter (codes and IDs are digits and capitals: JZ, D2732…)
 _TRANSLATION = re.compile(r"^[/／]?[A-Za-z][A-Za-z.'&()\-/]*[a-z][A-Za-z.'&()\-/]*[:：]?")
-LIST_NORMALISERS = {"list", "qualification_list"}
+LIST_NORMALISERS = {"list", "qualification_list", "specialty_list"}
 CHECKSUMMED = {"id_number", "uscc"}
 WRAPPING_KINDS = ("company", "authority")  # names long enough to wrap in a cell or under a seal
 LIST_BELOW = 5.0  # line heights under its label a list printed one item a row may start  # a reading that passes its check character is no misreading

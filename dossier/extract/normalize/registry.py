@@ -28,6 +28,7 @@ from .text import (
     normalise_list,
     normalise_name,
     normalise_qualification_list,
+    normalise_specialty_list,
     normalise_text,
 )
 
@@ -50,6 +51,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "name": normalise_name,
     "list": normalise_list,
     "qualification_list": normalise_qualification_list,
+    "specialty_list": normalise_specialty_list,
     "gender": normalise_gender,
     "ethnicity": normalise_ethnicity,
     "insurance_types": normalise_insurance_types,

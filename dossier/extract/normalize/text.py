@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .result import GUESSED, TOLERATED, Normalised, nfkc
+from .result import CERTAIN, GUESSED, REPAIR_PROPOSED, TOLERATED, Normalised, nfkc
 
 MIDDLE_DOT = "·"
 _DOT_VARIANTS = re.compile(r"[·・•‧∙⋅.]+")  # after NFKC, so ．is already .
@@ -105,6 +105,40 @@ def normalise_list(raw: str) -> Normalised | None:
     duplicates dropped in order. None when empty."""
     items = _split(raw)
     return Normalised(items) if items else None
+
+
+# The specialties a constructor may be registered in (注册建造师管理规定; 一级 all ten, 二级 the
+# six of 建筑, 公路, 水利水电, 市政公用, 矿业, 机电): a closed list, so a reading off it is a slip.
+CONSTRUCTOR_SPECIALTIES = ("建筑工程", "公路工程", "铁路工程", "民航机场工程", "港口与航道工程", "水利水电工程",
+                           "矿业工程", "市政公用工程", "通信与广电工程", "机电工程")
+
+
+def _one_off(read: str, word: str) -> bool:
+    """Whether ``read`` is ``word`` with one character replaced."""
+    return len(read) == len(word) and sum(a != b for a, b in zip(read, word)) == 1
+
+
+def normalise_specialty_list(raw: str) -> Normalised | None:
+    """A constructor's registered specialties: a list (see ``normalise_list``) whose items must
+    be specialties of the register. One read a character off a single specialty (建筑上程) is
+    doubted with that specialty proposed; one matching none (a seal's 付用) is doubted."""
+    items = _split(raw)
+    if not items:
+        return None
+    confidence, notes, repaired = CERTAIN, [], []
+    for item in items:
+        near = [word for word in CONSTRUCTOR_SPECIALTIES if _one_off(item, word)]
+        if item in CONSTRUCTOR_SPECIALTIES:
+            repaired.append(item)
+        elif len(near) == 1:
+            confidence = min(confidence, REPAIR_PROPOSED)
+            notes.append(f"“{item}”疑为“{near[0]}”的误识")
+            repaired.append(near[0])
+        else:
+            confidence = min(confidence, GUESSED)
+            notes.append(f"“{item}”不是注册建造师的注册专业")
+    suggestion = "、".join(repaired) if repaired != items and confidence == REPAIR_PROPOSED else None
+    return Normalised(items, confidence, suggestion, tuple(notes))
 
 
 def canonical_qualification(text: str) -> str:
