@@ -36,9 +36,14 @@ def test_delete_hides_and_restore_brings_every_finding_review_and_packet_back(cl
     assert before["files"] and before["packets"] and any(d["reviews"] for d in before["discrepancies"])
 
     assert client.delete(APP, headers=auth(site, "reviewer")).status_code == 403
+    assert client.get("/api/overview", headers=admin).json()["expiring"]  # its certificates, before
     assert client.delete(APP, headers=admin).status_code == 204
-    assert client.get(APP, headers=admin).status_code == 404
+    gone = client.get(APP, headers=admin)
+    assert gone.status_code == 404 and "已删除" in gone.json()["reason_zh"]
+    assert "dossier" not in gone.json()["reason_zh"]  # the web names its own way back, not a command
     assert client.get("/api/applications", headers=admin).json() == []
+    # hidden from the ledger too: its certificates no longer fall due on the start page
+    assert client.get("/api/overview", headers=admin).json()["expiring"] == []
     assert client.delete(APP, headers=admin).status_code == 404  # already deleted
     (listed,) = client.get("/api/overview", headers=admin).json()["deleted"]  # where an admin restores it
     assert (listed["name"], listed["deleted_by"], listed["documents"], listed["findings"], listed["packets"]) == (

@@ -121,17 +121,24 @@ def load_documents(session: Session, *, doc_types: Iterable[str] | None = None,
     ids = sorted({ex.document_id for ex, *_ in rows})
     corrections: dict = {}
     filings: dict[int, list[Filing]] = {}
+    deleted: set[int] = set()  # documents filed under deleted applications
     for chunk in _chunks(ids):
         corrections.update(latest_corrections(session, chunk))
-        for doc_id, path, app in session.execute(
-                select(ApplicationDocument.document_id, ApplicationDocument.path, Application.name)
+        for doc_id, path, app, deleted_at in session.execute(
+                select(ApplicationDocument.document_id, ApplicationDocument.path, Application.name,
+                       Application.deleted_at)
                 .join(Application, Application.id == ApplicationDocument.application_id)
                 .where(ApplicationDocument.document_id.in_(chunk))
                 .order_by(Application.name, ApplicationDocument.path)):
-            filings.setdefault(doc_id, []).append(Filing(application=app, path=path))
+            if deleted_at is None:
+                filings.setdefault(doc_id, []).append(Filing(application=app, path=path))
+            else:
+                deleted.add(doc_id)
     out = []
     for ex, sha256, source_name, received_at in rows:
         own = filings.get(ex.document_id, [])
+        if not own and ex.document_id in deleted:
+            continue  # a deleted application is hidden until restored: its documents too
         doc = repo.extracted_document(ex, file=own[0].path if own else source_name, sha256=sha256)
         out.append(ArchivedDocument(
             document_id=ex.document_id, sha256=sha256, source_name=source_name,
@@ -141,9 +148,9 @@ def load_documents(session: Session, *, doc_types: Iterable[str] | None = None,
 
 
 def load_applications(session: Session) -> list[ArchivedApplication]:
-    """Every application with the company and roster of its ``application.yaml`` (if any)."""
+    """Every application (not deleted) with the company and roster of its ``application.yaml``."""
     apps = []
-    for app in session.scalars(select(Application).order_by(Application.name)):
+    for app in session.scalars(select(Application).where(Application.deleted_at.is_(None)).order_by(Application.name)):
         spec = app.spec or {}
         roster = tuple(entry for entry in spec.get("roster") or [] if isinstance(entry, dict))
         apps.append(ArchivedApplication(name=app.name, company_name=spec.get("company_name"),
