@@ -7,7 +7,7 @@ from dossier.extract.normalize import NORMALISERS, Normalised, get_normaliser
 from dossier.extract.normalize.chinese_numerals import NUMERAL_CHARS
 
 NAMES = ["date", "date_or_long", "date_range", "month", "month_range", "amount", "amount_words", "amount_any",
-         "number", "measure", "id_number", "uscc", "code", "name", "list", "qualification_list", "gender",
+         "number", "measure", "id_number", "uscc", "code", "name", "list", "qualification_list", "specialty_list", "gender",
          "ethnicity", "insurance_types", "text", "authority"]
 
 
