@@ -249,6 +249,15 @@ def _balanced(text: str) -> bool:
     return all(sum(text.count(c) for c in opens) == sum(text.count(c) for c in closes) for opens, closes in _PAIRS)
 
 
+def _repaired(value: str, slips: list[tuple[str, str]], notes: list[str]) -> str:
+    """``value`` with each slip (what was read, the word it stands for) put right, to propose,
+    never to apply; a note for each is added to ``notes``."""
+    for piece, word in slips:
+        value = value.replace(piece, word)
+        notes.append(f"“{piece}”疑为“{word}”的误识")
+    return value
+
+
 def _seal_text(box: Line, row: Line) -> bool:
     """Whether ``box`` on ``row``'s row is a seal's curved text rather than text of the row: far
     taller than the row, or its ideographs squeezed narrower than any font sets them. A seal
@@ -358,12 +367,8 @@ class FieldEngine:
             if not (kind and places_named(kind) and isinstance(field.value, str)) or field.suggestion is not None:
                 continue
             if slips := place_slips(field.value, context):
-                repaired = field.value
-                for piece, word in slips:
-                    repaired = repaired.replace(piece, word)
-                    field.notes.append(f"“{piece}”疑为“{word}”的误识")
                 field.confidence *= INCOMPLETE
-                field.suggestion = repaired
+                field.suggestion = _repaired(field.value, slips, field.notes)
 
     def _by_roles(self, fspec: FieldSpec, lines: list[Line]) -> ExtractedField | None:
         """A list of parties printed without its label, one per signature block (建设单位：…,
@@ -856,20 +861,12 @@ class FieldEngine:
             max_gap = WRAP_GAP * h
             if listed and first_gap is not None:
                 max_gap = max(max_gap, first_gap + 0.5 * h)
-            # a paragraph goes on at its edge, at its own leading: under a line that runs to the
-            # margin, or left of an indented first line (…（人民币 / 13,856,014.89元）: a figure
-            # too long for the rest of the line wraps whole)
-            frame = self._frames[line.page]
-            wrap = wrap_gap(last, frame)
             below_last = [
                 o for o in lines
                 if o.page == line.page and o is not last and o not in out and o.cy > last.bbox[3]
                 and ((o.bbox[1] - last.bbox[3] <= max_gap
                       and min(abs(o.bbox[0] - value_x0), abs(o.bbox[0] - line.bbox[0])) <= ALIGN * h)
-                     or (wrap > WRAP_GAP and o.bbox[1] - last.bbox[3] <= wrap * h
-                         and -2 * ALIGN * h <= o.bbox[0] - line.bbox[0] <= ALIGN * h)
-                     or (-2 * ALIGN * h <= o.bbox[0] - line.bbox[0] <= -INDENT * h
-                         and o.bbox[1] - last.bbox[3] <= paragraph_gap(last, frame) * h))
+                     or self._goes_on(line, last, o))
             ]
             if not below_last:
                 break
@@ -887,6 +884,18 @@ class FieldEngine:
             if until is not None and until(tuple(texts)):
                 break
         return tuple(out), tuple(texts)
+
+    def _goes_on(self, first: Line, last: Line, nxt: Line) -> bool:
+        """Whether ``nxt`` carries on the paragraph ``first`` opened, under its line ``last``: at
+        the paragraph's edge and its own leading, under a line that runs to the margin, or left of
+        an indented first line (…（人民币 / 13,856,014.89元）: a figure too long for the rest of
+        the line wraps whole)."""
+        h = max(last.height, 1.0)
+        frame = self._frames[first.page]
+        dx = nxt.bbox[0] - first.bbox[0]
+        if not (-2 * ALIGN * h <= dx <= ALIGN * h and nxt.bbox[1] - last.bbox[3] <= paragraph_gap(last, frame) * h):
+            return False
+        return wrap_gap(last, frame) > WRAP_GAP or dx <= -INDENT * h
 
     def _across_wrap(self, regex: re.Pattern[str], line: Line, lines: list[Line]) -> list[Candidate]:
         """Matches of ``regex`` that run from ``line`` onto the next line of its paragraph (the line
@@ -1049,11 +1058,7 @@ class FieldEngine:
                 notes.append(INCOMPLETE_NOTES[fspec.kind])
             if isinstance(value, str) and (slips := misread_words(fspec.kind, value)):
                 factor = min(factor, INCOMPLETE)
-                repaired = value
-                for piece, word in slips:
-                    repaired = repaired.replace(piece, word)
-                    notes.append(f"“{piece}”疑为“{word}”的误识")
-                suggestion = repaired
+                suggestion = _repaired(value, slips, notes)
         return ExtractedField(
             value=value,
             raw=text,

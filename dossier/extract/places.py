@@ -70,15 +70,16 @@ def _near(piece: str) -> set[str]:
     return out
 
 
+def _level(code: str) -> int:
+    """The digits of ``code`` its children share: 2 for a province, 4 for a city, 6 for a county."""
+    return 2 if code.endswith("0000") else 4 if code.endswith("00") else 6
+
+
 def _depth(code: str, parents: list[str]) -> int:
     """How closely division ``code`` lies under one of ``parents``: 4 under a city, 2 under a
     province only, 0 under none."""
-    depth = 0
-    for parent in parents:
-        level = 2 if parent.endswith("0000") else 4 if parent.endswith("00") else 6
-        if level < 6 and code[:level] == parent[:level] and code != parent:
-            depth = max(depth, level)
-    return depth
+    return max((level for parent in parents if (level := _level(parent)) < 6
+                and code[:level] == parent[:level] and code != parent), default=0)
 
 
 def _exact(value: str, j: int, parents: list[str]) -> str | None:
@@ -88,7 +89,7 @@ def _exact(value: str, j: int, parents: list[str]) -> str | None:
     is 元宝山区 in 赤峰市)."""
     codes = _divisions().codes
     # under the city when one is named (岚县 is 吕梁's: in 忻州市, 一岚县 is 岢岚县 read amiss)
-    deepest = max((_depth(parent[:4] + "01", [parent]) for parent in parents), default=0)
+    deepest = max((level for parent in parents if (level := _level(parent)) < 6), default=0)
     for s in range(max(0, j - MAX_NAME + 1), j):
         name = value[s:j + 1]
         if name in codes and (not parents or any(code.endswith("00") or _depth(code, parents) >= deepest
