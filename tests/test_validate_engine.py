@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dossier.assemble.selection import EXTRA_DOCUMENT
 from dossier.errors import ConfigError
 from dossier.model import Discrepancy, Evidence
 from dossier.validate import engine, params_for, registered_rules
@@ -48,6 +49,24 @@ def test_every_domain_code_has_a_rule_with_the_domain_severity():
     assert set(declared) == TABLE_CODES | OUR_CODES
     for code, severities in declared.items():
         assert severities == {SEVERITIES.get(code, "blocking")}, code
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_lists_every_code_with_its_severity():
+    """The repo's own list of finding codes (README, "Finding codes") names every code a rule, the
+    engine or the checklist selection can raise, with the severity it is raised at."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Finding codes"):]
+    section = section[:section.index("\n## ", 1)]
+    listed = {code: severity for code, severity in
+              re.findall(r"^\| `([A-Z_]+)`(?: \*\(ours\)\*)? \| (blocking|warning|info) \|", section, re.M)}
+    raised = {code: item.severity for item in registered_rules() for code in item.codes}
+    raised |= {engine.RULE_FAILED: "blocking", EXTRA_DOCUMENT: "warning"}
+    assert listed == raised
+    for code in OUR_CODES | {engine.RULE_FAILED, EXTRA_DOCUMENT}:
+        assert f"| `{code}` *(ours)* |" in section, code
 
 
 def _broken_application():
