@@ -224,6 +224,10 @@ class ApplicationSpec(BaseModel):
     net_assets: Decimal | None = Field(default=None, ge=0)
     # the rule set of the qualification standards (dossier/standards/regimes.yaml); None: the default
     regime: str | None = None
+    # a company's own qualification standard files (dossier/standards schema), each replacing the
+    # shipped standard of its category and regime; ``load_spec`` resolves a relative path against
+    # the application folder and checks the file
+    standards: list[str] = Field(default_factory=list)
     projects: list[ProjectNote] = Field(default_factory=list)
 
     @field_validator("regime", mode="before")

@@ -47,3 +47,59 @@ def test_a_wrong_value_names_its_line(tmp_path, extra, line, says):
     with pytest.raises(ConfigError) as caught:
         spec_file(tmp_path, extra)
     assert caught.value.reason_zh.startswith(f"第 {line} 行") and says in caught.value.reason_zh, caught.value.reason_zh
+
+
+# --- standards: a company's own standard files ---------------------------------------------------
+
+OWN = """\
+category: 建筑工程施工总承包
+regime: 2014+2016
+title: 企业自定标准（测试）
+sources: {own: {title: 企业自定, url: own}}
+levels:
+  - level: 二级
+    net_assets: {confidence: unverified}
+    technical_lead: {confidence: unverified}
+    headcount:
+      assessed: true
+      confidence: unverified
+      roles: {titled_staff: {min: 7, confidence: unverified}}
+"""
+
+
+def test_own_standard_files_are_resolved_against_the_application_folder(tmp_path, monkeypatch):
+    from dossier.validate import params_for
+
+    (tmp_path / "std").mkdir()
+    (tmp_path / "std" / "own.yaml").write_text(OWN, encoding="utf-8")
+    app = tmp_path / "app"
+    app.mkdir()
+    monkeypatch.chdir(tmp_path / "std")  # not where the paths are relative to
+    spec = spec_file(app, "standards: [../std/own.yaml]\n").spec
+    assert spec.standards == [str((tmp_path / "std" / "own.yaml").resolve())]
+    need = params_for(spec).headcount["建筑工程施工总承包二级"]["titled_staff"]
+    assert need.min == 7  # the company's file, where the shipped one counts no heads at 二级
+
+
+@pytest.mark.parametrize(("listed", "written", "says"), [
+    ("[missing.yaml]", None, "资质标准文件 missing.yaml：找不到资质标准文件"),
+    ("[own.yaml]", OWN.replace("regime: 2014+2016", "regime: 2030"), "资质标准文件 own.yaml：第 2 行：regime"),
+    ("[own.yaml, copy.yaml]", OWN, "同一资质类别和规则（建筑工程施工总承包，2014+2016）给了两个标准文件"),
+])
+def test_a_wrong_standard_file_names_its_entry_line(tmp_path, listed, written, says):
+    if written is not None:
+        (tmp_path / "own.yaml").write_text(written, encoding="utf-8")
+        (tmp_path / "copy.yaml").write_text(written, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        spec_file(tmp_path, f"standards: {listed}\n")
+    assert caught.value.reason_zh.startswith("第 6 行") and says in caught.value.reason_zh, caught.value.reason_zh
+
+
+def test_a_file_without_its_folder_may_not_name_standard_files(tmp_path):
+    (tmp_path / "own.yaml").write_text(OWN, encoding="utf-8")
+    path = tmp_path / "application.yaml"
+    path.write_text(BASE + "standards: [own.yaml]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_spec(path, own_standards=False)
+    assert "不能引用资质标准文件" in caught.value.reason_zh
+    assert load_spec(path).spec.standards  # the same file, read from its folder

@@ -202,6 +202,8 @@ def params_for(spec: ApplicationSpec, overrides: dict | None = None) -> RulePara
     rest = dict(overrides or {})
     own = rest.pop("headcount", None)
     merged = deep_merge(merged, rest)
+    # the application's own standard files, then any the overrides name (a checklist, --standard)
+    merged["standards_files"] = [*spec.standards, *merged.get("standards_files", [])]
     # A checklist that states head counts states all of them (its own reading of the standard):
     # merging it into the standard's would keep counts it meant to drop.
     merged["headcount"] = own if own is not None else standard_headcounts(spec, merged.get("standards_files", []))

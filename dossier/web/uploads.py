@@ -130,7 +130,7 @@ async def receive(ctx, application: str, raw_name: str, chunks: AsyncIterator[by
 
 def _update_spec(ctx, application: str, path: Path, actor: str) -> None:
     try:
-        spec = load_spec(path).spec
+        spec = load_spec(path, own_standards=False).spec
     except ConfigError as exc:
         raise ConfigError(exc.message, path=SPEC_FILE, reason_zh=exc.reason_zh) from exc
     with ctx.db.session() as session:

@@ -185,7 +185,7 @@ def create_application(body: ApplicationCreate, ctx: Ctx, user: Reviewer) -> App
             path = Path(folder) / "application.yaml"
             path.write_text(body.application_yaml, encoding="utf-8")
             try:
-                spec = load_spec(path).spec
+                spec = load_spec(path, own_standards=False).spec
             except ConfigError as exc:
                 raise ConfigError(exc.message, path="application.yaml", reason_zh=exc.reason_zh) from exc
     with ctx.db.session() as session:
