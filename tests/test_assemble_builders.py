@@ -139,13 +139,15 @@ def upgrade_application(folder: Path, *, drop: tuple[str, ...] = ()) -> PacketIn
             continue
         path = make_pdf(folder / f"{name}.pdf", [[doc_type, key, f"DOC-{name}"]])
         add(name, path, PDF, doc_type, {"name": key, "id_number": entry.id_number, "company_name": COMPANY})
-    for key, project, qualification in (("p1", "华府小区1#楼", None), ("p2", "滨江路市政改造", "市政公用工程施工总承包三级")):
+    # The 增项 is a 市政 二级: under 2014+2016 no level but the lowest counts heads, so this roster
+    # of nine passes (a 市政 三级 would be held to the standard's counts, dozens of people).
+    for key, project, qualification in (("p1", "华府小区1#楼", None), ("p2", "滨江路市政改造", "市政公用工程施工总承包二级")):
         contract = make_pdf(folder / f"{key}-contract.pdf", [["建设工程施工合同", project, f"DOC-{key}-contract"], ["合同续页"]])
         add(f"{key}-contract", contract, PDF, "project_contract", {"project_name": project}, pages=2,
             qualification=qualification)
         accept = make_pdf(folder / f"{key}-accept.pdf", [["竣工验收报告", project, f"DOC-{key}-accept"]])
         add(f"{key}-accept", accept, PDF, "completion_acceptance", {"project_name": project}, qualification=qualification)
     spec = ApplicationSpec(company_name=COMPANY, uscc=USCC, application_type="upgrade",
-                           qualifications=["建筑工程施工总承包二级", "市政公用工程施工总承包三级"],
+                           qualifications=["建筑工程施工总承包二级", "市政公用工程施工总承包二级"],
                            filing_date=date(2026, 12, 1), roster=roster())
     return PacketInput(spec=spec, documents=docs)

@@ -11,6 +11,7 @@ from dossier.assemble.gate import blockers, merge_findings
 from dossier.assemble.images import placement
 from dossier.assemble.inputs import ReviewedDiscrepancy
 from dossier.assemble.selection import select
+from fixtures import SAMPLE_STANDARD
 
 UPGRADE = load_checklist("gc-building-upgrade")
 
@@ -35,15 +36,19 @@ def test_missing_person_document_and_project_item(folder):
     assert all(d.severity == "blocking" for d in plan.findings)
 
 
-def test_headcount_short_comes_from_the_checklist(folder):
+def test_headcount_short_comes_from_the_standard_not_the_checklist(folder):
     packet = upgrade_application(folder / "few")
-    roster = [e for e in packet.spec.roster if e.name != "王强"]
+    roster = [e for e in packet.spec.roster if e.name not in ("王强", "李娜")]
     packet = packet.model_copy(update={"spec": packet.spec.model_copy(update={"roster": roster})})
     plan = select(packet, UPGRADE)
-    short = [d for d in plan.findings if d.code == "HEADCOUNT_SHORT"]
-    assert len(short) == 1 and "不少于 3 人" in short[0].message
-    # 王强's documents now belong to nobody on the roster: listed as not bound, with the reason
+    # 二级 (both qualifications): the regime counts no heads there, whatever the checklist binds
+    assert [d for d in plan.findings if d.code == "HEADCOUNT_SHORT"] == []
+    # their documents now belong to nobody on the roster: listed as not bound, with the reason
     assert {u.reason for u in plan.unplaced} == {"未能对应到申报人员名单中的人员"}
+    lowest = packet.spec.model_copy(update={"qualifications": ["建筑工程施工总承包三级"], "standards": [str(SAMPLE_STANDARD)]})
+    plan = select(packet.model_copy(update={"spec": lowest}), UPGRADE)
+    (short,) = [d for d in plan.findings if d.code == "HEADCOUNT_SHORT"]
+    assert "注册建造师（建筑工程专业）不少于 2 人，申报名单中只有 1 人" in short.message
 
 
 def test_too_few_projects_and_exact_count_exceeded(folder):

@@ -53,15 +53,19 @@ def test_overrides_reach_validation_parameters():
     upgrade = load_checklist("gc-building-upgrade")
     params = params_for(spec("upgrade", "建筑工程施工总承包二级"), upgrade.overrides())
     assert params.social_insurance_window_months == 3
-    assert params.headcount["建筑工程施工总承包二级"]["registered_constructor"] == {"建筑工程": 3}
-    assert params.headcount["建筑工程施工总承包二级"]["titled_staff"] == 3
+    assert params.headcount == {}  # a 二级: the regime counts no heads there, and no checklist states any
     # technical_lead + registered_constructor may be combined; a worker may not be anything else.
     assert ("technical_lead", "registered_constructor") not in params.exclusive_roles
     assert ("registered_constructor", "skilled_worker") in params.exclusive_roles
     assert ("constructor_certificate",) in params.documents.roles["registered_constructor"]
     new = params_for(spec("new", "建筑工程施工总承包三级"), load_checklist("gc-building-new").overrides())
     assert new.social_insurance_window_months == 1
-    assert new.headcount["建筑工程施工总承包三级"]["registered_constructor"] == {"建筑工程": 2}
+    assert new.headcount["建筑工程施工总承包三级"]["skilled_worker"].min == 30  # the standard's, not a copy
+
+
+def test_no_builtin_checklist_states_head_counts():
+    for name in BUILTINS:
+        assert "headcount" not in (CHECKLISTS_DIR / f"{name}.yaml").read_text(encoding="utf-8"), name
 
 
 def test_a_checklist_requires_more_fields_never_fewer():
@@ -139,3 +143,17 @@ def test_malformed_checklist_names_the_line(tmp_path, text, line, words):
 def test_parse_reports_an_empty_file():
     with pytest.raises(ChecklistError):
         parse_checklist("", "empty.yaml")
+
+
+@pytest.mark.parametrize("text, line", [
+    (VALID + "headcount:\n  建筑工程施工总承包三级: {titled_staff: 2}\n", 11),
+    (VALID + "rules:\n  social_insurance_window_months: 1\n  headcount: {}\n", 13),
+])
+def test_a_checklist_stating_head_counts_is_refused_saying_where_they_come_from(tmp_path, text, line):
+    path = tmp_path / "old.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as err:
+        load_checklist(path)
+    assert err.value.reason_zh.startswith(f"第 {line} 行"), err.value.reason_zh
+    assert "人数要求不再写在清单中" in err.value.reason_zh and "资质标准" in err.value.reason_zh
+    assert str(path) in err.value.user_message

@@ -8,10 +8,10 @@ the findings of the new codes must be exactly the seeded defects, by code and su
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from conftest import FIXTURES
 from dossier.assemble.checklist import checklist_for
+from dossier.intake.spec import load_spec
 from dossier.model import ApplicationSpec, ExtractedDocument, ExtractedField
 from dossier.validate import DocumentFacts, params_for, validate_application
 from fixtures import load_truth
@@ -21,7 +21,7 @@ NEW = {"QUALIFICATION_NOT_HELD", "SCOPE_EXCEEDED", "SOCIAL_INSURANCE_ELSEWHERE",
 
 def as_read(name: str) -> tuple[ApplicationSpec, list[DocumentFacts]]:
     folder = FIXTURES / name
-    spec = ApplicationSpec.model_validate(yaml.safe_load((folder / "application.yaml").read_text(encoding="utf-8")))
+    spec = load_spec(folder / "application.yaml").spec  # as dossier reads it: sample-clean's own standard file
     docs = []
     for path, entry in load_truth(folder)["files"].items():
         for doc in entry["documents"]:

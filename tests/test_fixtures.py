@@ -19,9 +19,10 @@ from conftest import FIXTURES, need
 from docx import Document
 from PIL import Image
 
-from dossier.model import DOC_TYPES, ApplicationSpec
+from dossier.intake.spec import load_spec
+from dossier.model import DOC_TYPES
 from dossier.validate.identifiers import id_info, is_valid_id_number, is_valid_uscc
-from fixtures import load_truth, truth_path
+from fixtures import SAMPLE_STANDARD, load_truth, truth_path
 from fixtures.generate import build
 from fixtures.generate.bad_inputs import create_hostile_files
 from fixtures.generate.fonts import font_available
@@ -64,6 +65,7 @@ def test_regeneration_is_byte_identical(tmp_path):
     build(tmp_path, seed=7, only=["sample-clean", "bad"])
     for part in ("sample-clean", "bad"):
         assert files_under(tmp_path / part) == files_under(FIXTURES / part), part
+    assert (tmp_path / SAMPLE_STANDARD.name).read_bytes() == SAMPLE_STANDARD.read_bytes()
     assert truth_path(tmp_path / "sample-clean").read_bytes() == truth_path(FIXTURES / "sample-clean").read_bytes()
 
 
@@ -78,7 +80,9 @@ def test_truth_covers_every_doc_type_and_code():
         doc_types |= {doc["doc_type"] for _, _, doc in documents(truth)}
         codes |= {d["code"] for d in truth["defects"]}
     assert doc_types == set(DOC_TYPES)
-    assert codes == ALL_CODES
+    # HEADCOUNT_SHORT is seeded nowhere: only the clean sample is at a level the regime counts heads
+    # at (三级); test_validate_headcount_regime holds it to the real counts without its sample standard.
+    assert codes == ALL_CODES - {"HEADCOUNT_SHORT"}
     upgrade, _ = load("sample-upgrade")
     assert {doc["doc_type"] for _, _, doc in documents(upgrade)} == set(DOC_TYPES)
 
@@ -179,9 +183,12 @@ def test_clean_sample_is_clean():
 @pytest.mark.parametrize("name", SAMPLES)
 def test_application_yaml_parses(name):
     truth, app = load(name)
-    spec = ApplicationSpec.model_validate(app)
+    spec = load_spec(FIXTURES / name / "application.yaml").spec
     assert spec.roster and spec.uscc == app["uscc"]
-    assert set(app) == {"company_name", "uscc", "application_type", "qualifications", "filing_date", "roster"}
+    keys = {"company_name", "uscc", "application_type", "qualifications", "filing_date", "roster"}
+    # the clean sample (三级, where heads are counted) names the reduced sample standard beside it
+    assert set(app) == keys | ({"standards"} if name == "sample-clean" else set())
+    assert spec.standards == ([str(SAMPLE_STANDARD)] if name == "sample-clean" else [])
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -1,7 +1,8 @@
 """HEADCOUNT_SHORT follows the regime: the standard's counts, only where the regime assesses them.
 
 Under 2014+2016 only the lowest level of a category counts heads (建市[2016]226号); the figures
-come from dossier/standards unless a checklist states head counts of its own.
+come from the standards in use (dossier/standards, or an application's own file), never from a
+checklist. The fixtures are held to the reduced sample standard they name.
 """
 
 from __future__ import annotations
@@ -10,10 +11,16 @@ from datetime import date
 
 import pytest
 
-from dossier.errors import StandardError
+from conftest import FIXTURES
+from dossier.assemble.checklist import checklist_for
+from dossier.errors import ConfigError, StandardError
+from dossier.intake.spec import load_spec
 from dossier.model import ApplicationSpec, RosterEntry
+from dossier.standards.loader import load_standard_file
 from dossier.validate import params_for, validate_application
 from dossier.validate.identifiers import make_id_number, make_uscc
+from fixtures import SAMPLE_STANDARD
+from fixtures.generate.standard import sample_standard_yaml
 
 
 def roster(**counts) -> list[RosterEntry]:
@@ -61,10 +68,79 @@ def test_above_the_lowest_level_the_regime_counts_no_heads():
     assert len(short("市政公用工程施工总承包三级", technical_lead=1)) == 4
 
 
-def test_a_checklist_that_states_counts_replaces_the_standard():
-    assert short("建筑工程施工总承包三级", {"headcount": {}}, technical_lead=1) == []
-    (message,) = short("建筑工程施工总承包二级", {"headcount": {"建筑工程施工总承包二级": {"titled_staff": 3}}}, titled_staff=2)
-    assert message == "建筑工程施工总承包二级要求职称人员不少于 3 人，申报名单中只有 2 人"
+def test_no_override_states_counts_of_its_own():
+    with pytest.raises(ConfigError) as caught:
+        short("建筑工程施工总承包二级", {"headcount": {"建筑工程施工总承包二级": {"titled_staff": 3}}}, titled_staff=2)
+    assert "人数要求不再写在清单中" in caught.value.reason_zh
+
+
+# --- the fixtures: small on purpose, held to the reduced sample standard they name -----------------
+
+
+def sample_short(name: str, **changes) -> list[str]:
+    spec = load_spec(FIXTURES / name / "application.yaml").spec.model_copy(update=changes)
+    return [d.message for d in validate_application(spec, [], params_for(spec, checklist_for(spec).overrides()))
+            if d.code == "HEADCOUNT_SHORT"]
+
+
+def test_the_clean_sample_meets_the_sample_standard_it_names():
+    spec = load_spec(FIXTURES / "sample-clean" / "application.yaml").spec
+    assert spec.standards == [str(SAMPLE_STANDARD)]
+    assert sample_short("sample-clean") == []
+
+
+def test_without_the_sample_standard_the_clean_sample_is_held_to_the_real_counts():
+    messages = sample_short("sample-clean", standards=[])
+    assert any("注册建造师（建筑工程、机电工程专业）不少于 5 人，申报名单中只有 2 人" in m for m in messages), messages
+    assert any("职称人员不少于 6 人，申报名单中只有 2 人" in m for m in messages)
+    assert any("现场管理人员不少于 15 人，申报名单中只有 1 人" in m for m in messages)
+    assert any("技术工人不少于 30 人，申报名单中只有 2 人" in m for m in messages)
+    assert all("资质标准 2014+2016" in m for m in messages)
+
+
+def test_the_sample_standard_counts_heads_at_its_lowest_level_only():
+    sample = load_standard_file(SAMPLE_STANDARD)
+    assert [lv.headcount.assessed for lv in sample.levels] == [False] * (len(sample.levels) - 1) + [True]
+    assert sample_standard_yaml() == SAMPLE_STANDARD.read_text(encoding="utf-8")  # regenerated, not edited
+    assert "REDUCED SAMPLE STANDARD" in sample_standard_yaml()
+
+
+@pytest.mark.parametrize("name", ["sample-upgrade", "sample-renewal"])
+def test_the_upgrade_and_renewal_samples_to_a_second_level_count_no_heads(name):
+    spec = load_spec(FIXTURES / name / "application.yaml").spec
+    assert spec.qualifications == ["建筑工程施工总承包二级"] and spec.standards == []
+    assert sample_short(name) == []
+    assert sample_short(name, roster=[]) == []  # not even with nobody listed
+
+
+DRAFT = """\
+category: 建筑工程施工总承包
+regime: 2022-draft
+title: 企业按征求意见稿整理的标准（测试）
+sources: {own: {title: 企业整理, url: own}}
+levels:
+  - level: 甲级
+    net_assets: {confidence: unverified}
+    technical_lead: {confidence: unverified}
+    headcount: {assessed: false, confidence: unverified, roles: {titled_staff: {min: 40, confidence: unverified}}}
+  - level: 乙级
+    net_assets: {confidence: unverified}
+    technical_lead: {confidence: unverified}
+    headcount: {assessed: true, confidence: single source, source: [own],
+                roles: {titled_staff: {min: 8, confidence: single source, source: [own]}}}
+"""
+
+
+def test_under_the_draft_regime_its_own_counts_apply(tmp_path):
+    own = tmp_path / "draft.yaml"
+    own.write_text(DRAFT, encoding="utf-8")
+    files = {"standards_files": [str(own)]}
+    (message,) = short("建筑工程施工总承包乙级", files, regime="2022-draft", titled_staff=7)
+    assert message == "建筑工程施工总承包乙级要求职称人员不少于 8 人，申报名单中只有 7 人（资质标准 2022-draft，数值单一来源）"
+    assert short("建筑工程施工总承包乙级", files, regime="2022-draft", titled_staff=8) == []
+    assert short("建筑工程施工总承包甲级", files, regime="2022-draft", titled_staff=7) == []  # not assessed there
+    # the same roster under 2014+2016: 三级 is not a 2022-draft level, and the draft's 8 does not apply
+    assert not any("不少于 8 人" in m for m in short("建筑工程施工总承包三级", files, titled_staff=7))
 
 
 def test_the_draft_regime_and_an_unknown_one():

@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, strategies as st
 
+from dossier.errors import ConfigError
 from dossier.model import RosterEntry
 from dossier.validate.rules.personnel import completed_years
 
@@ -83,9 +85,11 @@ def test_headcount_counts_specialty_exactly():
     assert "HEADCOUNT_SHORT" in clean_application(people).codes()
 
 
-def test_headcount_from_overrides_and_unknown_qualifications():
+def test_headcount_comes_from_the_standard_not_overrides_and_not_for_unknown_qualifications():
     app = clean_application()
-    assert "HEADCOUNT_SHORT" in app.codes({"headcount": {"建筑工程施工总承包三级": {"site_manager": 1}}})
+    with pytest.raises(ConfigError) as caught:
+        app.run({"headcount": {"建筑工程施工总承包三级": {"site_manager": 1}}})
+    assert "人数要求不再写在清单中" in caught.value.reason_zh
     assert app.with_spec(qualifications=["未知资质"]).run() == []
 
 

@@ -51,6 +51,7 @@ from dossier.workers.routing import (CHECK_APPLICATION, DEFAULT_QUEUE, FINISH_DO
                                      PROCESS_DOCUMENT)
 from dossier.workflow.build import build_application
 from dossier.workflow.check import check_application
+from fixtures import SAMPLE_STANDARD
 
 pytestmark = [pytest.mark.service, pytest.mark.ocr]
 
@@ -200,6 +201,7 @@ def application(tmp_path_factory) -> Path:
     _scan(ID_FRONT, 3).save(folder / "身份证.png", dpi=(200, 200))
     # A real application.yaml, so check and build run on what the workers stored.
     shutil.copy(ROOT / "fixtures" / "sample-clean" / "application.yaml", folder / "application.yaml")
+    shutil.copy(SAMPLE_STANDARD, folder.parent / SAMPLE_STANDARD.name)  # named by it, beside the folder
     return folder
 
 

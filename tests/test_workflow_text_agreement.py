@@ -15,6 +15,7 @@ from dossier.store.db import init_db
 from dossier.workers.local import ingest_and_process
 from dossier.workflow.check import check_application
 from dossier.workflow.facts import agreement
+from fixtures import SAMPLE_STANDARD
 
 SEEN = ["建设工程施工合同", "发包人：武汉光谷建设投资有限公司", "合同金额：人民币壹佰万元整", "签订日期：2025年3月15日"]
 LAYER = ["建设工程施工合同", "发包人：武汉光谷建设投资有限公司", "合同金额：人民币玖仟玖佰万元整", "签订日期：2021年9月30日"]
@@ -65,6 +66,7 @@ def test_a_text_layer_that_the_image_does_not_show_is_reported(tmp_path):
     folder = tmp_path / "app"
     folder.mkdir()
     (folder / "application.yaml").write_bytes((FIXTURES / "sample-clean" / "application.yaml").read_bytes())
+    (tmp_path / SAMPLE_STANDARD.name).write_bytes(SAMPLE_STANDARD.read_bytes())  # named by it, beside the folder
     _scan_with_text_layer(folder / "施工合同.pdf", SEEN, LAYER)
     _scan_with_text_layer(folder / "施工合同副本.pdf", SEEN, SEEN)
     home = tmp_path / "home"

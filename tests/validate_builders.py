@@ -1,7 +1,7 @@
 """Hand-made inputs for the validation tests.
 
-``clean_application()`` builds an upgrade application (建筑工程施工总承包三级) whose documents all
-agree: validation finds nothing. A test breaks one thing with ``replace_field`` / ``drop`` and
+``clean_application()`` builds an upgrade application (建筑工程施工总承包三级, held to the reduced
+sample standard ``fixtures/sample-standard.yaml``) whose documents all agree: validation finds nothing. A test breaks one thing with ``replace_field`` / ``drop`` and
 asserts exactly the code it expects.
 """
 
@@ -14,6 +14,7 @@ from datetime import date
 from dossier.model import ApplicationSpec, ExtractedDocument, ExtractedField, RosterEntry
 from dossier.validate import DocumentFacts, params_for, validate_application
 from dossier.validate.identifiers import make_id_number, make_uscc
+from fixtures import SAMPLE_STANDARD
 
 FILING = date(2026, 12, 1)
 COMPANY = "北京华建建设工程有限公司"
@@ -129,22 +130,13 @@ def insurance_record(rows: list[dict], payer: str = COMPANY) -> DocumentFacts:
                period_from="2026-09", period_to="2026-11", issue_date="2026-11-20")
 
 
-# The head counts these hand-made applications are sized for, stated as a checklist states its
-# own (the standard's 三级 counts, dossier/standards, need dozens of people).
-HEADCOUNT = {"headcount": {QUALIFICATION: {"technical_lead": 1, "registered_constructor": {"建筑工程": 2},
-                                          "titled_staff": 2, "skilled_worker": 2}}}
-
-
 @dataclass
 class Application:
     spec: ApplicationSpec
     documents: list[DocumentFacts]
 
     def run(self, overrides: dict | None = None):
-        """Validate with ``overrides`` on top of the builders' head counts (HEADCOUNT)."""
-        overrides = overrides or {}
-        stated = {**HEADCOUNT, **overrides}
-        return validate_application(self.spec, self.documents, params_for(self.spec, stated))
+        return validate_application(self.spec, self.documents, params_for(self.spec, overrides))
 
     def codes(self, overrides: dict | None = None) -> list[str]:
         return [d.code for d in self.run(overrides)]
@@ -166,9 +158,10 @@ class Application:
 
 
 def clean_application(people: list[Person] = PEOPLE) -> Application:
+    # held to the reduced sample standard, like the fixtures: the real 三级 counts need dozens of people
     spec = ApplicationSpec(company_name=COMPANY, uscc=USCC, application_type="upgrade",
                            qualifications=[QUALIFICATION], filing_date=FILING,
-                           roster=[p.entry() for p in people])
+                           roster=[p.entry() for p in people], standards=[str(SAMPLE_STANDARD)])
     documents = company_documents() + project_documents()
     for p in people:
         documents += [p.id_card(), p.role_document()]

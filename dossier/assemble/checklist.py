@@ -3,8 +3,10 @@
 A checklist says how one kind of filing is bound: which application type and qualifications it
 serves, its ordered sections, and per section the documents it binds — company-level items,
 per-person groups (by roster role) and per-project groups (业绩). It also carries what validation
-must know about that filing (head counts, roles that may be combined, rule parameters) and turns
-it into the overrides mapping of ``dossier.validate.params_for``.
+must know about that filing (roles that may be combined, rule parameters) and turns it into the
+overrides mapping of ``dossier.validate.params_for``. Head counts are not a checklist's: they come
+from the qualification standard in use (``dossier.standards``), and a file still stating them is
+refused with a reason.
 
 Built-in checklists live in ``dossier/checklists/<name>.yaml``; names are
 ``<category>-<subcategory>-<application type>`` in ASCII (``gc-building-upgrade`` =
@@ -28,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dossier.errors import ChecklistError, ConfigError
 from dossier.model import DOC_TYPES, ApplicationSpec, ApplicationType, Role
 from dossier.validate.messages import doc_name, role_name
-from dossier.validate.params import HeadcountTable, deep_merge, params_for, required_fields
+from dossier.validate.params import HEADCOUNT_FROM_STANDARDS_ZH, deep_merge, params_for, required_fields
 from dossier.yamlfile import UTF8_OR_GB18030, YamlFile, parse_yaml, read_package_yaml, read_yaml
 
 ROLES: tuple[str, ...] = get_args(Role)
@@ -135,8 +137,6 @@ class Checklist(_Strict):
     qualifications: tuple[str, ...] = Field(min_length=1)
     description: str = ""
     watermark: str | None = None  # the default watermark text; a build option may override it
-    # qualification -> role -> minimum, or role -> {specialty: minimum} (as in defaults.yaml)
-    headcount: dict[str, HeadcountTable] = Field(default_factory=dict)
     # Pairs of roles one person may hold together; every other pair of the roles this
     # checklist counts is exclusive (PERSON_DOUBLE_COUNTED).
     combinable_roles: tuple[tuple[Role, Role], ...] = ()
@@ -158,14 +158,13 @@ class Checklist(_Strict):
 
     def counted_roles(self) -> list[str]:
         roles = {g.role for s in self.sections for g in s.people}
-        roles |= {role for table in self.headcount.values() for role in table}
         return [r for r in ROLES if r in roles]
 
     def overrides(self) -> dict[str, Any]:
         """The mapping for ``params_for(spec, overrides)``: what this checklist tells validation.
 
-        Documents it requires (MISSING_DOCUMENT), head counts, exclusive roles, required fields;
-        then its raw ``rules`` on top, so an explicit rule parameter always wins.
+        Documents it requires (MISSING_DOCUMENT), exclusive roles, required fields; then its raw
+        ``rules`` on top, so an explicit rule parameter always wins.
         """
         company = [list(i.doc_type) for s in self.sections for i in s.items if i.minimum > 0]
         roles: dict[str, list[list[str]]] = {}
@@ -188,7 +187,6 @@ class Checklist(_Strict):
             # The checklist lists every person document itself, so the default "everyone needs
             # an id_card" is replaced by the checklist's per-role items.
             "documents": {"person": [], "roles": roles, "company": company},
-            "headcount": {q: dict(t) for q, t in self.headcount.items()},
             "exclusive_roles": exclusive,
         }
         if required:
@@ -269,9 +267,24 @@ def parse_checklist(text: str, source: str) -> Checklist:
 
 
 def _parse(document: YamlFile) -> Checklist:
+    _no_headcount(document)
     checklist = document.validate(Checklist)
     _check_rules(checklist, document)
     return checklist
+
+
+def _no_headcount(document: YamlFile) -> None:
+    """A checklist written when checklists stated head counts (``headcount:``, or under ``rules:``)
+    is refused at that key's line: its counts would silently stop applying."""
+    rules = document.data.get("rules")
+    if "headcount" in document.data:
+        loc: tuple[str, ...] = ("headcount",)
+    elif isinstance(rules, dict) and "headcount" in rules:
+        loc = ("rules", "headcount")
+    else:
+        return
+    raise document.invalid({"loc": loc, "msg": "head counts come from the qualification standards, not a checklist",
+                            "type": "value_error", "ctx": {"error": HEADCOUNT_FROM_STANDARDS_ZH}})
 
 
 def _check_rules(checklist: Checklist, document: YamlFile) -> None:
@@ -286,7 +299,6 @@ def _check_rules(checklist: Checklist, document: YamlFile) -> None:
             raise
         error = cause.errors()[0]
         loc = tuple(error["loc"])
-        # Validation sees the merged mapping: head counts come from the checklist's own key,
-        # everything else from `rules` (or, failing that, from what the checklist derived).
-        loc = loc if loc[:1] == ("headcount",) else ("rules", *loc)
-        raise document.invalid({**error, "loc": loc}, len(cause.errors())) from exc
+        # Validation sees the merged mapping: it comes from `rules` (or, failing that, from what
+        # the checklist derived).
+        raise document.invalid({**error, "loc": ("rules", *loc)}, len(cause.errors())) from exc

@@ -2,16 +2,16 @@
 
 ``params_for(spec, overrides)`` is the one way to get a ``RuleParams``: defaults, then the
 application type's section, then the overrides (a checklist's ``rules:`` mapping, say). Head
-counts are the qualification standards' (``dossier.standards``, only where the regime assesses
-them) unless the overrides state head counts of their own, which then replace them all.
-Mappings merge key by key; lists and scalars replace, so an override never has to repeat what
-it leaves alone.
+counts are always the qualification standards' (``dossier.standards``: the shipped files, or the
+application's and the overrides' own ``standards_files``), only where the regime assesses them;
+overrides cannot state head counts. Mappings merge key by key; lists and scalars replace, so an
+override never has to repeat what it leaves alone.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -118,8 +118,11 @@ class HeadcountNeed(_Params):
     basis: str = ""
 
 
-# role -> minimum, role -> {specialty: minimum} (a checklist's own reading), or a HeadcountNeed
-HeadcountTable = dict[Role, Annotated[HeadcountNeed | int | dict[str, int], Field(union_mode="left_to_right")]]
+HeadcountTable = dict[Role, HeadcountNeed]
+# Why a checklist (or any override) may not state head counts: one source for them, the standards.
+HEADCOUNT_FROM_STANDARDS_ZH = ("人数要求不再写在清单中：HEADCOUNT_SHORT 按所用资质标准（dossier/standards，"
+                               "或 application.yaml 中 standards 指定的企业自定标准文件）核对，"
+                               "且只在该规则仍考核人数的等级核对；请删除 headcount")
 
 
 class RuleParams(_Params):
@@ -136,7 +139,8 @@ class RuleParams(_Params):
     payer: PayerPolicy
     integrity: IntegrityParams
     fields: FieldTables
-    headcount: dict[str, HeadcountTable] = Field(default_factory=dict)  # qualification -> table
+    # qualification -> role -> need, from the standards in use (standard_headcounts), never stated
+    headcount: dict[str, HeadcountTable] = Field(default_factory=dict)
     # a company's own qualification standard files, replacing the shipped ones (dossier.standards)
     standards_files: list[str] = Field(default_factory=list)
 
@@ -199,14 +203,14 @@ def params_for(spec: ApplicationSpec, overrides: dict | None = None) -> RulePara
     data = load_defaults()
     merged = deep_merge(data["defaults"], data["application_types"].get(spec.application_type, {}))
     merged["fields"]["required"] = required_fields()
-    rest = dict(overrides or {})
-    own = rest.pop("headcount", None)
-    merged = deep_merge(merged, rest)
+    overrides = overrides or {}
+    if "headcount" in overrides:
+        raise ConfigError("head counts come from the qualification standards, not from overrides",
+                          reason_zh=HEADCOUNT_FROM_STANDARDS_ZH)
+    merged = deep_merge(merged, overrides)
     # the application's own standard files, then any the overrides name (a checklist, --standard)
     merged["standards_files"] = [*spec.standards, *merged.get("standards_files", [])]
-    # A checklist that states head counts states all of them (its own reading of the standard):
-    # merging it into the standard's would keep counts it meant to drop.
-    merged["headcount"] = own if own is not None else standard_headcounts(spec, merged.get("standards_files", []))
+    merged["headcount"] = standard_headcounts(spec, merged["standards_files"])
     try:
         return RuleParams.model_validate(merged)
     except ValidationError as exc:

@@ -10,7 +10,6 @@ from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.identifiers import id_info, id_problem
 from dossier.validate.messages import doc_name, join, role_name
-from dossier.validate.params import HeadcountNeed
 
 
 def completed_years(born: date, on: date) -> int:
@@ -77,15 +76,14 @@ def person_not_listed(ctx: ValidationContext):
 
 
 @rule("HEADCOUNT_SHORT", severity="blocking",
-      zh="某岗位（专业）人数少于资质标准（或清单）要求；现行规则只在各类别最低等级考核人数",
-      en="Fewer people in a role (and specialty) than the standard (or the checklist) requires")
+      zh="某岗位（专业）人数少于所用资质标准的要求；现行规则只在各类别最低等级考核人数",
+      en="Fewer people in a role (and specialty) than the qualification standard in use requires, where its regime counts heads")
 def headcount_short(ctx: ValidationContext):
     if not ctx.params.check_headcount:
         return
     roster = ctx.spec.roster
     for qualification, table in sorted(ctx.params.headcount.items()):
-        for role, stated in sorted(table.items()):
-            need = as_need(stated)
+        for role, need in sorted(table.items()):
             # one person counts once in a role, whatever their roster lines say
             people = {e.id_number.upper(): e.specialty for e in roster if e.role == role}
             for check in count_checks(need.min, need.among, need.specialties, list(people.values())):
@@ -99,13 +97,3 @@ def headcount_short(ctx: ValidationContext):
                               [spec_evidence("qualifications", qualification),
                                spec_evidence(f"roster.{role}" + (f".{'+'.join(check.specialties)}" if check.specialties else ""),
                                              check.found)])
-
-
-def as_need(stated: HeadcountNeed | int | dict[str, int]) -> HeadcountNeed:
-    """A head-count table entry as a HeadcountNeed: a bare number counts the role, a mapping
-    counts the role per specialty."""
-    if isinstance(stated, HeadcountNeed):
-        return stated
-    if isinstance(stated, int):
-        return HeadcountNeed(min=stated)
-    return HeadcountNeed(specialties=stated)
