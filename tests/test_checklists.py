@@ -53,7 +53,9 @@ def test_overrides_reach_validation_parameters():
     upgrade = load_checklist("gc-building-upgrade")
     params = params_for(spec("upgrade", "建筑工程施工总承包二级"), upgrade.overrides())
     assert params.social_insurance_window_months == 3
-    assert params.headcount == {}  # a 二级: the regime counts no heads there, and no checklist states any
+    # a 二级: the regime counts no heads there but the 技术负责人 (every level), and no checklist states any
+    assert {q: {r: n.min for r, n in t.items()} for q, t in params.headcount.items()} == {
+        "建筑工程施工总承包二级": {"technical_lead": 1}}
     # technical_lead + registered_constructor may be combined; a worker may not be anything else.
     assert ("technical_lead", "registered_constructor") not in params.exclusive_roles
     assert ("registered_constructor", "skilled_worker") in params.exclusive_roles

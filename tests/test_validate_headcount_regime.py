@@ -110,7 +110,9 @@ def test_the_upgrade_and_renewal_samples_to_a_second_level_count_no_heads(name):
     spec = load_spec(FIXTURES / name / "application.yaml").spec
     assert spec.qualifications == ["建筑工程施工总承包二级"] and spec.standards == []
     assert sample_short(name) == []
-    assert sample_short(name, roster=[]) == []  # not even with nobody listed
+    # with nobody listed, only the 技术负责人 (required at every level) is missing: no other count
+    assert sample_short(name, roster=[]) == [
+        "建筑工程施工总承包二级要求技术负责人不少于 1 人，申报名单中 0 人（资质标准 2014+2016，数值多源一致）"]
 
 
 DRAFT = """\
@@ -135,10 +137,11 @@ def test_under_the_draft_regime_its_own_counts_apply(tmp_path):
     own = tmp_path / "draft.yaml"
     own.write_text(DRAFT, encoding="utf-8")
     files = {"standards_files": [str(own)]}
-    (message,) = short("建筑工程施工总承包乙级", files, regime="2022-draft", titled_staff=7)
+    (message,) = short("建筑工程施工总承包乙级", files, regime="2022-draft", technical_lead=1, titled_staff=7)
     assert message == "建筑工程施工总承包乙级要求职称人员不少于 8 人，申报名单中只有 7 人（资质标准 2022-draft，数值单一来源）"
-    assert short("建筑工程施工总承包乙级", files, regime="2022-draft", titled_staff=8) == []
-    assert short("建筑工程施工总承包甲级", files, regime="2022-draft", titled_staff=7) == []  # not assessed there
+    assert short("建筑工程施工总承包乙级", files, regime="2022-draft", technical_lead=1, titled_staff=8) == []
+    # not assessed there
+    assert short("建筑工程施工总承包甲级", files, regime="2022-draft", technical_lead=1, titled_staff=7) == []
     # the same roster under 2014+2016: 三级 is not a 2022-draft level, and the draft's 8 does not apply
     assert not any("不少于 8 人" in m for m in short("建筑工程施工总承包三级", files, titled_staff=7))
 
@@ -148,3 +151,40 @@ def test_the_draft_regime_and_an_unknown_one():
     with pytest.raises(StandardError) as caught:
         short("建筑工程施工总承包三级", regime="2030")
     assert "未知的资质标准规则「2030」" in caught.value.reason_zh
+
+
+# --- 技术负责人: every level, under both regimes (not a count 建市[2016]226号 stopped assessing) -----
+
+
+@pytest.mark.parametrize("qualification", ["建筑工程施工总承包一级", "建筑工程施工总承包二级", "建筑工程施工总承包三级",
+                                           "市政公用工程施工总承包一级", "地基基础工程专业承包二级"])
+def test_every_level_requires_a_technical_lead(qualification):
+    messages = short(qualification, **{**FULL, "technical_lead": 0})
+    assert messages == [f"{qualification}要求技术负责人不少于 1 人，申报名单中 0 人（资质标准 2014+2016，数值多源一致）"]
+    assert short(qualification, **FULL) == []
+
+
+def test_the_draft_regime_requires_a_technical_lead_at_every_level_too():
+    for level in ("甲级", "乙级"):
+        (message,) = short(f"建筑工程施工总承包{level}", regime="2022-draft")
+        assert message == f"建筑工程施工总承包{level}要求技术负责人不少于 1 人，申报名单中 0 人（资质标准 2022-draft，数值未核实）"
+
+
+def test_the_technical_lead_count_is_the_standards_own(tmp_path):
+    own = tmp_path / "draft.yaml"
+    own.write_text(DRAFT.replace("technical_lead: {confidence: unverified}\n    headcount: {assessed: true",
+                                 "technical_lead: {min: 2, confidence: unverified}\n    headcount: {assessed: true"),
+                   encoding="utf-8")
+    messages = short("建筑工程施工总承包乙级", {"standards_files": [str(own)]}, regime="2022-draft",
+                     technical_lead=1, titled_staff=8)
+    assert [m for m in messages if "技术负责人" in m] == ["建筑工程施工总承包乙级要求技术负责人不少于 2 人，申报名单中只有 1 人"
+                                                       f"（资质标准 2022-draft，数值未核实）"]
+
+
+def test_dossier_check_on_a_sample_without_its_technical_lead_is_blocked():
+    spec = load_spec(FIXTURES / "sample-upgrade" / "application.yaml").spec
+    spec = spec.model_copy(update={"roster": [e for e in spec.roster if e.role != "technical_lead"]})
+    found = [d for d in validate_application(spec, [], params_for(spec, checklist_for(spec).overrides()))
+             if d.code == "HEADCOUNT_SHORT"]
+    assert [(d.severity, d.message) for d in found] == [
+        ("blocking", "建筑工程施工总承包二级要求技术负责人不少于 1 人，申报名单中 0 人（资质标准 2014+2016，数值多源一致）")]

@@ -72,6 +72,11 @@ class LeadQualification(_Strict):
 
 
 class TechnicalLead(Sourced):
+    """企业技术负责人: every level of every regime asks for one (``min``; a company's own file may
+    say more), a count 建市[2016]226号 did not stop assessing; ``years`` and ``qualified_by`` are
+    what that person must have (``dossier assess`` judges them, HEADCOUNT_SHORT only the count)."""
+
+    min: int = Field(default=1, ge=1)
     years: int | None = Field(default=None, ge=0)  # 从事工程施工技术管理工作经历, 年以上
     qualified_by: tuple[LeadQualification, ...] = ()  # any one of them
     other: str | None = None  # what the standard asks besides (e.g. projects led), in words

@@ -3,8 +3,8 @@
 ``params_for(spec, overrides)`` is the one way to get a ``RuleParams``: defaults, then the
 application type's section, then the overrides (a checklist's ``rules:`` mapping, say). Head
 counts are always the qualification standards' (``dossier.standards``: the shipped files, or the
-application's and the overrides' own ``standards_files``), only where the regime assesses them;
-overrides cannot state head counts. Mappings merge key by key; lists and scalars replace, so an
+application's and the overrides' own ``standards_files``): the 技术负责人 at every level, the
+other roles only where the regime assesses them; overrides cannot state head counts. Mappings merge key by key; lists and scalars replace, so an
 override never has to repeat what it leaves alone.
 """
 
@@ -156,20 +156,29 @@ def load_defaults() -> dict[str, Any]:
 
 
 def standard_headcounts(spec: ApplicationSpec, own_files: list[str]) -> dict[str, HeadcountTable]:
-    """The head counts of ``spec``'s qualifications as the standards data gives them, for the
-    levels where the regime (the spec's, else the one in force) still assesses them: under
-    2014+2016 only the lowest level of each category. Raises StandardError for an unknown regime."""
+    """The head counts of ``spec``'s qualifications as the standards data gives them: the
+    技术负责人 at every level, the roles' counts only at the levels where the regime (the spec's,
+    else the one in force) still assesses them (under 2014+2016 the lowest level of each
+    category). Raises StandardError for an unknown regime."""
     regime = checked_regime(spec.regime)
     known = standards(own_files)
     tables: dict[str, HeadcountTable] = {}
     for qualification in spec.qualifications:
         parsed = known.parse_qualification(qualification, regime)
-        if parsed is None or not parsed[1].headcount.assessed:
+        if parsed is None:
             continue
-        tables[qualification] = {
-            role: HeadcountNeed(min=need.min, among=need.among, specialties=need.specialties,
-                                basis=f"资质标准 {regime}，数值{CONFIDENCE_ZH[weakest([parsed[1].headcount, need])]}")
-            for role, need in parsed[1].headcount.roles.items() if need.min is not None or need.specialties}
+        level = parsed[1]
+        lead = level.technical_lead
+
+        def basis(*figures) -> str:
+            return f"资质标准 {regime}，数值{CONFIDENCE_ZH[weakest(figures)]}"
+
+        table: HeadcountTable = {"technical_lead": HeadcountNeed(min=lead.min, basis=basis(lead))}
+        if level.headcount.assessed:
+            table |= {role: HeadcountNeed(min=need.min, among=need.among, specialties=need.specialties,
+                                          basis=basis(level.headcount, need))
+                      for role, need in level.headcount.roles.items() if need.min is not None or need.specialties}
+        tables[qualification] = table
     return tables
 
 

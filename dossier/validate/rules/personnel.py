@@ -76,8 +76,8 @@ def person_not_listed(ctx: ValidationContext):
 
 
 @rule("HEADCOUNT_SHORT", severity="blocking",
-      zh="某岗位（专业）人数少于所用资质标准的要求；现行规则只在各类别最低等级考核人数",
-      en="Fewer people in a role (and specialty) than the qualification standard in use requires, where its regime counts heads")
+      zh="某岗位（专业）人数少于所用资质标准的要求：技术负责人各等级均须有；其他岗位现行规则只在各类别最低等级考核人数",
+      en="Fewer people in a role (and specialty) than the qualification standard in use requires: a 技术负责人 at every level, the other roles where the regime counts heads")
 def headcount_short(ctx: ValidationContext):
     if not ctx.params.check_headcount:
         return
@@ -91,8 +91,9 @@ def headcount_short(ctx: ValidationContext):
                     continue
                 what = role_name(role) + (f"（{'、'.join(check.specialties)}专业）" if check.specialties else "")
                 basis = f"（{need.basis}）" if need.basis else ""
+                listed = f"只有 {check.found} 人" if check.found else " 0 人"
                 yield Finding("HEADCOUNT_SHORT",
-                              f"{qualification}要求{what}不少于 {check.minimum} 人，申报名单中只有 {check.found} 人{basis}",
+                              f"{qualification}要求{what}不少于 {check.minimum} 人，申报名单中{listed}{basis}",
                               ctx.company.uscc,
                               [spec_evidence("qualifications", qualification),
                                spec_evidence(f"roster.{role}" + (f".{'+'.join(check.specialties)}" if check.specialties else ""),
