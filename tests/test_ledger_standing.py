@@ -10,10 +10,14 @@ from datetime import date
 
 import pytest
 
+from conftest import FIXTURES
+from dossier.intake.spec import load_spec
+from dossier.ledger.documents import ArchivedApplication
 from dossier.ledger.ledger import build_ledger
 from dossier.ledger.personnel import personnel_alerts
 from dossier.ledger.rules import load_rules
 from dossier.validate.identifiers import make_id_number
+from fixtures import load_truth
 from tests.ledger_builders import COMPANY, USCC, application, archived, months, statement
 
 RULES = load_rules()
@@ -56,3 +60,40 @@ def test_a_departure_below_the_count_is_an_alert_naming_who_left():
 def test_levels_the_standard_counts_no_heads_at_raise_nothing(held):
     documents = [*statements("2026-09")] + ([certificate(*held)] if held else [])
     assert alerts(documents) == []
+
+
+# --- the standards the company's own filing uses: the sample-clean company and its sample standard ----
+
+
+def _sample_clean(**changes):
+    """The sample-clean company as the archive holds it once its 三级 was granted: its filing (as
+    intake reads it: its own standard file), its 社保 statement as the truth says it reads, and a
+    资质证书 listing 建筑工程施工总承包三级."""
+    spec = load_spec(FIXTURES / "sample-clean" / "application.yaml").spec.model_copy(update=changes)
+    app = ArchivedApplication(name="sample-clean", company_name=spec.company_name, uscc=spec.uscc,
+                              roster=tuple(e.model_dump(mode="json") for e in spec.roster),
+                              filing_date=spec.filing_date, spec=spec)
+    documents = [archived(doc["doc_type"], doc["fields"], doc["records"], label=path, application=app.name)
+                 for path, entry in load_truth(FIXTURES / "sample-clean")["files"].items()
+                 for doc in entry["documents"] if doc["doc_type"] == "social_insurance_record"]
+    documents.append(archived("qualification_certificate",
+                              {"company_name": spec.company_name, "uscc": spec.uscc, "cert_number": "D311081234",
+                               "qualifications": ["建筑工程施工总承包三级"], "issue_date": "2026-10-20",
+                               "valid_until": "2031-10-19"}, label="华建宏远资质证书", application=app.name))
+    return [a for a in personnel_alerts(documents, [app], build_ledger(documents, [app], RULES), RULES.personnel)
+            if a.code == "HEADCOUNT_BELOW_STANDARD"]
+
+
+def test_the_sample_clean_company_is_held_to_the_standard_file_its_filing_names():
+    assert _sample_clean() == []
+
+
+def test_a_company_without_its_own_file_is_held_to_the_shipped_counts():
+    messages = [a.message for a in _sample_clean(standards=[])]
+    assert any("建筑工程施工总承包三级要求注册建造师（建筑工程、机电工程专业）不少于 5 人" in m for m in messages), messages
+    assert any("技术工人不少于 30 人" in m for m in messages), messages
+
+
+def test_an_own_file_gone_since_intake_falls_back_to_the_shipped_counts(tmp_path):
+    messages = [a.message for a in _sample_clean(standards=[str(tmp_path / "moved.yaml")])]
+    assert any("技术工人不少于 30 人" in m for m in messages), messages

@@ -13,8 +13,9 @@ started or stopped being insured within the last ``window_months``; one person a
 ``person_threshold`` or the company at ``company_threshold`` changes is flagged.
 
 HEADCOUNT_BELOW_STANDARD: a qualification the company holds (its newest 资质证书) whose level the
-qualification standard still counts heads at (dossier.standards; under 2014+2016 a category's
-lowest level), with fewer roster people of a role insured in the newest month than it asks:
+qualification standard still counts heads at (dossier.standards, with the company's own file when
+its newest filing for that qualification names one; under 2014+2016 a category's lowest level),
+with fewer roster people of a role insured in the newest month than it asks:
 whoever left has taken the company below the standard it holds.
 """
 
@@ -31,7 +32,8 @@ from dossier.ledger.identities import Identities
 from dossier.ledger.ledger import LedgerEntry, build_ledger, of_company
 from dossier.ledger.rules import LedgerRules, PersonnelRules, load_rules
 from dossier.ledger.supervision import supervised_doc_types, supervision_alerts
-from dossier.standards.loader import regimes, standards
+from dossier.errors import StandardError
+from dossier.standards.loader import Standards, regimes, standards
 from dossier.standards.measure import count_checks
 from dossier.standards.schema import CONFIDENCE_ZH
 
@@ -171,8 +173,9 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
                     code="FREQUENT_CHANGES", changes=changes, **common,
                     message=f"{person.name}：近 {rules.window_months} 个月在本企业参保变动 {changes} 次，注册人员变更频繁"))
         insured_now = {key for key, months in insured.items() if newest.last_month in months}
-        alerts += _below_standard(company, uscc, _held(company_key, ledger, documents, ids), registered, insured_now,
-                                  newest.last_month, evidence)
+        filings = [app for app in applications if app.spec is not None and ids.company(app.company_name, app.uscc)[0] == company_key]
+        alerts += _below_standard(company, uscc, _held(company_key, ledger, documents, ids), filings, registered,
+                                  insured_now, newest.last_month, evidence)
         if total >= rules.company_threshold:
             alerts.append(PersonnelAlert(
                 code="FREQUENT_CHANGES", company=company, uscc=uscc, newest_month=newest.last_month,
@@ -194,16 +197,39 @@ def _held(company_key: str, ledger: Iterable[LedgerEntry], documents: list[Archi
     return held
 
 
-def _below_standard(company: str | None, uscc: str | None, held: list[str], registered: dict[str, _Registered],
-                    insured_now: set[str], newest_month: str, evidence: list[str]) -> list[PersonnelAlert]:
-    """HEADCOUNT_BELOW_STANDARD: for each qualification held whose level the standard (the regime
-    in force) still counts heads at, a role whose roster people insured in the newest month fall
-    short of it, naming the people who left. Constructors counted only by their 注册证书 carry no
-    specialty and are not counted here."""
-    known, regime = standards(), regimes().default
+def _own_files(qualification: str, filings: list[ArchivedApplication]) -> list[str]:
+    """The company's own standard files (``standards:`` in application.yaml) of its newest filing
+    for ``qualification``; none (the shipped standards) when no filing names it."""
+    compact = "".join(qualification.split())
+    named = [app for app in filings if compact in {"".join(q.split()) for q in app.spec.qualifications}]
+    if not named:
+        return []
+    newest = max(named, key=lambda app: (app.spec.filing_date, app.name))
+    return list(newest.spec.standards)
+
+
+def _standards_for(qualification: str, filings: list[ArchivedApplication]) -> Standards:
+    """The standards the company's newest filing for ``qualification`` is checked against (the
+    same loader as its ``dossier check``); the shipped ones when its own file cannot be read any
+    more (moved or deleted since intake), rather than no ledger at all."""
+    try:
+        return standards(_own_files(qualification, filings))
+    except StandardError:
+        return standards()
+
+
+def _below_standard(company: str | None, uscc: str | None, held: list[str], filings: list[ArchivedApplication],
+                    registered: dict[str, _Registered], insured_now: set[str], newest_month: str,
+                    evidence: list[str]) -> list[PersonnelAlert]:
+    """HEADCOUNT_BELOW_STANDARD: for each qualification held whose level the standard (the
+    company's newest filing for it names its own file: that one; the regime in force) still counts
+    heads at, a role whose roster people insured in the newest month fall short of it, naming the
+    people who left. Constructors counted only by their 注册证书 carry no specialty and are not
+    counted here."""
+    regime = regimes().default
     alerts = []
     for qualification in held:
-        parsed = known.parse_qualification(qualification, regime)
+        parsed = _standards_for(qualification, filings).parse_qualification(qualification, regime)
         if parsed is None or not parsed[1].headcount.assessed:
             continue
         for role, need in parsed[1].headcount.roles.items():
