@@ -344,7 +344,8 @@ def assess(
     if as_json:
         out.print(json.dumps(result.contract(), ensure_ascii=False, indent=1))
         return
-    table = Table(title=f"{application}：{result.target} 资质标准对照（{result.regime_title}）")
+    own = f"；企业自定标准文件 {result.standard_file}" if result.standard_file else ""
+    table = Table(title=f"{application}：{result.target} 资质标准对照（{result.regime_title}{own}）")
     for col in ("要求", "状态"):
         table.add_column(col, no_wrap=True)
     for col in ("标准要求", "申报材料情况"):

@@ -158,7 +158,17 @@ levels:
         ("net_assets", "met"), ("technical_lead", "unknown"), ("technical_lead_experience", "unknown"),
         ("headcount.registered_constructor", "met")]
     assert {line.confidence for line in result.requirements} == {"single source"}
-    assert result.requirements[0].source == ["公司资质部整理"]
+    assert result.requirements[0].source == ["企业自定标准文件 own.yaml", "公司资质部整理"]
+
+
+def test_every_line_from_the_applications_own_file_names_it():
+    app = clean_application()  # names the reduced sample standard, as sample-clean does
+    result = assess(app.spec, app.documents)
+    assert result.standard_file == "sample-standard.yaml"
+    assert all(line.source[0] == "企业自定标准文件 sample-standard.yaml" for line in result.requirements)
+    shipped = run(app)
+    assert shipped.standard_file is None
+    assert not any("企业自定" in s for line in shipped.requirements for s in line.source)
 
 
 def test_the_sheet_has_one_row_per_requirement(tmp_path):

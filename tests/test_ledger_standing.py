@@ -65,7 +65,7 @@ def test_levels_the_standard_counts_no_heads_at_raise_nothing(held):
 # --- the standards the company's own filing uses: the sample-clean company and its sample standard ----
 
 
-def _sample_clean(**changes):
+def _sample_clean(left: str | None = None, **changes):
     """The sample-clean company as the archive holds it once its 三级 was granted: its filing (as
     intake reads it: its own standard file), its 社保 statement as the truth says it reads, and a
     资质证书 listing 建筑工程施工总承包三级."""
@@ -73,7 +73,10 @@ def _sample_clean(**changes):
     app = ArchivedApplication(name="sample-clean", company_name=spec.company_name, uscc=spec.uscc,
                               roster=tuple(e.model_dump(mode="json") for e in spec.roster),
                               filing_date=spec.filing_date, spec=spec)
-    documents = [archived(doc["doc_type"], doc["fields"], doc["records"], label=path, application=app.name)
+    def rows(records):  # ``left`` last insured in 2026-07
+        return [{**r, "months": [m for m in r["months"] if m < "2026-08"]} if r["name"] == left else r for r in records]
+
+    documents = [archived(doc["doc_type"], doc["fields"], rows(doc["records"]), label=path, application=app.name)
                  for path, entry in load_truth(FIXTURES / "sample-clean")["files"].items()
                  for doc in entry["documents"] if doc["doc_type"] == "social_insurance_record"]
     documents.append(archived("qualification_certificate",
@@ -97,3 +100,10 @@ def test_a_company_without_its_own_file_is_held_to_the_shipped_counts():
 def test_an_own_file_gone_since_intake_falls_back_to_the_shipped_counts(tmp_path):
     messages = [a.message for a in _sample_clean(standards=[str(tmp_path / "moved.yaml")])]
     assert any("技术工人不少于 30 人" in m for m in messages), messages
+
+
+def test_an_alert_held_to_the_companys_own_file_names_it():
+    (alert,) = _sample_clean(left="孙志明")
+    assert alert.message == ("北京华建宏远建设工程有限公司：建筑工程施工总承包三级要求注册建造师（建筑工程专业）不少于 2 人，"
+                             "2026-08 在本企业参保的只有 1 人（孙志明已离职或停保），"
+                             "已不满足资质标准（企业自定标准文件 sample-standard.yaml，未核实）")

@@ -138,7 +138,8 @@ def test_under_the_draft_regime_its_own_counts_apply(tmp_path):
     own.write_text(DRAFT, encoding="utf-8")
     files = {"standards_files": [str(own)]}
     (message,) = short("建筑工程施工总承包乙级", files, regime="2022-draft", technical_lead=1, titled_staff=7)
-    assert message == "建筑工程施工总承包乙级要求职称人员不少于 8 人，申报名单中只有 7 人（资质标准 2022-draft，数值单一来源）"
+    assert message == ("建筑工程施工总承包乙级要求职称人员不少于 8 人，申报名单中只有 7 人"
+                       "（资质标准 2022-draft，企业自定标准文件 draft.yaml，数值单一来源）")
     assert short("建筑工程施工总承包乙级", files, regime="2022-draft", technical_lead=1, titled_staff=8) == []
     # not assessed there
     assert short("建筑工程施工总承包甲级", files, regime="2022-draft", technical_lead=1, titled_staff=7) == []
@@ -178,7 +179,7 @@ def test_the_technical_lead_count_is_the_standards_own(tmp_path):
     messages = short("建筑工程施工总承包乙级", {"standards_files": [str(own)]}, regime="2022-draft",
                      technical_lead=1, titled_staff=8)
     assert [m for m in messages if "技术负责人" in m] == ["建筑工程施工总承包乙级要求技术负责人不少于 2 人，申报名单中只有 1 人"
-                                                       f"（资质标准 2022-draft，数值未核实）"]
+                                                       "（资质标准 2022-draft，企业自定标准文件 draft.yaml，数值未核实）"]
 
 
 def test_dossier_check_on_a_sample_without_its_technical_lead_is_blocked():
@@ -188,3 +189,25 @@ def test_dossier_check_on_a_sample_without_its_technical_lead_is_blocked():
              if d.code == "HEADCOUNT_SHORT"]
     assert [(d.severity, d.message) for d in found] == [
         ("blocking", "建筑工程施工总承包二级要求技术负责人不少于 1 人，申报名单中 0 人（资质标准 2014+2016，数值多源一致）")]
+
+
+# --- where the counts came from: a company's own file is named, in the message and the evidence ----
+
+
+def test_counts_from_the_applications_own_file_name_that_file():
+    spec = load_spec(FIXTURES / "sample-clean" / "application.yaml").spec
+    spec = spec.model_copy(update={"roster": [e for e in spec.roster if e.name != "孙志明"]})  # a 建筑工程 constructor
+    (found,) = [d for d in validate_application(spec, [], params_for(spec, checklist_for(spec).overrides()))
+                if d.code == "HEADCOUNT_SHORT"]
+    assert found.message == ("建筑工程施工总承包三级要求注册建造师（建筑工程专业）不少于 2 人，申报名单中只有 1 人"
+                             "（资质标准 2014+2016，企业自定标准文件 sample-standard.yaml，数值未核实）")
+    assert ("application.yaml", "standards", "sample-standard.yaml") in {(e.sha256, e.field, e.value) for e in found.evidence}
+
+
+def test_counts_from_the_shipped_standards_name_no_file():
+    spec = ApplicationSpec(company_name="北京华建建设工程有限公司", uscc=make_uscc("91", "110108", "MA01EXA7"),
+                           application_type="new", qualifications=["建筑工程施工总承包三级"],
+                           filing_date=date(2026, 12, 1), roster=roster(**{**FULL, "titled_staff": 5}))
+    (found,) = [d for d in validate_application(spec, [], params_for(spec)) if d.code == "HEADCOUNT_SHORT"]
+    assert "企业自定" not in found.message and "资质标准 2014+2016，数值多源一致" in found.message
+    assert "standards" not in {e.field for e in found.evidence}

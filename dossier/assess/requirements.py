@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dossier.errors import StandardError
 from dossier.model import ApplicationSpec, Evidence
 from dossier.privacy import mask_text
-from dossier.standards.loader import regimes, vocabulary
+from dossier.standards.loader import OWN_FILE_ZH, regimes, vocabulary
 from dossier.standards.measure import (ClassResult, count_checks, describe_class, describe_criterion,
                                        judge_performance, number, reaches)
 from dossier.standards.schema import (TITLE_LEVELS, Headcount, LeadQualification, Level, Sourced, Standard,
@@ -60,6 +60,9 @@ class Assessment(_Out):
     regime_title: str
     requirements: list[Requirement]
     verdict: Status
+    # the company's own standard file the figures come from, by name (None: the shipped standards);
+    # each line's ``source`` names it too, which is how the JSON contract carries it
+    standard_file: str | None = None
 
     def masked(self) -> Assessment:
         """A copy with every ID number masked (what the web app shows)."""
@@ -71,7 +74,7 @@ class Assessment(_Out):
 
     def contract(self) -> dict:
         """The JSON of ``dossier assess --json``."""
-        data = self.model_dump(mode="json", exclude={"regime_title"})
+        data = self.model_dump(mode="json", exclude={"regime_title", "standard_file"})
         for line in data["requirements"]:
             for ev in line["evidence"]:
                 ev["bbox"] = [round(v, 2) for v in ev["bbox"]]
@@ -97,10 +100,14 @@ def assess(spec: ApplicationSpec, documents: Iterable[DocumentFacts], *, target:
     standard, level = parsed
     lines = [_net_assets(ctx, standard, level), *_technical_lead(ctx, standard, level),
              *_headcounts(ctx, standard, level), *_performance(ctx, standard, level)]
+    own = ctx.standards.own_file(standard)
+    if own:  # every figure of the line is the file's: say which file before its sources
+        lines = [line.model_copy(update={"source": [f"{OWN_FILE_ZH} {own}", *line.source]}) for line in lines]
     statuses = {line.status for line in lines}
     verdict: Status = "short" if "short" in statuses else "unknown" if "unknown" in statuses else "met"
     return Assessment(target=standard.qualification(level.level), regime=ctx.regime,
-                      regime_title=regimes().regimes[ctx.regime].title, requirements=lines, verdict=verdict)
+                      regime_title=regimes().regimes[ctx.regime].title, requirements=lines, verdict=verdict,
+                      standard_file=own)
 
 
 def _line(standard: Standard, figures: list[Sourced], **fields) -> Requirement:

@@ -33,7 +33,7 @@ from dossier.ledger.ledger import LedgerEntry, build_ledger, of_company
 from dossier.ledger.rules import LedgerRules, PersonnelRules, load_rules
 from dossier.ledger.supervision import supervised_doc_types, supervision_alerts
 from dossier.errors import StandardError
-from dossier.standards.loader import Standards, regimes, standards
+from dossier.standards.loader import OWN_FILE_ZH, Standards, regimes, standards
 from dossier.standards.measure import count_checks
 from dossier.standards.schema import CONFIDENCE_ZH
 
@@ -229,9 +229,11 @@ def _below_standard(company: str | None, uscc: str | None, held: list[str], fili
     regime = regimes().default
     alerts = []
     for qualification in held:
-        parsed = _standards_for(qualification, filings).parse_qualification(qualification, regime)
+        known = _standards_for(qualification, filings)
+        parsed = known.parse_qualification(qualification, regime)
         if parsed is None or not parsed[1].headcount.assessed:
             continue
+        own = known.own_file(parsed[0])
         for role, need in parsed[1].headcount.roles.items():
             in_role = {key: p for key, p in registered.items() if role in p.roles}
             now = [p.specialties.get(role) for key, p in in_role.items() if key in insured_now]
@@ -245,7 +247,8 @@ def _below_standard(company: str | None, uscc: str | None, held: list[str], fili
                     code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, roles=[role], newest_month=newest_month,
                     evidence=evidence,
                     message=f"{company}：{qualification}要求{what}不少于 {check.minimum} 人，{newest_month} 在本企业参保的"
-                            f"只有 {check.found} 人{left}，已不满足资质标准（{CONFIDENCE_ZH[need.confidence]}）"))
+                            f"只有 {check.found} 人{left}，已不满足资质标准（{f'{OWN_FILE_ZH} {own}，' if own else ''}"
+                            f"{CONFIDENCE_ZH[need.confidence]}）"))
     return alerts
 
 

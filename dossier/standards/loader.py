@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from dossier.errors import StandardError
-from dossier.standards.schema import Confidence, Level, ProjectKind, Standard
+from dossier.standards.schema import CONFIDENCE_ZH, Confidence, Level, ProjectKind, Standard
 from dossier.yamlfile import UTF8_OR_GB18030, YamlFile, read_package_yaml, read_yaml
 
 _PACKAGE = "dossier.standards"
@@ -118,18 +118,32 @@ def shipped_standards() -> tuple[Standard, ...]:
 
 class Standards:
     """The standards in use: shipped ones, replaced by a company's own of the same category and
-    regime. Two files for one (category, regime) among ``own`` is an error: which one is meant?"""
+    regime. Two files for one (category, regime) among ``own`` is an error: which one is meant?
+    ``files`` (one per ``own`` standard, in order) are where they were read, so that an output
+    can name the file its figures came from (``own_file``)."""
 
-    def __init__(self, shipped: Iterable[Standard], own: Iterable[Standard] = ()):
+    def __init__(self, shipped: Iterable[Standard], own: Iterable[Standard] = (),
+                 files: Iterable[str | Path] = ()):
         self._by_key: dict[tuple[str, str], Standard] = {(s.category, s.regime): s for s in shipped}
+        self._files: dict[tuple[str, str], Path] = {}
+        paths = [Path(p) for p in files]
         seen: set[tuple[str, str]] = set()
-        for standard in own:
+        for index, standard in enumerate(own):
             key = (standard.category, standard.regime)
             if key in seen:
                 raise StandardError(f"two own standard files for {key}",
                                     reason_zh=f"同一资质类别和规则（{standard.category}，{standard.regime}）给了两个标准文件")
             seen.add(key)
             self._by_key[key] = standard
+            if index < len(paths):
+                self._files[key] = paths[index]
+
+    def own_file(self, standard: Standard) -> str | None:
+        """The file name of the company's own file ``standard`` was read from; None for a
+        shipped one."""
+        key = (standard.category, standard.regime)
+        path = self._files.get(key) if self._by_key.get(key) is standard else None
+        return path.name if path is not None else None
 
     def of_regime(self, regime: str) -> list[Standard]:
         """The categories' standards under ``regime``, longest category name first (so that a
@@ -159,7 +173,18 @@ class Standards:
 def standards(own_files: Iterable[str | Path] = ()) -> Standards:
     """The standards in use: the shipped files with ``own_files`` (a company's own) replacing
     the shipped one of their category and regime."""
-    return Standards(shipped_standards(), [load_standard_file(p) for p in own_files])
+    files = list(own_files)
+    return Standards(shipped_standards(), [load_standard_file(p) for p in files], files)
+
+
+OWN_FILE_ZH = "企业自定标准文件"
+
+
+def basis_zh(standard: Standard, own_file: str | None, confidence: Confidence) -> str:
+    """Where a figure came from, for a message: ``资质标准 2014+2016，数值多源一致``, naming the
+    company's own file when it is one (``资质标准 2014+2016，企业自定标准文件 x.yaml，数值未核实``)."""
+    own = f"，{OWN_FILE_ZH} {own_file}" if own_file else ""
+    return f"资质标准 {standard.regime}{own}，数值{CONFIDENCE_ZH[confidence]}"
 
 
 def _error(loc: tuple, message: str) -> dict:

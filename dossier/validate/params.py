@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dossier.errors import ConfigError
 from dossier.model import ApplicationSpec, Role
-from dossier.standards.loader import checked_regime, standards
-from dossier.standards.schema import CONFIDENCE_ZH, weakest
+from dossier.standards.loader import basis_zh, checked_regime, standards
+from dossier.standards.schema import weakest
 from dossier.yamlfile import read_package_yaml
 
 
@@ -110,12 +110,14 @@ class FieldTables(_Params):
 class HeadcountNeed(_Params):
     """At least ``min`` people in a role (counting only the ``among`` specialties when given), of
     whom at least ``specialties[s]`` in specialty ``s``; ``basis`` says where the figures come
-    from, for the message (the standard and its confidence)."""
+    from, for the message (the standard, the company's own file when they come from one, and
+    their confidence); ``standard_file`` is that file's name (None: the shipped standards)."""
 
     min: int | None = Field(default=None, ge=0)
     among: tuple[str, ...] = ()
     specialties: dict[str, int] = Field(default_factory=dict)
     basis: str = ""
+    standard_file: str | None = None
 
 
 HeadcountTable = dict[Role, HeadcountNeed]
@@ -167,16 +169,16 @@ def standard_headcounts(spec: ApplicationSpec, own_files: list[str]) -> dict[str
         parsed = known.parse_qualification(qualification, regime)
         if parsed is None:
             continue
-        level = parsed[1]
-        lead = level.technical_lead
+        standard, level = parsed
+        lead, own = level.technical_lead, known.own_file(standard)
 
         def basis(*figures) -> str:
-            return f"资质标准 {regime}，数值{CONFIDENCE_ZH[weakest(figures)]}"
+            return basis_zh(standard, own, weakest(figures))
 
-        table: HeadcountTable = {"technical_lead": HeadcountNeed(min=lead.min, basis=basis(lead))}
+        table: HeadcountTable = {"technical_lead": HeadcountNeed(min=lead.min, basis=basis(lead), standard_file=own)}
         if level.headcount.assessed:
             table |= {role: HeadcountNeed(min=need.min, among=need.among, specialties=need.specialties,
-                                          basis=basis(level.headcount, need))
+                                          basis=basis(level.headcount, need), standard_file=own)
                       for role, need in level.headcount.roles.items() if need.min is not None or need.specialties}
         tables[qualification] = table
     return tables

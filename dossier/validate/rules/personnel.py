@@ -97,4 +97,6 @@ def headcount_short(ctx: ValidationContext):
                               ctx.company.uscc,
                               [spec_evidence("qualifications", qualification),
                                spec_evidence(f"roster.{role}" + (f".{'+'.join(check.specialties)}" if check.specialties else ""),
-                                             check.found)])
+                                             check.found),
+                               # the company's own standard file the counts come from, by name
+                               *([spec_evidence("standards", need.standard_file)] if need.standard_file else [])])
