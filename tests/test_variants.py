@@ -20,12 +20,15 @@ import yaml
 
 from fixtures.generate.text import hanzi_number
 from fixtures.variants import MEASURE_SEEDS, TUNE_SEEDS, applications
+from dossier.intake.spec import load_spec
+from fixtures import SAMPLE_STANDARD
 from fixtures.variants.application import (
     DocPlan,
     application_yaml,
     build_application,
     draw,
     plan_documents,
+    write_application_yaml,
 )
 from fixtures.variants.check import compare
 from fixtures.variants.defects import seed_defects
@@ -124,7 +127,8 @@ def test_seed_sets_are_disjoint_and_each_seed_has_a_clean_and_a_defective_applic
 def test_truth_agrees_with_the_rules(truths):
     """Read perfectly, a clean application has no finding and each seeded defect is found."""
     for slug, (truth, application) in truths.items():
-        result = compare(truth, application)
+        # as if built beside fixtures/sample-standard.yaml: a build copies that file beside its folders
+        result = compare(truth, application, SAMPLE_STANDARD.parent / slug)
         assert result == {"missed": [], "extra": [], "warnings": []}, slug
         if "clean" in slug:
             assert truth["defects"] == []
@@ -329,3 +333,24 @@ def test_application_yaml_and_truth_are_deterministic():
     two = build_application(None, seed, app["slug"], app["kind"], app["app_type"], app["si_shape"], render=False)
     assert json.dumps(one, ensure_ascii=False, sort_keys=True) == json.dumps(two, ensure_ascii=False, sort_keys=True)
     assert application_yaml(_world(seed, app)) == application_yaml(_world(seed, app))
+
+
+def test_a_generated_application_names_its_own_copy_of_the_sample_standard(tmp_path):
+    """A generated set is portable: its application.yaml names the sample standard relatively, and
+    the copy lies beside the application folders (no path of this checkout), byte for byte the same
+    on every build."""
+    seed, app = next(_apps(MEASURE_SEEDS))
+    w = _world(seed, app)
+    assert yaml.safe_load(application_yaml(w))["standards"] == ["../sample-standard.yaml"]
+    assert str(SAMPLE_STANDARD.parent) not in application_yaml(w)
+    written = []
+    for out in (tmp_path / "one", tmp_path / "two"):
+        write_application_yaml(out, app["slug"], w)
+        written.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert written[0] == written[1]
+    assert set(written[0]) == {f"{app['slug']}/application.yaml", "sample-standard.yaml"}
+    assert written[0]["sample-standard.yaml"] == SAMPLE_STANDARD.read_bytes()
+    moved = tmp_path / "moved"
+    (tmp_path / "one").rename(moved)
+    spec = load_spec(moved / app["slug"] / "application.yaml").spec
+    assert spec.standards == [str(moved / "sample-standard.yaml")]
