@@ -7,8 +7,10 @@ not one document.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dossier.extract.completeness import is_whole
+from dossier.extract.completeness import is_whole, misread_words, opening_doubt
 from dossier.extract.document import extract_documents
 from dossier.model import FileText, PageText, TextLine, TextSource
 
@@ -703,3 +705,41 @@ def test_a_wrapped_address_beside_a_scope_that_opens_with_a_sub_heading():
                line("经 营范围 许可项目：建设工程施工；建设工程设", 51, 315, 295, h=11), line("121号财富中心22层03号", 377, 315, 492, h=11),
                line("计；住宅室内装饰装修；施工专业作业。", 116, 330, 305, h=11))
     assert f["address"].value == "四川省成都市武侯区青年路1段121号财富中心22层03号"
+
+
+@pytest.mark.parametrize(("kind", "value", "doubted"), [
+    ("person", "手韵", True),  # 于 read as 手: whole in shape, no surname
+    ("person", "名庞昊天", True),  # the label's last character read into the name
+    ("person", "于韵", False),
+    ("person", "欧阳宏宇", False),
+    ("person", "上官韵", False),
+    ("person", "阿依古丽·买买提", False),  # a name with the middle dot carries no surname
+    ("address", "镇李家湾村4组75号", True),  # the first line of the address was lost
+    ("address", "湖南省长沙市岳麓区黄桥镇李家湾村4组75号", False),
+    ("address", "成都市武侯区人民南路四段1号", False),
+    ("address", "四川成都高新区天府大道中段1号", False),  # a province's and city's short names
+    ("address", "中国（四川）自由贸易试验区成都高新区天府五街200号", False),
+    ("address", "广西南宁市青秀区民族大道1号", False),
+    ("company", "某某建设有限公司", False),  # a trade name may open with anything
+])
+def test_a_value_that_does_not_open_as_its_kind_does_is_doubted(kind, value, doubted):
+    assert (opening_doubt(kind, value) is not None) is doubted
+
+
+def test_a_name_read_without_a_surname_is_below_trust_and_says_why():
+    f = fields(line("专业技术资格证书", 200, 60), line("姓名：手韵", 50, 100), line("性别：女", 50, 130),
+               line("职称名称：高级工程师", 50, 160), line("专业名称：工程造价", 50, 190))
+    assert f["name"].value == "手韵" and f["name"].confidence < TRUSTED
+    assert any("姓氏" in n for n in f["name"].notes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(surname=st.sampled_from(["王", "李", "诸葛", "欧阳", "覃", "肖", "付", "于"]),
+       given_name=st.text(alphabet="伟芳娜敏静丽强磊军洋勇艳杰涛明超秀英华", min_size=1, max_size=2))
+def test_any_name_opening_with_a_known_surname_is_not_doubted_for_it(surname, given_name):
+    assert opening_doubt("person", surname + given_name) is None
+
+
+def test_a_social_insurance_office_with_a_character_dropped_is_proposed():
+    assert ("社会险事业管理局", "社会保险事业管理局") in misread_words("authority", "郑州市社会险事业管理局金水区分局")
+    assert misread_words("authority", "郑州市社会保险事业管理局金水区分局") == []

@@ -204,3 +204,18 @@ def test_registered_specialties_are_of_the_register_or_doubted():
     assert slip.value == ["建筑上程"] and slip.confidence < 0.9 and slip.suggestion == "建筑工程"
     stray = normalise_specialty_list("建筑工程、市政公用工程、付用")  # a seal's glyphs read on
     assert stray.value[:2] == ["建筑工程", "市政公用工程"] and stray.confidence < 0.9 and stray.suggestion is None
+
+
+@pytest.mark.parametrize(("raw", "figures"), [
+    ("豫建岗2Q21888243", "豫建岗2021888243"),
+    ("川2512O1234567", "川251201234567"),
+    ("建安B(2019)1I2345", "建安B〔2019〕112345"),
+])
+def test_a_digit_shaped_letter_among_a_codes_figures_is_doubted_with_the_figure_proposed(raw, figures):
+    found = normalise_code(raw)
+    assert found.confidence < 0.9 and found.suggestion == figures and found.value != figures
+
+
+@pytest.mark.parametrize("raw", ["JZ安许证字〔2005〕000115", "D123456789", "B5120210012", "苏232201256243"])
+def test_letters_as_a_codes_prefix_are_no_misreading(raw):
+    assert normalise_code(raw).confidence == 1.0

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
-from dossier.extract.places import place_slips
+from dossier.extract.places import opens_with_division, place_slips
 from dossier.yamlfile import read_package_yaml
 
 Kind = Literal["company", "authority", "person", "address"]
@@ -39,6 +40,7 @@ class _Kind(BaseModel):
     lookalikes: dict[str, str] = {}  # a character read -> the rarer one it may stand for
     levels: dict[str, str] = {}  # a place word -> the unit word of an office at its level
     places: bool = False  # the value names divisions (颍州区, 成都市): one read a character off is a slip
+    opens: Literal["surname", "place"] | None = None  # what the value's first characters must be
 
 
 class _Kinds(RootModel[dict[Kind, _Kind]]):
@@ -87,6 +89,36 @@ def _lost_unit(spec: _Kind, kind: Kind, value: str) -> tuple[str, str] | None:
         if marks and (unit := max(marks)[2]) and stem + unit in spec.words:
             return stem, stem + unit
     return None
+
+
+OPENING_NOTES = {
+    "surname": "姓名不以常见姓氏开头，疑首字误识或多出",
+    "place": "地址不以省、市、县名开头，疑开头有字缺失",
+}
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """(single-character surnames, compound ones) from ``data/surnames.txt``."""
+    text = resources.files("dossier.extract").joinpath("data/surnames.txt").read_text(encoding="utf-8")
+    tokens = [t for line in text.splitlines() if not line.startswith("#") for t in line.split()]
+    return frozenset(t for t in tokens if len(t) == 1), frozenset(t for t in tokens if len(t) == 2)
+
+
+def opening_doubt(kind: Kind, value: str) -> str | None:
+    """A note when ``value`` does not open as values of ``kind`` do, else None: a person's name
+    opens with a surname (手韵 is 于韵 read amiss; a name with a middle dot is exempt), an address
+    with a division (镇李家湾村… lost the province, city and county before it). A shape test
+    cannot show either: both read as whole."""
+    opens = _kinds()[kind].opens
+    if opens == "surname":
+        single, compound = _surnames()
+        known = "·" in value or value[:1] in single or value[:2] in compound
+    elif opens == "place":
+        known = opens_with_division(value)
+    else:
+        return None
+    return None if known else OPENING_NOTES[opens]
 
 
 def places_named(kind: Kind) -> bool:

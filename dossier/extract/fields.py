@@ -28,6 +28,7 @@ from dossier.extract.completeness import (
     holds_ideograph,
     is_whole,
     misread_words,
+    opening_doubt,
     places_named,
 )
 from dossier.extract.layout import (
@@ -1056,6 +1057,9 @@ class FieldEngine:
             if not _whole(fspec, value):
                 factor = min(factor, INCOMPLETE)
                 notes.append(INCOMPLETE_NOTES[fspec.kind])
+            if isinstance(value, str) and (doubt := opening_doubt(fspec.kind, value)):
+                factor = min(factor, INCOMPLETE)
+                notes.append(doubt)
             if isinstance(value, str) and (slips := misread_words(fspec.kind, value)):
                 factor = min(factor, INCOMPLETE)
                 suggestion = _repaired(value, slips, notes)

@@ -14,6 +14,7 @@ package (MIT licence), trimmed to the six-digit codes and names.
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,6 +97,28 @@ def _exact(value: str, j: int, parents: list[str]) -> str | None:
                                                  for code in codes[name])):
             return name
     return None
+
+
+# what the short form of a province's or city's name drops (四川 for 四川省, 广西 for 广西壮族自治区)
+_FORMAL = re.compile(r"(?:(?:壮族|回族|维吾尔)?自治区|特别行政区|省|市|地区|盟)$")
+# a company's address may name the country first: 中国（四川）自由贸易试验区成都高新区…
+_COUNTRY = re.compile(r"^(?:中华人民共和国|中国)[（(]?")
+
+
+@lru_cache(maxsize=1)
+def _openings() -> frozenset[str]:
+    """Every division name, and the short forms provinces and cities go by."""
+    codes = _divisions().codes
+    short = {_FORMAL.sub("", name) for name, cs in codes.items() if any(_level(c) < 6 for c in cs)}
+    return frozenset(codes) | {name for name in short if len(name) >= 2}
+
+
+def opens_with_division(value: str) -> bool:
+    """Whether ``value`` (an address) opens with a division's name or a province's or city's
+    short name, after the country if it names one."""
+    value = _COUNTRY.sub("", value)
+    names = _openings()
+    return any(value[:k] in names for k in range(2, min(MAX_NAME, len(value)) + 1))
 
 
 def area_parents(code: str) -> list[str]:

@@ -37,6 +37,10 @@ _SENTENCE_END = "。.;；,，、 "  # after NFKC: ；，are ASCII already
 _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
 _HALF_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])((?:19|20)\d{2})〕|〔((?:19|20)\d{2})(?=[\d号])")
 _DOUBLED_CLOSE = re.compile(r"〕〕+")
+# a Latin letter shaped like a digit, alone inside a run of digits (豫建岗2Q21888243): codes
+# print letters as a prefix or a series mark, not one among figures
+_DIGIT_SHAPED = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
+_LETTER_IN_FIGURES = re.compile(rf"(?<=\d)[{''.join(_DIGIT_SHAPED)}](?=\d)")
 _ROUND_YEAR = re.compile(r"[（〔]((?:19|20)\d{2})[）〕]")  # 〔2014）, （2014〕: one bracket misread
 
 _CJK = r"[\u3400-\u9fff]"
@@ -250,4 +254,7 @@ def normalise_code(raw: str) -> Normalised | None:
     repaired = _DOUBLED_CLOSE.sub("〕", _HALF_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", text))
     if repaired != text:
         return Normalised(repaired, GUESSED, notes=(f"括号疑有误识：{text}",))
+    if _LETTER_IN_FIGURES.search(text):
+        figures = _LETTER_IN_FIGURES.sub(lambda m: _DIGIT_SHAPED[m.group()], text)
+        return Normalised(text, REPAIR_PROPOSED, suggestion=figures, notes=(f"数字中夹有字母，疑为数字误识：{figures}",))
     return Normalised(text) if text else None
