@@ -107,3 +107,59 @@ def test_an_alert_held_to_the_companys_own_file_names_it():
     assert alert.message == ("北京华建宏远建设工程有限公司：建筑工程施工总承包三级要求注册建造师（建筑工程专业）不少于 2 人，"
                              "2026-08 在本企业参保的只有 1 人（孙志明已离职或停保），"
                              "已不满足资质标准（企业自定标准文件 sample-standard.yaml，未核实）")
+
+
+# --- the 技术负责人: every level asks for one (HEADCOUNT_SHORT since 229acd9), so a departure alerts at every level ---
+
+LEAD = {"name": "宋明", "id_number": make_id_number("420102", date(1977, 10, 4), 323), "role": "technical_lead"}
+HEIR = {"name": "陈立", "id_number": make_id_number("420102", date(1980, 5, 6), 125), "role": "technical_lead"}
+
+
+def lead_alerts(qualification: str, lead_until: str, *, rosters=((LEAD,),), insured=(LEAD,)):
+    """HEADCOUNT_BELOW_STANDARD of a company holding ``qualification`` whose 技术负责人 ``LEAD`` is
+    insured until ``lead_until`` (the newest statement runs to 2026-11); ``rosters``: one filing each."""
+    people = {p["name"]: (p["id_number"], months("2026-06", "2026-11")) for p in insured}
+    people[LEAD["name"]] = (LEAD["id_number"], months("2026-06", lead_until))
+    documents = [certificate(qualification), statement("社保", ("2026-06", "2026-11"), people)]
+    apps = [application(f"申报{i}", roster=list(roster)) for i, roster in enumerate(rosters)]
+    return [a for a in personnel_alerts(documents, apps, build_ledger(documents, apps, RULES), RULES.personnel)
+            if a.code == "HEADCOUNT_BELOW_STANDARD"]
+
+
+@pytest.mark.parametrize("qualification", ["建筑工程施工总承包一级", "建筑工程施工总承包二级", "市政公用工程施工总承包一级",
+                                           "地基基础工程专业承包二级"])
+def test_the_only_technical_lead_leaving_is_an_alert_at_a_level_that_counts_no_other_heads(qualification):
+    (alert,) = lead_alerts(qualification, "2026-09")
+    assert alert.company == COMPANY and alert.uscc == USCC and alert.roles == ["technical_lead"]
+    assert (alert.name, alert.id_number, alert.last_month, alert.newest_month) == ("宋明", LEAD["id_number"], "2026-09", "2026-11")
+    assert alert.message == (f"{COMPANY}：技术负责人宋明离职或停保后，{qualification}要求技术负责人不少于 1 人，"
+                             f"2026-11 在本企业参保的现有 0 人，已不满足资质标准（多源一致）")
+
+
+def test_the_technical_lead_leaving_a_lowest_level_alerts_beside_its_head_counts():
+    roster = [*ROSTER, LEAD]
+    documents = [certificate("地基基础工程专业承包三级"),
+                 statement("社保", ("2026-06", "2026-11"),
+                           {**{p["name"]: (p["id_number"], months("2026-06", "2026-11")) for p in ROSTER},
+                            LEAD["name"]: (LEAD["id_number"], months("2026-06", "2026-08"))})]
+    apps = [application(roster=roster)]
+    found = [(a.roles, a.name) for a in personnel_alerts(documents, apps, build_ledger(documents, apps, RULES), RULES.personnel)
+             if a.code == "HEADCOUNT_BELOW_STANDARD"]
+    assert found == [(["technical_lead"], "宋明")]
+
+
+def test_a_technical_lead_still_insured_or_succeeded_raises_nothing():
+    assert lead_alerts("建筑工程施工总承包二级", "2026-11") == []
+    # the newer filing names another 技术负责人, insured in the newest month
+    assert lead_alerts("建筑工程施工总承包二级", "2026-09", rosters=((LEAD,), (HEIR,)), insured=(LEAD, HEIR)) == []
+
+
+def test_a_company_that_never_named_a_technical_lead_is_no_departure():
+    assert lead_alerts("建筑工程施工总承包二级", "2026-11", rosters=((),), insured=()) == []
+
+
+def test_the_technical_lead_leaving_is_held_to_the_companys_own_file():
+    (alert,) = _sample_clean(left="蔡淑华")
+    assert alert.roles == ["technical_lead"] and alert.name == "蔡淑华"
+    assert alert.message == ("北京华建宏远建设工程有限公司：技术负责人蔡淑华离职或停保后，建筑工程施工总承包三级要求技术负责人不少于 1 人，"
+                             "2026-08 在本企业参保的现有 0 人，已不满足资质标准（企业自定标准文件 sample-standard.yaml，多源一致）")

@@ -120,3 +120,46 @@ def test_people_alerts_keep_their_people_columns_with_id_numbers_masked(html):
     left = dict(_rows(html, "alerts"))["PERSON_LEFT"]
     assert "赵敏" in left and "420105********1236" in left and "2026-09" in left and "汉阳社保.pdf" in left
     assert not FULL_ID.search(html)
+
+
+# --- a company holding 二级 (where the standard counts no other heads) whose only 技术负责人 left ---
+
+LEAD_COMPANY, LEAD_USCC = "武汉晴川建设有限公司", "91420105MA4KX0RL7Q"
+
+
+@pytest.fixture(scope="module")
+def lead_html(tmp_path_factory):
+    from dossier.validate.identifiers import make_id_number
+
+    qian = make_id_number("420105", date(1978, 4, 9), 457)
+    settings = load_settings(home=tmp_path_factory.mktemp("web-ledger-lead") / "home", database_url=None,
+                             broker_url=None)
+    db = init_db(settings)
+    spec = ApplicationSpec(company_name=LEAD_COMPANY, uscc=LEAD_USCC, application_type="renewal",
+                           filing_date=date(2026, 12, 1), qualifications=["建筑工程施工总承包二级"],
+                           roster=[{"name": "钱峰", "id_number": qian, "role": "technical_lead"}])
+    with db.session() as session:
+        store(session, "晴川延续", extracted("qualification_certificate",
+                                           {"company_name": LEAD_COMPANY, "uscc": LEAD_USCC, "cert_number": "D242010399",
+                                            "qualifications": ["建筑工程施工总承包二级"], "issue_date": "2024-03-12",
+                                            "valid_until": "2029-03-11"}, label="晴川资质证书"), spec=spec)
+        store(session, "晴川延续", extracted("social_insurance_record",
+                                           {"company_name": LEAD_COMPANY, "uscc": LEAD_USCC, "period_from": "2026-06",
+                                            "period_to": "2026-11"},
+                                           [{"name": "钱峰", "id_number": qian, "insurance_types": ["养老"],
+                                             "months": months("2026-06", "2026-09")}], label="晴川社保"))
+        _, token = add_user(session, "viewer-user", "viewer")
+    with serve(Site(settings, db)) as client:
+        page = client.get("/ledger", params={"as_of": "2027-03-18"}, headers={"Authorization": f"Bearer {token}"})
+    db.dispose()
+    assert page.status_code == 200
+    return page.text
+
+
+def test_the_technical_lead_leaving_shows_among_the_people_alerts(lead_html):
+    rows = _rows(lead_html, "alerts")
+    assert sorted(code for code, _ in rows) == ["HEADCOUNT_BELOW_STANDARD", "PERSON_LEFT"]
+    below = dict(rows)["HEADCOUNT_BELOW_STANDARD"]
+    assert ALERT_ZH["HEADCOUNT_BELOW_STANDARD"] in below and "<td>钱峰</td>" in below and "技术负责人" in below
+    assert "建筑工程施工总承包二级要求技术负责人不少于 1 人" in below and "现有 0 人" in below and "2026-09" in below
+    assert "晴川社保.pdf" in below and not FULL_ID.search(lead_html)

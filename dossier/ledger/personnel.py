@@ -16,7 +16,10 @@ HEADCOUNT_BELOW_STANDARD: a qualification the company holds (its newest 资质�
 qualification standard still counts heads at (dossier.standards, with the company's own file when
 its newest filing for that qualification names one; under 2014+2016 a category's lowest level),
 with fewer roster people of a role insured in the newest month than it asks:
-whoever left has taken the company below the standard it holds.
+whoever left has taken the company below the standard it holds. The 技术负责人 at every level held
+(the standard's ``technical_lead``, one unless the file says ``min``, as HEADCOUNT_SHORT counts
+it): when a roster 技术负责人 has left (last insured before the newest month, as PERSON_LEFT says)
+and fewer than that are insured in the newest month, naming who left.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from dossier.ledger.supervision import supervised_doc_types, supervision_alerts
 from dossier.errors import StandardError
 from dossier.standards.loader import OWN_FILE_ZH, Standards, regimes, standards
 from dossier.standards.measure import count_checks
-from dossier.standards.schema import CONFIDENCE_ZH
+from dossier.standards.schema import CONFIDENCE_ZH, TechnicalLead
 
 STATEMENT_DOC_TYPE = "social_insurance_record"
 CONSTRUCTOR_KIND = "constructor_registration"
@@ -172,10 +175,9 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
                 alerts.append(PersonnelAlert(
                     code="FREQUENT_CHANGES", changes=changes, **common,
                     message=f"{person.name}：近 {rules.window_months} 个月在本企业参保变动 {changes} 次，注册人员变更频繁"))
-        insured_now = {key for key, months in insured.items() if newest.last_month in months}
         filings = [app for app in applications if app.spec is not None and ids.company(app.company_name, app.uscc)[0] == company_key]
         alerts += _below_standard(company, uscc, _held(company_key, ledger, documents, ids), filings, registered,
-                                  insured_now, newest.last_month, evidence)
+                                  insured, newest.last_month, evidence)
         if total >= rules.company_threshold:
             alerts.append(PersonnelAlert(
                 code="FREQUENT_CHANGES", company=company, uscc=uscc, newest_month=newest.last_month,
@@ -219,22 +221,30 @@ def _standards_for(qualification: str, filings: list[ArchivedApplication]) -> St
 
 
 def _below_standard(company: str | None, uscc: str | None, held: list[str], filings: list[ArchivedApplication],
-                    registered: dict[str, _Registered], insured_now: set[str], newest_month: str,
+                    registered: dict[str, _Registered], insured: dict[str, set[str]], newest_month: str,
                     evidence: list[str]) -> list[PersonnelAlert]:
-    """HEADCOUNT_BELOW_STANDARD: for each qualification held whose level the standard (the
-    company's newest filing for it names its own file: that one; the regime in force) still counts
-    heads at, a role whose roster people insured in the newest month fall short of it, naming the
-    people who left. Constructors counted only by their 注册证书 carry no specialty and are not
-    counted here."""
+    """HEADCOUNT_BELOW_STANDARD: for each qualification held, by the standard the company's
+    newest filing for it uses (its own file, else the shipped one; the regime in force): the
+    技术负责人 at every level once one has left, and, where the standard still counts heads, a role
+    whose roster people insured in the newest month fall short of it, naming the people who left.
+    Constructors counted only by their 注册证书 carry no specialty and are not counted here."""
     regime = regimes().default
+    insured_now = {key for key, months in insured.items() if newest_month in months}
     alerts = []
     for qualification in held:
         known = _standards_for(qualification, filings)
         parsed = known.parse_qualification(qualification, regime)
-        if parsed is None or not parsed[1].headcount.assessed:
+        if parsed is None:
             continue
         own = known.own_file(parsed[0])
-        for role, need in parsed[1].headcount.roles.items():
+        basis = f"{OWN_FILE_ZH} {own}，" if own else ""
+        level = parsed[1]
+        if not (level.headcount.assessed and "technical_lead" in level.headcount.roles):  # else counted below
+            alerts += _lead_left(company, uscc, qualification, level.technical_lead, registered, insured, newest_month,
+                                 evidence, basis)
+        if not level.headcount.assessed:
+            continue
+        for role, need in level.headcount.roles.items():
             in_role = {key: p for key, p in registered.items() if role in p.roles}
             now = [p.specialties.get(role) for key, p in in_role.items() if key in insured_now]
             gone = [p.name for key, p in sorted(in_role.items()) if key not in insured_now and p.name]
@@ -247,9 +257,30 @@ def _below_standard(company: str | None, uscc: str | None, held: list[str], fili
                     code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, roles=[role], newest_month=newest_month,
                     evidence=evidence,
                     message=f"{company}：{qualification}要求{what}不少于 {check.minimum} 人，{newest_month} 在本企业参保的"
-                            f"只有 {check.found} 人{left}，已不满足资质标准（{f'{OWN_FILE_ZH} {own}，' if own else ''}"
-                            f"{CONFIDENCE_ZH[need.confidence]}）"))
+                            f"只有 {check.found} 人{left}，已不满足资质标准（{basis}{CONFIDENCE_ZH[need.confidence]}）"))
     return alerts
+
+
+def _lead_left(company: str | None, uscc: str | None, qualification: str, lead: TechnicalLead,
+               registered: dict[str, _Registered], insured: dict[str, set[str]], newest_month: str,
+               evidence: list[str], basis: str) -> list[PersonnelAlert]:
+    """HEADCOUNT_BELOW_STANDARD for the 技术负责人 (every level asks for ``lead.min``): a roster
+    技术负责人 left (insured here before, not in the newest month: PERSON_LEFT's departure) and
+    fewer than ``lead.min`` are insured now. A company that never had one insured is no departure
+    (its filing's HEADCOUNT_SHORT says so)."""
+    leads = {key: p for key, p in registered.items() if "technical_lead" in p.roles}
+    now = sum(newest_month in insured.get(key, ()) for key in leads)
+    gone = sorted((key, p) for key, p in leads.items() if insured.get(key) and max(insured[key]) < newest_month)
+    if not gone or now >= lead.min:
+        return []
+    names = "、".join(p.name or "（姓名未读出）" for _, p in gone)
+    single = gone[0][1] if len(gone) == 1 else None
+    return [PersonnelAlert(
+        code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, name=names, roles=["technical_lead"],
+        id_number=single.id_number if single else None,
+        last_month=max(max(insured[key]) for key, _ in gone), newest_month=newest_month, evidence=evidence,
+        message=f"{company}：技术负责人{names}离职或停保后，{qualification}要求技术负责人不少于 {lead.min} 人，"
+                f"{newest_month} 在本企业参保的现有 {now} 人，已不满足资质标准（{basis}{CONFIDENCE_ZH[lead.confidence]}）")]
 
 
 def load_ledger_with_alerts(session: Session, rules: LedgerRules | None = None, *,
