@@ -102,6 +102,21 @@ def test_above_the_lowest_level_heads_are_not_counted_but_the_projects_are():
     assert "还需 2 类" in short["performance"].found
 
 
+def test_a_class_the_company_need_not_satisfy_leaves_the_verdict_to_the_performance_line():
+    """"k of n": a class no project reaches is short on its own line, but with 2 of the 4 classes met
+    the 业绩 requirement is met, and the verdict follows the requirement, not its classes (the
+    upgrade sample was told 不满足 for want of a 50 m 构筑物 it does not need)."""
+    app = with_scale(clean_application(), floors=12, building_area=10000, height=40)
+    lead = app.find("title_certificate", "张伟")
+    app = app.swap(lead, replace_field(lead, title="高级工程师", level="副高级")).with_spec(net_assets=Decimal("50000000"))
+    result = run(app, target="建筑工程施工总承包二级")
+    found = lines(result)
+    assert (found["performance"].status, found["performance.structure_height"].status) == ("met", "short")
+    assert {key: line.status for key, line in found.items() if not key.startswith("performance.")} == {
+        "net_assets": "met", "technical_lead": "met", "technical_lead_experience": "unknown", "performance": "met"}
+    assert result.verdict == "unknown"  # the 技术负责人's years, which no document states
+
+
 def test_projects_outside_the_window_or_of_another_category_are_left_out_with_the_reason():
     app = with_scale(clean_application(), floors=30, building_area=40000)
     old = app.find("completion_acceptance")

@@ -4,8 +4,11 @@ The application's documents are read as validation reads them (one ``ValidationC
 same people, projects and certificates), and each line of the target level's standard becomes a
 ``Requirement``: ``met``, ``short`` or ``unknown``, what is required and what was found in words
 and numbers (with the gap when short), the evidence, and the confidence and sources of the
-figures it rests on. The verdict is ``short`` when any line is, else ``unknown`` when any line
-is, else ``met``: a level is never reported met on a figure nobody could check.
+figures it rests on. The verdict is ``short`` when any requirement is, else ``unknown`` when any
+is, else ``met``: a level is never reported met on a figure nobody could check. A 业绩 class's
+line (``performance.<class>``) details the 工程业绩 requirement, which is "k of n": a class the
+company need not satisfy may be short while the requirement is met, so the verdict reads the
+工程业绩 line, not its classes.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from dossier.validate.project_facts import ProjectFacts
 Status = Literal["met", "short", "unknown"]
 STATUS_ZH = {"met": "满足", "short": "不满足", "unknown": "无法判断"}
 AUDIT_REPORT = "audit_report"
+CLASS_KEY = "performance."  # the key of a 业绩 class's line: performance.<class>
 # 资格名称 -> 级别, for a 职称证书 whose 级别 was not read
 _TITLE_LEVEL = {"助理工程师": "初级", "工程师": "中级", "高级工程师": "副高级", "正高级工程师": "正高级"}
 
@@ -103,11 +107,16 @@ def assess(spec: ApplicationSpec, documents: Iterable[DocumentFacts], *, target:
     own = ctx.standards.own_file(standard)
     if own:  # every figure of the line is the file's: say which file before its sources
         lines = [line.model_copy(update={"source": [f"{OWN_FILE_ZH} {own}", *line.source]}) for line in lines]
-    statuses = {line.status for line in lines}
+    statuses = {line.status for line in lines if not _class_detail(line)}
     verdict: Status = "short" if "short" in statuses else "unknown" if "unknown" in statuses else "met"
     return Assessment(target=standard.qualification(level.level), regime=ctx.regime,
                       regime_title=regimes().regimes[ctx.regime].title, requirements=lines, verdict=verdict,
                       standard_file=own)
+
+
+def _class_detail(line: Requirement) -> bool:
+    """Whether ``line`` is one 业绩 class of the 工程业绩 requirement (its status is in that line's)."""
+    return line.key.startswith(CLASS_KEY)
 
 
 def _line(standard: Standard, figures: list[Sourced], **fields) -> Requirement:
@@ -307,7 +316,7 @@ def _class_line(standard: Standard, result: ClassResult, projects: list[ProjectF
                                + "、".join(_project_value(by_name[n], attribute) for n in criterion.possible))
     evidence = [by_name[n].evidence[c.criterion.attribute] for c in result.criteria if c.status == "met"
                 for n in c.satisfying if c.criterion.attribute in by_name[n].evidence]
-    return _line(standard, [klass], key=f"performance.{klass.key}", title=f"业绩类别：{klass.title}",
+    return _line(standard, [klass], key=f"{CLASS_KEY}{klass.key}", title=f"业绩类别：{klass.title}",
                  status=result.status, required=describe_class(klass),
                  found="；".join(found_parts) or "没有达到标准的工程", evidence=evidence)
 
