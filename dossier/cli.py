@@ -348,12 +348,12 @@ def assess(
     table = Table(title=f"{application}：{result.target} 资质标准对照（{result.regime_title}{own}）")
     for col in ("要求", "状态"):
         table.add_column(col, no_wrap=True)
-    for col in ("标准要求", "申报材料情况"):
+    for col in ("标准要求", "申报材料情况", "依据"):
         table.add_column(col, overflow="fold")
     table.add_column("数值可信度", no_wrap=True)
     for line in result.requirements:
         table.add_row(line.title, ASSESS_STATUS[line.status], line.required, mask_text(line.found),
-                      CONFIDENCE_ZH[line.confidence])
+                      mask_text(result.evidence_text(line)), CONFIDENCE_ZH[line.confidence])
     out.print(table)
     out.print(f"结论：{ASSESS_STATUS[result.verdict]}" + (f"；已保存 {xlsx}" if xlsx else ""))
 

@@ -19,6 +19,7 @@ from validate_builders import COMPANY, clean_application, doc, project_documents
 from conftest import FIXTURES
 from dossier.assess.requirements import assess
 from dossier.assess.sheet import write_assessment
+from dossier import cli as cli_module
 from dossier.cli import app as cli
 from dossier.config import load_settings
 from dossier.errors import StandardError
@@ -242,6 +243,13 @@ def test_assess_prints_every_requirement_with_status_and_evidence(stored, tmp_pa
     assert data["verdict"] == "unknown"
     rows = list(load_workbook(sheet).active.iter_rows(values_only=True))
     assert len(rows) == 2 + len(data["requirements"])
+    by_key = {row[-1]: row for row in rows[2:]}
+    # the evidence names the documents as filed, not by their hash
+    assert by_key["net_assets"][4].startswith("综合资料/审计报告（2024年度）.pdf 第 ")
+    monkeypatch.setattr(cli_module.out, "_width", 400)  # one line per row: no name folded across lines
+    text = CliRunner().invoke(cli, ["assess", "upgrade"])
+    assert text.exit_code == 0 and "依据" in text.output
+    assert "综合资料/审计报告（2024年度）.pdf 第 " in text.output and "net_assets=51240118.62" in text.output
     text = CliRunner().invoke(cli, ["assess", "upgrade", "--target", "建筑工程施工总承包三级"])
     assert text.exit_code == 0 and "技术工人人数" in text.output and "不满足" in text.output
     wrong = CliRunner().invoke(cli, ["assess", "upgrade", "--target", "建筑工程施工总承包五级"])

@@ -67,6 +67,14 @@ class Assessment(_Out):
     # the company's own standard file the figures come from, by name (None: the shipped standards);
     # each line's ``source`` names it too, which is how the JSON contract carries it
     standard_file: str | None = None
+    # the evidence's documents by name as filed (sha256 -> 综合资料/审计报告（2024年度）.pdf), for
+    # the table and the sheet; the JSON contract's evidence keeps the sha256
+    files: dict[str, str] = Field(default_factory=dict)
+
+    def evidence_text(self, line: Requirement) -> str:
+        """``line``'s evidence in words: each value with the document (by name) and page it was read on."""
+        return "；".join(f"{self.files[e.sha256]} 第 {e.page} 页 {e.field}={e.value}" if e.sha256 in self.files
+                        else f"{e.sha256[:12]} {e.field}={e.value}" for e in line.evidence)
 
     def masked(self) -> Assessment:
         """A copy with every ID number masked (what the web app shows)."""
@@ -78,7 +86,7 @@ class Assessment(_Out):
 
     def contract(self) -> dict:
         """The JSON of ``dossier assess --json``."""
-        data = self.model_dump(mode="json", exclude={"regime_title", "standard_file"})
+        data = self.model_dump(mode="json", exclude={"regime_title", "standard_file", "files"})
         for line in data["requirements"]:
             for ev in line["evidence"]:
                 ev["bbox"] = [round(v, 2) for v in ev["bbox"]]
@@ -94,6 +102,7 @@ def assess(spec: ApplicationSpec, documents: Iterable[DocumentFacts], *, target:
     of the regime describes.
     """
     spec = spec.model_copy(update={"regime": regime or spec.regime})
+    documents = list(documents)
     ctx = ValidationContext(spec, params or params_for(spec), documents)
     name = target or (spec.qualifications[0] if spec.qualifications else "")
     parsed = ctx.standards.parse_qualification(name, ctx.regime)
@@ -111,7 +120,13 @@ def assess(spec: ApplicationSpec, documents: Iterable[DocumentFacts], *, target:
     verdict: Status = "short" if "short" in statuses else "unknown" if "unknown" in statuses else "met"
     return Assessment(target=standard.qualification(level.level), regime=ctx.regime,
                       regime_title=regimes().regimes[ctx.regime].title, requirements=lines, verdict=verdict,
-                      standard_file=own)
+                      standard_file=own, files=_files(documents, lines))
+
+
+def _files(documents: list[DocumentFacts], lines: list[Requirement]) -> dict[str, str]:
+    """The name as filed of each document the lines' evidence cites."""
+    cited = {e.sha256 for line in lines for e in line.evidence}
+    return {d.sha256: d.document.file for d in documents if d.sha256 in cited and d.document.file}
 
 
 def _class_detail(line: Requirement) -> bool:

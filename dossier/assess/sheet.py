@@ -23,8 +23,8 @@ def assessment_rows(assessment: Assessment) -> list[list[str]]:
     rows = [[f"结论：{assessment.target}", STATUS_ZH[assessment.verdict], assessment.regime_title, "", "", "", "",
              "verdict"]]
     for line in assessment.requirements:
-        evidence = "；".join(f"{e.sha256[:12]} {e.field}={e.value}" for e in line.evidence)
-        rows.append([line.title, STATUS_ZH[line.status], line.required, line.found, mask_text(evidence),
+        rows.append([line.title, STATUS_ZH[line.status], line.required, line.found,
+                     mask_text(assessment.evidence_text(line)),
                      CONFIDENCE_ZH[line.confidence], "；".join(line.source), line.key])
     return rows
 
