@@ -176,3 +176,32 @@ def test_a_page_without_coloured_ink_is_read_once(engine):
     image = copy_page(overlay=None)
     lines = engine.recognize(image)
     assert read_under_ink(Counting(), image, lines) == lines and calls == []
+
+
+def test_characters_a_seal_hid_at_the_end_of_a_line_read_well_are_added_with_doubt():
+    # the first reading stopped at 分 where a seal covers 局; the second, under the ink, lost two
+    # characters elsewhere but found the 局 past the first's end
+    first = [line("杭州市公安局西湖区分", 1.0, (260, 454, 341, 465))]
+    second = [line("州市安局西湖区分局", 0.919, (267, 454, 349, 465))]
+    (merged,) = merge(first, second, 11.0)
+    assert merged.text == "杭州市公安局西湖区分局" and merged.confidence == INK_CONFIDENCE
+    assert merged.bbox == (260, 454, 349, 465)
+    # and a province's first character hidden at the start
+    (start,) = merge([line("川省住房和城乡建设厅", 1.0, (120, 50, 220, 60))],
+                     [line("四川省住房和城乡建设厅", 0.93, (110, 50, 220, 60))], 10.0)
+    assert start.text == "四川省住房和城乡建设厅" and start.confidence == INK_CONFIDENCE
+
+
+def test_a_second_reading_of_other_words_past_a_lines_end_adds_nothing():
+    first = [line("杭州市公安局西湖区分", 1.0, (260, 454, 341, 465))]
+    other = [line("仅供资质申报使用他用", 0.95, (262, 454, 360, 465))]
+    assert merge(first, other, 11.0) == first
+    same_span = [line("杭州市公安局西湖区分", 0.95, (260, 454, 341, 465))]
+    assert merge(first, same_span, 11.0) == first
+
+
+def test_the_end_of_a_label_the_second_reading_cut_into_is_not_put_before_the_value():
+    # the ink region's edge cut 社保经办机构（章）： so the second reading opens mid-label
+    first = [line("社保经办机构", 1.0, (1963, 237, 2194, 296)), line("杭州市滨江区社会保险事业管理局", 1.0, (2315, 240, 2870, 300))]
+    second = [line("构（章：杭州", 0.938, (2139, 241, 2395, 297))]
+    assert merge(first, second, 58.0) == first

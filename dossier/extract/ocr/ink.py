@@ -43,6 +43,10 @@ OVERLAY_HEIGHT = 3.0
 SURE = 0.95  # print in a line read this well needs no second reading, ink or not
 MIN_NEW = 0.8  # a line where the first reading found nothing: below this it is specks and strokes
 MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
+NARROW = 0.55  # width of a Latin letter or figure, in ems of a CJK character
+BEYOND = 0.25  # a character of the second reading lies past the first's box by this share of an em
+MAX_HIDDEN = 4  # characters a seal or a written line hides at one end of a line, at most
+SHARED = 0.5  # share of the characters both readings place in one span that must be alike
 
 
 def deinked(image: np.ndarray) -> np.ndarray:
@@ -137,10 +141,13 @@ def _overlay(line: TextLine, text_height: float) -> bool:
 
 def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     """Same line of print: they share most of the smaller height and some of the smaller width."""
-    dy = min(a[3], b[3]) - max(a[1], b[1])
     dx = min(a[2], b[2]) - max(a[0], b[0])
-    return (dy >= 0.5 * min(a[3] - a[1], b[3] - b[1])
-            and dx >= 0.3 * min(a[2] - a[0], b[2] - b[0]))
+    return _same_row(a, b) and dx >= 0.3 * min(a[2] - a[0], b[2] - b[0])
+
+
+def _same_row(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two boxes share most of the smaller one's height."""
+    return min(a[3], b[3]) - max(a[1], b[1]) >= 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
 def _spelled(line: TextLine) -> str:
@@ -152,6 +159,45 @@ def _capped(line: TextLine) -> TextLine:
     return line.model_copy(update={
         "confidence": min(line.confidence, INK_CONFIDENCE),
         "char_confidences": tuple(min(c, INK_CONFIDENCE) for c in chars) if chars else chars})
+
+
+def _advances(text: str) -> list[float]:
+    """Each character's width in ems: a wide (CJK) character one, others about half."""
+    return [1.0 if unicodedata.east_asian_width(c) in "WF" else NARROW for c in text]
+
+
+def _lengthened(old: TextLine, line: TextLine, others: list[TextLine]) -> TextLine | None:
+    """``old`` with the characters of ``line`` (a second reading of the same print) that lie
+    beyond either end of ``old``'s box put before or after it, capped below certainty; None when
+    ``line`` reaches past neither end, adds more than a seal hides, reaches into another line of
+    the first reading (``others``: the label before a value is its own line), or does not read
+    the part they share alike (half its characters at least)."""
+    text = _spelled(line)
+    advances = _advances(text)
+    em = (line.bbox[2] - line.bbox[0]) / max(sum(advances), 1e-6)
+    centres, x = [], line.bbox[0]
+    for advance in advances:
+        centres.append(x + em * advance / 2)
+        x += em * advance
+    margin = BEYOND * em
+    head = "".join(c for c, mid in zip(text, centres) if mid < old.bbox[0] - margin)
+    tail = "".join(c for c, mid in zip(text, centres) if mid > old.bbox[2] + margin)
+    shared = text[len(head):len(text) - len(tail)]
+    own = _spelled(old)
+    if not (head or tail) or len(head) + len(tail) > MAX_HIDDEN or not shared \
+            or sum(1 for c in shared if c in own) < SHARED * len(shared):
+        return None
+    added = [mid for mid in centres if mid < old.bbox[0] - margin or mid > old.bbox[2] + margin]
+    if any(o is not old and _same_row(o.bbox, old.bbox) and any(o.bbox[0] <= mid <= o.bbox[2] for mid in added)
+           for o in others):
+        return None
+    boxed = (min(old.bbox[0], line.bbox[0]) if head else old.bbox[0], old.bbox[1],
+             max(old.bbox[2], line.bbox[2]) if tail else old.bbox[2], old.bbox[3])
+    chars = old.char_confidences
+    return _capped(old.model_copy(update={
+        "text": head + old.text + tail, "bbox": boxed,
+        "char_confidences": (*([line.confidence] * len(head)), *chars, *([line.confidence] * len(tail)))
+        if chars and len(chars) == len(old.text) else None}))
 
 
 def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> list[TextLine]:
@@ -179,7 +225,12 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> 
             continue
         if covered and not extends and (line.confidence < max(old.confidence for old in covered) + MIN_GAIN
                                         or spelled == "".join(_spelled(old) for old in covered)):
-            continue  # the first reading stands: as good, or the same words
+            # the first reading stands, as good or the same words; but where ink hid one end of
+            # its line (a seal over an office name's 局), the characters the second reading found
+            # past that end are added to it
+            if len(covered) == 1 and (longer := _lengthened(covered[0], line, out)) is not None:
+                out = [longer if o is covered[0] else o for o in out]
+            continue
         out = [old for old in out if not any(old is c for c in covered)] + [_capped(line)]
     return out
 
