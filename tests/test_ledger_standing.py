@@ -163,3 +163,37 @@ def test_the_technical_lead_leaving_is_held_to_the_companys_own_file():
     assert alert.roles == ["technical_lead"] and alert.name == "蔡淑华"
     assert alert.message == ("北京华建宏远建设工程有限公司：技术负责人蔡淑华离职或停保后，建筑工程施工总承包三级要求技术负责人不少于 1 人，"
                              "2026-08 在本企业参保的现有 0 人，已不满足资质标准（企业自定标准文件 sample-standard.yaml，多源一致）")
+
+
+# --- each alert is reminded on its own: the reminder key names the role and the level ------------
+
+
+def _keys(found):
+    from dossier.notify.digest import due_items
+    return [item.key for item in due_items([], found, RULES, date(2026, 12, 1))]
+
+
+def test_two_roles_short_in_one_month_are_two_reminders():
+    titled = next(p for p in ROSTER if p["role"] == "titled_staff")
+    people = {p["name"]: (p["id_number"], months("2026-06", "2026-09" if p in (LEAVER, titled) else "2026-11"))
+              for p in ROSTER}
+    found = alerts([certificate("地基基础工程专业承包三级"), statement("社保", ("2026-06", "2026-11"), people)])
+    assert sorted(a.roles[0] for a in found) == ["registered_constructor", "titled_staff"]
+    assert len(set(_keys(found))) == 2
+
+
+def test_one_role_short_at_two_levels_held_is_two_reminders():
+    documents = [certificate("地基基础工程专业承包三级", "建筑工程施工总承包三级"), *statements("2026-09")]
+    found = [a for a in alerts(documents) if a.roles == ["registered_constructor"]]
+    # 建筑工程 三级 counts the whole and the 建筑工程 specialty's share: each its own alert and reminder
+    assert {a.qualification for a in found} == {"地基基础工程专业承包三级", "建筑工程施工总承包三级"} and len(found) == 3
+    assert len(set(_keys(found))) == 3
+
+
+def test_the_technical_lead_leaving_two_levels_held_is_two_reminders():
+    documents = [certificate("建筑工程施工总承包二级", "市政公用工程施工总承包二级"),
+                 statement("社保", ("2026-06", "2026-11"), {LEAD["name"]: (LEAD["id_number"], months("2026-06", "2026-09"))})]
+    apps = [application(roster=[LEAD])]
+    found = [a for a in personnel_alerts(documents, apps, build_ledger(documents, apps, RULES), RULES.personnel)
+             if a.code == "HEADCOUNT_BELOW_STANDARD"]
+    assert len(found) == 2 and len(set(_keys(found))) == 2

@@ -32,9 +32,24 @@ class PersonnelAlert(BaseModel):
     # the last month of the newest statement; of a project, the month it was first undertaken
     newest_month: str
     project: str | None = None  # the 业绩 project an alert of the 动态监管 codes is about
+    # HEADCOUNT_BELOW_STANDARD: the qualification held whose standard is no longer met, and the
+    # specialties of the count that fell short (empty: the role as a whole)
+    qualification: str | None = None
+    specialties: list[str] = Field(default_factory=list)
     changes: int = 0
     message: str  # Chinese
     evidence: list[str] = Field(default_factory=list)  # sha256 of the statements (of a project's documents)
+
+    @property
+    def key(self) -> str:
+        """What makes this alert itself, for reminding it once per newest statement: the code, the
+        company, who or which project, the month; and for a head count the level held, the role and
+        the specialties (two roles, or one role at two levels held, short in one month are two
+        alerts, each reminded)."""
+        parts = [self.code, self.uscc or self.company, self.id_number or self.name or self.project, self.newest_month]
+        if self.code == "HEADCOUNT_BELOW_STANDARD":
+            parts += [self.qualification, ",".join(self.roles), ",".join(self.specialties)]
+        return "|".join(str(p or "") for p in parts)
 
     @property
     def about_project(self) -> bool:

@@ -255,7 +255,7 @@ def _below_standard(company: str | None, uscc: str | None, held: list[str], fili
                 left = f"（{'、'.join(gone)}已离职或停保）" if gone else ""
                 alerts.append(PersonnelAlert(
                     code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, roles=[role], newest_month=newest_month,
-                    evidence=evidence,
+                    qualification=qualification, specialties=list(check.specialties or ()), evidence=evidence,
                     message=f"{company}：{qualification}要求{what}不少于 {check.minimum} 人，{newest_month} 在本企业参保的"
                             f"只有 {check.found} 人{left}，已不满足资质标准（{basis}{CONFIDENCE_ZH[need.confidence]}）"))
     return alerts
@@ -277,7 +277,7 @@ def _lead_left(company: str | None, uscc: str | None, qualification: str, lead: 
     single = gone[0][1] if len(gone) == 1 else None
     return [PersonnelAlert(
         code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, name=names, roles=["technical_lead"],
-        id_number=single.id_number if single else None,
+        id_number=single.id_number if single else None, qualification=qualification,
         last_month=max(max(insured[key]) for key, _ in gone), newest_month=newest_month, evidence=evidence,
         message=f"{company}：技术负责人{names}离职或停保后，{qualification}要求技术负责人不少于 {lead.min} 人，"
                 f"{newest_month} 在本企业参保的现有 {now} 人，已不满足资质标准（{basis}{CONFIDENCE_ZH[lead.confidence]}）")]

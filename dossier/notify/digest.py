@@ -58,8 +58,7 @@ def due_items(entries: Iterable[LedgerEntry], alerts: Iterable[PersonnelAlert], 
         masked = alert.masked()
         # one reminder per alert and newest statement: a later statement that still shows the
         # change reminds again; a project's alert once per project
-        key = "|".join(str(p or "") for p in (alert.code, alert.uscc or alert.company,
-                                              alert.id_number or alert.name or alert.project, alert.newest_month))
+        key = alert.key
         # a project's alert (动态监管) is no personnel change: a digest lists it apart
         kind = "supervision" if alert.about_project else "personnel"
         items.append(DueItem(
