@@ -188,6 +188,20 @@ def test_signature_blocks_in_columns_well_under_a_larger_heading():
                                        "中建浙江西南设计研究院有限公司", "浙江嵩岳广厦建筑安装工程集团有限公司"]
 
 
+def test_a_character_of_a_seals_ring_beside_a_role_is_no_unit():
+    # the seal stamped on 施工单位（公章） leaves 中 of its ring on the role's row, twice its height
+    blocks = [line("参加验收单位（盖章）", 218, 60, 352, h=22)]
+    for i, (role, unit) in enumerate([("建设单位", "四川星河物流有限公司"), ("勘察单位", "四川中勘冶金勘察设计研究院有限责任公司"),
+                                      ("设计单位", "四川省城乡规划设计研究院"), ("施工单位", "四川钱塘鼎盛建筑安装工程集团有限公司")]):
+        x, y = (45, 300)[i % 2], 104 + 116 * (i // 2)
+        blocks += [line(f"{role}（公章）：", x, y, x + 92, h=16), line(unit, x, y + 20, x + 10 * len(unit), h=16),
+                   line("项目负责人：", x, y + 42, x + 62, h=15), line("2024年1月22日", x, y + 62, x + 76, h=15)]
+    blocks.append(line("中", 394, 203, 419, h=33, conf=0.97))  # over the end of 施工单位（公章）：
+    f = _acceptance(*blocks)
+    assert f["participants"].value == ["四川星河物流有限公司", "四川中勘冶金勘察设计研究院有限责任公司",
+                                       "四川省城乡规划设计研究院", "四川钱塘鼎盛建筑安装工程集团有限公司"]
+
+
 def test_a_party_whose_unit_a_seal_hid_leaves_the_list_in_doubt():
     # 设计单位（公章）_ : the signature line's underscore read with the role; under 监理单位 a seal
     # hid the unit: four of five parties read, and the list says it may be short

@@ -628,8 +628,9 @@ class FieldEngine:
     @staticmethod
     def _role_item(role: Line, lines: list[Line]) -> Line | None:
         """The unit a role's cell names: the cell beside it, else the line right under it."""
+        # a seal stamped beside the role (…公章) leaves a character of its ring on the row
         beside = [o for o in right_of(role, role.bbox[2], lines)
-                  if not _NOT_AN_ITEM.match(o.compact) and not _ROLE.match(o.compact)]
+                  if not _NOT_AN_ITEM.match(o.compact) and not _ROLE.match(o.compact) and not _seal_text(o, role)]
         if beside:
             return beside[0]
         h = max(role.height, 1.0)
