@@ -321,6 +321,9 @@ def check(
 
 
 ASSESS_STATUS = {"met": "[green]满足[/green]", "short": "[red]不满足[/red]", "unknown": "[yellow]无法判断[/yellow]"}
+# Below this many columns the six-column table of `dossier assess` squeezes its texts to a
+# character or two a line: it prints a block per requirement instead.
+ASSESS_TABLE_WIDTH = 120
 
 
 @app.command()
@@ -345,16 +348,33 @@ def assess(
         out.print(json.dumps(result.contract(), ensure_ascii=False, indent=1))
         return
     own = f"；企业自定标准文件 {result.standard_file}" if result.standard_file else ""
-    table = Table(title=f"{application}：{result.target} 资质标准对照（{result.regime_title}{own}）")
-    for col in ("要求", "状态"):
-        table.add_column(col, no_wrap=True)
-    for col in ("标准要求", "申报材料情况", "依据"):
-        table.add_column(col, overflow="fold")
-    table.add_column("数值可信度", no_wrap=True)
-    for line in result.requirements:
-        table.add_row(line.title, ASSESS_STATUS[line.status], line.required, mask_text(line.found),
-                      mask_text(result.evidence_text(line)), CONFIDENCE_ZH[line.confidence])
-    out.print(table)
+    title = f"{application}：{result.target} 资质标准对照（{result.regime_title}{own}）"
+    rows = [(line.title, ASSESS_STATUS[line.status], escape(line.required), escape(mask_text(line.found)),
+             escape(mask_text(result.evidence_text(line))), CONFIDENCE_ZH[line.confidence]) for line in result.requirements]
+    if out.width >= ASSESS_TABLE_WIDTH:
+        table = Table(title=escape(title))
+        table.add_column("要求", overflow="fold", max_width=20)  # a 业绩 class's title is 40 columns
+        table.add_column("状态", no_wrap=True)
+        for col in ("标准要求", "申报材料情况", "依据"):
+            table.add_column(col, overflow="fold", min_width=16)
+        table.add_column("数值可信度", no_wrap=True)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    else:
+        # narrower than a table of six columns can be read (80 when piped): one block per
+        # requirement, each text a paragraph wrapped under its label
+        out.print(escape(title), soft_wrap=False)
+        for name, status, required, found, evidence, confidence in rows:
+            out.print(f"\n[bold]{escape(name)}[/bold]：{status}（数值可信度：{confidence}）", soft_wrap=False)
+            block = Table.grid(padding=(0, 1))
+            block.add_column(no_wrap=True)
+            block.add_column(overflow="fold")
+            # one piece of evidence a line: a wrapped run of them hides where one ends
+            for label, text in (("标准要求", required), ("申报材料情况", found), ("依据", evidence.replace("；", "\n"))):
+                block.add_row(f"  {label}", text or "—")
+            out.print(block)
+        out.print()
     out.print(f"结论：{ASSESS_STATUS[result.verdict]}" + (f"；已保存 {xlsx}" if xlsx else ""))
 
 

@@ -254,3 +254,25 @@ def test_assess_prints_every_requirement_with_status_and_evidence(stored, tmp_pa
     assert text.exit_code == 0 and "技术工人人数" in text.output and "不满足" in text.output
     wrong = CliRunner().invoke(cli, ["assess", "upgrade", "--target", "建筑工程施工总承包五级"])
     assert wrong.exit_code == 5 and "没有「建筑工程施工总承包五级」的资质标准" in wrong.output
+
+
+def test_assess_is_readable_at_80_columns_without_a_terminal(stored, monkeypatch):
+    """Piped (no terminal) rich assumes 80 columns: six columns left the middle three one
+    character wide, the table one character per line. Every line of output stays within 80
+    columns, every requirement and its status reads on one line, and the words stay whole."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("DOSSIER_HOME", str(stored))
+    monkeypatch.setattr(cli_module.out, "_width", None)  # the width COLUMNS says, as when piped
+    done = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["assess", "upgrade"])
+    assert done.exit_code == 0, done.output
+    lines = done.output.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80, done.output
+    data = json.loads(CliRunner().invoke(cli, ["assess", "upgrade", "--json"]).output)
+    zh = {"met": "满足", "short": "不满足", "unknown": "无法判断"}
+    for requirement in data["requirements"]:
+        assert any(requirement["title"] in line and zh[requirement["status"]] in line for line in lines), requirement
+    # what the standard asks and what was found, each a paragraph of whole words, not a column of characters
+    assert "标准要求" in done.output and "申报材料情况" in done.output and "依据" in done.output
+    assert len(lines) <= 10 * len(data["requirements"]), done.output
+    assert "结论：无法判断" in done.output
