@@ -763,20 +763,27 @@ def ledger(
     """证照台账：资质、安许证、营业执照、人员证书的有效期，及人员变动、动态监管提醒。The certificate ledger."""
     from datetime import date
 
-    from dossier.ledger.personnel import load_ledger_with_alerts
+    from dossier.ledger.personnel import load_ledger_review
+    from dossier.ledger.standing import STANDING_SCOPE_ZH
     from dossier.ledger.timeline import render_timeline
     from dossier.ledger.views import ledger_json
 
     day = _iso_date(as_of, "--as-of") or date.today()
     with _database() as (_, db), db.session() as session:
-        entries, alerts = load_ledger_with_alerts(session, company=company)
+        entries, alerts, standing = load_ledger_review(session, company=company)
     if svg is not None:
         with _writing_files():
             svg.write_text(render_timeline(entries, as_of=day), encoding="utf-8")
     if as_json:
-        out.print(json.dumps(ledger_json(entries, alerts, as_of=day, show_ids=show_ids), ensure_ascii=False, indent=1))
+        out.print(json.dumps(ledger_json(entries, alerts, as_of=day, show_ids=show_ids, standing=standing),
+                             ensure_ascii=False, indent=1))
         return
     out.print(_ledger_table(f"证照台账（{day}）", [(e, e.status(day)) for e in entries], show_ids))
+    if standing:
+        out.print(f"资质标准符合情况（{STANDING_SCOPE_ZH}）：")
+        for level in standing:
+            out.print(f"  {escape(level.company or '?')} {escape(level.qualification)}："
+                      f"{ASSESS_STATUS[level.status]}（{escape(mask_text(level.reason))}）")
     for alert in alerts:
         out.print(f"[red]人员变动：{alert.message}[/red]" if alert.code == "PERSON_LEFT" else f"[yellow]{alert.message}[/yellow]")
     projects = sum(alert.about_project for alert in alerts)

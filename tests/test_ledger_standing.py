@@ -197,3 +197,94 @@ def test_the_technical_lead_leaving_two_levels_held_is_two_reminders():
     found = [a for a in personnel_alerts(documents, apps, build_ledger(documents, apps, RULES), RULES.personnel)
              if a.code == "HEADCOUNT_BELOW_STANDARD"]
     assert len(found) == 2 and len(set(_keys(found))) == 2
+
+
+# --- the per-level view: whether the company still meets each level it holds -----------------------
+
+
+def standing(documents, apps=None, lead_until: str | None = "2026-11"):
+    """The levels of the company filing ``ROSTER`` and its 技术负责人 ``LEAD`` (insured until
+    ``lead_until`` on a statement of its own; None: no such statement), as the ledger judges them."""
+    from dossier.ledger.personnel import level_standings
+    apps = apps if apps is not None else [application(roster=[*ROSTER, LEAD])]
+    if lead_until:
+        documents = [*documents, statement("社保（技术负责人）", ("2026-06", "2026-11"),
+                                           {LEAD["name"]: (LEAD["id_number"], months("2026-06", lead_until))})]
+    return level_standings(documents, apps, build_ledger(documents, apps, RULES))
+
+
+def test_everyone_insured_meets_every_count_in_figures():
+    (level,) = standing([certificate("地基基础工程专业承包三级"), *statements("2026-11")])
+    # the standard counts 现场管理人员 at this level but gives no figure (unverified): not 满足
+    assert (level.company, level.uscc, level.qualification, level.status, level.status_zh) == (
+        COMPANY, USCC, "地基基础工程专业承包三级", "unknown", "无法判断")
+    assert level.reason == "现场管理人员 0 人，资质标准未给出人数"
+    assert level.newest_month == "2026-11" and level.regime == "2014+2016" and level.standard_file is None
+    counted = {line.key: (line.status, line.found, line.required, line.reason) for line in level.lines}
+    assert counted["registered_constructor"] == ("met", 3, 3, "注册建造师 3/3")
+    assert counted["titled_staff"] == ("met", 8, 8, "职称人员 8/8")
+    assert counted["skilled_worker"] == ("met", 15, 15, "技术工人 15/15")
+    assert counted["technical_lead"] == ("met", 1, 1, "技术负责人 1/1")
+    # a level whose every count is known and reached is 满足
+    (level,) = standing([certificate("建筑工程施工总承包二级"), *statements("2026-11")])
+    assert (level.status, level.status_zh, level.reason) == ("met", "满足", "技术负责人 1/1")
+
+
+def test_a_departure_makes_the_level_short_with_the_gap_and_the_same_alert():
+    documents = [certificate("地基基础工程专业承包三级"), *statements("2026-09")]
+    (level,) = standing(documents)
+    assert level.status == "short" and level.status_zh == "不满足"
+    (line,) = [line for line in level.lines if line.status == "short"]
+    assert line.reason == f"注册建造师 2/3，差 1 人（{LEAVER['name']}已离职或停保）"
+    assert level.reason.startswith(line.reason + "；")  # then the count it cannot tell
+    # the alert is raised from this very line
+    (alert,) = alerts(documents)
+    assert (alert.qualification, alert.roles, alert.newest_month) == (level.qualification, [line.role], level.newest_month)
+
+
+def test_a_level_counting_no_heads_is_judged_on_its_technical_lead():
+    documents = [certificate("建筑工程施工总承包二级")]
+    (level,) = standing(documents, [application(roster=[LEAD])])
+    assert level.status == "met" and [(l.key, l.reason) for l in level.lines] == [("technical_lead", "技术负责人 1/1")]
+    (level,) = standing(documents, [application(roster=[LEAD])], lead_until="2026-09")
+    assert level.status == "short" and level.reason == "技术负责人 0/1，差 1 人（宋明已离职或停保）"
+
+
+def test_what_cannot_be_told_is_unknown_with_the_reason():
+    (level,) = standing([certificate("钢结构工程专业承包三级"), *statements("2026-11")])
+    assert level.status == "unknown" and level.status_zh == "无法判断" and level.lines == []
+    assert level.reason == "资质标准（2014+2016）中没有钢结构工程专业承包三级，无法判断"
+    # no 社保 statement of the company: the counts are asked, not counted
+    (level,) = standing([certificate("地基基础工程专业承包三级")], lead_until=None)
+    assert level.status == "unknown" and level.newest_month is None
+    assert all(line.status == "unknown" and line.found is None for line in level.lines)
+    assert "注册建造师：要求不少于 3 人，档案中没有本企业的社保缴费明细" in level.reason
+    # no roster filed: nobody to count
+    (level,) = standing([certificate("地基基础工程专业承包三级"), *statements("2026-11")], [application(roster=[])])
+    assert level.status == "unknown" and "档案中没有本企业申报的人员名单" in level.reason
+
+
+def test_the_json_names_status_figures_and_words():
+    (level,) = standing([certificate("地基基础工程专业承包三级"), *statements("2026-09")])
+    data = level.contract()
+    assert data["status"] == "short" and data["status_zh"] == "不满足" and data["qualification"] == "地基基础工程专业承包三级"
+    line = next(l for l in data["lines"] if l["key"] == "registered_constructor")
+    assert {k: line[k] for k in ("status", "status_zh", "required", "found", "confidence_zh")} == {
+        "status": "short", "status_zh": "不满足", "required": 3, "found": 2, "confidence_zh": "多源一致"}
+    assert "departed" not in line and "lead" not in line  # who left is named in the reason only, no ID number
+
+
+def test_the_view_is_held_to_the_companys_own_file():
+    spec = load_spec(FIXTURES / "sample-clean" / "application.yaml").spec
+    app = ArchivedApplication(name="sample-clean", company_name=spec.company_name, uscc=spec.uscc,
+                              roster=tuple(e.model_dump(mode="json") for e in spec.roster),
+                              filing_date=spec.filing_date, spec=spec)
+    documents = [archived(doc["doc_type"], doc["fields"], doc["records"], label=path, application=app.name)
+                 for path, entry in load_truth(FIXTURES / "sample-clean")["files"].items()
+                 for doc in entry["documents"] if doc["doc_type"] == "social_insurance_record"]
+    documents.append(archived("qualification_certificate",
+                              {"company_name": spec.company_name, "uscc": spec.uscc, "cert_number": "D311081234",
+                               "qualifications": ["建筑工程施工总承包三级"], "issue_date": "2026-10-20",
+                               "valid_until": "2031-10-19"}, label="华建宏远资质证书", application=app.name))
+    (level,) = standing(documents, [app], lead_until=None)
+    assert level.status == "met" and level.standard_file == "sample-standard.yaml"

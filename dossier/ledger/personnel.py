@@ -34,9 +34,10 @@ from dossier.ledger.documents import ArchivedApplication, ArchivedDocument, load
 from dossier.ledger.identities import Identities
 from dossier.ledger.ledger import LedgerEntry, build_ledger, of_company
 from dossier.ledger.rules import LedgerRules, PersonnelRules, load_rules
+from dossier.ledger.standing import Departed, LevelStanding, StandingLine, level_status
 from dossier.ledger.supervision import supervised_doc_types, supervision_alerts
 from dossier.errors import StandardError
-from dossier.standards.loader import OWN_FILE_ZH, Standards, regimes, standards
+from dossier.standards.loader import Standards, regimes, standards
 from dossier.standards.measure import count_checks
 from dossier.standards.schema import CONFIDENCE_ZH, TechnicalLead
 
@@ -134,25 +135,13 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
     ledger = list(ledger)
     ids = Identities(documents, applications)
     constructors = [e for e in ledger if e.kind == CONSTRUCTOR_KIND]
-    by_company: dict[str, list[Statement]] = {}
-    for d in documents:
-        if d.doc_type != STATEMENT_DOC_TYPE:
-            continue
-        statement = read_statement(d, ids)
-        if statement is not None:
-            key, _ = ids.company(d.text("company_name"), d.text("uscc"))
-            by_company.setdefault(key, []).append(statement)
     alerts: list[PersonnelAlert] = []
-    for company_key, statements in sorted(by_company.items()):
-        statements.sort(key=lambda s: (s.last_month, s.doc.date("issue_date") or date.min, s.doc.received_at))
+    for company_key, statements in sorted(_statements_by_company(documents, ids).items()):
         newest = statements[-1]
         company = ids.company_name(company_key)
         uscc = ids.uscc_of(company_key)
         covered = sorted({m for s in statements for m in _month_range(s.first_month, s.last_month)})
-        insured: dict[str, set[str]] = {}
-        for s in statements:
-            for key, (_, _, months) in s.people.items():
-                insured.setdefault(key, set()).update(months)
+        insured = _insured(statements)
         since = shift_month(newest.last_month, -rules.window_months)
         evidence = [s.doc.sha256 for s in statements]
         total = 0
@@ -175,15 +164,65 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
                 alerts.append(PersonnelAlert(
                     code="FREQUENT_CHANGES", changes=changes, **common,
                     message=f"{person.name}：近 {rules.window_months} 个月在本企业参保变动 {changes} 次，注册人员变更频繁"))
-        filings = [app for app in applications if app.spec is not None and ids.company(app.company_name, app.uscc)[0] == company_key]
-        alerts += _below_standard(company, uscc, _held(company_key, ledger, documents, ids), filings, registered,
-                                  insured, newest.last_month, evidence)
+        alerts += _below_standard(_company_standing(company_key, ids, ledger, documents, applications, registered,
+                                                    insured, newest.last_month), evidence)
         if total >= rules.company_threshold:
             alerts.append(PersonnelAlert(
                 code="FREQUENT_CHANGES", company=company, uscc=uscc, newest_month=newest.last_month,
                 changes=total, evidence=evidence,
                 message=f"{company}：近 {rules.window_months} 个月注册人员参保变动 {total} 次，人员变更频繁"))
     return alerts
+
+
+def _statements_by_company(documents: list[ArchivedDocument], ids: Identities) -> dict[str, list[Statement]]:
+    """Each company's social-insurance statements, the newest (by the month it reaches) last."""
+    by_company: dict[str, list[Statement]] = {}
+    for d in documents:
+        if d.doc_type != STATEMENT_DOC_TYPE:
+            continue
+        statement = read_statement(d, ids)
+        if statement is not None:
+            key, _ = ids.company(d.text("company_name"), d.text("uscc"))
+            by_company.setdefault(key, []).append(statement)
+    for statements in by_company.values():
+        statements.sort(key=lambda s: (s.last_month, s.doc.date("issue_date") or date.min, s.doc.received_at))
+    return by_company
+
+
+def _insured(statements: list[Statement]) -> dict[str, set[str]]:
+    """person key -> the months any of ``statements`` shows them insured."""
+    insured: dict[str, set[str]] = {}
+    for s in statements:
+        for key, (_, _, months) in s.people.items():
+            insured.setdefault(key, set()).update(months)
+    return insured
+
+
+def _company_standing(company_key: str, ids: Identities, ledger: list[LedgerEntry], documents: list[ArchivedDocument],
+                      applications: list[ArchivedApplication], registered: dict[str, _Registered],
+                      insured: dict[str, set[str]], newest_month: str | None) -> list[LevelStanding]:
+    filings = [app for app in applications if app.spec is not None and ids.company(app.company_name, app.uscc)[0] == company_key]
+    return _level_standings(ids.company_name(company_key), ids.uscc_of(company_key),
+                            _held(company_key, ledger, documents, ids), filings, registered, insured, newest_month)
+
+
+def level_standings(documents: Iterable[ArchivedDocument], applications: Iterable[ArchivedApplication],
+                    ledger: Iterable[LedgerEntry]) -> list[LevelStanding]:
+    """For every company whose 资质证书 the ledger holds, whether it still meets each qualification
+    listed on the newest one (``dossier.ledger.standing``); HEADCOUNT_BELOW_STANDARD is raised from
+    the same lines."""
+    documents, applications, ledger = list(documents), list(applications), list(ledger)
+    ids = Identities(documents, applications)
+    constructors = [e for e in ledger if e.kind == CONSTRUCTOR_KIND]
+    by_company = _statements_by_company(documents, ids)
+    holders = sorted({ids.company(e.company, e.uscc)[0] for e in ledger if e.kind == QUALIFICATION_KIND})
+    found: list[LevelStanding] = []
+    for key in holders:
+        statements = by_company.get(key, [])
+        found += _company_standing(key, ids, ledger, documents, applications,
+                                   _registered(key, applications, constructors, ids), _insured(statements),
+                                   statements[-1].last_month if statements else None)
+    return found
 
 
 def _held(company_key: str, ledger: Iterable[LedgerEntry], documents: list[ArchivedDocument],
@@ -220,79 +259,155 @@ def _standards_for(qualification: str, filings: list[ArchivedApplication]) -> St
         return standards()
 
 
-def _below_standard(company: str | None, uscc: str | None, held: list[str], filings: list[ArchivedApplication],
-                    registered: dict[str, _Registered], insured: dict[str, set[str]], newest_month: str,
-                    evidence: list[str]) -> list[PersonnelAlert]:
-    """HEADCOUNT_BELOW_STANDARD: for each qualification held, by the standard the company's
-    newest filing for it uses (its own file, else the shipped one; the regime in force): the
-    技术负责人 at every level once one has left, and, where the standard still counts heads, a role
-    whose roster people insured in the newest month fall short of it, naming the people who left.
-    Constructors counted only by their 注册证书 carry no specialty and are not counted here."""
+def _level_standings(company: str | None, uscc: str | None, held: list[str], filings: list[ArchivedApplication],
+                     registered: dict[str, _Registered], insured: dict[str, set[str]],
+                     newest_month: str | None) -> list[LevelStanding]:
+    """Whether the company still meets each qualification in ``held``, by the standard its newest
+    filing for it uses (its own file, else the shipped one; the regime in force): the 技术负责人 at
+    every level, and, where the standard still counts heads, each role (and specialty share), among
+    the roster people insured in ``newest_month`` (None: the archive holds no statement of the
+    company). Constructors counted only by their 注册证书 carry no specialty and are not counted here.
+    The ledger's view of a company's levels and HEADCOUNT_BELOW_STANDARD both come from here."""
     regime = regimes().default
-    insured_now = {key for key, months in insured.items() if newest_month in months}
-    alerts = []
+    insured_now = {key for key, months in insured.items() if newest_month and newest_month in months}
+    rostered = any(p.roles - {"constructor"} for p in registered.values())
+    found = []
     for qualification in held:
         known = _standards_for(qualification, filings)
         parsed = known.parse_qualification(qualification, regime)
+        common = dict(company=company, uscc=uscc, qualification=qualification, regime=regime, newest_month=newest_month)
         if parsed is None:
+            found.append(LevelStanding(**common, status="unknown",
+                                       reason=f"资质标准（{regime}）中没有{qualification}，无法判断"))
             continue
-        own = known.own_file(parsed[0])
-        basis = f"{OWN_FILE_ZH} {own}，" if own else ""
         level = parsed[1]
+        lines = []
         if not (level.headcount.assessed and "technical_lead" in level.headcount.roles):  # else counted below
-            alerts += _lead_left(company, uscc, qualification, level.technical_lead, registered, insured, newest_month,
-                                 evidence, basis)
-        if not level.headcount.assessed:
-            continue
-        for role, need in level.headcount.roles.items():
-            in_role = {key: p for key, p in registered.items() if role in p.roles}
-            now = [p.specialties.get(role) for key, p in in_role.items() if key in insured_now]
-            gone = [p.name for key, p in sorted(in_role.items()) if key not in insured_now and p.name]
-            for check in count_checks(need.min, need.among, need.specialties, now):
-                if not check.short:
-                    continue
-                what = ROLE_ZH.get(role, role) + (f"（{'、'.join(check.specialties)}专业）" if check.specialties else "")
-                left = f"（{'、'.join(gone)}已离职或停保）" if gone else ""
+            lines.append(_lead_line(level.technical_lead, registered, insured, newest_month))
+        if level.headcount.assessed:
+            for role, need in level.headcount.roles.items():
+                lines += _role_lines(role, need, registered, insured, insured_now)
+        why = (None if not lines else "档案中没有本企业的社保缴费明细" if newest_month is None
+               else "档案中没有本企业申报的人员名单" if not rostered else None)
+        if why:  # nothing counted: each line says what it asks and why it cannot be told
+            lines = [line.model_copy(update={"status": "unknown", "found": None, "departed": [],
+                                             "reason": f"{line.title}：要求{_at_least(line.required)}，{why}"})
+                     for line in lines]
+        status = level_status(lines)
+        shown = [line for line in lines if line.status != "met"] or lines
+        reason = "；".join(line.reason for line in shown) or "资质标准在此等级不考核人员数量"
+        found.append(LevelStanding(**common, status=status, standard_file=known.own_file(parsed[0]), lines=lines,
+                                   reason=reason))
+    return found
+
+
+def _at_least(required: int | None) -> str:
+    return f"不少于 {required} 人" if required is not None else "人数（资质标准未给出）"
+
+
+def _lead_line(lead: TechnicalLead, registered: dict[str, _Registered], insured: dict[str, set[str]],
+               newest_month: str | None) -> StandingLine:
+    """The 技术负责人 (every level asks for ``lead.min``): roster 技术负责人 insured in the newest
+    month; who was insured here before and is no more has departed (PERSON_LEFT's departure)."""
+    leads = {key: p for key, p in registered.items() if "technical_lead" in p.roles}
+    now = sum(bool(newest_month) and newest_month in insured.get(key, ()) for key in leads)
+    departed = [Departed(name=p.name, id_number=p.id_number, last_month=max(insured[key]))
+                for key, p in sorted(leads.items()) if insured.get(key) and newest_month and max(insured[key]) < newest_month]
+    status = "short" if now < lead.min else "met"
+    left = f"（{'、'.join(d.name or '（姓名未读出）' for d in departed)}已离职或停保）" if departed and status == "short" else ""
+    gap = f"，差 {lead.min - now} 人" if status == "short" else ""
+    return StandingLine(key="technical_lead", role="technical_lead", lead=True, title=ROLE_ZH["technical_lead"], status=status,
+                        required=lead.min, found=now, confidence=lead.confidence, departed=departed,
+                        reason=f"{ROLE_ZH['technical_lead']} {now}/{lead.min}{gap}{left}")
+
+
+def _role_lines(role: str, need, registered: dict[str, _Registered], insured: dict[str, set[str]],
+                insured_now: set[str]) -> list[StandingLine]:
+    """A counted role's lines: the whole (of its ``among`` specialties), then each specialty's share."""
+    in_role = {key: p for key, p in registered.items() if role in p.roles}
+    now = [p.specialties.get(role) for key, p in in_role.items() if key in insured_now]
+    departed = [Departed(name=p.name, id_number=p.id_number, last_month=max(insured[key]) if insured.get(key) else None)
+                for key, p in sorted(in_role.items()) if key not in insured_now and p.name]
+    checks = count_checks(need.min, need.among, need.specialties, now)
+    if not checks:  # the standard names the role but gives no figure
+        return [StandingLine(key=role, role=role, title=ROLE_ZH.get(role, role), status="unknown", required=None,
+                             found=len(now), confidence=need.confidence,
+                             reason=f"{ROLE_ZH.get(role, role)} {len(now)} 人，资质标准未给出人数")]
+    lines = []
+    for check in checks:
+        what = ROLE_ZH.get(role, role) + (f"（{'、'.join(check.specialties)}专业）" if check.specialties else "")
+        short = check.short > 0
+        left = f"（{'、'.join(d.name for d in departed)}已离职或停保）" if departed and short else ""
+        lines.append(StandingLine(
+            key=role + (f":{','.join(check.specialties)}" if check.specialties else ""), role=role,
+            specialties=list(check.specialties or ()), title=what, status="short" if short else "met",
+            required=check.minimum, found=check.found, confidence=need.confidence, departed=departed,
+            reason=f"{what} {check.found}/{check.minimum}" + (f"，差 {check.short} 人{left}" if short else "")))
+    return lines
+
+
+def _below_standard(standings: list[LevelStanding], evidence: list[str]) -> list[PersonnelAlert]:
+    """HEADCOUNT_BELOW_STANDARD from the company's standing, line by line: a counted role short of
+    its figure (naming who left), and the 技术负责人 short once one has left (a company that never
+    had one insured is no departure: its filing's HEADCOUNT_SHORT says so)."""
+    alerts = []
+    for level in standings:
+        for line in level.lines:
+            if line.status != "short":
+                continue
+            basis = f"{level.basis_zh}{CONFIDENCE_ZH[line.confidence]}"
+            common = dict(code="HEADCOUNT_BELOW_STANDARD", company=level.company, uscc=level.uscc, roles=[line.role],
+                          newest_month=level.newest_month, qualification=level.qualification, evidence=evidence)
+            if not line.lead:
+                left = f"（{'、'.join(d.name for d in line.departed)}已离职或停保）" if line.departed else ""
                 alerts.append(PersonnelAlert(
-                    code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, roles=[role], newest_month=newest_month,
-                    qualification=qualification, specialties=list(check.specialties or ()), evidence=evidence,
-                    message=f"{company}：{qualification}要求{what}不少于 {check.minimum} 人，{newest_month} 在本企业参保的"
-                            f"只有 {check.found} 人{left}，已不满足资质标准（{basis}{CONFIDENCE_ZH[need.confidence]}）"))
+                    **common, specialties=line.specialties,
+                    message=f"{level.company}：{level.qualification}要求{line.title}不少于 {line.required} 人，"
+                            f"{level.newest_month} 在本企业参保的只有 {line.found} 人{left}，已不满足资质标准（{basis}）"))
+                continue
+            gone = [d for d in line.departed if d.last_month]
+            if not gone:
+                continue
+            names = "、".join(d.name or "（姓名未读出）" for d in gone)
+            alerts.append(PersonnelAlert(
+                **common, name=names, id_number=gone[0].id_number if len(gone) == 1 else None,
+                last_month=max(d.last_month for d in gone),
+                message=f"{level.company}：技术负责人{names}离职或停保后，{level.qualification}要求技术负责人不少于 "
+                        f"{line.required} 人，{level.newest_month} 在本企业参保的现有 {line.found} 人，已不满足资质标准（{basis}）"))
     return alerts
 
 
-def _lead_left(company: str | None, uscc: str | None, qualification: str, lead: TechnicalLead,
-               registered: dict[str, _Registered], insured: dict[str, set[str]], newest_month: str,
-               evidence: list[str], basis: str) -> list[PersonnelAlert]:
-    """HEADCOUNT_BELOW_STANDARD for the 技术负责人 (every level asks for ``lead.min``): a roster
-    技术负责人 left (insured here before, not in the newest month: PERSON_LEFT's departure) and
-    fewer than ``lead.min`` are insured now. A company that never had one insured is no departure
-    (its filing's HEADCOUNT_SHORT says so)."""
-    leads = {key: p for key, p in registered.items() if "technical_lead" in p.roles}
-    now = sum(newest_month in insured.get(key, ()) for key in leads)
-    gone = sorted((key, p) for key, p in leads.items() if insured.get(key) and max(insured[key]) < newest_month)
-    if not gone or now >= lead.min:
-        return []
-    names = "、".join(p.name or "（姓名未读出）" for _, p in gone)
-    single = gone[0][1] if len(gone) == 1 else None
-    return [PersonnelAlert(
-        code="HEADCOUNT_BELOW_STANDARD", company=company, uscc=uscc, name=names, roles=["technical_lead"],
-        id_number=single.id_number if single else None, qualification=qualification,
-        last_month=max(max(insured[key]) for key, _ in gone), newest_month=newest_month, evidence=evidence,
-        message=f"{company}：技术负责人{names}离职或停保后，{qualification}要求技术负责人不少于 {lead.min} 人，"
-                f"{newest_month} 在本企业参保的现有 {now} 人，已不满足资质标准（{basis}{CONFIDENCE_ZH[lead.confidence]}）")]
-
-
-def load_ledger_with_alerts(session: Session, rules: LedgerRules | None = None, *,
-                           company: str | None = None) -> tuple[list[LedgerEntry], list[PersonnelAlert]]:
-    """The archive's ledger, its personnel alerts and the 动态监管 ones on projects (of companies
-    whose name contains, or whose USCC is, ``company``), from one read of the documents."""
+def load_ledger_review(session: Session, rules: LedgerRules | None = None, *, company: str | None = None,
+                       ) -> tuple[list[LedgerEntry], list[PersonnelAlert], list[LevelStanding]]:
+    """The archive's ledger, its personnel alerts and the 动态监管 ones on projects, and whether
+    each company still meets each level it holds (of companies whose name contains, or whose USCC
+    is, ``company``), from one read of the documents."""
     rules = rules or load_rules()
     doc_types = {kind.doc_type for kind in rules.kinds.values()} | {STATEMENT_DOC_TYPE} | supervised_doc_types()
     documents = load_documents(session, doc_types=doc_types)
     applications = load_applications(session)
     ledger = build_ledger(documents, applications, rules)
     alerts = personnel_alerts(documents, applications, ledger, rules.personnel) + supervision_alerts(documents, applications)
+    standings = level_standings(documents, applications, ledger)
     if company:
-        return of_company(ledger, company), of_company(alerts, company)
+        return of_company(ledger, company), of_company(alerts, company), of_company(standings, company)
+    return ledger, alerts, standings
+
+
+def load_ledger_standing(session: Session, rules: LedgerRules | None = None) -> tuple[list[LedgerEntry], list[LevelStanding]]:
+    """The archive's ledger and whether each company still meets each level it holds, without
+    the alerts (a company's page: no 业绩 to read, no rules to run)."""
+    rules = rules or load_rules()
+    doc_types = {kind.doc_type for kind in rules.kinds.values()} | {STATEMENT_DOC_TYPE}
+    documents = load_documents(session, doc_types=doc_types)
+    applications = load_applications(session)
+    ledger = build_ledger(documents, applications, rules)
+    return ledger, level_standings(documents, applications, ledger)
+
+
+def load_ledger_with_alerts(session: Session, rules: LedgerRules | None = None, *,
+                           company: str | None = None) -> tuple[list[LedgerEntry], list[PersonnelAlert]]:
+    """The archive's ledger, its personnel alerts and the 动态监管 ones on projects (of companies
+    whose name contains, or whose USCC is, ``company``), from one read of the documents."""
+    ledger, alerts, _ = load_ledger_review(session, rules, company=company)
     return ledger, alerts

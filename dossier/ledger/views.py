@@ -12,6 +12,7 @@ from typing import Any
 from dossier.ledger.ledger import LedgerEntry
 from dossier.ledger.personnel import PersonnelAlert
 from dossier.ledger.rules import STATUS_ZH, Status
+from dossier.ledger.standing import LevelStanding
 
 
 def entry_json(entry: LedgerEntry, status: Status, *, show_ids: bool = False) -> dict[str, Any]:
@@ -21,11 +22,13 @@ def entry_json(entry: LedgerEntry, status: Status, *, show_ids: bool = False) ->
 
 
 def ledger_json(entries: Iterable[LedgerEntry], alerts: Iterable[PersonnelAlert], *, as_of: date,
-                show_ids: bool = False) -> dict[str, Any]:
-    """The whole ledger on ``as_of`` with the personnel alerts."""
+                show_ids: bool = False, standing: Iterable[LevelStanding] = ()) -> dict[str, Any]:
+    """The whole ledger on ``as_of`` with the personnel alerts and, per company, whether it still
+    meets each level it holds (``standing``, by the newest 社保 statement: no ID numbers)."""
     return {"as_of": as_of.isoformat(),
             "entries": [entry_json(e, e.status(as_of), show_ids=show_ids) for e in entries],
-            "alerts": [(a if show_ids else a.masked()).model_dump(mode="json") for a in alerts]}
+            "alerts": [(a if show_ids else a.masked()).model_dump(mode="json") for a in alerts],
+            "standing": [level.contract() for level in standing]}
 
 
 def expiring_json(pairs: Iterable[tuple[LedgerEntry, Status]], *, show_ids: bool = False) -> list[dict[str, Any]]:

@@ -277,10 +277,44 @@ class PersonnelAlertOut(PersonnelAlert):
     """PERSON_LEFT (注册人员已离职或停保，请办理变更) or FREQUENT_CHANGES (ID number masked)."""
 
 
+class StandingLineOut(BaseModel):
+    """One count a level asks (技术负责人, a role or its specialty's share) against the company's
+    roster people insured in the newest statement's month."""
+
+    key: str
+    role: str
+    specialties: list[str]
+    title: str
+    status: Literal["met", "short", "unknown"]
+    status_zh: str  # 满足 / 不满足 / 无法判断
+    required: int | None
+    found: int | None
+    reason: str  # in figures: 注册建造师 2/3，差 1 人（…已离职或停保）
+    confidence: str
+    confidence_zh: str
+
+
+class LevelStandingOut(BaseModel):
+    """Whether a company still meets a qualification its newest 资质证书 lists (人员 only: 净资产
+    and 业绩 are the application's ``assess``)."""
+
+    company: str | None
+    uscc: str | None
+    qualification: str
+    status: Literal["met", "short", "unknown"]
+    status_zh: str
+    regime: str
+    standard_file: str | None
+    newest_month: str | None
+    lines: list[StandingLineOut]
+    reason: str
+
+
 class LedgerOut(BaseModel):
     as_of: date
     entries: list[LedgerEntryOut]
     alerts: list[PersonnelAlertOut]
+    standing: list[LevelStandingOut] = []  # per company, each level it holds: still met?
 
 
 class SearchHitOut(SearchHit):
@@ -333,3 +367,4 @@ class CompanyOut(BaseModel):
     applications: list[ApplicationOut]
     ledger: list[LedgerEntryOut]  # every entry of the company and its people, most urgent first
     people: list[PersonOut]
+    standing: list[LevelStandingOut] = []  # each level the company holds: still met?

@@ -1,11 +1,12 @@
 """The archive as a ledger (台账) and its search, for people and for API clients.
 
-- ``GET /api/ledger``: every certificate with its status on ``as_of`` and the personnel alerts,
-  the shape of ``dossier ledger --json``; ``within`` narrows the entries to the expiring list.
+- ``GET /api/ledger``: every certificate with its status on ``as_of``, the personnel alerts and,
+  per company, whether it still meets each level it holds (``standing``), the shape of ``dossier
+  ledger --json``; ``within`` narrows the entries to the expiring list.
 - ``GET /api/expiring``: the expiring list, most urgent first (``dossier expiring --json``).
 - ``GET /api/search``: archive search (``dossier search --json``).
-- ``/ledger``: the timeline of expiries (server-rendered SVG, inline), the expiring list, the
-  personnel alerts and, apart, the 动态监管 alerts on projects, the sent reminders, the whole ledger (each entry links to its company's
+- ``/ledger``: the timeline of expiries (server-rendered SVG, inline), the expiring list, each
+  company's standing against the levels it holds, the personnel alerts and, apart, the 动态监管 alerts on projects, the sent reminders, the whole ledger (each entry links to its company's
   renewal plan, ``routes/renewal.py``); ``/search``: the search form and its results.
 
 ID numbers are masked in everything here; the document page shows them in full.
@@ -23,7 +24,8 @@ from sqlalchemy import select
 
 from dossier.ledger.alerts import ALERT_ZH
 from dossier.ledger.ledger import LedgerEntry, expiring
-from dossier.ledger.personnel import ROLE_ZH, PersonnelAlert, load_ledger_with_alerts
+from dossier.ledger.personnel import ROLE_ZH, PersonnelAlert, load_ledger_review, load_ledger_with_alerts
+from dossier.ledger.standing import STANDING_SCOPE_ZH, LevelStanding
 from dossier.ledger.rules import STATUS_ORDER, STATUS_ZH
 from dossier.ledger.search import SearchError, SearchQuery, masked, search
 from dossier.ledger.timeline import render_timeline
@@ -59,6 +61,11 @@ def _load(ctx, company: str | None) -> tuple[list[LedgerEntry], list[PersonnelAl
         return load_ledger_with_alerts(session, company=company or None)
 
 
+def _review(ctx, company: str | None) -> tuple[list[LedgerEntry], list[PersonnelAlert], list[LevelStanding]]:
+    with ctx.db.session() as session:
+        return load_ledger_review(session, company=company or None)
+
+
 # --- API ------------------------------------------------------------------------------------------
 
 
@@ -67,10 +74,10 @@ def get_ledger(ctx: Ctx, user: Viewer, as_of: AsOf = None, company: Company = No
                within: Annotated[int | None, Query(ge=0, le=MAX_WITHIN_DAYS,
                                                    description="只列出多少天内到期及需处理的证照（默认全部）")] = None):
     day = as_of or date.today()
-    entries, alerts = _load(ctx, company)
+    entries, alerts, standing = _review(ctx, company)
     if within is not None:
         entries = [entry for entry, _ in expiring(entries, as_of=day, within_days=within)]
-    return ledger_json(entries, alerts, as_of=day)
+    return ledger_json(entries, alerts, as_of=day, standing=standing)
 
 
 @api.get("/expiring", response_model=list[LedgerEntryOut], summary="即将到期的证照，最紧急的在前（身份证号已遮蔽）")
@@ -155,7 +162,7 @@ def ledger_page(request: Request, ctx: Ctx, user: Viewer, as_of: str | None = No
     days = _form_int(within, "天数", 0, MAX_WITHIN_DAYS, problems)
     days = WITHIN_DAYS if days is None else days
     company = (company or "").strip() or None
-    entries, alerts = _load(ctx, company)
+    entries, alerts, standing = _review(ctx, company)
     pairs = [(entry.masked(), status) for entry, status in expiring(entries, as_of=day, within_days=days)]
     statuses = [entry.status(day) for entry in entries]
     counts = {status: statuses.count(status) for status in STATUS_ORDER}
@@ -174,7 +181,7 @@ def ledger_page(request: Request, ctx: Ctx, user: Viewer, as_of: str | None = No
         project_alerts=[alert.masked() for alert in alerts if alert.about_project], alert_zh=ALERT_ZH,
         statements=_paths(ctx, {sha for alert in alerts for sha in alert.evidence}),
         reminders=reminder_log(ctx, company, REMINDER_ROWS), threshold_zh=threshold_zh,
-        ledger_status_zh=STATUS_ZH, role_zh=ROLE_ZH)
+        ledger_status_zh=STATUS_ZH, role_zh=ROLE_ZH, standing=standing, standing_scope=STANDING_SCOPE_ZH)
 
 def highlight(line: str, text: str) -> Markup:
     """``line`` (escaped) with each occurrence of ``text`` marked, ignoring the case of Latin letters."""

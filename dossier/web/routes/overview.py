@@ -5,7 +5,8 @@
   archive; the newest audit events; to an admin, the deleted applications, to restore.
 - ``/companies/{key}`` (``GET /api/companies/{key}``), ``key`` a USCC or, for a company known by
   name only, its name: its applications, its ledger (the company's licences and its people's
-  certificates) and its people (from the rosters and the ledger, ID numbers masked).
+  certificates), whether it still meets each level it holds (``dossier.ledger.standing``) and its
+  people (from the rosters and the ledger, ID numbers masked).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 
 from dossier.ledger.ledger import LedgerEntry, expiring, load_ledger
-from dossier.ledger.personnel import ROLE_ZH
+from dossier.ledger.personnel import ROLE_ZH, load_ledger_standing
+from dossier.ledger.standing import STANDING_SCOPE_ZH
 from dossier.ledger.rules import STATUS_ORDER, Status
 from dossier.ledger.views import entry_json
 from dossier.privacy import mask_id
@@ -34,6 +36,7 @@ from dossier.web.schemas import (
     CompanyOut,
     CompanyRef,
     LedgerEntryOut,
+    LevelStandingOut,
     PersonOut,
     StartOut,
 )
@@ -104,7 +107,7 @@ def company_view(ctx, key: str) -> CompanyOut:
     day = date.today()
     with ctx.db.session() as session:
         apps = [application_out(r) for r in views.application_rows(session)]
-        entries = load_ledger(session)
+        entries, standing = load_ledger_standing(session)
     company = next((c for c in _companies(apps, entries) if c.key == key), None)
     if company is None:
         raise NotFound(f"no company {key!r}", reason_zh=f"档案中没有企业：{key}")
@@ -119,7 +122,9 @@ def company_view(ctx, key: str) -> CompanyOut:
     ledger.sort(key=lambda e: (STATUS_ORDER[e.status(day)], e.valid_until or date.max))
     return CompanyOut(company=company, as_of=day, applications=mine,
                       ledger=[_entry_out(e, e.status(day)) for e in ledger],
-                      people=_people(ctx, [a.name for a in mine], ledger))
+                      people=_people(ctx, [a.name for a in mine], ledger),
+                      standing=[LevelStandingOut.model_validate(level.contract()) for level in standing
+                                if ours(level.uscc, level.company)])
 
 
 @api.get("/overview", response_model=StartOut, summary="首页：申报项目与待处理阻断问题、180 天内到期的证照、最近动态")
@@ -139,4 +144,4 @@ def start_page(request: Request, ctx: Ctx, user: Viewer):
 
 @pages.get("/companies/{key}")
 def company_page(key: str, request: Request, ctx: Ctx, user: Viewer):
-    return render(request, "company.html", view=company_view(ctx, key))
+    return render(request, "company.html", view=company_view(ctx, key), standing_scope=STANDING_SCOPE_ZH)
