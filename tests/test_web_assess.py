@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from markupsafe import escape
 from openpyxl import load_workbook
 
 from tests.web_support import FULL_ID, auth, make_site, module_site, serve
@@ -61,3 +62,39 @@ def test_money_is_shown_in_wan_yuan_to_two_decimals(site, client):
     page = client.get("/applications/sample-upgrade/assess", headers=auth(site)).text
     assert "净资产 5124.01 万元" in page and "5124.011862" not in page
     assert "净资产不少于 4000 万元" in page  # a standard's round figure keeps no decimals
+
+
+def test_the_application_page_shows_the_verdict_and_every_requirement(site, client):
+    """Issue 18: "the web UI shows the same on the application page": the verdict and each
+    requirement's status, what is required and what was found (the gap in words), from the model
+    the API serves; the assessment's own page keeps the evidence, sources and the Excel."""
+    import re
+
+    viewer = auth(site)
+    data = client.get("/api/applications/sample-upgrade/assess", headers=viewer).json()
+    page = client.get("/applications/sample-upgrade", headers=viewer).text
+    start = page.index('id="assessment"')
+    section = page[start:page.index("</section>", start)]
+    words = {"met": "满足", "short": "不满足", "unknown": "无法判断"}
+    assert f'data-verdict="{data["verdict"]}"' in section and f"结论 " in section
+    rows = re.findall(r'<tr class="requirement" data-key="([^"]+)" data-status="(\w+)">(.*?)</tr>', section, re.S)
+    assert [(key, status) for key, status, _ in rows] == [(line["key"], line["status"]) for line in data["requirements"]]
+    for (_, _, row), line in zip(rows, data["requirements"]):
+        assert words[line["status"]] in row and line["title"] in row
+        assert str(escape(line["required"])) in row and str(escape(line["found"])) in row
+    assert "要求" in section and "标准要求" in section and "申报材料情况" in section
+    assert 'href="/applications/sample-upgrade/assess"' in section and not FULL_ID.search(section)
+
+
+def test_an_application_whose_qualification_has_no_standard_says_so_on_its_page(site, client):
+    from unittest import mock
+
+    from dossier.errors import StandardError
+
+    failing = mock.patch("dossier.web.routes.applications.assess_application",
+                         side_effect=StandardError("no standard", reason_zh="没有「钢结构工程专业承包一级」的资质标准"))
+    with failing:
+        page = client.get("/applications/sample-upgrade", headers=auth(site))
+    assert page.status_code == 200
+    start = page.text.index('id="assessment"')
+    assert "没有「钢结构工程专业承包一级」的资质标准" in page.text[start:page.text.index("</section>", start)]

@@ -60,3 +60,27 @@ def test_every_page_at_1366_by_900_in_chromium(browser, pages_site):  # noqa: F8
         steps.shot(name, full_page=False)
     assert not errors, errors
     context.close()
+
+
+def test_the_assessment_on_the_application_page_and_the_standing_on_the_company_page(browser, pages_site):  # noqa: F811
+    """Issue 18: the application page shows the verdict and each requirement; the company page
+    and the ledger whether the company still meets each level it holds; all laid out in Chromium."""
+    site, base = pages_site
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    steps = Steps(page, "issue18-views")
+    login(page, base, site.tokens["viewer"])
+    page.goto(f"{base}/applications/sample-upgrade")
+    section = page.locator("#assessment")
+    assert section.is_visible() and section.locator("tr.requirement").count() >= 4
+    assert "结论" in section.inner_text() and section.locator("a[href$='/assess']").count() == 1
+    steps.shot("application-assessment", element=section)
+    for url, selector in ((f"/companies/{USCC}", "#company-standing"), ("/ledger", "#standing")):
+        page.goto(base + url)
+        standing = page.locator(selector)
+        assert standing.is_visible() and "资质标准符合情况" in standing.inner_text()
+        steps.shot(selector.lstrip("#"), element=standing)
+    assert not errors, errors
+    context.close()

@@ -10,7 +10,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import delete, select
 
+from dossier.assess.requirements import STATUS_ZH as ASSESS_STATUS_ZH
+from dossier.assess.requirements import Assessment
 from dossier.errors import ConfigError, DossierError
+from dossier.standards.schema import CONFIDENCE_ZH
 from dossier.intake.spec import load_spec
 from dossier.model import ApplicationSpec, ReviewedDiscrepancy
 from dossier.privacy import mask_text
@@ -37,6 +40,7 @@ from dossier.web.schemas import (
 )
 from dossier.web.uploads import receive
 from dossier.workflow import lifecycle
+from dossier.workflow.assess import assess_application
 
 log = logging.getLogger(__name__)
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}}
@@ -276,6 +280,20 @@ def application_page(name: str, request: Request, ctx: Ctx, user: Viewer,
         packets = views.packets_of(session, app.id)
     row = _row(ctx, name)
     sections = views.document_sections(ctx.db, ctx.settings, name, files, findings)
+    assessment, assessment_problem = _assessment(ctx, name, row)
     return render(request, "application.html", app=row, name=name, quoted=quote(name, safe=""),
                   sections=sections, queue=queue_of(ctx, name, filters), packets=packets, checklists=list_checklists(),
-                  upload_limit_mb=ctx.settings.upload_max_bytes // (1 << 20))
+                  upload_limit_mb=ctx.settings.upload_max_bytes // (1 << 20), assessment=assessment,
+                  assessment_problem=assessment_problem, assess_zh=ASSESS_STATUS_ZH, confidence_zh=CONFIDENCE_ZH)
+
+
+def _assessment(ctx, name: str, row: views.ApplicationRow) -> tuple[Assessment | None, str | None]:
+    """The application against the first qualification it applies for (``dossier assess``, the
+    model ``GET /api/applications/{name}/assess`` serves, ID numbers masked), or why there is none:
+    a qualification no standard holds, an own standard file gone, is said on the page, not a 500."""
+    if not row.qualifications:
+        return None, None
+    try:
+        return assess_application(ctx.db, ctx.settings, name).masked(), None
+    except DossierError as exc:
+        return None, exc.user_message
