@@ -205,3 +205,11 @@ def test_the_end_of_a_label_the_second_reading_cut_into_is_not_put_before_the_va
     first = [line("社保经办机构", 1.0, (1963, 237, 2194, 296)), line("杭州市滨江区社会保险事业管理局", 1.0, (2315, 240, 2870, 300))]
     second = [line("构（章：杭州", 0.938, (2139, 241, 2395, 297))]
     assert merge(first, second, 58.0) == first
+
+
+def test_the_region_read_again_takes_in_the_whole_of_each_line_it_cuts():
+    from dossier.extract.ocr.ink import _whole_lines
+    lines = [line("四川省华诚工程建设监理有限责任公司", 0.93, (173, 1265, 816, 1325)),
+             line("项目负责人：", 0.99, (170, 1346, 392, 1400)),
+             line("2024年1月22日", 1.0, (172, 1600, 442, 1650))]  # not in the region: stays out
+    assert _whole_lines((395, 1100, 900, 1450), lines, 57.0) == (170, 1100, 900, 1450)
