@@ -758,3 +758,16 @@ def test_any_name_opening_with_a_known_surname_is_not_doubted_for_it(surname, gi
 def test_a_social_insurance_office_with_a_character_dropped_is_proposed():
     assert ("社会险事业管理局", "社会保险事业管理局") in misread_words("authority", "郑州市社会险事业管理局金水区分局")
     assert misread_words("authority", "郑州市社会保险事业管理局金水区分局") == []
+
+
+def test_the_amount_in_words_after_a_figure_in_ten_thousands_is_the_words_not_the_unit():
+    # 940万元 then （大写：玖佰伍拾万圆整）: 万元 alone is the figure's unit, not an amount in words
+    f = fields(line("建设工程施工合同", 211, 63, 390, h=24), line("发包人（甲方）：某某学校", 58, 132),
+               line("承包人（乙方）：某某建设集团有限公司", 58, 150), line("工程名称：某某工程", 58, 168),
+               line("合同价款：940万元（大写：玖佰伍拾万圆整）", 57, 242))
+    assert f["contract_amount"].value == "9400000.00"
+    assert f["contract_amount_words"].value == "9500000.00"
+
+
+def test_a_registration_centre_read_one_character_off_is_proposed():
+    assert ("执业资格主册中心", "执业资格注册中心") in misread_words("authority", "江苏省建设岗位培训与执业资格主册中心")
