@@ -198,3 +198,27 @@ def test_months_at_the_high_end_of_a_leaning_header_are_found_over_the_marks_bel
         lines += [at("V", x + 13, y, x + 23) for x in xs]
     got = records(lines)
     assert got[ZHOU]["months"] == got[WU]["months"] == ["2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01"]
+
+
+def test_a_photographed_grid_whose_rows_fall_and_columns_lean_apart():
+    # a phone photo at an angle: rows fall 0.079 pt per pt to the right, columns lean 0.03 pt per
+    # pt down (perspective: not the rows' slope); the far months sit two text heights below 姓名
+    fall, lean = 0.079, -0.03
+
+    def at(text, x, y, w, h=10.0):
+        x += lean * (y - 241)
+        y += fall * (x - 133)
+        return TextLine(text=text, confidence=0.99, bbox=(x, y, x + w, y + h))
+
+    months = ["2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02"]
+    xs = [351 + 24.5 * i for i in range(6)]
+    lines = [cell("社会保险参保缴费证明", 250, 150, h=16), at("序号", 125, 236, 17), at("姓名", 162, 236, 16),
+             at("身份证件号码", 207, 236, 55), at("险种", 300, 236, 17)]
+    lines += [at(m, x, 236, 24) for m, x in zip(months, xs)]
+    people = [(f"周建{c}", f"4201061977081345{i:02d}"[:18], months[i % 3:]) for i, c in enumerate("一二三四五六七八九十甲乙丙丁")]
+    for row, (name, ident, paid) in enumerate(people):
+        y = 253 + 18.5 * row
+        lines += [at(str(row + 1), 129, y, 8), at(name, 155, y, 30), at(ident, 210, y, 80), at("养老、医疗", 292, y, 40)]
+        lines += [at("●", x + 9, y + 3, 6, h=6) for m, x in zip(months, xs) if m in paid]
+    got = {r["name"]: r["months"] for r in records(lines).values()}
+    assert got == {name: paid for name, _, paid in people}

@@ -139,6 +139,7 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
         row += [ln for ln in lines if ln not in row and abs(ln.cy - anchor.cy) <= 2.0 * max(anchor.height, 1.0)
                 and not any(_x_overlap(ln, r) > 0 for r in row if _header_key(r.compact, spec) is not None)
                 and (_is_month(ln.compact) or _stacked_month(ln, lines) is not None)]
+        row += _month_chain(row, lines)
         # on a leaning scan the first body row reaches into the header's row: a cell no header
         # names, with another cell of the row above it in its column, is a value (a two-row
         # header's lower cells, 养老 under 参保险种, name their columns and stay)
@@ -158,16 +159,41 @@ def _find_header(lines: list[Line], spec: TableSpec, *, named: bool = True) -> t
             continue  # a row holding an ID number is a person's line, not a header (姓名 | 陆骁 | 身份证号 | 5101…)
         dated = any(k.startswith(("month:", "moy:")) for k in keys)
         if named and "name" in keys and ("id_number" in keys or dated):
-            return _dated(sorted(columns, key=lambda c: c.cx), row, lines), _bottom(row)
+            columns = _dated(sorted(columns, key=lambda c: c.cx), row, lines)
+            return columns, _bottom(row, columns)
         if not named and "name" not in keys and len(columns) >= 2:
-            return sorted(columns, key=lambda c: c.cx), _bottom(row)
+            columns = sorted(columns, key=lambda c: c.cx)
+            return columns, _bottom(row, columns)
     return None
 
 
-def _bottom(row: list[Line]) -> float:
-    """Where a header row ends: the middle of its cells' bottoms (a scanned row leans, and the
-    first data row's cells may reach above its lowest header cell)."""
-    return median(ln.bbox[3] for ln in row)
+def _month_chain(row: list[Line], lines: list[Line]) -> list[Line]:
+    """Month headers that continue the row's months along its slant: a photo taken at an angle
+    sets the far end of a long header lower than any fixed reach from its anchor allows, but each
+    month cell sits level with the one beside it."""
+    chain = [ln for ln in row if _is_month(ln.compact)]
+    found: list[Line] = []
+    while True:
+        more = [ln for ln in lines if ln not in row and ln not in found and _is_month(ln.compact)
+                and any(abs(ln.cy - m.cy) <= CHAIN_LEVEL * max(m.height, 1.0)
+                        and max(ln.bbox[0] - m.bbox[2], m.bbox[0] - ln.bbox[2]) <= CHAIN_GAP * max(m.height, 1.0)
+                        for m in chain)]
+        if not more:
+            return found
+        found += more
+        chain += more
+
+
+CHAIN_LEVEL = 0.6  # a month header beside another sits within this share of its height of it
+CHAIN_GAP = 1.5  # and this many text heights from it at most
+
+
+def _bottom(row: list[Line], columns: list[Column]) -> float:
+    """Where a header row ends, levelled as :func:`_rows` levels the body: the middle of its
+    cells' bottoms (a scanned row leans, and the first data row's cells may reach above its
+    lowest header cell)."""
+    slope, x_ref = _lean(columns), columns[0].cx if columns else 0.0
+    return median(ln.bbox[3] - slope * ((ln.bbox[0] + ln.bbox[2]) / 2 - x_ref) for ln in row)
 
 
 def _heads(text: str, label: str) -> bool:
@@ -209,19 +235,49 @@ def _dated(columns: list[Column], row: list[Line], lines: list[Line]) -> list[Co
     return out
 
 
-def _assign(cell: Line, columns: list[Column]) -> Column:
-    """The column a cell belongs to: most horizontal overlap, else nearest centre."""
+def _assign(cell: Line, columns: list[Column], drift: float = 0.0) -> Column:
+    """The column a cell belongs to: most horizontal overlap, else nearest centre. ``drift``: how
+    far the columns lean per point down the page (:func:`_drift`), taken out at the cell's height
+    below the header."""
+    shift = drift * (cell.cy - _header_y(columns)) if drift else 0.0
+    x0, x1 = cell.bbox[0] - shift, cell.bbox[2] - shift
+
     def overlap(col: Column) -> float:
-        return min(cell.bbox[2], col.x1) - max(cell.bbox[0], col.x0)
+        return min(x1, col.x1) - max(x0, col.x0)
 
     best = max(columns, key=overlap)
     if overlap(best) > 0:
         return best
-    cx = (cell.bbox[0] + cell.bbox[2]) / 2
+    cx = (x0 + x1) / 2
     return min(columns, key=lambda c: abs(c.cx - cx))
 
 
-MAX_LEAN = 0.05  # a page turned more than ~3° on the glass is turned back before OCR, not here
+def _header_y(columns: list[Column]) -> float:
+    ys = [c.cy for c in columns if c.cy is not None]
+    return median(ys) if ys else 0.0
+
+
+MAX_DRIFT = 0.15  # columns leaning more than ~8.5°: a photo too skewed to read a grid from
+DRIFT_KEYS = ("id_number", "name")  # columns whose cells are wide and certain: they show the lean
+
+
+def _drift(rows: list[tuple[float, RecordRow]], text: float) -> float:
+    """How far the table's columns lean per point down the page: the least-squares slope of the
+    centres of one certain column's cells over the rows (a phone photo leans its columns apart
+    from its rows, so the header's slope does not tell); 0 when too few rows or too short a run."""
+    for key in DRIFT_KEYS:
+        points = [((c.bbox[0] + c.bbox[2]) / 2, c.cy) for _, row in rows for c in row.cells.get(key, [])[:1]]
+        if len(points) < 3 or max(y for _, y in points) - min(y for _, y in points) < 3 * text:
+            continue
+        mx = sum(x for x, _ in points) / len(points)
+        my = sum(y for _, y in points) / len(points)
+        syy = sum((y - my) ** 2 for _, y in points)
+        slope = sum((x - mx) * (y - my) for x, y in points) / syy
+        return max(-MAX_DRIFT, min(MAX_DRIFT, slope))
+    return 0.0
+
+
+MAX_LEAN = 0.15  # ~8.5°: a phone photo of a statement leans this much and is read as it lies
 
 
 def _lean(columns: list[Column]) -> float:
@@ -288,20 +344,31 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
     """The data rows under a header (bottom edge ``top``) up to the table's end (合计, 以下空白 …).
     A row naming no one within a text line's height of a person's row is part of it: a cell
     wrapped onto two lines (养老、医疗、失业、工 / 伤) or marks a leaning scan set a little higher."""
-    rows: list[tuple[float, RecordRow]] = []
+    grouped: list[tuple[float, list[Line]]] = []
     for y, row_lines in _rows(lines, top, columns):
         if any(any(w in ln.compact for w in STOP_WORDS) for ln in row_lines):
-            if rows:
+            if grouped:
                 break
             continue
-        row = RecordRow(page)
-        for cell in row_lines:
-            col = _assign(cell, columns)
-            row.cells.setdefault(col.key, []).append(cell)
-        rows.append((y, row))
+        grouped.append((y, row_lines))
+    text = _text_height(lines)
+
+    def assigned(drift: float) -> list[tuple[float, RecordRow]]:
+        out = []
+        for y, row_lines in grouped:
+            row = RecordRow(page)
+            for cell in row_lines:
+                row.cells.setdefault(_assign(cell, columns, drift).key, []).append(cell)
+            out.append((y, row))
+        return out
+
+    rows = assigned(0.0)
+    # columns that lean (a photo taken at an angle) put a low row's marks under the next month
+    if drift := _drift(rows, text):
+        rows = assigned(drift)
+    rows = _halves_joined(rows, text)
     people = [(y, row) for y, row in rows if "name" in row.cells or "id_number" in row.cells]
     named = {id(row) for _, row in people}
-    text = _text_height(lines)
     kept = []
     for y, row in rows:
         near = [(abs(py - y), prow) for py, prow in people if prow is not row and abs(py - y) <= text]
@@ -312,6 +379,23 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
         for key, cells in row.cells.items():
             into.cells.setdefault(key, []).extend(cells)
     return [row for row in kept if set(row.cells) - {k for k in row.cells if k.startswith("other:")}]
+
+
+def _halves_joined(rows: list[tuple[float, RecordRow]], text: float) -> list[tuple[float, RecordRow]]:
+    """Rows where one person's row was split in two, joined: one holding the name and no ID
+    number, the next (within a text line's height) the ID number and no name. A photo's
+    perspective bends a row more than a levelled straight line follows."""
+    out: list[tuple[float, RecordRow]] = []
+    for y, row in rows:
+        if out:
+            last_y, last = out[-1]
+            halves = {("name" in r.cells, "id_number" in r.cells) for r in (last, row)}
+            if abs(y - last_y) <= text and halves == {(True, False), (False, True)}:
+                for key, cells in row.cells.items():
+                    last.cells.setdefault(key, []).extend(cells)
+                continue
+        out.append((y, row))
+    return out
 
 
 def _person_statements(by_page: dict[int, list[Line]], spec: TableSpec) -> list[dict]:
