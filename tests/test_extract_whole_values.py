@@ -771,3 +771,21 @@ def test_the_amount_in_words_after_a_figure_in_ten_thousands_is_the_words_not_th
 
 def test_a_registration_centre_read_one_character_off_is_proposed():
     assert ("执业资格主册中心", "执业资格注册中心") in misread_words("authority", "江苏省建设岗位培训与执业资格主册中心")
+
+
+def test_a_spread_label_whose_first_character_the_scan_lost_still_introduces_its_value():
+    # 名　称 spread over its cell, read as 称 alone; 类　型 read whole in two boxes
+    f = fields(line("营业执照", 198, 54, 405, h=40), line("统一社会信用代码91510109MALJM0GH36", 56, 119, 274, h=18),
+               line("称", 96, 227, 118, h=12), line("蓉川建设集团第三工程有限公司", 117, 227, 267, h=16),
+               line("类", 52, 244, 93, h=16), line("型", 95, 247, 110, h=12),
+               line("有限责任公司（自然人投资或控股）", 117, 246, 282, h=18),
+               line("法定代表人", 53, 264, 109, h=15), line("罗庆丰", 116, 266, 152, h=15), source=TextSource.ocr)
+    assert f["company_name"].value == "蓉川建设集团第三工程有限公司" and f["company_name"].confidence < TRUSTED
+    assert f["legal_representative"].value == "罗庆丰"
+
+
+def test_a_lone_character_far_from_any_value_is_no_label():
+    f = fields(line("营业执照", 198, 54, 405, h=40), line("统一社会信用代码91510109MALJM0GH36", 56, 119, 274, h=18),
+               line("称", 96, 227, 118, h=12), line("蓉川建设集团第三工程有限公司", 300, 227, 450, h=16),
+               line("法定代表人", 53, 264, 109, h=15), line("罗庆丰", 116, 266, 152, h=15), source=TextSource.ocr)
+    assert "company_name" not in f or f["company_name"].value is None

@@ -94,6 +94,7 @@ FALLBACK_LABEL_UNREAD = 0.5  # the label is printed but nothing beside it was re
 TRUNCATED_LABEL = TOLERATED  # found through a label missing a character (under a seal)
 TRUNCATED_NOTE = "标签不完整或有误识（疑被印章遮挡或字迹模糊），按近似标签定位"
 MISREAD_LABEL_MIN = 4  # a shorter label one character off is too many other words
+SPREAD_VALUE_GAP = 1.0  # a spread label's last character stands this many text heights from its value
 FALLBACK_NOTE = "无标签，按格式定位"
 CUT = 0.85  # the field's pattern took part of the text beside the label: the rest may belong to it
 CUT_NOTE = "取值后仍有文字“{rest}”，可能未取全"
@@ -404,6 +405,9 @@ class FieldEngine:
         labels = {lb.replace(" ", "") for lb in self.all_labels}
         for line in lines:
             text = line.compact.rstrip(":：")
+            if len(text) == 1 and not hits_by_line.get(line.index):
+                self._spread_half(line, text, lines, labels, owner, hits_by_line)
+                continue
             if hits_by_line.get(line.index) or len(text) < 3 or text in self.vocabulary:
                 continue  # a word we know in full (居民身份证, a card's name) is no label cut short
             fits = sorted(lb for lb in labels if (len(lb) == len(text) + 1
@@ -411,6 +415,21 @@ class FieldEngine:
                           or (len(lb) == len(text) >= MISREAD_LABEL_MIN and sum(a != b for a, b in zip(lb, text)) == 1))
             if fits and len({owner.get(lb, lb) for lb in fits}) == 1:
                 hits_by_line[line.index] = [TruncatedHit(line, fits[0], 0, len(line.compact))]
+
+    @staticmethod
+    def _spread_half(line: Line, text: str, lines: list[Line], labels: set[str], owner: dict[str, str],
+                     hits_by_line) -> None:
+        """A lone character that is the second half of a two-character label spread over its
+        cell (名　称 read as 称 alone, its first character lost to the scan), with the value's box
+        close right of it on its row: counts as that label, with doubt, when only one label of
+        the spec ends in it. A character that opens a label proves nothing: a value may too."""
+        fits = {lb for lb in labels if len(lb) == 2 and lb[1] == text}
+        if len({owner.get(lb, lb) for lb in fits}) != 1:
+            return
+        h = max(line.height, 1.0)
+        beside = right_of(line, line.bbox[2], lines)
+        if beside and beside[0].bbox[0] - line.bbox[2] <= SPREAD_VALUE_GAP * h and len(beside[0].compact) > 1:
+            hits_by_line[line.index] = [TruncatedHit(line, min(fits), 0, len(line.compact))]
 
     @staticmethod
     def _label_seen(fspec: FieldSpec, hits_by_line) -> bool:
