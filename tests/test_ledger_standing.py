@@ -65,15 +65,16 @@ def test_levels_the_standard_counts_no_heads_at_raise_nothing(held):
 # --- the standards the company's own filing uses: the sample-clean company and its sample standard ----
 
 
-def _sample_clean(left: str | None = None, **changes):
-    """The sample-clean company as the archive holds it once its 三级 was granted: its filing (as
-    intake reads it: its own standard file), its 社保 statement as the truth says it reads, and a
-    资质证书 listing 建筑工程施工总承包三级."""
+def _sample_clean_archive(left: str | None = None, **changes):
+    """The sample-clean company as the archive holds it once its 三级 was granted: (its documents,
+    its filing as intake reads it, with its own standard file): its 社保 statement as the truth
+    says it reads, ``left`` last insured in 2026-07, and a 资质证书 listing 建筑工程施工总承包三级."""
     spec = load_spec(FIXTURES / "sample-clean" / "application.yaml").spec.model_copy(update=changes)
     app = ArchivedApplication(name="sample-clean", company_name=spec.company_name, uscc=spec.uscc,
                               roster=tuple(e.model_dump(mode="json") for e in spec.roster),
                               filing_date=spec.filing_date, spec=spec)
-    def rows(records):  # ``left`` last insured in 2026-07
+
+    def rows(records):
         return [{**r, "months": [m for m in r["months"] if m < "2026-08"]} if r["name"] == left else r for r in records]
 
     documents = [archived(doc["doc_type"], doc["fields"], rows(doc["records"]), label=path, application=app.name)
@@ -83,6 +84,12 @@ def _sample_clean(left: str | None = None, **changes):
                               {"company_name": spec.company_name, "uscc": spec.uscc, "cert_number": "D311081234",
                                "qualifications": ["建筑工程施工总承包三级"], "issue_date": "2026-10-20",
                                "valid_until": "2031-10-19"}, label="华建宏远资质证书", application=app.name))
+    return documents, app
+
+
+def _sample_clean(left: str | None = None, **changes):
+    """The HEADCOUNT_BELOW_STANDARD alerts of :func:`_sample_clean_archive`."""
+    documents, app = _sample_clean_archive(left, **changes)
     return [a for a in personnel_alerts(documents, [app], build_ledger(documents, [app], RULES), RULES.personnel)
             if a.code == "HEADCOUNT_BELOW_STANDARD"]
 
@@ -275,16 +282,6 @@ def test_the_json_names_status_figures_and_words():
 
 
 def test_the_view_is_held_to_the_companys_own_file():
-    spec = load_spec(FIXTURES / "sample-clean" / "application.yaml").spec
-    app = ArchivedApplication(name="sample-clean", company_name=spec.company_name, uscc=spec.uscc,
-                              roster=tuple(e.model_dump(mode="json") for e in spec.roster),
-                              filing_date=spec.filing_date, spec=spec)
-    documents = [archived(doc["doc_type"], doc["fields"], doc["records"], label=path, application=app.name)
-                 for path, entry in load_truth(FIXTURES / "sample-clean")["files"].items()
-                 for doc in entry["documents"] if doc["doc_type"] == "social_insurance_record"]
-    documents.append(archived("qualification_certificate",
-                              {"company_name": spec.company_name, "uscc": spec.uscc, "cert_number": "D311081234",
-                               "qualifications": ["建筑工程施工总承包三级"], "issue_date": "2026-10-20",
-                               "valid_until": "2031-10-19"}, label="华建宏远资质证书", application=app.name))
+    documents, app = _sample_clean_archive()
     (level,) = standing(documents, [app], lead_until=None)
     assert level.status == "met" and level.standard_file == "sample-standard.yaml"

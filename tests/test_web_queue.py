@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from dossier.web import queue as queue_module
-from tests.web_support import FULL_ID, auth, make_site, module_site, serve
+from tests.web_support import FULL_ID, auth, module_site
 
 URL = "/api/applications/sample-upgrade"
 
