@@ -651,6 +651,7 @@ def test_ingest_with_a_broker_enqueues_instead_of_reading(tmp_path, application,
 def test_a_worker_checks_an_application_once_its_last_document_is_done(tmp_path, broker, application, workers):
     folder = tmp_path / APP
     shutil.copytree(application, folder)
+    shutil.copy(SAMPLE_STANDARD, tmp_path / SAMPLE_STANDARD.name)  # application.yaml names it beside the folder
     settings = _settings(tmp_path / "home", broker, None)
     db = init_db(settings)
     try:
