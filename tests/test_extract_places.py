@@ -90,3 +90,9 @@ def test_the_id_numbers_area_settles_what_the_value_alone_cannot():
     # a card of 湖南 whose holder lives in 深圳: the real names there are no slips of 湖南's
     assert place_slips("广东省深圳市南山区青年路1号", area_parents("433101")) == []
     assert area_parents("4331X1") == []
+
+
+def test_a_development_zone_or_a_district_of_another_city_is_no_slip():
+    # 高新区 is a zone, not 南充市's 高坪区 read amiss: under 成都市 only 成都's districts can be meant
+    assert place_slips("四川省成都市高新区光明路1段106号") == []
+    assert place_slips("四川省成都市高坪区光明路1段106号") == []  # a real name: the list settles nothing

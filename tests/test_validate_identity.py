@@ -149,3 +149,22 @@ def test_a_two_character_name_read_with_a_look_alike_is_tied_by_the_readers_sugg
     assert "MISSING_DOCUMENT" not in codes and "NAME_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
     unproposed = app.swap(cert, replace_field(cert, name=fld("樊赞", confidence=0.99), id_number=None))
     assert "MISSING_DOCUMENT" in unproposed.codes()
+
+
+def test_a_statement_row_naming_a_listed_person_with_a_look_alike_is_doubted_not_another_name():
+    from datetime import date
+
+    from validate_builders import PEOPLE, Person, clean_application, insurance_record
+
+    people = [*PEOPLE[:2], Person("魏赟", "registered_constructor", date(1985, 1, 15), 371, "建筑工程"), *PEOPLE[3:]]
+    app = clean_application(people)
+    statement = app.find("social_insurance_record")
+    rows = [{**p.row(), "name": "魏赞"} if p.name == "魏赟" else p.row() for p in people]
+    slipped = app.swap(statement, insurance_record(rows))
+    findings = slipped.run()
+    assert "NAME_MISMATCH" not in [f.code for f in findings]
+    assert [f.message for f in findings if f.code == "LOW_CONFIDENCE" and "魏赞" in f.message]
+    # another name is still another name
+    other = app.swap(statement, insurance_record([{**p.row(), "name": "魏斌"} if p.name == "魏赟" else p.row()
+                                                  for p in people]))
+    assert "NAME_MISMATCH" in other.codes()

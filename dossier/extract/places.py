@@ -26,7 +26,8 @@ MAX_NAME = 16  # the longest division name looked for (双江拉祜族佤族布�
 _WILD = "\0"
 # words whose last character is a division's suffix but name no division: 曲江社区 is a
 # neighbourhood of 曲江, not 曲江区 read with a character too many
-NOT_DIVISIONS = ("社区", "小区", "园区", "景区", "校区", "厂区", "片区", "街区", "辖区", "营区", "院区")
+NOT_DIVISIONS = ("社区", "小区", "园区", "景区", "校区", "厂区", "片区", "街区", "辖区", "营区", "院区", "高新区", "开发区",
+                 "经开区", "保税区", "自贸区")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ def _depth(code: str, parents: list[str]) -> int:
                 and code[:level] == parent[:level] and code != parent), default=0)
 
 
+def _deepest(parents: list[str]) -> int:
+    """The level of the closest parent named (4: a city, 2: a province only, 0: none)."""
+    return max((level for parent in parents if (level := _level(parent)) < 6), default=0)
+
+
 def _exact(value: str, j: int, parents: list[str]) -> str | None:
     """The longest division name ending at ``value[j]``: a province or city, or a county under the
     closest parent already named (or any, with none named); elsewhere a county's name is the end
@@ -90,7 +96,7 @@ def _exact(value: str, j: int, parents: list[str]) -> str | None:
     is 元宝山区 in 赤峰市)."""
     codes = _divisions().codes
     # under the city when one is named (岚县 is 吕梁's: in 忻州市, 一岚县 is 岢岚县 read amiss)
-    deepest = max((level for parent in parents if (level := _level(parent)) < 6), default=0)
+    deepest = _deepest(parents)
     for s in range(max(0, j - MAX_NAME + 1), j):
         name = value[s:j + 1]
         if name in codes and (not parents or any(code.endswith("00") or _depth(code, parents) >= deepest
@@ -149,10 +155,12 @@ def place_slips(value: str, context: list[str] | None = None) -> list[tuple[str,
             if any(a < j + 1 and start < b for a, b in exact) or piece.endswith(NOT_DIVISIONS):
                 break  # the piece reaches into a name read exactly, or is a word of its own
             near = _near(piece)
-            # the names under the closest parent named: a city's district, not the province's others
+            # the names under the closest parent named: a city's district, not the province's others;
+            # and none when a city is named and the name lies only under another of its province
+            # (高新区 in 成都市 is a development zone, not 南充's 高坪区 read amiss)
             depths = {name: max(_depth(code, parents) for code in data.codes[name]) for name in near}
             closest = max(depths.values(), default=0)
-            fits = {name for name, depth in depths.items() if depth == closest > 0}
+            fits = {name for name, depth in depths.items() if depth == closest > 0 and depth >= _deepest(parents)}
             if not fits and start == 0 and len(near) == 1:
                 fits = near
             if len(fits) == 1 and (best is None or (closest, size) > best[:2]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from dossier.extract.completeness import misread_words
 from dossier.model import Evidence
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
@@ -85,9 +86,11 @@ def name_mismatch(ctx: ValidationContext):
                  for i, e in person.roster]
         # A mention tied by name agrees by construction; every other one is a real comparison. A
         # name read below the threshold is LOW_CONFIDENCE's: the scan is doubted, not the person.
+        # A name that is the listed one with a rarer character read as its common look-alike (魏赞
+        # for 魏赟 on a statement's row) is a misreading LOW_CONFIDENCE reports, not another name.
         sides += [(_mention_source(m), normalise_name(m.name), m.evidence("name"))
                   for m in person.mentions if m.name and m.how not in ("name", "near_name")
-                  and m.confidence("name") >= ctx.params.low_confidence]
+                  and m.confidence("name") >= ctx.params.low_confidence and not _lookalike(m.name, person.name)]
         if len({name for _, name, _ in sides}) > 1:
             listing = join(f"{src}「{name}」" for src, name, _ in sides)
             yield Finding("NAME_MISMATCH", f"身份证号 {person.id_number} 在不同材料中姓名不一致：{listing}",
@@ -100,11 +103,29 @@ def name_mismatch(ctx: ValidationContext):
 def name_one_character_off(ctx: ValidationContext):
     for person in ctx.people.listed():
         for m in person.mentions:
-            if m.how == "near_name":
+            # a statement's row has no confidence of its own to report it by: a field's has (its
+            # reader doubts a look-alike itself)
+            if m.record is not None and m.name and _lookalike(m.name, person.name):
+                yield Finding("LOW_CONFIDENCE",
+                              f"{_mention_source(m)}上的姓名「{m.name}」疑为「{person.name}」的误识（形近字），"
+                              f"已按身份证号对应，请人工确认",
+                              person.id_number, [m.evidence("name")])
+            elif m.how == "near_name":
                 yield Finding("LOW_CONFIDENCE",
                               f"{_mention_source(m)}上的姓名「{m.name}」与申报名单中的「{person.name}」仅差一字，"
                               f"疑为识别错误，已按名单对应，请人工确认",
                               person.id_number, [m.evidence("name")])
+
+
+def _lookalike(read: str, listed: str | None) -> bool:
+    """Whether ``read`` is the name ``listed`` with rarer characters read as the common look-alikes
+    OCR gives for them (``misread_words``: 魏赞 for 魏赟)."""
+    read, listed = normalise_name(read), normalise_name(listed or "")
+    if not listed or read == listed:
+        return False
+    for piece, rare in misread_words("person", read):
+        read = read.replace(piece, rare)
+    return read == listed
 
 
 @rule("ID_MISMATCH", severity="blocking",
