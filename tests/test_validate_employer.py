@@ -79,8 +79,9 @@ def _doubtful(app, doc_type, who, name, value, confidence):
     return app.swap(old, replace_field(old, **{name: fields[name]}))
 
 
-@pytest.mark.parametrize("value", [COMPANY[:-4], COMPANY + "专用"])
+@pytest.mark.parametrize("value", [COMPANY[:-4], COMPANY + "专用", "申级"])
 def test_a_doubtful_reading_cut_short_is_low_confidence_not_a_mismatch(value):
+    # 申级: read from a photo where the employer stands, no company's name at all
     # …建设工程 for …建设工程有限公司: the reader could not see the name's end (a wrap, a seal)
     app = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", value, 0.6)
     codes = app.codes()
@@ -117,3 +118,8 @@ def test_a_doubtful_reading_of_the_licence_code_is_no_uscc_mismatch():
     app = _doubtful(app, "qualification_certificate", None, "uscc", OTHER_USCC, 0.99)
     found = [d for d in app.run() if d.code == "USCC_MISMATCH"]
     assert len(found) == 1 and "申报信息" in found[0].message
+
+
+def test_a_doubtful_reading_of_another_whole_company_is_still_a_mismatch():
+    app = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", "武汉江城建设有限公司", 0.6)
+    assert app.codes().count("EMPLOYER_MISMATCH") == 1

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dossier.extract.completeness import Kind, is_whole
 from dossier.model import ApplicationSpec, Evidence, RosterEntry
 from dossier.validate.evidence import field_evidence, record_evidence
 from dossier.validate.facts import DocumentFacts
@@ -42,14 +43,19 @@ def normalise_company(name: str) -> str:
     return _COMPANY_NOISE.sub("", name).translate(_WIDE_PARENS)
 
 
-def misreading(value: str, other: str, confidence: float, threshold: float, same=normalise_company) -> bool:
+def misreading(value: str, other: str, confidence: float, threshold: float, same=normalise_company,
+               kind: Kind | None = None) -> bool:
     """Whether ``value`` differs from ``other`` only as a doubtful reading of it does: it was read
-    below ``threshold`` and is cut short or run on (one a prefix of the other) or a character or
-    two off (江苏长安华建设… for 江苏长安华构建设…). Such a difference is LOW_CONFIDENCE's (a person
-    looks at the scan), not a blocking mismatch that accuses the document of naming someone else."""
+    below ``threshold`` and is cut short or run on (one a prefix of the other), a character or
+    two off (江苏长安华建设… for 江苏长安华构建设…), or, given its ``kind``, no whole name of that
+    kind at all (申级 read from a photo where a company stands). Such a difference is
+    LOW_CONFIDENCE's (a person looks at the scan), not a blocking mismatch that accuses the
+    document of naming someone else."""
     a, b = same(value), same(other)
     if a == b or confidence >= threshold:
         return False
+    if kind is not None and not is_whole(kind, a):
+        return True
     return a.startswith(b) or b.startswith(a) or _edits(a, b, MISREAD_EDITS if min(len(a), len(b)) >= 6 else 1)
 
 

@@ -23,7 +23,8 @@ def employer_mismatch(ctx: ValidationContext):
             continue
         accepted = (company.accepts_payer(value, payer) if doc.doc_type in payer.doc_types
                     else company.is_applicant(value))
-        if accepted or misreading(value, company.name, doc.field(fld).confidence, ctx.params.low_confidence):
+        if accepted or misreading(value, company.name, doc.field(fld).confidence, ctx.params.low_confidence,
+                                  kind="company"):
             continue
         message = (f"{ctx.owner(doc)}中的{field_label(doc.doc_type, fld)}「{value}」"
                    f"与申报企业「{company.name}」不一致")
@@ -42,7 +43,7 @@ def company_name_mismatch(ctx: ValidationContext):
     for doc, fld in ctx.fields_in(ctx.params.fields.company_name):
         value = doc.text(fld)
         if value and not company.is_applicant(value) and not misreading(
-                value, company.name, doc.field(fld).confidence, ctx.params.low_confidence):
+                value, company.name, doc.field(fld).confidence, ctx.params.low_confidence, kind="company"):
             yield Finding("NAME_MISMATCH",
                           f"{doc_name(doc.doc_type)}上的{field_label(doc.doc_type, fld)}「{value}」"
                           f"与申报企业名称「{company.name}」不一致",
