@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,8 +25,8 @@ from dossier.privacy import mask_text
 from dossier.standards.loader import OWN_FILE_ZH, regimes, vocabulary
 from dossier.standards.measure import (ClassResult, count_checks, describe_class, describe_criterion,
                                        judge_performance, number, reaches)
-from dossier.standards.schema import (TITLE_LEVELS, Headcount, LeadQualification, Level, Sourced, Standard,
-                                      weakest)
+from dossier.standards.schema import (TITLE_LEVELS, Headcount, Judgement, LeadQualification, Level, Sourced,
+                                      Standard, overall, weakest)
 from dossier.validate.engine import ValidationContext
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.facts import DocumentFacts
@@ -35,8 +34,6 @@ from dossier.validate.messages import role_name
 from dossier.validate.params import RuleParams, params_for
 from dossier.validate.project_facts import ProjectFacts
 
-Status = Literal["met", "short", "unknown"]
-STATUS_ZH = {"met": "满足", "short": "不满足", "unknown": "无法判断"}
 AUDIT_REPORT = "audit_report"
 CLASS_KEY = "performance."  # the key of a 业绩 class's line: performance.<class>
 # 资格名称 -> 级别, for a 职称证书 whose 级别 was not read
@@ -50,7 +47,7 @@ class _Out(BaseModel):
 class Requirement(_Out):
     key: str
     title: str
-    status: Status
+    status: Judgement
     required: str
     found: str
     evidence: list[Evidence] = Field(default_factory=list)
@@ -63,7 +60,7 @@ class Assessment(_Out):
     regime: str
     regime_title: str
     requirements: list[Requirement]
-    verdict: Status
+    verdict: Judgement
     # the company's own standard file the figures come from, by name (None: the shipped standards);
     # each line's ``source`` names it too, which is how the JSON contract carries it
     standard_file: str | None = None
@@ -116,8 +113,7 @@ def assess(spec: ApplicationSpec, documents: Iterable[DocumentFacts], *, target:
     own = ctx.standards.own_file(standard)
     if own:  # every figure of the line is the file's: say which file before its sources
         lines = [line.model_copy(update={"source": [f"{OWN_FILE_ZH} {own}", *line.source]}) for line in lines]
-    statuses = {line.status for line in lines if not _class_detail(line)}
-    verdict: Status = "short" if "short" in statuses else "unknown" if "unknown" in statuses else "met"
+    verdict = overall(line.status for line in lines if not _class_detail(line))
     return Assessment(target=standard.qualification(level.level), regime=ctx.regime,
                       regime_title=regimes().regimes[ctx.regime].title, requirements=lines, verdict=verdict,
                       standard_file=own, files=_files(documents, lines))
@@ -271,7 +267,7 @@ def _headcount(ctx: ValidationContext, standard: Standard, level: Level, role: s
     if unsure:
         found += f"；{len(unsure)} 人的注册等级未读出"
     if need.min is None or (any(c.short for c in checks) and not any(c.short for c in at_most)):
-        status: Status = "unknown"
+        status: Judgement = "unknown"
     elif any(c.short for c in checks):
         status = "short"
     else:
@@ -293,7 +289,7 @@ def _performance(ctx: ValidationContext, standard: Standard, level: Level) -> li
     since = _years_before(ctx.filing_date, perf.window_years)
     counted, left_out = _window(ctx.project_facts, standard.category, since)
     result = judge_performance(perf, [p.scale for p in counted])
-    status: Status = result.status
+    status: Judgement = result.status
     if status == "short" and any(p.category is None for p in ctx.project_facts):
         status = "unknown"  # a project of unknown category might be one of this category's
     classes = [_class_line(standard, c, counted) for c in result.classes]

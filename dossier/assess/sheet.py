@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from dossier.assess.requirements import STATUS_ZH, Assessment
+from dossier.assess.requirements import Assessment
+from dossier.standards.schema import JUDGEMENT_ZH
 from dossier.ledger.sheets import write_table
 from dossier.privacy import mask_text
 from dossier.standards.schema import CONFIDENCE_ZH
@@ -20,10 +21,10 @@ WIDTHS = {"要求": 24, "状态": 10, "标准要求": 48, "申报材料情况": 
 
 def assessment_rows(assessment: Assessment) -> list[list[str]]:
     """The rows of the sheet, in HEADER's order (the first row is the verdict)."""
-    rows = [[f"结论：{assessment.target}", STATUS_ZH[assessment.verdict], assessment.regime_title, "", "", "", "",
+    rows = [[f"结论：{assessment.target}", JUDGEMENT_ZH[assessment.verdict], assessment.regime_title, "", "", "", "",
              "verdict"]]
     for line in assessment.requirements:
-        rows.append([line.title, STATUS_ZH[line.status], line.required, line.found,
+        rows.append([line.title, JUDGEMENT_ZH[line.status], line.required, line.found,
                      mask_text(assessment.evidence_text(line)),
                      CONFIDENCE_ZH[line.confidence], "；".join(line.source), line.key])
     return rows

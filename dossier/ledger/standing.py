@@ -12,15 +12,13 @@ questions (``dossier assess``): the ledger does not judge them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dossier.standards.loader import OWN_FILE_ZH
-from dossier.standards.schema import CONFIDENCE_ZH, Confidence
+from dossier.standards.schema import CONFIDENCE_ZH, JUDGEMENT_ZH, Confidence, Judgement, overall
 
-StandingStatus = Literal["met", "short", "unknown"]
-STANDING_ZH: dict[str, str] = {"met": "满足", "short": "不满足", "unknown": "无法判断"}
 # What the view judges, said beside it (the page, the command)
 STANDING_SCOPE_ZH = ("按最新社保缴费明细核对技术负责人及资质标准仍考核的人员数量；"
                      "净资产与业绩请在申报项目中对照资质标准（dossier assess）")
@@ -45,7 +43,7 @@ class StandingLine(BaseModel):
     role: str
     specialties: list[str] = Field(default_factory=list)  # of the count; empty: the role as a whole
     title: str  # Chinese: 注册建造师（建筑工程、机电工程专业）
-    status: StandingStatus
+    status: Judgement
     required: int | None  # None: the standard gives no figure
     found: int | None  # None: not counted (no statement, no roster)
     reason: str  # Chinese, with the figures: 注册建造师 2/3，差 1 人（张三已离职或停保）
@@ -57,7 +55,7 @@ class StandingLine(BaseModel):
 
     @property
     def status_zh(self) -> str:
-        return STANDING_ZH[self.status]
+        return JUDGEMENT_ZH[self.status]
 
 
 class LevelStanding(BaseModel):
@@ -68,7 +66,7 @@ class LevelStanding(BaseModel):
     company: str | None
     uscc: str | None
     qualification: str  # as its 资质证书 lists it
-    status: StandingStatus
+    status: Judgement
     regime: str
     standard_file: str | None = None  # the company's own standard file the figures come from
     newest_month: str | None = None  # the month the newest 社保缴费明细 reaches; None: none in the archive
@@ -77,7 +75,7 @@ class LevelStanding(BaseModel):
 
     @property
     def status_zh(self) -> str:
-        return STANDING_ZH[self.status]
+        return JUDGEMENT_ZH[self.status]
 
     @property
     def basis_zh(self) -> str:
@@ -91,7 +89,6 @@ class LevelStanding(BaseModel):
                            "confidence_zh": CONFIDENCE_ZH[line.confidence]} for line in self.lines]}
 
 
-def level_status(lines: list[StandingLine]) -> StandingStatus:
+def level_status(lines: list[StandingLine]) -> Judgement:
     """A level is short when any count is, unknown when any is (or nothing was counted)."""
-    statuses = {line.status for line in lines}
-    return "short" if "short" in statuses else "unknown" if "unknown" in statuses or not lines else "met"
+    return overall(line.status for line in lines) if lines else "unknown"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -22,6 +23,17 @@ from dossier.model import Role
 
 Confidence = Literal["confirmed", "single source", "unverified"]
 CONFIDENCE_ZH: dict[str, str] = {"confirmed": "多源一致", "single source": "单一来源", "unverified": "未核实"}
+# How the archive measures up to one requirement of a standard, or to a level as a whole
+Judgement = Literal["met", "short", "unknown"]
+JUDGEMENT_ZH: dict[str, str] = {"met": "满足", "short": "不满足", "unknown": "无法判断"}
+
+
+def overall(statuses: Iterable[str]) -> Judgement:
+    """A level from its requirements: short when any is, unknown when any is, else met."""
+    found = set(statuses)
+    return "short" if "short" in found else "unknown" if "unknown" in found else "met"
+
+
 # A weakest-first order: a line resting on several values is as sure as its least sure one.
 CONFIDENCE_ORDER: tuple[str, ...] = ("unverified", "single source", "confirmed")
 TITLE_LEVELS: tuple[str, ...] = ("初级", "中级", "副高级", "正高级")

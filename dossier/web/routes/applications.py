@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import delete, select
 
-from dossier.assess.requirements import STATUS_ZH as ASSESS_STATUS_ZH
+from dossier.standards.schema import JUDGEMENT_ZH
 from dossier.assess.requirements import Assessment
 from dossier.errors import ConfigError, DossierError
 from dossier.standards.schema import CONFIDENCE_ZH
@@ -284,7 +284,7 @@ def application_page(name: str, request: Request, ctx: Ctx, user: Viewer,
     return render(request, "application.html", app=row, name=name, quoted=quote(name, safe=""),
                   sections=sections, queue=queue_of(ctx, name, filters), packets=packets, checklists=list_checklists(),
                   upload_limit_mb=ctx.settings.upload_max_bytes // (1 << 20), assessment=assessment,
-                  assessment_problem=assessment_problem, assess_zh=ASSESS_STATUS_ZH, confidence_zh=CONFIDENCE_ZH)
+                  assessment_problem=assessment_problem, assess_zh=JUDGEMENT_ZH, confidence_zh=CONFIDENCE_ZH)
 
 
 def _assessment(ctx, name: str, row: views.ApplicationRow) -> tuple[Assessment | None, str | None]:

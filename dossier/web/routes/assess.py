@@ -13,7 +13,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from dossier.assess.requirements import STATUS_ZH, Assessment
+from dossier.assess.requirements import Assessment
+from dossier.standards.schema import JUDGEMENT_ZH
 from dossier.assess.sheet import write_assessment
 from dossier.standards.loader import regimes
 from dossier.standards.schema import CONFIDENCE_ZH
@@ -43,7 +44,7 @@ def get_assessment(name: str, ctx: Ctx, user: Viewer, target: TargetQ = None, re
 def assessment_page(name: str, request: Request, ctx: Ctx, user: Viewer, target: TargetQ = None, regime: RegimeQ = None):
     result = _assess(ctx, name, target, regime)
     return render(request, "assess.html", name=name, quoted=quote(name, safe=""), result=result,
-                  regimes=regimes().regimes, status_zh=STATUS_ZH, confidence_zh=CONFIDENCE_ZH)
+                  regimes=regimes().regimes, status_zh=JUDGEMENT_ZH, confidence_zh=CONFIDENCE_ZH)
 
 
 @pages.get("/applications/{name}/assess.xlsx")
