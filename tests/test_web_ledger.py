@@ -10,13 +10,11 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
-import pytest
-
 from dossier.ledger.ledger import LedgerEntry
 from dossier.model import ApplicationSpec
 from dossier.web.schemas import LedgerEntryOut
 from tests.ledger_builders import extracted, months, store
-from tests.web_support import FULL_ID, auth, make_site, serve
+from tests.web_support import FULL_ID, auth, module_site
 
 SVG = "{http://www.w3.org/2000/svg}"
 TAO, SONG = "420111198811262418", "420102197710043231"  # sample-upgrade's 陶福生 and 宋明
@@ -45,18 +43,7 @@ def _other_company(site) -> None:
             "李娜": (LI, months("2026-06", "2026-09")), "张伟": (ZHANG, months("2026-06", "2026-11"))}))
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    built = make_site(tmp_path_factory.mktemp("web-ledger"), check=False)
-    _other_company(built)
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(site):
-    with serve(site) as c:
-        yield c
+site, client = module_site("web-ledger", prepare=_other_company, check=False)
 
 
 def _by_kind_and_holder(entries: list[dict]) -> dict[tuple[str, str], dict]:

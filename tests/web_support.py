@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,13 +97,16 @@ def serve(site: Site) -> Iterator[TestClient]:
         yield client
 
 
-def module_site(name: str, **options):
-    """A web test module's ``site`` (``make_site`` with ``options``, built once for the module)
-    and ``client`` (its app served) fixtures: ``site, client = module_site("web-api")``."""
+def module_site(name: str, prepare: Callable[[Site], None] | None = None, **options):
+    """A web test module's ``site`` (``make_site`` with ``options``, built once for the module,
+    then given to ``prepare`` to add what the module needs) and ``client`` (its app served)
+    fixtures: ``site, client = module_site("web-api")``."""
 
     @pytest.fixture(scope="module")
     def site(tmp_path_factory):
         built = make_site(tmp_path_factory.mktemp(name), **options)
+        if prepare is not None:
+            prepare(built)
         yield built
         built.db.dispose()
 
