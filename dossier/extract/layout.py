@@ -23,7 +23,7 @@ _CLOSING = {"(": ")）", "（": ")）", "[": "]】", "【": "]】", "《": "》"
 SPACE_WEIGHT = 0.55  # a space's width relative to an ideograph, unless the line shows it wider
 
 
-def _char_weight(ch: str) -> float:
+def char_weight(ch: str) -> float:
     """Display width of a character relative to a CJK ideograph (for sub-line boxes)."""
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
 
@@ -74,14 +74,14 @@ class Line:
         width or more on each gap, and the value after it starts that much further right."""
         text = self.source.text
         spaces = sum(1 for ch in text if ch.isspace())
-        glyphs = sum(_char_weight(ch) for ch in text if not ch.isspace())
+        glyphs = sum(char_weight(ch) for ch in text if not ch.isspace())
         x0, y0, x1, y1 = self.bbox
         em = max(y1 - y0, 1.0)  # a glyph about as wide as the line is tall
         space = max(SPACE_WEIGHT, ((x1 - x0) / em - glyphs) / spaces) if spaces else SPACE_WEIGHT
         acc, out = 0.0, []
         for ch in text:
             out.append(acc)
-            acc += space if ch.isspace() else _char_weight(ch)
+            acc += space if ch.isspace() else char_weight(ch)
         out.append(acc)
         return out
 

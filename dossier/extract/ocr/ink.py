@@ -20,6 +20,7 @@ import unicodedata
 import cv2
 import numpy as np
 
+from dossier.extract.layout import char_weight
 from dossier.extract.ocr.engine import OcrEngine
 from dossier.extract.ocr.measure import text_height
 from dossier.model import TextLine
@@ -43,7 +44,6 @@ OVERLAY_HEIGHT = 3.0
 SURE = 0.95  # print in a line read this well needs no second reading, ink or not
 MIN_NEW = 0.8  # a line where the first reading found nothing: below this it is specks and strokes
 MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
-NARROW = 0.55  # width of a Latin letter or figure, in ems of a CJK character
 BEYOND = 0.25  # a character of the second reading lies past the first's box by this share of an em
 MAX_HIDDEN = 4  # characters a seal or a written line hides at one end of a line, at most
 SHARED = 0.5  # share of the characters both readings place in one span that must be alike
@@ -161,11 +161,6 @@ def _capped(line: TextLine) -> TextLine:
         "char_confidences": tuple(min(c, INK_CONFIDENCE) for c in chars) if chars else chars})
 
 
-def _advances(text: str) -> list[float]:
-    """Each character's width in ems: a wide (CJK) character one, others about half."""
-    return [1.0 if unicodedata.east_asian_width(c) in "WF" else NARROW for c in text]
-
-
 def _lengthened(old: TextLine, line: TextLine, others: list[TextLine]) -> TextLine | None:
     """``old`` with the characters of ``line`` (a second reading of the same print) that lie
     beyond either end of ``old``'s box put before or after it, capped below certainty; None when
@@ -173,7 +168,7 @@ def _lengthened(old: TextLine, line: TextLine, others: list[TextLine]) -> TextLi
     the first reading (``others``: the label before a value is its own line), or does not read
     the part they share alike (half its characters at least)."""
     text = _spelled(line)
-    advances = _advances(text)
+    advances = [char_weight(c) for c in text]
     em = (line.bbox[2] - line.bbox[0]) / max(sum(advances), 1e-6)
     centres, x = [], line.bbox[0]
     for advance in advances:
