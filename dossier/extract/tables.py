@@ -235,11 +235,9 @@ def _dated(columns: list[Column], row: list[Line], lines: list[Line]) -> list[Co
     return out
 
 
-def _assign(cell: Line, columns: list[Column], drift: float = 0.0) -> Column:
-    """The column a cell belongs to: most horizontal overlap, else nearest centre. ``drift``: how
-    far the columns lean per point down the page (:func:`_drift`), taken out at the cell's height
-    below the header."""
-    shift = drift * (cell.cy - _header_y(columns)) if drift else 0.0
+def _assign(cell: Line, columns: list[Column], shift: float) -> Column:
+    """The column a cell belongs to: most horizontal overlap, else nearest centre; the cell moved
+    ``shift`` points left first (how far leaning columns carried it right, :func:`_drift`)."""
     x0, x1 = cell.bbox[0] - shift, cell.bbox[2] - shift
 
     def overlap(col: Column) -> float:
@@ -353,12 +351,15 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
         grouped.append((y, row_lines))
     text = _text_height(lines)
 
+    header_y = _header_y(columns)
+
     def assigned(drift: float) -> list[tuple[float, RecordRow]]:
+        """The rows' cells by column, each taken back along the columns' lean to the header."""
         out = []
         for y, row_lines in grouped:
             row = RecordRow(page)
             for cell in row_lines:
-                row.cells.setdefault(_assign(cell, columns, drift).key, []).append(cell)
+                row.cells.setdefault(_assign(cell, columns, drift * (cell.cy - header_y)).key, []).append(cell)
             out.append((y, row))
         return out
 
