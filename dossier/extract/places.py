@@ -149,6 +149,7 @@ def place_slips(value: str, context: list[str] | None = None) -> list[tuple[str,
             parents.extend(data.codes[longest])
             continue
         best: tuple[int, int, str, str] | None = None  # (depth, size, piece, name)
+        deepest = _deepest(parents)
         for size in range(MIN_SLIP, min(MAX_NAME, j + 1) + 1):
             start = j + 1 - size
             piece = value[start:j + 1]
@@ -160,7 +161,7 @@ def place_slips(value: str, context: list[str] | None = None) -> list[tuple[str,
             # (高新区 in 成都市 is a development zone, not 南充's 高坪区 read amiss)
             depths = {name: max(_depth(code, parents) for code in data.codes[name]) for name in near}
             closest = max(depths.values(), default=0)
-            fits = {name for name, depth in depths.items() if depth == closest > 0 and depth >= _deepest(parents)}
+            fits = {name for name, depth in depths.items() if depth == closest > 0} if closest >= deepest else set()
             if not fits and start == 0 and len(near) == 1:
                 fits = near
             if len(fits) == 1 and (best is None or (closest, size) > best[:2]):
