@@ -222,3 +222,18 @@ def test_a_photographed_grid_whose_rows_fall_and_columns_lean_apart():
         lines += [at("●", x + 9, y + 3, 6, h=6) for m, x in zip(months, xs) if m in paid]
     got = {r["name"]: r["months"] for r in records(lines).values()}
     assert got == {name: paid for name, _, paid in people}
+
+
+def test_each_row_says_how_sure_its_name_and_id_are():
+    valid = "420106197708134519"  # ZHOU with its check character right
+    page = grid_page([cell("缴费年度：2026", 40, 110)], [
+        ("周建国", valid, {7: "✓"}),
+        ("吴敏", WU, {7: "✓"}),  # a check character that fails
+        ("手韵", "42010619900101001X", {7: "✓"}),  # no surname opens it: 于韵 read amiss
+    ])
+    blurred = next(ln for ln in page if ln.text == "吴敏")
+    page[page.index(blurred)] = blurred.model_copy(update={"confidence": 0.71})
+    got = records(page)
+    assert got[valid]["confidence"] == {"name": 1.0, "id_number": 1.0}
+    assert got[WU]["confidence"]["name"] == pytest.approx(0.71) and got[WU]["confidence"]["id_number"] < 0.9
+    assert got["42010619900101001X"]["confidence"] == {"name": pytest.approx(0.8), "id_number": 1.0}

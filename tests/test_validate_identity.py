@@ -168,3 +168,57 @@ def test_a_statement_row_naming_a_listed_person_with_a_look_alike_is_doubted_not
     other = app.swap(statement, insurance_record([{**p.row(), "name": "魏斌"} if p.name == "魏赟" else p.row()
                                                   for p in people]))
     assert "NAME_MISMATCH" in other.codes()
+
+
+def _filed_at(doc, path: str):
+    return doc.model_copy(update={"document": doc.document.model_copy(update={"file": path})})
+
+
+def test_a_document_with_no_confident_name_or_id_is_tied_by_the_folder_it_lies_in():
+    app = clean_application()
+    cert = app.find("constructor_certificate", LINA.name)
+    unread = replace_field(cert, name=fld("李", confidence=0.4), id_number=None)  # a fax: the holder is lost
+    assert "MISSING_DOCUMENT" in app.swap(cert, unread).codes()  # nowhere to go by
+
+    in_folder = app.swap(cert, _filed_at(unread, f"人员资料/{LINA.name}/注册证书.pdf"))
+    findings = in_folder.run()
+    assert "MISSING_DOCUMENT" not in [f.code for f in findings]
+    assert [f for f in findings if f.code == "LOW_CONFIDENCE" and "按文件位置对应" in f.message and LINA.name in f.message]
+    named_file = app.swap(cert, _filed_at(unread, f"人员资料/03-{LINA.name}-注册证书.pdf"))
+    assert "MISSING_DOCUMENT" not in named_file.codes()
+
+
+def test_the_folder_never_overrides_a_confident_reading_nor_guesses_between_two_names():
+    app = clean_application()
+    cert = app.find("constructor_certificate", LINA.name)
+    # a name read with confidence that is nobody listed: someone else's certificate, filed wrongly
+    stranger = _filed_at(replace_field(cert, name=fld("路人甲", confidence=0.99), id_number=None),
+                         f"人员资料/{LINA.name}/注册证书.pdf")
+    people = resolve_people(app.spec, [stranger], params_for(app.spec))
+    assert id(stranger) not in people.by_doc
+    # the innermost part of the path that names anyone decides; two names there decide nothing
+    both = _filed_at(replace_field(cert, name=None, id_number=None),
+                     f"人员资料/{LINA.name}/{ZHANG.name}与{LINA.name}合同.pdf")
+    assert id(both) not in resolve_people(app.spec, [both], params_for(app.spec)).by_doc
+    inner = _filed_at(replace_field(cert, name=None, id_number=None), f"人员资料/{ZHANG.name}/{LINA.name}注册证书.pdf")
+    people = resolve_people(app.spec, [inner], params_for(app.spec))
+    assert people.by_doc[id(inner)].name == LINA.name
+    assert [m.how for m in people.by_doc[id(inner)].mentions] == ["path"]
+
+
+def test_a_statement_row_name_read_with_doubt_is_low_confidence_not_another_name():
+    from validate_builders import insurance_record
+
+    app = clean_application()
+    statement = app.find("social_insurance_record")
+    rows = [p.row() for p in PEOPLE]
+
+    def with_name(name, confidence):
+        changed = [{**r, "name": name, "confidence": {"name": confidence, "id_number": 0.99}}
+                   if r["id_number"] == LINA.id_number else r for r in rows]
+        return app.swap(statement, insurance_record(changed)).run()
+
+    doubted = with_name("李挪宁", 0.62)  # a photographed row: 娜 lost in the perspective
+    assert "NAME_MISMATCH" not in [f.code for f in doubted]
+    assert [f for f in doubted if f.code == "LOW_CONFIDENCE" and "李挪宁" in f.message and "0.62" in f.message]
+    assert "NAME_MISMATCH" in [f.code for f in with_name("李挪宁", 0.97)]

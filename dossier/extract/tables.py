@@ -15,6 +15,11 @@ A header row is found by its labels; its cells define the columns; data rows bel
 clustered by height and each cell goes to the column it overlaps most. Pages without their own
 header reuse the last one. Rows of the same person (several ranges, a table continued on the next
 page) are merged.
+
+Each record carries ``confidence``: how sure the reading of its name and ID number is (the
+weakest character of the cells they came from, doubted further for a name that does not open with
+a surname or holds a common look-alike of a rarer character), so that a statement's row read
+amiss is a doubt, not a person with another name.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
+from dossier.extract.completeness import misread_words, opening_doubt
 from dossier.extract.layout import Line, same_row
 from dossier.extract.normalize import NORMALISERS
 from dossier.extract.ocr.marks import MARK_TEXT
@@ -419,7 +425,8 @@ def _person_statements(by_page: dict[int, list[Line]], spec: TableSpec) -> list[
         sections = [(0.0, bounds[0], None)] + [(bounds[i], bounds[i + 1], marks[i][1]) for i in range(len(marks))]
         for top, bottom, person in sections:
             if person is not None:
-                current = {**person, "insurance_types": [], "months": []}
+                current = {"name": person["name"], "id_number": person["id_number"], "insurance_types": [],
+                           "months": [], "confidence": person["confidence"]}
                 records.append(current)
             if current is None:
                 continue
@@ -446,10 +453,11 @@ def _labelled_people(lines: list[Line], spec: TableSpec) -> list[tuple[Line, dic
             continue
         rest = ln.compact[len(label):].lstrip(":：")
         name_text = re.split("|".join(map(re.escape, id_labels)) or "$^", rest)[0] if rest else ""
+        name_line = ln
         if not any(ch.isalnum() for ch in name_text):
             right = sorted((o for o in lines if o is not ln and same_row(ln, o) and o.bbox[0] >= ln.bbox[2] - 2),
                            key=lambda o: o.bbox[0])
-            name_text = right[0].compact if right else ""
+            name_text, name_line = (right[0].compact, right[0]) if right else ("", ln)
         name = NORMALISERS["name"](name_text)
         ident = None
         # the ID's label on the same row (a scan's rows lean: a little higher) or the next one
@@ -458,15 +466,16 @@ def _labelled_people(lines: list[Line], spec: TableSpec) -> list[tuple[Line, dic
             found = next((v for v in id_labels if v in o.compact), None)
             if found is None:
                 continue
-            text = o.compact.split(found, 1)[1].lstrip(":：")
+            text, id_line = o.compact.split(found, 1)[1].lstrip(":："), o
             if not any(ch.isalnum() for ch in text):  # nothing after the label but a mark (号码·)
                 right = sorted((r for r in lines if r is not o and same_row(o, r) and r.bbox[0] >= o.bbox[2] - 2),
                                key=lambda r: r.bbox[0])
-                text = right[0].compact if right else ""
+                text, id_line = (right[0].compact, right[0]) if right else ("", o)
             ident = NORMALISERS["id_number"](text)
             break
         if name is not None and name.value and ident is not None and ident.value:
-            out.append((ln, {"name": name.value, "id_number": ident.value}))
+            out.append((ln, {"name": name.value, "id_number": ident.value,
+                             "confidence": _confidence(name, [name_line], ident, [id_line])}))
     return out
 
 
@@ -501,7 +510,25 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
         "id_number": ident.value if ident else None,
         "insurance_types": list(dict.fromkeys([*(types.value if types and types.value else []), *paid_types])),
         "months": sorted(months),
+        "confidence": _confidence(name, row.cells.get("name"), ident, row.cells.get("id_number")),
     }
+
+
+def _confidence(name, name_cells: list[Line] | None, ident, id_cells: list[Line] | None) -> dict[str, float]:
+    """How sure the row's name and ID number are (see the module doc); a value not read has 0."""
+    def sure(normalised, cells: list[Line] | None) -> float:
+        if normalised is None or not normalised.value or not cells:
+            return 0.0
+        weakest = min(c.span_confidence(0, len(c.compact)) for c in cells)
+        return round(weakest * normalised.confidence, 4)
+
+    out = {"name": sure(name, name_cells), "id_number": sure(ident, id_cells)}
+    if out["name"] and (opening_doubt("person", name.value) or misread_words("person", name.value)):
+        out["name"] = round(out["name"] * NAME_DOUBT, 4)
+    return out
+
+
+NAME_DOUBT = 0.8  # a row's name that does not open with a surname, or holds a look-alike (赞 for 赟)
 
 
 def _paid(text: str, spec: TableSpec) -> bool:
@@ -523,6 +550,7 @@ def _merge(records) -> list[dict]:
             into = merged[key]
             into["months"] = sorted(set(into["months"]) | set(rec["months"]))
             into["insurance_types"] += [t for t in rec["insurance_types"] if t not in into["insurance_types"]]
+            into["confidence"] = {k: min(v, rec["confidence"].get(k, v)) for k, v in into["confidence"].items()}
         else:
             merged[key] = rec
     return list(merged.values())

@@ -26,6 +26,12 @@ def record_evidence(doc: DocumentFacts, index: int, key: str) -> Evidence:
                     page=doc.document.first_page)
 
 
+def file_evidence(doc: DocumentFacts) -> Evidence:
+    """The document's place in the application (its folder and file name), as a fact a rule
+    went by."""
+    return Evidence(sha256=doc.sha256, field="file", value=doc.document.file, page=doc.document.first_page)
+
+
 def spec_evidence(field: str, value: object) -> Evidence:
     """A fact stated in application.yaml (e.g. ``roster[2].id_number``)."""
     return Evidence(sha256=SPEC_SOURCE, field=field, value=str(value))

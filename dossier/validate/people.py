@@ -4,11 +4,13 @@ People are keyed by ID number. A document (or a 社保 record row) is tied to a 
 in order: the exact ID; the ID field's OCR ``suggestion``; an ID that differs from one roster ID
 by a single OCR-confusable character; the name (spaces and middle dots ignored), unique in the
 roster or unique among the people whose roles call for that document type; the name field's
-``suggestion`` (a rarer look-alike character); a name a character off. Only the exact ID is
+``suggestion`` (a rarer look-alike character); a name a character off; and, for a document on
+which neither a name nor an ID number was read with confidence (a fax, a blurred photo), the one
+listed person its folder or file name names (人员资料/邱美玲/职称证书.pdf). Only the exact ID is
 silent; nothing is merged unseen (``Mention.how``): a suggestion is reported by LOW_CONFIDENCE
 (with ID_CHECKSUM for the value as read), a confusable or different ID by ID_MISMATCH, a 社保 row
-without an ID by LOW_CONFIDENCE. A mention that matches nobody but has an ID becomes an unlisted
-person of its own.
+without an ID and a tie by path by LOW_CONFIDENCE. A mention that matches nobody but has an ID
+becomes an unlisted person of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Literal
 
 from dossier.extract.completeness import Kind, is_whole
@@ -25,7 +28,7 @@ from dossier.validate.facts import DocumentFacts
 from dossier.validate.identifiers import ocr_confusable
 from dossier.validate.params import PayerPolicy, RuleParams
 
-MatchHow = Literal["id", "suggestion", "confusable", "name", "near_name", "unlisted"]
+MatchHow = Literal["id", "suggestion", "confusable", "name", "near_name", "path", "unlisted"]
 
 _NAME_NOISE = re.compile(r"[\s·•・.．]+")
 _COMPANY_NOISE = re.compile(r"\s+")
@@ -88,9 +91,10 @@ class Mention:
     how: MatchHow
 
     def confidence(self, key: str) -> float:
-        """How sure the reading of ``key`` here is (a row of a statement carries none of its own)."""
+        """How sure the reading of ``key`` here is: the field's confidence, or the row's for a
+        statement row (rows stored before rows carried one count as sure)."""
         if self.record is not None:
-            return 1.0
+            return float(self.doc.document.records[self.record].get("confidence", {}).get(key, 1.0))
         found = self.doc.field(key)
         return found.confidence if found is not None else 0.0
 
@@ -151,7 +155,9 @@ def resolve_people(spec: ApplicationSpec, documents: list[DocumentFacts], params
             id_field, name_field = doc.field("id_number"), doc.field("name")
             mention = resolver.add(doc, None, doc.text("name"), doc.text("id_number"),
                                    id_field.suggestion if id_field else None,
-                                   name_field.suggestion if name_field else None)
+                                   name_field.suggestion if name_field else None,
+                                   doubted=not any(f is not None and f.value and f.confidence >= params.low_confidence
+                                                   for f in (id_field, name_field)))
             if mention is not None:
                 resolver.by_doc[id(doc)] = resolver.persons[mention]
         elif doc.doc_type in tables.person_record_doc_types:
@@ -180,10 +186,14 @@ class _Resolver:
         self.roster_ids = list(self.persons)
 
     def add(self, doc: DocumentFacts, record: int | None, name: str | None, id_number: str | None,
-            suggestion: str | None, name_suggestion: str | None = None) -> str | None:
-        """Attach one mention; returns the person's key, or None when it stays unresolved."""
+            suggestion: str | None, name_suggestion: str | None = None, doubted: bool = False) -> str | None:
+        """Attach one mention; returns the person's key, or None when it stays unresolved.
+        ``doubted``: neither the name nor the ID number was read with confidence, so the file's
+        place may tie the document to the person whose folder it lies in."""
         id_number = id_number.upper() if id_number else None
         key, how = self._match(doc, name, id_number, suggestion, name_suggestion)
+        if how == "unlisted" and doubted and (by_path := self._by_path(doc.document.file)) is not None:
+            key, how = by_path.id_number, "path"
         mention = Mention(doc, record, name, id_number, how)
         if key is None:
             self.unresolved.append(mention)
@@ -225,6 +235,21 @@ class _Resolver:
         close = {p.id_number: p for listed, persons in self.by_name.items() if len(listed) == len(name)
                  and sum(a != b for a, b in zip(listed, name)) == 1 for p in persons if self._calls_for(p, doc.doc_type)}
         return next(iter(close.values())) if len(close) == 1 else None
+
+    def _by_path(self, file: str) -> Person | None:
+        """The one listed person the file's place names, read from the file's own name outwards
+        (人员资料/邱美玲/职称证书.pdf, 邱美玲-职称证书.pdf): the innermost part that names anyone
+        decides, and it must name one person only (a name inside a longer listed name, 王伟 in
+        王伟明, is the longer one's)."""
+        path = PurePosixPath(file)
+        for part in [path.stem, *(p.name for p in path.parents if p.name)]:
+            text = normalise_name(part)
+            named = [name for name in self.by_name if name and name in text]
+            named = [name for name in named if not any(name != other and name in other for other in named)]
+            persons = {p.id_number: p for name in named for p in self.by_name[name]}
+            if persons:
+                return next(iter(persons.values())) if len(persons) == 1 else None
+        return None
 
     def _calls_for(self, person: Person, doc_type: str | None) -> bool:
         if doc_type in self.params.fields.person_record_doc_types:

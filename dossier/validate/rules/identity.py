@@ -7,7 +7,7 @@ from collections import defaultdict
 from dossier.extract.completeness import misread_words
 from dossier.model import Evidence
 from dossier.validate.engine import Finding, ValidationContext, rule
-from dossier.validate.evidence import field_evidence, spec_evidence
+from dossier.validate.evidence import field_evidence, file_evidence, spec_evidence
 from dossier.validate.identifiers import id_info, id_problem, uscc_problem
 from dossier.validate.messages import doc_name, field_label, join, role_name
 from dossier.validate.people import Mention, Person, normalise_name
@@ -98,23 +98,45 @@ def name_mismatch(ctx: ValidationContext):
 
 
 @rule("LOW_CONFIDENCE", severity="warning",
-      zh="材料上的姓名与申报名单中某人仅差一字且无身份证号可核，已对应到此人，需人工确认",
-      en="A document's name is one character off a listed person's and no ID number decides: confirm it")
-def name_one_character_off(ctx: ValidationContext):
+      zh="材料上的姓名与申报名单不同但疑为误识（仅差一字而无身份证号可核，或缴费记录上的形近字、低置信度识别），已对应到此人，需人工确认",
+      en="A name differs from the listed one in a way a misreading explains (a character off with no ID "
+         "number to decide, or a statement row's look-alike or low-confidence reading): confirm it")
+def name_misread(ctx: ValidationContext):
     for person in ctx.people.listed():
         for m in person.mentions:
-            # a statement's row has no confidence of its own to report it by: a field's has (its
-            # reader doubts a look-alike itself)
-            if m.record is not None and m.name and _lookalike(m.name, person.name):
+            # a field read below the threshold is completeness' LOW_CONFIDENCE; a statement's row
+            # is reported here, where the name it differs from is known
+            differs = m.record is not None and m.name and normalise_name(m.name) != normalise_name(person.name)
+            if differs and _lookalike(m.name, person.name):
                 yield Finding("LOW_CONFIDENCE",
                               f"{_mention_source(m)}上的姓名「{m.name}」疑为「{person.name}」的误识（形近字），"
                               f"已按身份证号对应，请人工确认",
+                              person.id_number, [m.evidence("name")])
+            elif differs and m.confidence("name") < ctx.params.low_confidence:
+                yield Finding("LOW_CONFIDENCE",
+                              f"{_mention_source(m)}上的姓名「{m.name}」与申报名单中的「{person.name}」不同，"
+                              f"但识别置信度 {m.confidence('name'):.2f} 低于 {ctx.params.low_confidence:.2f}，"
+                              f"已按身份证号对应，请核对原件",
                               person.id_number, [m.evidence("name")])
             elif m.how == "near_name":
                 yield Finding("LOW_CONFIDENCE",
                               f"{_mention_source(m)}上的姓名「{m.name}」与申报名单中的「{person.name}」仅差一字，"
                               f"疑为识别错误，已按名单对应，请人工确认",
                               person.id_number, [m.evidence("name")])
+
+
+@rule("LOW_CONFIDENCE", severity="warning",
+      zh="材料上未能可靠识别姓名和身份证号，已按其所在文件夹或文件名对应到申报名单中的人员，需人工确认",
+      en="Neither a name nor an ID number was read with confidence on a document: it is tied to the "
+         "listed person its folder or file name names, and a person must confirm it")
+def tied_by_path(ctx: ValidationContext):
+    for person in ctx.people.listed():
+        for m in person.documents():
+            if m.how == "path":
+                yield Finding("LOW_CONFIDENCE",
+                              f"{doc_name(m.doc.doc_type)}（{m.doc.document.file}）上未能可靠识别姓名和身份证号，"
+                              f"已按文件位置对应到申报名单中的{person.name}，请核对原件",
+                              m.doc.sha256, [m.evidence("name"), file_evidence(m.doc)])
 
 
 def _lookalike(read: str, listed: str | None) -> bool:
