@@ -127,12 +127,16 @@ def _changes(months: set[str], covered: list[str], since: str) -> int:
 
 
 def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterable[ArchivedApplication],
-                     ledger: Iterable[LedgerEntry], rules: PersonnelRules) -> list[PersonnelAlert]:
+                     ledger: Iterable[LedgerEntry], rules: PersonnelRules,
+                     standings: list[LevelStanding] | None = None) -> list[PersonnelAlert]:
     """PERSON_LEFT, FREQUENT_CHANGES and HEADCOUNT_BELOW_STANDARD for every company with
-    social-insurance statements."""
+    social-insurance statements. ``standings``: ``level_standings`` of the same archive, when the
+    caller has them already (HEADCOUNT_BELOW_STANDARD is read from them)."""
     documents = list(documents)
     applications = list(applications)
     ledger = list(ledger)
+    if standings is None:
+        standings = level_standings(documents, applications, ledger)
     ids = Identities(documents, applications)
     constructors = [e for e in ledger if e.kind == CONSTRUCTOR_KIND]
     alerts: list[PersonnelAlert] = []
@@ -164,8 +168,7 @@ def personnel_alerts(documents: Iterable[ArchivedDocument], applications: Iterab
                 alerts.append(PersonnelAlert(
                     code="FREQUENT_CHANGES", changes=changes, **common,
                     message=f"{person.name}：近 {rules.window_months} 个月在本企业参保变动 {changes} 次，注册人员变更频繁"))
-        alerts += _below_standard(_company_standing(company_key, ids, ledger, documents, applications, registered,
-                                                    insured, newest.last_month), evidence)
+        alerts += _below_standard([s for s in standings if ids.company(s.company, s.uscc)[0] == company_key], evidence)
         if total >= rules.company_threshold:
             alerts.append(PersonnelAlert(
                 code="FREQUENT_CHANGES", company=company, uscc=uscc, newest_month=newest.last_month,
@@ -387,8 +390,9 @@ def load_ledger_review(session: Session, rules: LedgerRules | None = None, *, co
     documents = load_documents(session, doc_types=doc_types)
     applications = load_applications(session)
     ledger = build_ledger(documents, applications, rules)
-    alerts = personnel_alerts(documents, applications, ledger, rules.personnel) + supervision_alerts(documents, applications)
     standings = level_standings(documents, applications, ledger)
+    alerts = (personnel_alerts(documents, applications, ledger, rules.personnel, standings)
+              + supervision_alerts(documents, applications))
     if company:
         return of_company(ledger, company), of_company(alerts, company), of_company(standings, company)
     return ledger, alerts, standings
