@@ -13,10 +13,9 @@ followed by a full pass was measured to cost more than reading the candidates di
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 
+from dossier.extract.layout import char_weight
 from dossier.extract.ocr.engine import OcrEngine
 from dossier.model import TextLine
 
@@ -49,8 +48,8 @@ def _capacity(line: TextLine) -> float:
 
 
 def _text_width(text: str) -> float:
-    """Width of ``text`` in line heights: CJK glyphs are square, Latin letters and digits half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
+    """Width of ``text`` in line heights (CJK glyphs are square; see ``char_weight``)."""
+    return sum(map(char_weight, text))
 
 
 def reading_score(lines: list[TextLine]) -> float:
