@@ -6,6 +6,7 @@ gets its Chinese name from data, like every other per-type table.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from dossier.model import DOC_TYPE_NAMES_ZH
@@ -39,3 +40,9 @@ def project_attribute_name(attribute: str) -> str:
 def join(items) -> str:
     """Join with the Chinese enumeration comma, dropping repeats but keeping the order."""
     return "、".join(dict.fromkeys(str(item) for item in items))
+
+
+def below(confidence: float, threshold: float) -> str:
+    """「识别置信度 0.89 低于 0.90」: the confidence rounded down, so a value just below the threshold
+    never reads as the threshold itself (0.899 is not 「0.90 低于 0.90」)."""
+    return f"识别置信度 {math.floor(confidence * 100) / 100:.2f} 低于 {threshold:.2f}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.facts import DocumentFacts
 from dossier.validate.evidence import field_evidence, spec_evidence
-from dossier.validate.messages import doc_name, field_label, join, role_name
+from dossier.validate.messages import below, doc_name, field_label, join, role_name
 
 
 def _alternatives(requirement: tuple[str, ...]) -> str:
@@ -53,7 +53,7 @@ def low_confidence(ctx: ValidationContext):
             if name in required and (found is None or found.value in (None, "", [])):
                 problems.append("未识别到")
             elif (name in required or name in compared) and found is not None and found.confidence < threshold:
-                problems.append(f"识别置信度 {found.confidence:.2f} 低于 {threshold:.2f}")
+                problems.append(below(found.confidence, threshold))
             if found is not None and found.suggestion:
                 problems.append(f"识别结果「{doc.text(name) or ''}」疑有误，建议更正为「{found.suggestion}」")
             if problems:

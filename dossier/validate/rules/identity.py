@@ -9,7 +9,7 @@ from dossier.model import Evidence
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, file_evidence, spec_evidence
 from dossier.validate.identifiers import id_info, id_problem, uscc_problem
-from dossier.validate.messages import doc_name, field_label, join, role_name
+from dossier.validate.messages import below, doc_name, field_label, join, role_name
 from dossier.validate.people import Mention, Person, normalise_name
 
 ROSTER = "申报人员名单"
@@ -52,10 +52,9 @@ def id_checksum(ctx: ValidationContext):
         yield Finding("ID_CHECKSUM", message, subject, [ev for _, ev, _ in seen])
 
 
-@rule("ID_BIRTHDATE_MISMATCH", "ID_GENDER_MISMATCH", severity="blocking",
-      zh="证件上的出生日期或性别与身份证号不符",
-      en="A printed birth date or gender disagrees with the ID number")
-def printed_birth_and_gender(ctx: ValidationContext):
+def _printed_against_id(ctx: ValidationContext):
+    """(person, mention, field, printed value, the ID's value, code, the ID number, its evidence)
+    for each birth date or gender printed on a person's document that its ID number contradicts."""
     for person in ctx.people.persons.values():
         for m in person.documents():
             # The ID printed on the same document decides; without one, the person's own ID.
@@ -71,10 +70,35 @@ def printed_birth_and_gender(ctx: ValidationContext):
             for fld, (expected, code) in printed.items():
                 value = m.doc.text(fld)
                 if value and value != expected:
-                    label = field_label(m.doc.doc_type, fld)
-                    yield Finding(code, f"{ctx.owner(m.doc)}上的{label}「{value}」与身份证号 {reference} "
-                                        f"所含的{label}「{expected}」不符",
-                                  person.id_number, [m.evidence(fld), id_ev])
+                    yield person, m, fld, value, expected, code, reference, id_ev
+
+
+@rule("ID_BIRTHDATE_MISMATCH", "ID_GENDER_MISMATCH", severity="blocking",
+      zh="证件上的出生日期或性别与身份证号不符",
+      en="A printed birth date or gender disagrees with the ID number")
+def printed_birth_and_gender(ctx: ValidationContext):
+    for person, m, fld, value, expected, code, reference, id_ev in _printed_against_id(ctx):
+        if m.confidence(fld) < ctx.params.low_confidence:
+            continue  # a doubtful reading: printed_doubted's
+        label = field_label(m.doc.doc_type, fld)
+        yield Finding(code, f"{ctx.owner(m.doc)}上的{label}「{value}」与身份证号 {reference} "
+                            f"所含的{label}「{expected}」不符",
+                      person.id_number, [m.evidence(fld), id_ev])
+
+
+@rule("LOW_CONFIDENCE", severity="warning",
+      zh="证件上的出生日期或性别与身份证号不符，但识别置信度低，疑为误识，需人工确认",
+      en="A printed birth date or gender disagrees with the ID number but was read below the "
+         "threshold: a misreading a person must confirm, not a mismatch")
+def printed_doubted(ctx: ValidationContext):
+    threshold = ctx.params.low_confidence
+    for person, m, fld, value, expected, code, reference, id_ev in _printed_against_id(ctx):
+        if m.confidence(fld) < threshold:
+            label = field_label(m.doc.doc_type, fld)
+            yield Finding("LOW_CONFIDENCE",
+                          f"{ctx.owner(m.doc)}上的{label}「{value}」与身份证号 {reference} 所含的「{expected}」不符，"
+                          f"但{below(m.confidence(fld), threshold)}，疑为误识，请核对原件",
+                          m.doc.sha256, [m.evidence(fld), id_ev])
 
 
 @rule("NAME_MISMATCH", severity="blocking",
@@ -115,7 +139,7 @@ def name_misread(ctx: ValidationContext):
             elif differs and m.confidence("name") < ctx.params.low_confidence:
                 yield Finding("LOW_CONFIDENCE",
                               f"{_mention_source(m)}上的姓名「{m.name}」与申报名单中的「{person.name}」不同，"
-                              f"但识别置信度 {m.confidence('name'):.2f} 低于 {ctx.params.low_confidence:.2f}，"
+                              f"但{below(m.confidence('name'), ctx.params.low_confidence)}，"
                               f"已按身份证号对应，请核对原件",
                               person.id_number, [m.evidence("name")])
             elif m.how == "near_name":
