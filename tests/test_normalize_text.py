@@ -45,6 +45,12 @@ def test_name_with_digits_is_doubtful_and_empty_names_do_not_parse():
     assert normalise_name("姓名：") is None
 
 
+def test_a_mark_about_the_document_is_no_name():
+    # a specimen card's 样本 beside an unread 姓名 label was taken for the holder's name
+    assert normalise_name("样本") is None and normalise_name("复 印 件") is None
+    assert normalise_name("样本华").value == "样本华"  # only the mark standing alone
+
+
 def test_lists_split_strip_and_dedupe_in_order():
     raw = "建筑工程、机电工程，市政公用工程;建筑工程\n水利水电工程 / 公路工程；机电工程"
     assert normalise_list(raw).value == ["建筑工程", "机电工程", "市政公用工程", "水利水电工程", "公路工程"]

@@ -83,6 +83,12 @@ def _strip_marks(text: str) -> str:
     return text[start:end]
 
 
+# Words stamped or printed on a document about the document itself (a specimen card's 样本, a
+# copy's 复印件): standing alone where a name is looked for, they are never anyone's name.
+DOCUMENT_MARKS = frozenset({"样本", "样张", "样证", "复印件", "副本", "正本", "原件", "作废", "无效",
+                            "照片", "相片", "签名", "签字", "盖章", "印章", "公章"})
+
+
 def normalise_name(raw: str) -> Normalised | None:
     """A person's or company's name without whitespace or label residue ("姓 名：张 三" -> "张三");
     the middle-dot variants of minority names (・ • . ．) become ``·``, brackets full-width.
@@ -90,7 +96,7 @@ def normalise_name(raw: str) -> Normalised | None:
     text = _full_width_brackets(re.sub(r"\s+", "", nfkc(raw)))
     text = _NAME_LABEL.sub("", text)
     text = _strip_marks(_DOT_VARIANTS.sub(MIDDLE_DOT, text)).strip(_EDGE_PUNCTUATION)
-    if not any(ch.isalpha() for ch in text):
+    if not any(ch.isalpha() for ch in text) or text in DOCUMENT_MARKS:
         return None
     if any(ch.isdigit() for ch in text):
         return Normalised(text, GUESSED, notes=("姓名中含有数字",))
