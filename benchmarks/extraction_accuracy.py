@@ -5,7 +5,9 @@ second family's html_pdf, lo_pdf, sandwich_pdf, photo, fax): doc-type accuracy, 
 rate, ID/USCC exact match, records match, the share of wrong values that carried a low-confidence
 flag (or a repair suggestion), and the wrong values given with confidence >= 0.9 and no
 suggestion (``conf!``: the goal is 0), and the share of right values given below the threshold
-(``ok<thr``: what doubt costs the reviewer). Also the time of classification + extraction as a share of
+(``ok<thr``: what doubt costs the reviewer). A 社保 row found by its ID number with its name read
+wrong (or by its name with its ID wrong) counts as one wrong value, confident unless the row's own
+``confidence`` for it is below the threshold. Also the time of classification + extraction as a share of
 the pages stage (OCR) time.
 
     python benchmarks/extraction_accuracy.py [--apps sample-clean,...] [--forms text_pdf,docx]
@@ -105,7 +107,8 @@ def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where:
                           f"{' [flagged]' if flagged else ''}")
     expected_records = truth_doc.get("records") or []
     if expected_records:
-        got_records = {(r.get("id_number"), r.get("name")): r for r in (got.records if got else [])}
+        rows = got.records if got else []
+        got_records = {(r.get("id_number"), r.get("name")): r for r in rows}
         for rec in expected_records:
             mine = got_records.get((rec["id_number"], rec["name"]))
             ok = mine is not None and mine["months"] == rec["months"]
@@ -113,8 +116,26 @@ def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where:
                 t.records += 1
                 t.records_ok += ok
             if not ok:
-                misses.append(f"{where}: record {rec['name']} {'missing' if mine is None else 'months differ'}")
+                misses.append(f"{where}: record {rec['name']} {'missing' if mine is None else 'months differ'}"
+                              + _row_misreading(rec, rows, tallies, threshold))
     return misses
+
+
+def _row_misreading(rec: dict, rows: list[dict], tallies: list[Tally], threshold: float) -> str:
+    """The row printed for ``rec`` found by its ID number (or else its name) but read with the
+    other wrong: counted as a wrong value, confident (conf!) when the row gives it at or above
+    ``threshold``; the note for the miss, or "" when no such row is found."""
+    for key, other in (("id_number", "name"), ("name", "id_number")):
+        row = next((r for r in rows if r.get(key) == rec[key] and r.get(other) != rec[other]), None)
+        if row is None:
+            continue
+        sure = (row.get("confidence") or {}).get(other, 1.0)
+        for t in tallies:
+            t.wrong += 1
+            t.wrong_flagged += sure < threshold
+            t.confident_wrong += sure >= threshold
+        return f": {other} = {row.get(other)!r} at {sure:.2f}{' [flagged]' if sure < threshold else ''}"
+    return ""
 
 
 def main() -> None:
