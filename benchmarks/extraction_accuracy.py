@@ -116,7 +116,9 @@ def compare(truth_doc: dict, got, tallies: list[Tally], threshold: float, where:
                 t.records += 1
                 t.records_ok += ok
             if not ok:
+                sure = (mine.get("confidence") or {}).get("months", 1.0) if mine is not None else 1.0
                 misses.append(f"{where}: record {rec['name']} {'missing' if mine is None else 'months differ'}"
+                              + (f" at {sure:.2f} [flagged]" if sure < threshold else "")
                               + _row_misreading(rec, rows, tallies, threshold))
     return misses
 

@@ -234,6 +234,26 @@ def test_each_row_says_how_sure_its_name_and_id_are():
     blurred = next(ln for ln in page if ln.text == "吴敏")
     page[page.index(blurred)] = blurred.model_copy(update={"confidence": 0.71})
     got = records(page)
-    assert got[valid]["confidence"] == {"name": 1.0, "id_number": 1.0}
+    assert got[valid]["confidence"] == {"name": 1.0, "id_number": 1.0, "months": 1.0}
     assert got[WU]["confidence"]["name"] == pytest.approx(0.71) and got[WU]["confidence"]["id_number"] < 0.9
-    assert got["42010619900101001X"]["confidence"] == {"name": pytest.approx(0.8), "id_number": 1.0}
+    assert got["42010619900101001X"]["confidence"] == {"name": pytest.approx(0.8), "id_number": 1.0, "months": 1.0}
+
+
+def test_a_range_cut_short_under_a_seal_is_run_on_to_its_printed_month_count_and_doubted():
+    ids = ["420106197708134519", "420106198502140020", "420106199001010010"]
+    lines = [cell("参保缴费明细", 180, 40, h=20), cell("姓名", 40, 200, 70), cell("身份证号码", 90, 200, 190),
+             cell("缴费起止年月", 220, 200, 300), cell("月数", 320, 200, 345)]
+    rows = [("周建国", ids[0], "202601-202612", "12"),  # range and count agree
+            ("吴敏", ids[1], "202609", "4"),  # a seal hid —202612
+            ("郑红", ids[2], "202601-202606", "9")]  # one of them misread: which, nobody can tell
+    for i, (name, ident, span, count) in enumerate(rows):
+        y = 220 + 20 * i
+        lines += [cell(name, 40, y, 70), cell(ident, 90, y, 190), cell(span, 220, y, 300), cell(count, 325, y, 340)]
+    got = records(lines)
+    assert len(got[ids[0]]["months"]) == 12 and got[ids[0]]["confidence"]["months"] == 1.0
+    assert got[ids[1]]["months"] == ["2026-09", "2026-10", "2026-11", "2026-12"]
+    assert got[ids[1]]["confidence"]["months"] < 0.9
+    assert len(got[ids[2]]["months"]) == 6 and got[ids[2]]["confidence"]["months"] < 0.9
+    # a running total (累计月数) is no count of the row's range
+    total = [ln.model_copy(update={"text": "累计月数"}) if ln.text == "月数" else ln for ln in lines]
+    assert records(total)[ids[1]]["months"] == ["2026-09"]

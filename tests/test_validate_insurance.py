@@ -52,6 +52,14 @@ def test_a_gap_in_the_window():
     assert any(e.field.endswith(".months") for e in found[0].evidence)
 
 
+def test_a_gap_in_months_read_with_doubt_is_low_confidence_not_a_gap():
+    rows = [{**r, "confidence": {"name": 1.0, "id_number": 1.0, "months": 0.5}} if r["name"] == "王强" else r
+            for r in _rows(王强=["2026-09"])]  # 202609-202611 with its end under a seal, its 月数 unread
+    found = _with_rows(rows).run()
+    assert "SOCIAL_INSURANCE_GAP" not in [d.code for d in found]
+    assert [d for d in found if d.code == "LOW_CONFIDENCE" and "王强" in d.message and "2026-10" in d.message]
+
+
 def test_months_may_come_from_several_records():
     rows = _rows(王强=["2026-09"])
     app = _with_rows(rows).add(insurance_record([PEOPLE[2].row(["2026-10", "2026-11"])]))

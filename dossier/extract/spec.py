@@ -118,6 +118,9 @@ class TableSpec(BaseModel):
 
     columns: dict[str, list[str]]  # record key -> header label variants
     months_header: list[str] = Field(default_factory=list)  # a range column (2024.01-2024.06)
+    # a column printing how many months a row's range pays (月数 4 beside 202609-202612): what the
+    # range must come to, so a range cut short under a seal is known, and mended from its start
+    month_count_header: list[str] = Field(default_factory=list)
     marks: list[str] = Field(default_factory=lambda: ["✓", "√", "●", "是", "Y", "V", "v", "1", "已缴"])
 
 

@@ -112,6 +112,10 @@ def _header_key(text: str, spec: TableSpec) -> str | None:
     kinds = NORMALISERS["insurance_types"](text)
     if kinds is not None and len(kinds.value) == 1 and len(text) <= 6:
         return f"ins:{kinds.value[0]}"  # a column per insurance type, its cells marked paid or not
+    if re.sub(r"[（(].*$", "", text) in spec.month_count_header:
+        # the whole header (月数（个）), not a part: 累计月数 is a running total, not the row's;
+        # before the range: 缴费月份数 holds 缴费月份
+        return "count"
     if any(v in text for v in spec.months_header):
         return "range"
     bare = _MONTH_OF_YEAR.match(text)
@@ -426,7 +430,7 @@ def _person_statements(by_page: dict[int, list[Line]], spec: TableSpec) -> list[
         for top, bottom, person in sections:
             if person is not None:
                 current = {"name": person["name"], "id_number": person["id_number"], "insurance_types": [],
-                           "months": [], "confidence": person["confidence"]}
+                           "months": [], "confidence": {**person["confidence"], "months": 1.0}}
                 records.append(current)
             if current is None:
                 continue
@@ -437,6 +441,7 @@ def _person_statements(by_page: dict[int, list[Line]], spec: TableSpec) -> list[
                 rec = _record(row, spec)
                 current["months"] = sorted(set(current["months"]) | set(rec["months"]))
                 current["insurance_types"] += [t for t in rec["insurance_types"] if t not in current["insurance_types"]]
+                current["confidence"]["months"] = min(current["confidence"]["months"], rec["confidence"]["months"])
     return [rec for rec in records if _is_person(rec)]
 
 
@@ -500,18 +505,47 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
         if key.startswith("month:") and _paid(_text(cells), spec):
             months.add(key.split(":", 1)[1])
     unpaid = any(word in _text(cells) for cells in row.cells.values() for word in UNPAID)
+    months_sure = 1.0
     if "range" in row.cells and not unpaid:  # a row of 欠缴 or 中断 pays none of its months
+        ranged: list[str] = []
         for cell in row.cells["range"]:
             parsed = NORMALISERS["month_range"](cell.compact)
             if parsed is not None and parsed.value:
-                months.update(parsed.value)
+                ranged += parsed.value
+        ranged, months_sure = _counted(ranged, _month_count(row.cells.get("count")))
+        months.update(ranged)
     return {
         "name": name.value if name else None,
         "id_number": ident.value if ident else None,
         "insurance_types": list(dict.fromkeys([*(types.value if types and types.value else []), *paid_types])),
         "months": sorted(months),
-        "confidence": _confidence(name, row.cells.get("name"), ident, row.cells.get("id_number")),
+        "confidence": {**_confidence(name, row.cells.get("name"), ident, row.cells.get("id_number")),
+                       "months": months_sure},
     }
+
+
+def _month_count(cells: list[Line] | None) -> int | None:
+    """The row's printed month count (月数), when it reads as a whole number of months."""
+    text = _text(cells)
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_COUNTED else None
+
+
+MAX_COUNTED = 600  # months a row may count: fifty years of insurance
+MENDED = 0.6  # a range's end mended from its printed month count: a reading a person confirms
+DISAGREES = 0.5  # the range and its printed month count disagree: one of them is misread
+
+
+def _counted(months: list[str], count: int | None) -> tuple[list[str], float]:
+    """The row's months held against its printed month count, and how sure they are: a range
+    whose end was lost (a seal over 202609—202612 leaves 202609, one month where the count says
+    4) is run on from its start to the count; any other disagreement is left as read, doubted."""
+    if count is None or not months or len(months) == count:
+        return months, 1.0
+    if len(months) == 1:
+        year, month = map(int, months[0].split("-"))
+        first = year * 12 + month - 1
+        return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, first + count)], MENDED
+    return months, DISAGREES
 
 
 def _confidence(name, name_cells: list[Line] | None, ident, id_cells: list[Line] | None) -> dict[str, float]:

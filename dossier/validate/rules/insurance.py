@@ -35,29 +35,59 @@ def social_insurance(ctx: ValidationContext):
     window = insurance_window(ctx.filing_date, ctx.params.social_insurance_window_months)
     if not window:
         return
-    company, payer = ctx.company, ctx.params.payer
     # a statement none of whose rows could be read (a fax, a photo) may hold anyone: a person
     # without a row is then a reading to check (LOW_CONFIDENCE below), not a proven absence
     unread = bool(_unread_statements(ctx))
     for person in ctx.people.listed():
-        records = person.records()
-        roster_ev = [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
-        who = f"{person.name}（{join(role_name(r) for r in sorted(person.roles))}）"
-        if not records and unread:
-            continue
-        if not records:
+        if not person.records() and not unread:
             yield Finding("SOCIAL_INSURANCE_MISSING",
-                          f"{who}没有社保缴费记录（需 {window[0]} 至 {window[-1]} 共 {len(window)} 个月）",
-                          person.id_number, roster_ev)
+                          f"{_who(person)}没有社保缴费记录（需 {window[0]} 至 {window[-1]} 共 {len(window)} 个月）",
+                          person.id_number, _roster_evidence(person))
+    for person, missing, records in _gaps(ctx, window):
+        if all(m.confidence("months") >= ctx.params.low_confidence for m in records):
+            yield Finding("SOCIAL_INSURANCE_GAP",
+                          f"{_who(person)}在 {window[0]} 至 {window[-1]} 期间缺少由申报企业缴纳的社保月份：{join(missing)}",
+                          person.id_number, _roster_evidence(person) + [m.evidence("months") for m in records])
+
+
+@rule("LOW_CONFIDENCE", severity="warning",
+      zh="社保月份不连续，但缴费记录的月份识别存疑（缴费起止与月数不符，或按月数补全），需人工确认",
+      en="A month of the window is missing, but the statement's months were read with doubt (the "
+         "range disagrees with its printed month count, or was mended from it): a person confirms it")
+def doubted_gap(ctx: ValidationContext):
+    window = insurance_window(ctx.filing_date, ctx.params.social_insurance_window_months)
+    threshold = ctx.params.low_confidence
+    for person, missing, records in _gaps(ctx, window):
+        doubted = [m for m in records if m.confidence("months") < threshold]
+        if doubted:
+            yield Finding("LOW_CONFIDENCE",
+                          f"{_who(person)}在 {window[0]} 至 {window[-1]} 期间似缺少社保月份 {join(missing)}，"
+                          f"但{doc_name(doubted[0].doc.doc_type)}上的缴费月份识别存疑（缴费起止与所列月数不符），请核对原件",
+                          person.id_number, _roster_evidence(person) + [m.evidence("months") for m in doubted])
+
+
+def _gaps(ctx: ValidationContext, window: list[str]):
+    """(person, the window's months the applicant did not pay, the person's rows) for each listed
+    person with rows and a gap. Months paid by anyone but the applicant do not count
+    (EMPLOYER_MISMATCH names the payer)."""
+    company, payer = ctx.company, ctx.params.payer
+    for person in ctx.people.listed():
+        records = person.records()
+        if not records or not window:
             continue
-        # Months paid by anyone but the applicant do not count (EMPLOYER_MISMATCH names the payer).
         paid = set().union(*(_months(m.doc.document.records[m.record].get("months")) for m in records
                              if company.accepts_payer(_payer(ctx, m.doc), payer)))
         missing = [month for month in window if month not in paid]
         if missing:
-            yield Finding("SOCIAL_INSURANCE_GAP",
-                          f"{who}在 {window[0]} 至 {window[-1]} 期间缺少由申报企业缴纳的社保月份：{join(missing)}",
-                          person.id_number, roster_ev + [m.evidence("months") for m in records])
+            yield person, missing, records
+
+
+def _who(person) -> str:
+    return f"{person.name}（{join(role_name(r) for r in sorted(person.roles))}）"
+
+
+def _roster_evidence(person) -> list:
+    return [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
 
 
 @rule("SOCIAL_INSURANCE_ELSEWHERE", severity="blocking",
@@ -87,12 +117,11 @@ def insured_elsewhere(ctx: ValidationContext):
                 sides.append((seen.company, f"申报项目「{seen.application}」的{KIND_ZH[seen.kind]}（{when}）",
                               [seen.evidence]))
         if sides:
-            ours = [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
             yield Finding("SOCIAL_INSURANCE_ELSEWHERE",
-                          f"{person.name}（{join(role_name(r) for r in sorted(person.roles))}）在 {window[0]} 至 "
+                          f"{_who(person)}在 {window[0]} 至 "
                           f"{window[-1]} 期间出现在其他单位：" + "；".join(f"{unit}：{what}" for unit, what, _ in sides)
                           + "（挂靠迹象：社保须由申报企业缴纳）",
-                          person.id_number, ours + [e for *_, evidence in sides for e in evidence])
+                          person.id_number, _roster_evidence(person) + [e for *_, evidence in sides for e in evidence])
 
 
 def _unread_statements(ctx: ValidationContext) -> list:
