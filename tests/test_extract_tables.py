@@ -257,3 +257,27 @@ def test_a_range_cut_short_under_a_seal_is_run_on_to_its_printed_month_count_and
     # a running total (累计月数) is no count of the row's range
     total = [ln.model_copy(update={"text": "累计月数"}) if ln.text == "月数" else ln for ln in lines]
     assert records(total)[ids[1]]["months"] == ["2026-09"]
+
+
+def test_rows_low_on_a_photo_are_levelled_by_their_own_marks_not_the_headers_lean():
+    # perspective: the header at the top leans 0.09 pt per pt, the rows below only 0.03; each row
+    # is two text lines tall (险种 wraps) and its marks sit between them, half a row below 姓名
+    header_fall, row_fall = 0.09, 0.03
+
+    def at(text, x, y, w, fall, h=10.0):
+        return TextLine(text=text, confidence=0.99, bbox=(x, y + fall * (x - 133), x + w, y + fall * (x - 133) + h))
+
+    months = ["2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02"]
+    xs = [351 + 24.5 * i for i in range(6)]
+    lines = [cell("社会保险参保缴费证明", 250, 150, h=16)]
+    lines += [at(t, x, 236, w, header_fall) for t, x, w in (("序号", 125, 17), ("姓名", 162, 16),
+                                                            ("身份证件号码", 207, 55), ("险种", 300, 17))]
+    lines += [at(m, x, 236, 24, header_fall) for m, x in zip(months, xs)]
+    people = [(f"吴建{c}", f"4201061977081345{i:02d}", months[i % 4:]) for i, c in enumerate("一二三四五六七八九十甲乙")]
+    for row, (name, ident, paid) in enumerate(people):
+        y = 266 + 19 * row
+        lines += [at(str(row + 1), 129, y, 8, row_fall), at(name, 155, y, 30, row_fall), at(ident, 210, y, 66, row_fall),
+                  at("养老、医疗、失业、", 290, y, 54, row_fall), at("工伤", 310, y + 9, 16, row_fall)]
+        lines += [at("●", x + 9, y + 7, 5, row_fall, h=5) for m, x in zip(months, xs) if m in paid]
+    got = {r["name"]: r["months"] for r in records(lines).values()}
+    assert got == {name: paid for name, _, paid in people}

@@ -308,15 +308,44 @@ def _text_height(lines: list[Line]) -> float:
     return (median(heights) if heights else 0.0) or 1.0
 
 
+def _marks_lean(lines: list[Line]) -> float | None:
+    """How much the body's rows rise or fall per point, from the marks ticked along them: the
+    median slope between each mark and the next one to its right on its row. A photo's perspective
+    leans the rows low on the page otherwise than the header at its top; None when fewer than
+    MIN_MARK_PAIRS pairs tell."""
+    marks = sorted(((ln.bbox[0] + ln.bbox[2]) / 2, ln.cy, ln.height) for ln in lines if ln.source.text == MARK_TEXT)
+    if len(marks) < 2:
+        return None
+    size = median(h for _, _, h in marks)
+    slopes = []
+    for i, (x, y, _) in enumerate(marks):
+        right = [(ox - x, oy - y) for ox, oy, _ in marks[i + 1:]
+                 if MARK_STEP[0] * size <= ox - x <= MARK_STEP[1] * size and abs(oy - y) <= MAX_LEAN * (ox - x)]
+        if right:
+            dx, dy = min(right, key=lambda d: (d[0], abs(d[1])))
+            slopes.append(dy / dx)
+    return median(slopes) if len(slopes) >= MIN_MARK_PAIRS else None
+
+
+MARK_STEP = (2.0, 12.0)  # the next month's mark on a row stands this many mark sizes to the right
+MIN_MARK_PAIRS = 6
+
+
 def _rows(lines: list[Line], header_bottom: float, columns: list[Column]) -> list[tuple[float, list[Line]]]:
-    """The body's lines grouped in rows (each with its height on the page, levelled): by their
-    centres once the header's lean is taken out, within half a text line's height."""
-    slope, x_ref = _lean(columns), columns[0].cx if columns else 0.0
-    levelled = sorted(((ln.cy - slope * ((ln.bbox[0] + ln.bbox[2]) / 2 - x_ref), ln) for ln in lines),
-                      key=lambda pair: pair[0])
-    body = [(y, ln) for y, ln in levelled if y > header_bottom + 1]
-    if not body:
+    """The body's lines (below the header, levelled as the header is) grouped in rows, each with
+    its height on the page: by their centres once the rows' own lean is taken out (from their
+    marks, else the header's), within half a text line's height."""
+    header_lean, x_ref = _lean(columns), columns[0].cx if columns else 0.0
+
+    def levelled(ln: Line, slope: float) -> float:
+        return ln.cy - slope * ((ln.bbox[0] + ln.bbox[2]) / 2 - x_ref)
+
+    below = [ln for ln in lines if levelled(ln, header_lean) > header_bottom + 1]
+    if not below:
         return []
+    lean = _marks_lean(below)
+    slope = lean if lean is not None else header_lean
+    body = sorted(((levelled(ln, slope), ln) for ln in below), key=lambda pair: pair[0])
     tol = 0.5 * _text_height([ln for _, ln in body])
     rows: list[list[tuple[float, Line]]] = [[body[0]]]
     for y, ln in body[1:]:
