@@ -226,6 +226,15 @@ def test_a_range_missing_its_dash_is_read_with_doubt():
     assert term.value == ("2024-07-15", "2044-07-15") and term.confidence < 1
 
 
+@pytest.mark.parametrize("raw", ["2015.0619-2035.06.19", "2015.06.19-2035.0619", "2015/0619至2035/0619"])
+def test_a_date_of_a_range_missing_one_separator_is_read_with_doubt_and_never_skipped(raw):
+    # an ID card's 有效期限 under a written line: 2015.0619 was no date, so the end was taken
+    # for the start at confidence 1.0
+    term = normalise_date_range(raw)
+    assert term.value == ("2015-06-19", "2035-06-19") and term.confidence < 0.9
+    assert normalise_date(raw).value == "2015-06-19"
+
+
 @pytest.mark.parametrize("raw", ["2024.07.15-", "2020年1月1日至", "2020年1月1日起至"])
 def test_a_range_whose_end_is_lost_is_doubted(raw):
     """The only date is the start: a reader taking value[-1] as the end must not trust it."""

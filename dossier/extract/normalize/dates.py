@@ -53,7 +53,7 @@ _LETTER_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{''.join(_LETTER_DIGITS)}](?=\d)"
 
 # OCR drops a faint separator (often under a seal). Restored only where the rest of the date
 # says where it was: the same separator elsewhere in it, or a year starting right after a month.
-_NO_DAY_SEP = re.compile(r"(?<![\d.\-/])(\d{4})([.\-/])(\d{2})(\d{2})(?![\d.\-/])", re.ASCII)  # 2026.0701
+_NO_DAY_SEP = re.compile(r"(?<!\d)(\d{4})([.\-/])(\d{2})(\d{2})(?!\d)", re.ASCII)  # 2026.0701
 _NO_MONTH_SEP = re.compile(r"(?<![\d.\-/])(\d{4})(\d{2})([.\-/])(\d{2})(?![\d.\-/])", re.ASCII)  # 202607.01
 _NO_RANGE_SEP = re.compile(  # 2026.012026.10, 2024.07.152044.07.15
     r"(?<![\d.\-/])(\d{4}([.\-/])\d{2}(?:\2\d{2})?)((?:19|20)\d{2}\2\d{1,2}(?:\2\d{1,2})?)(?![\d.\-/])", re.ASCII)
@@ -67,9 +67,19 @@ _COMMA_IN_DATE = re.compile(r"(?<=\d),(?=\d{1,2}(?:[.\-/]|$|[^\d]))|(?<=\d{4}),(
 _ZERO_LOST = re.compile(r"(?<![〇零○一二三四五六七八九])二([一二三四五六七八九])([〇零○一二三四五六七八九])年")
 
 
+def _day_sep_lost(m: re.Match) -> str:
+    """2026.0701 as 2026.07.01, where the date stands alone: beside it only a range's dash (a
+    date of dots or slashes: 2015.0619-2035.06.19), never another separator of dates."""
+    text, sep = m.string, m.group(2)
+    beside = {text[m.start() - 1] if m.start() else "", text[m.end()] if m.end() < len(text) else ""}
+    if any(c in "./-" and not (c == "-" and sep != "-") for c in beside - {""}):
+        return m.group()
+    return f"{m.group(1)}{sep}{m.group(3)}{sep}{m.group(4)}"
+
+
 def _restore_separators(text: str) -> tuple[str, bool]:
     restored = _NO_RANGE_SEP.sub(r"\1-\3", text)
-    restored = _NO_DAY_SEP.sub(r"\1\2\3\2\4", restored)
+    restored = _NO_DAY_SEP.sub(_day_sep_lost, restored)
     restored = _NO_MONTH_SEP.sub(r"\1\3\2\3\4", restored)
     return restored, restored != text
 
