@@ -213,3 +213,19 @@ def test_the_region_read_again_takes_in_the_whole_of_each_line_it_cuts():
              line("项目负责人：", 0.99, (170, 1346, 392, 1400)),
              line("2024年1月22日", 1.0, (172, 1600, 442, 1650))]  # not in the region: stays out
     assert _whole_lines((395, 1100, 900, 1450), lines, 57.0) == (170, 1100, 900, 1450)
+
+
+def test_a_coloured_background_around_a_photographed_copy_is_no_ink():
+    # a phone photo of a copy lying on a red tablecloth: the cloth is colour, not ink, so the page
+    # is no colour document and the line written across the print is still read through
+    height = float(FONT_PX)
+    copy = copy_page(overlay="仅供资质申报使用，他用无效")
+    photo = np.full((copy.shape[0] + 400, copy.shape[1] + 400, 3), (150, 20, 25), np.uint8)
+    photo[200:200 + copy.shape[0], 200:200 + copy.shape[1]] = copy
+    x0, y0, x1, y1 = ink_region(photo, [], height)
+    assert y0 < 500 < y1 and x0 < 500 and x1 > 900  # the written line over the print
+    assert x1 - x0 < photo.shape[1] - 100  # not the cloth
+    # the cloth alone touches no print
+    plain = photo.copy()
+    plain[200:200 + copy.shape[0], 200:200 + copy.shape[1]] = copy_page(overlay=None)
+    assert ink_region(plain, [], height) is None

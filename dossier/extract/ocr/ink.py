@@ -30,6 +30,7 @@ MIN_CHROMA = 40  # max - min channel of ink: paper tint and JPEG fringes stay be
 MIN_DARK_CHROMA = 16  # where the page is dark: black print stays near 5-10, washed-out ink reaches 20+
 DARK_INK = 190  # brightest channel below this: a stroke, not paper
 MAX_INK_SHARE = 0.06  # more coloured page than this is a colour document, not ink laid over one
+AREA = 2.0  # coloured and solid this many text heights both ways: an area (a background), not ink
 DARK = 110  # brightest channel of black print (under ink too: a dark colour stays below this)
 NEUTRAL = 40  # chroma of black print
 TOUCH = 0.3  # ink "touches" print within this many text heights
@@ -49,17 +50,23 @@ MAX_HIDDEN = 4  # characters a seal or a written line hides at one end of a line
 SHARED = 0.5  # share of the characters both readings place in one span that must be alike
 
 
-def deinked(image: np.ndarray) -> np.ndarray:
+def deinked(image: np.ndarray, text_height: float | None = None) -> np.ndarray:
     """``image`` (RGB) with its coloured ink (:func:`_ink_mask`) lifted to white: its brightest
-    channel, scaled so the ink's median brightness in that channel becomes 255."""
+    channel, scaled so the ink's median brightness in that channel becomes 255. Given the
+    ``text_height``, coloured areas (:func:`_areas`: a tablecloth around a photographed copy) go
+    white too and do not set the level: their brightness is not the ink's, and scaled by it the
+    print of a dim photo faded away with the ink."""
     brightest, chroma = _channels(image)
     ink = _ink_mask(brightest, chroma)
+    areas = (_areas(chroma >= MIN_CHROMA, min(1.0, PROBE_HEIGHT / text_height), text_height)
+             if text_height else np.zeros_like(ink))
+    ink &= ~areas
     brightest = brightest.astype(np.float32)
     level = float(np.median(brightest[ink])) if ink.any() else 255.0
     grey = np.clip(brightest * (255.0 / max(level, 1.0)), 0, 255)
     # ink of other shades than the median (a blue line over a red seal, a pale card's tint) goes
     # too, unless print darkens it
-    grey[ink & (brightest >= THROUGH * level)] = 255
+    grey[(ink & (brightest >= THROUGH * level)) | areas] = 255
     return np.ascontiguousarray(np.dstack([grey.astype(np.uint8)] * 3))
 
 
@@ -88,6 +95,20 @@ def _pooled(mask: np.ndarray, factor: float) -> np.ndarray:
     return cv2.resize(mask.astype(np.uint8) * 255, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) > 0
 
 
+def _areas(ink: np.ndarray, factor: float, text_height: float) -> np.ndarray:
+    """The parts of ``ink`` (full size) that are coloured areas, not strokes: solid for
+    :data:`AREA` text heights across both ways (a phone photo's red tablecloth around the card, a
+    coloured block or emblem). Ink is strokes written or stamped over print; an area is no more
+    ink than the paper is, and counted as such it made a photographed card a colour document."""
+    cells = _pooled(ink, factor).astype(np.uint8)
+    size = max(3, round(AREA * text_height * factor))
+    solid = cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
+    if not solid.any():
+        return np.zeros_like(ink)
+    solid = cv2.dilate(solid, np.ones((3, 3), np.uint8))  # and the fringe where the area meets paper
+    return cv2.resize(solid * 255, (ink.shape[1], ink.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+
+
 def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> tuple[int, int, int, int] | None:
     """The box ``(x0, y0, x1, y1)`` of the coloured ink that touches print not already read with
     confidence in ``lines``, grown by a text height; None when there is no such ink or the page
@@ -98,7 +119,9 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
     # Only strong colour marks a region: a faint tint is everywhere on a colour page's borders
     # and patterns, and is lifted only inside a region found so (see deinked's caller).
     brightest, chroma = _channels(image)
+    factor = min(1.0, PROBE_HEIGHT / text_height)
     ink = chroma >= MIN_CHROMA
+    ink &= ~_areas(ink, factor, text_height)
     share = cv2.countNonZero(ink.view(np.uint8)) / ink.size
     if share == 0.0 or share > MAX_INK_SHARE:
         return None
@@ -109,7 +132,6 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
         if line.confidence >= SURE and not _overlay(line, text_height):
             x0, y0, x1, y1 = (round(v) for v in line.bbox)
             print_[max(0, y0):y1, max(0, x0):x1] = False
-    factor = min(1.0, PROBE_HEIGHT / text_height)
     ink, print_ = _pooled(ink, factor), _pooled(print_, factor)
     height = text_height * factor
     # a table's rules are print no reading misses: a seal stamped across a cell border is no
@@ -256,5 +278,5 @@ def read_under_ink(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]) 
     x0, y0, x1, y1 = _whole_lines(region, lines, height)
     crop = image[y0:y1, x0:x1]
     second = [ln.model_copy(update={"bbox": (ln.bbox[0] + x0, ln.bbox[1] + y0, ln.bbox[2] + x0, ln.bbox[3] + y0)})
-              for ln in engine.recognize(deinked(crop))]
+              for ln in engine.recognize(deinked(crop, height))]
     return merge(lines, second, height)
