@@ -281,3 +281,19 @@ def test_rows_low_on_a_photo_are_levelled_by_their_own_marks_not_the_headers_lea
         lines += [at("●", x + 9, y + 7, 5, row_fall, h=5) for m, x in zip(months, xs) if m in paid]
     got = {r["name"]: r["months"] for r in records(lines).values()}
     assert got == {name: paid for name, _, paid in people}
+
+
+def test_a_text_layers_line_of_years_over_wrapped_month_cells_gives_each_month_its_year():
+    # LibreOffice: each month header wraps as 2026 over 02, the text layer joins the years (the
+    # last one with the 0 of its month: 20260 over 7) into one line, 0.65 of a line above the months
+    ids = ["420106197708134519", "420106198502140020"]
+    lines = [cell("参保单位职工社会保险缴费明细", 180, 40, h=16), cell("姓名", 40, 190, 70, h=10),
+             cell("身份证号码", 90, 190, 190, h=10), cell("2026 2026 20260", 210, 190, 335, h=10)]
+    lines += [cell(m, x, 206.5, x + 12, h=10) for m, x in (("02", 214), ("03", 256), ("7", 303))]
+    for i, (ident, marks) in enumerate(zip(ids, ((214, 256, 303), (303,)))):
+        y = 230 + 20 * i
+        lines += [cell(f"吴{'敏强'[i]}", 40, y, 70), cell(ident, 90, y, 190)]
+        lines += [cell("●", x, y, x + 8) for x in marks]
+    got = records(lines)
+    assert got[ids[0]]["months"] == ["2026-02", "2026-03", "2026-07"]
+    assert got[ids[1]]["months"] == ["2026-07"]

@@ -80,6 +80,10 @@ def _x_overlap(a: Line, b: Line) -> float:
     return min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
 
 
+STACK_GAP = 0.8  # the two lines of a wrapped header cell stand this many line heights apart, at most (a
+# text layer's leading: LibreOffice sets 2026 and 02 0.6 of a line apart)
+
+
 def _stacked_month(cell: Line, lines: list[Line]) -> tuple[str, float, float, float] | None:
     """A month header wrapped in its narrow cell (2025- over 03, 2025年 over 03月, 2026.1 over 0): the two lines,
     one right above the other, that read as a month together, with their horizontal extent and
@@ -90,7 +94,7 @@ def _stacked_month(cell: Line, lines: list[Line]) -> tuple[str, float, float, fl
             continue
         upper, lower = (other, cell) if other.cy < cell.cy else (cell, other)
         width = min(upper.bbox[2] - upper.bbox[0], lower.bbox[2] - lower.bbox[0])
-        if -0.3 * h <= lower.bbox[1] - upper.bbox[3] <= 0.6 * h and _x_overlap(upper, lower) >= 0.5 * width:
+        if -0.3 * h <= lower.bbox[1] - upper.bbox[3] <= STACK_GAP * h and _x_overlap(upper, lower) >= 0.5 * width:
             text = upper.compact + lower.compact
             # the upper part may read as a month alone (2026.1 over 0 is 2026.10, not January)
             if not _is_month(lower.compact) and _is_month(text) and (
@@ -356,10 +360,33 @@ def _rows(lines: list[Line], header_bottom: float, columns: list[Column]) -> lis
     return [(median(y for y, _ in row), [ln for _, ln in row]) for row in rows]
 
 
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\d?")  # 2026, or 20260 when the month below wrapped its 0
+
+
+def _years_apart(lines: list[Line]) -> list[Line]:
+    """``lines`` with a text layer's line of year headers (2026 2026 … 20260, each over its month's
+    02, 03 … 7) cut into a line per year, as a scan's boxes are: each is the upper half of one
+    stacked month header (:func:`_stacked_month`)."""
+    out = []
+    for ln in lines:
+        words = list(re.finditer(r"\S+", ln.source.text))
+        if len(words) < 2 or not all(_YEAR_WORD.fullmatch(w.group()) for w in words):
+            out.append(ln)
+            continue
+        start = 0
+        for word in words:
+            end = start + len(word.group())
+            out.append(Line(ln.index, ln.page, ln.source.model_copy(update={"text": word.group(),
+                                                                             "bbox": ln.sub_bbox(start, end),
+                                                                             "char_confidences": None})))
+            start = end
+    return out
+
+
 def read_table(lines: list[Line], spec: TableSpec) -> list[dict]:
     """Records ``{name, id_number, insurance_types, months}`` from all pages of one statement."""
     by_page: dict[int, list[Line]] = {}
-    for ln in lines:
+    for ln in _years_apart(lines):
         by_page.setdefault(ln.page, []).append(ln)
     columns: list[Column] | None = None
     rows: list[RecordRow] = []
