@@ -789,3 +789,16 @@ def test_a_lone_character_far_from_any_value_is_no_label():
                line("称", 96, 227, 118, h=12), line("蓉川建设集团第三工程有限公司", 300, 227, 450, h=16),
                line("法定代表人", 53, 264, 109, h=15), line("罗庆丰", 116, 266, 152, h=15), source=TextSource.ocr)
     assert "company_name" not in f or f["company_name"].value is None
+
+
+@pytest.mark.parametrize("header", [["10/02/2026 16:15 +86 28 88353257", "P.001/001"],
+                                    ["MAY-08-2026 02:55 PM FROM:+86 2883628734 TO:82202394 P.1"]])
+def test_nothing_read_on_a_faxed_page_is_certain(header):
+    # a fax halves the resolution and thresholds the page: the engine read 四川行城 for 四川石城 at 0.93
+    body = [line("职称证书", 250, 60, h=24), line("姓名：庞昇", 80, 190), line("工作单位：四川石城中瀚建筑安装工程集团有限公司", 80, 220)]
+    top = [line(text, 14 + 150 * i, 3, h=8) for i, text in enumerate(header)]
+    faxed = fields(*top, *body, source=TextSource.ocr)
+    assert faxed["company_name"].value == "四川石城中瀚建筑安装工程集团有限公司"
+    assert faxed["company_name"].confidence < TRUSTED and faxed["name"].confidence < TRUSTED
+    assert fields(*body, source=TextSource.ocr)["company_name"].confidence >= TRUSTED
+

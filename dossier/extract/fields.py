@@ -189,8 +189,26 @@ def _poor_pages(lines: list[Line]) -> set[int]:
     for line in lines:
         if len(line.compact) >= 2:
             by_page.setdefault(line.page, []).append(line.confidence)
-    return {page for page, confs in by_page.items()
+    poor = {page for page, confs in by_page.items()
             if len(confs) >= 5 and sum(c < 0.9 for c in confs) >= POOR_PAGE_SHARE * len(confs)}
+    return poor | _faxed_pages(lines)
+
+
+# A fax machine's header line (TTI): a time and then the page counter (MAY-08-2026 02:55 PM FROM:…
+# P.1), or the counter on its own (10/02/2026 16:15 +86 28 8835… | P.001/001)
+_FAX_COUNTER = re.compile(r"^P\.?\d{1,3}/\d{1,3}$|\d{1,2}:\d{2}.*P\.\d{1,3}(?:/\d{1,3})?$")
+FAX_HEADER_LINES = 3  # the counter stands among a page's topmost lines
+
+
+def _faxed_pages(lines: list[Line]) -> set[int]:
+    """Pages that went through a fax, by the transmission header at their top: a fax halves the
+    resolution and thresholds to black and white, so the engine's confidence there is no
+    certainty (it read 四川行城 for 四川石城 at 0.93 on one)."""
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    return {page for page, page_lines in by_page.items()
+            if any(_FAX_COUNTER.search(ln.compact) for ln in sorted(page_lines, key=lambda ln: ln.bbox[1])[:FAX_HEADER_LINES])}
 
 
 def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
