@@ -802,3 +802,12 @@ def test_nothing_read_on_a_faxed_page_is_certain(header):
     assert faxed["company_name"].confidence < TRUSTED and faxed["name"].confidence < TRUSTED
     assert fields(*body, source=TextSource.ocr)["company_name"].confidence >= TRUSTED
 
+
+def test_a_certificate_whose_labels_a_fax_lost_still_gives_the_values_their_shape_names_with_doubt():
+    f = fields(line("职称证书", 250, 60, h=24), line("金仲谋", 48, 122), line("工程师", 304, 122),
+               line("中级", 304, 155), line("美用全立Eroloyer", 50, 190),
+               line("成都钱塘鼎盛建筑工程有限公司", 50, 219), line("川职改〔2001〕72号", 304, 252),
+               line("四川省人力资源和社会保障厅", 55, 323), source=TextSource.ocr)
+    assert f["company_name"].value == "成都钱塘鼎盛建筑工程有限公司"
+    assert f["level"].value == "中级" and f["approval_number"].value == "川职改〔2001〕72号"
+    assert all(f[k].confidence < TRUSTED for k in ("company_name", "level", "approval_number"))
