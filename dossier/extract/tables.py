@@ -18,8 +18,9 @@ page) are merged.
 
 Each record carries ``confidence``: how sure the reading of its name and ID number is (the
 weakest character of the cells they came from, doubted further for a name that does not open with
-a surname or holds a common look-alike of a rarer character), so that a statement's row read
-amiss is a doubt, not a person with another name.
+a surname or holds a common look-alike of a rarer character), and of its months (a range held
+against the row's printed month count, 月数), so that a statement's row read amiss is a doubt, not
+a person with another name or a gap in the insurance.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from statistics import median
 from dossier.extract.completeness import misread_words, opening_doubt
 from dossier.extract.layout import Line, same_row
 from dossier.extract.normalize import NORMALISERS
+from dossier.extract.normalize.dates import months_from
 from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.spec import TableSpec
 
@@ -599,8 +601,7 @@ def _counted(months: list[str], count: int | None) -> tuple[list[str], float]:
         return months, 1.0
     if len(months) == 1:
         year, month = map(int, months[0].split("-"))
-        first = year * 12 + month - 1
-        return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, first + count)], MENDED
+        return months_from(year, month, count), MENDED
     return months, DISAGREES
 
 

@@ -255,5 +255,10 @@ def normalise_month_range(raw: str) -> Normalised | None:
     first, last = start[0] * 12 + start[1] - 1, end[0] * 12 + end[1] - 1
     if last < first or last - first >= MAX_MONTHS:
         return None
-    months = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1)]
-    return _with_notes(months, notes)
+    return _with_notes(months_from(start[0], start[1], last - first + 1), notes)
+
+
+def months_from(year: int, month: int, count: int) -> list[str]:
+    """``count`` consecutive months as ``YYYY-MM``, the first being ``year``-``month``."""
+    first = year * 12 + month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, first + count)]
