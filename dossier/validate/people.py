@@ -23,7 +23,7 @@ from typing import Literal
 
 from dossier.extract.completeness import Kind, is_whole
 from dossier.model import ApplicationSpec, Evidence, RosterEntry
-from dossier.validate.evidence import field_evidence, record_evidence
+from dossier.validate.evidence import field_evidence, record_evidence, spec_evidence
 from dossier.validate.facts import DocumentFacts
 from dossier.validate.identifiers import ocr_confusable
 from dossier.validate.params import PayerPolicy, RuleParams
@@ -125,6 +125,10 @@ class Person:
     @property
     def roles(self) -> set[str]:
         return {entry.role for _, entry in self.roster}
+
+    def roster_evidence(self) -> list[Evidence]:
+        """The ID number of each roster line naming this person, as evidence."""
+        return [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in self.roster]
 
     def documents(self) -> list[Mention]:
         return [m for m in self.mentions if m.record is None]

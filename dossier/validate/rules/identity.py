@@ -10,17 +10,13 @@ from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, file_evidence, spec_evidence
 from dossier.validate.identifiers import id_info, id_problem, uscc_problem
 from dossier.validate.messages import below, doc_name, field_label, join, role_name
-from dossier.validate.people import Mention, Person, normalise_name
+from dossier.validate.people import Mention, normalise_name
 
 ROSTER = "申报人员名单"
 
 
 def _mention_source(m: Mention) -> str:
     return doc_name(m.doc.doc_type) + ("（缴费记录）" if m.record is not None else "")
-
-
-def _roster_id_evidence(person: Person) -> list[Evidence]:
-    return [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
 
 
 @rule("ID_CHECKSUM", severity="blocking",
@@ -61,7 +57,7 @@ def _printed_against_id(ctx: ValidationContext):
             if m.id_number and id_problem(m.id_number, ctx.filing_date) is None:
                 reference, id_ev = m.id_number, m.evidence("id_number")
             elif person.listed and id_problem(person.id_number, ctx.filing_date) is None:
-                reference, id_ev = person.id_number, _roster_id_evidence(person)[0]
+                reference, id_ev = person.id_number, person.roster_evidence()[0]
             else:
                 continue
             info = id_info(reference)
@@ -196,7 +192,7 @@ def id_mismatch(ctx: ValidationContext):
             why = "，仅差一个易混淆字符，疑为识别错误" if m.how == "confusable" else ""
             parts.append(f"{_mention_source(m)}「{m.id_number}」{why}")
         yield Finding("ID_MISMATCH", f"{person.name}（{roles}）在不同材料中身份证号不一致：{join(parts)}",
-                      person.id_number, _roster_id_evidence(person) + [m.evidence("id_number") for m in odd])
+                      person.id_number, person.roster_evidence() + [m.evidence("id_number") for m in odd])
 
 
 @rule("USCC_CHECKSUM", severity="warning",

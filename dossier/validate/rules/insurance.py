@@ -6,7 +6,7 @@ from datetime import date
 
 from dossier.validate.archive_facts import KIND_ZH
 from dossier.validate.engine import Finding, ValidationContext, rule
-from dossier.validate.evidence import field_evidence, spec_evidence
+from dossier.validate.evidence import field_evidence
 from dossier.validate.messages import doc_name, join, role_name
 
 
@@ -42,12 +42,12 @@ def social_insurance(ctx: ValidationContext):
         if not person.records() and not unread:
             yield Finding("SOCIAL_INSURANCE_MISSING",
                           f"{_who(person)}没有社保缴费记录（需 {window[0]} 至 {window[-1]} 共 {len(window)} 个月）",
-                          person.id_number, _roster_evidence(person))
+                          person.id_number, person.roster_evidence())
     for person, missing, records in _gaps(ctx, window):
         if all(m.confidence("months") >= ctx.params.low_confidence for m in records):
             yield Finding("SOCIAL_INSURANCE_GAP",
                           f"{_who(person)}在 {window[0]} 至 {window[-1]} 期间缺少由申报企业缴纳的社保月份：{join(missing)}",
-                          person.id_number, _roster_evidence(person) + [m.evidence("months") for m in records])
+                          person.id_number, person.roster_evidence() + [m.evidence("months") for m in records])
 
 
 @rule("LOW_CONFIDENCE", severity="warning",
@@ -63,7 +63,7 @@ def doubted_gap(ctx: ValidationContext):
             yield Finding("LOW_CONFIDENCE",
                           f"{_who(person)}在 {window[0]} 至 {window[-1]} 期间似缺少社保月份 {join(missing)}，"
                           f"但{doc_name(doubted[0].doc.doc_type)}上的缴费月份识别存疑（缴费起止与所列月数不符），请核对原件",
-                          person.id_number, _roster_evidence(person) + [m.evidence("months") for m in doubted])
+                          person.id_number, person.roster_evidence() + [m.evidence("months") for m in doubted])
 
 
 def _gaps(ctx: ValidationContext, window: list[str]):
@@ -84,10 +84,6 @@ def _gaps(ctx: ValidationContext, window: list[str]):
 
 def _who(person) -> str:
     return f"{person.name}（{join(role_name(r) for r in sorted(person.roles))}）"
-
-
-def _roster_evidence(person) -> list:
-    return [spec_evidence(f"roster[{i}].id_number", e.id_number) for i, e in person.roster]
 
 
 @rule("SOCIAL_INSURANCE_ELSEWHERE", severity="blocking",
@@ -121,7 +117,7 @@ def insured_elsewhere(ctx: ValidationContext):
                           f"{_who(person)}在 {window[0]} 至 "
                           f"{window[-1]} 期间出现在其他单位：" + "；".join(f"{unit}：{what}" for unit, what, _ in sides)
                           + "（挂靠迹象：社保须由申报企业缴纳）",
-                          person.id_number, _roster_evidence(person) + [e for *_, evidence in sides for e in evidence])
+                          person.id_number, person.roster_evidence() + [e for *_, evidence in sides for e in evidence])
 
 
 def _unread_statements(ctx: ValidationContext) -> list:
