@@ -184,14 +184,18 @@ LABEL_ROWS = 2  # rows of labels side by side that make a page's labels stand ov
 def _poor_pages(lines: list[Line]) -> set[int]:
     """Pages on which the OCR engine read a fair share of lines with doubt (a fax, a blurred phone
     photo): its confidence for the other lines there is not worth much either (it read 马蟹 for
-    马堃 at 0.99 on such a page)."""
-    by_page: dict[int, list[float]] = {}
+    马堃 at 0.99 on such a page). So are pages that went through a fax, known by the transmission
+    header at their top: a fax halves the resolution and thresholds to black and white (it read
+    四川行城 for 四川石城 at 0.93 on one)."""
+    by_page: dict[int, list[Line]] = {}
     for line in lines:
-        if len(line.compact) >= 2:
-            by_page.setdefault(line.page, []).append(line.confidence)
-    poor = {page for page, confs in by_page.items()
-            if len(confs) >= 5 and sum(c < 0.9 for c in confs) >= POOR_PAGE_SHARE * len(confs)}
-    return poor | _faxed_pages(lines)
+        by_page.setdefault(line.page, []).append(line)
+    return {page for page, page_lines in by_page.items() if _doubted(page_lines) or _faxed(page_lines)}
+
+
+def _doubted(page_lines: list[Line]) -> bool:
+    confs = [ln.confidence for ln in page_lines if len(ln.compact) >= 2]
+    return len(confs) >= 5 and sum(c < 0.9 for c in confs) >= POOR_PAGE_SHARE * len(confs)
 
 
 # A fax machine's header line (TTI): a time and then the page counter (MAY-08-2026 02:55 PM FROM:…
@@ -200,15 +204,9 @@ _FAX_COUNTER = re.compile(r"^P\.?\d{1,3}/\d{1,3}$|\d{1,2}:\d{2}.*P\.\d{1,3}(?:/\
 FAX_HEADER_LINES = 3  # the counter stands among a page's topmost lines
 
 
-def _faxed_pages(lines: list[Line]) -> set[int]:
-    """Pages that went through a fax, by the transmission header at their top: a fax halves the
-    resolution and thresholds to black and white, so the engine's confidence there is no
-    certainty (it read 四川行城 for 四川石城 at 0.93 on one)."""
-    by_page: dict[int, list[Line]] = {}
-    for line in lines:
-        by_page.setdefault(line.page, []).append(line)
-    return {page for page, page_lines in by_page.items()
-            if any(_FAX_COUNTER.search(ln.compact) for ln in sorted(page_lines, key=lambda ln: ln.bbox[1])[:FAX_HEADER_LINES])}
+def _faxed(page_lines: list[Line]) -> bool:
+    top = sorted(page_lines, key=lambda ln: ln.bbox[1])[:FAX_HEADER_LINES]
+    return any(_FAX_COUNTER.search(ln.compact) for ln in top)
 
 
 def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
