@@ -28,8 +28,14 @@ demo: $(STAMP)
 	@# demo binds a draft, stamped 草稿 on every page, with the findings in report.html.
 	DOSSIER_HOME=$(DEMO_HOME) $(VENV)/bin/dossier build sample-upgrade --draft --out $(DEMO_HOME)/packet
 
+# Much of the suite waits (Celery workers starting, Redis restarting, a browser, a killed reader's
+# claim going stale) rather than computes, so two processes finish it in little more than half the
+# time even on two cores. Whole files go to one process, so module fixtures (an OCR'd site, a
+# built packet) are made once. `make test TEST_JOBS=` runs it in one process.
+TEST_JOBS ?= -n auto --maxprocesses=4 --dist loadfile
+
 test: $(STAMP) system-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(TEST_JOBS) $(PYTEST_ARGS)
 
 fixtures: $(STAMP) system-deps
 	$(PY) -m fixtures.generate --seed 7 --out fixtures/

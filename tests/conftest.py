@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 # Beside the checkout, as on the team machines; DOSSIER_TEST_CORPUS points elsewhere.
 SHARED_CORPUS = Path(os.environ.get("DOSSIER_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
+# pytest-xdist starts its workers with COLUMNS=80, and rich freezes COLUMNS into the CLI's console
+# when dossier.cli is imported: every table after that wraps at 80 columns. Tests that print a
+# table give the width they need to the invocation instead.
+os.environ.pop("COLUMNS", None)
 
 
 def services_required() -> bool:
