@@ -24,7 +24,7 @@ from dossier.config import load_settings  # noqa: E402
 from dossier.errors import InputFileError  # noqa: E402
 from dossier.extract.ocr import ink  # noqa: E402
 from dossier.extract.ocr.engine import get_engine  # noqa: E402
-from dossier.extract.ocr.measure import text_height  # noqa: E402
+from dossier.extract.measure import text_height  # noqa: E402
 from dossier.extract.ocr.orientation import recognize_upright, rotate  # noqa: E402
 from dossier.extract.ocr.page import downscale  # noqa: E402
 from dossier.extract.pages import page_source  # noqa: E402

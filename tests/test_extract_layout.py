@@ -63,6 +63,35 @@ def test_a_wrapped_id_card_address_whose_first_line_sits_above_its_label():
     assert doc.fields["id_number"].value == "420111199207158950"
 
 
+def test_a_grey_overlay_read_on_its_slant_is_no_line_of_the_address_it_crosses():
+    # a card copy with "仅供…资质申报使用，他用无效" written across it in grey: no colour to lift
+    # it off, so OCR reads it as one line whose box spans the card; the title printed large stays
+    doc = extract(
+        box("姓名", 39, 40, 59, h=10), box("文耀祖", 69, 39, 97, h=11.5),
+        box("中华人民共和国", 372, 46, 476, h=16), box("性别", 39, 60, 59, h=10), box("男", 68, 60, 80, h=10.8),
+        box("民族汉", 102, 59, 144, h=11.9), box("1987年3月21日", 70, 80, 132, h=9.7),
+        box("居民身份证", 364, 75, 465, h=19), box("出生", 39, 80, 59, h=9.7),
+        box("住址", 39, 99, 58, h=9.7), box("云南省楚雄彝族自治州楚", 69, 99, 163, h=11.9),
+        box("（杭州3301建设有限公司资质申报使用，他用无效", 74, 92, 476, h=94.7, conf=0.97),
+        box("雄市花园路12号13栋", 69, 112, 148, h=11.2), box("1单元2102室", 69, 124, 120, h=11.5),
+        box("签发机关", 333, 133, 362, h=9.4), box("楚雄市公安局", 373, 132, 423, h=10.8),
+        box("公民身份号码", 39, 152, 81, h=8.6), box("532301198703215732", 110, 153, 215, h=11.5),
+        box("有效期限", 332, 151, 362, h=9.7), box("2019.05.29-2039.05.29", 373, 151, 460, h=10.4),
+        size=(552.6, 202.0))
+    assert doc.doc_type == "id_card"
+    assert doc.fields["address"].value == "云南省楚雄彝族自治州楚雄市花园路12号13栋1单元2102室"
+    assert doc.fields["issuing_authority"].value == "楚雄市公安局"
+
+
+def test_a_title_printed_large_is_no_overlay():
+    from dossier.extract.measure import is_overlay
+
+    body = 10.5
+    assert not is_overlay(TextLine(text="营业执照", bbox=(300, 60, 460, 100)), body)  # 4 chars of 40 pt
+    assert is_overlay(TextLine(text="仅供资质申报使用他用无效", bbox=(80, 90, 400, 190)), body)
+    assert not is_overlay(TextLine(text="仅供资质申报使用他用无效", bbox=(80, 90, 400, 115)), body)
+
+
 def test_a_faxed_card_front_whose_pale_labels_are_lost_is_read_by_the_values_forms():
     # a fax kept the black values and lost the blue labels (出生, 住址 but its last glyph) and
     # read 性别 with a traditional glyph: each value is found by its form, none with certainty

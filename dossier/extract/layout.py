@@ -8,12 +8,12 @@ compact index maps back to the original text so a value keeps an approximate box
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import median
 
 from dossier.extract.glyphs import simplified_text
+from dossier.extract.measure import char_weight, is_overlay, text_height
 from dossier.model import BBox, TextLine
 
 SEPARATORS = set(":：|/、,，;；()（）[]【】<>《》")
@@ -21,11 +21,6 @@ _CLOSING = {"(": ")）", "（": ")）", "[": "]】", "【": "]】", "《": "》"
 
 
 SPACE_WEIGHT = 0.55  # a space's width relative to an ideograph, unless the line shows it wider
-
-
-def char_weight(ch: str) -> float:
-    """Display width of a character relative to a CJK ideograph (for sub-line boxes)."""
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
 
 
 @dataclass
@@ -107,9 +102,16 @@ class Line:
 
 
 def make_lines(pages: list[tuple[int, list[TextLine]]]) -> list[Line]:
-    """Number the lines of several pages in reading order (page, then top-down, left-right)."""
+    """Number the lines of several pages in reading order (page, then top-down, left-right).
+
+    An overlay read on its slant ("仅供…资质申报使用，他用无效" written across a copy in grey, whose
+    colour gives no second reading to separate it) is left out: it is no value, and its box,
+    spanning the lines it crosses, made it the next line of the address it passed."""
     out: list[Line] = []
     for page, lines in pages:
+        height = text_height(lines)
+        if height is not None:
+            lines = [ln for ln in lines if not is_overlay(ln, height)]
         ordered = sorted(lines, key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))
         for tl in ordered:
             if tl.text.strip():

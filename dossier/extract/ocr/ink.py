@@ -20,9 +20,8 @@ import unicodedata
 import cv2
 import numpy as np
 
-from dossier.extract.layout import char_weight
+from dossier.extract.measure import char_weight, is_overlay, text_height
 from dossier.extract.ocr.engine import OcrEngine
-from dossier.extract.ocr.measure import text_height
 from dossier.model import TextLine
 
 INK_CONFIDENCE = 0.89  # ceiling of a line read through ink: below the 0.9 of a certain value
@@ -39,9 +38,6 @@ MIN_TOUCHING = 0.25  # print touched by ink, in text heights squared: a quarter 
 RULE_LENGTH = 2.0  # print straight on for this many text heights is a rule, not text
 PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the decision is made on
 TALLER_THAN_TEXT = 1.6  # a tilted overlay line read in the second pass: taller than any print line
-# an overlay the first reading read as a line: its slanted box spans several lines of print (a
-# line of print that a seal's edge joined stays under this)
-OVERLAY_HEIGHT = 3.0
 SURE = 0.95  # print in a line read this well needs no second reading, ink or not
 MIN_NEW = 0.8  # a line where the first reading found nothing: below this it is specks and strokes
 MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this much better
@@ -129,7 +125,7 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
     print_ = ((brightest < DARK) & (chroma < NEUTRAL)) | (ink & (brightest < THROUGH * np.median(brightest[ink])))
     for line in lines:
         # a slanted overlay read well is the ink itself: its box spans the print it hides
-        if line.confidence >= SURE and not _overlay(line, text_height):
+        if line.confidence >= SURE and not is_overlay(line, text_height):
             x0, y0, x1, y1 = (round(v) for v in line.bbox)
             print_[max(0, y0):y1, max(0, x0):x1] = False
     ink, print_ = _pooled(ink, factor), _pooled(print_, factor)
@@ -154,11 +150,6 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
     grow = text_height
     return (max(0, int(xs.min() / factor - grow)), max(0, int(ys.min() / factor - grow)),
             min(cols, int((xs.max() + 1) / factor + grow)), min(rows, int((ys.max() + 1) / factor + grow)))
-
-
-def _overlay(line: TextLine, text_height: float) -> bool:
-    """A first-reading line that is an overlay read on its slant, its box spanning what it crosses."""
-    return line.bbox[3] - line.bbox[1] > OVERLAY_HEIGHT * text_height
 
 
 def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -225,7 +216,7 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> 
     for line in second:
         if line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height:
             continue
-        covered = [old for old in out if not _overlay(old, text_height) and _overlaps(old.bbox, line.bbox)]
+        covered = [old for old in out if not is_overlay(old, text_height) and _overlaps(old.bbox, line.bbox)]
         spelled = _spelled(line)
         # the first reading saw only the part of the line clear of the ink (the end of a date
         # range whose start lies under the overlay): the whole line is more, not a rival
@@ -260,7 +251,7 @@ def _whole_lines(region: tuple[int, int, int, int], lines: list[TextLine],
     x0, y0, x1, y1 = region
     for line in lines:
         a0, b0, a1, b1 = line.bbox
-        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1 and not _overlay(line, text_height):
+        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1 and not is_overlay(line, text_height):
             x0, x1 = min(x0, int(a0)), max(x1, int(a1) + 1)
     return x0, y0, x1, y1
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from dossier.extract.ocr.measure import text_height
+from dossier.extract.measure import text_height
 from dossier.model import TextLine
 
 MARK_TEXT = "●"

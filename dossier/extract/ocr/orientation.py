@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dossier.extract.layout import char_weight
+from dossier.extract.measure import char_weight
 from dossier.extract.ocr.engine import OcrEngine
 from dossier.model import TextLine
 
