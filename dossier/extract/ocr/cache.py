@@ -27,7 +27,8 @@ FORMAT = 10  # 2: lines carry their characters' confidences; 3: print under colo
 # 7: characters ink hid past either end of a line read well are added from the second reading;
 # 8: the second reading's crop takes in the whole of every line it cuts; 9: a coloured area (a
 # photo's tablecloth) is no ink, so it no longer makes a photographed page a colour document; 10: a
-# title printed large is no overlay (an overlay's box is many of its characters tall)
+# title printed large is no overlay (an overlay's box is many of its characters tall), and a field
+# label read alone with print beside it is read beside by recognition alone
 
 
 class OcrCache:

@@ -22,6 +22,10 @@ Contract of an engine (the thing a plugin implements):
   whole-page orientation is decided by the caller from how well upright text reads, and a
   line classifier would hide an upside-down page. It raises :class:`OcrError` when the engine
   fails on this image; any other exception is treated the same way by the caller.
+* It may also offer ``read_line(image) -> TextLine | None``: the text of an image holding one
+  line, by recognition alone (no detection), its box the whole image, None when nothing is read.
+  The page stage uses it to read beside a label where detection found nothing (see
+  :mod:`dossier.extract.ocr.beside`); an engine without it is simply not asked.
 * Where it runs: engines are not thread-safe. Each process has at most one engine per name,
   created lazily by :func:`get_engine` (in-process runs) or by the OCR pool's worker initializer
   (one engine per worker process). ``recognize`` is called from one thread at a time, many times.

@@ -1,5 +1,5 @@
 """One page through OCR: load its image, downscale, find the orientation, read it (again under
-coloured ink where ink crosses print), back to points.
+coloured ink where ink crosses print, and beside a label read alone), back to points.
 
 The unit of work is an :class:`ImageSource`: a small picklable description of where a page image
 comes from (a PDF page to render, an image frame, an image inside a .docx). Workers load the
@@ -14,6 +14,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from dossier.extract.measure import text_height
+from dossier.extract.ocr.beside import read_beside_labels
 from dossier.extract.ocr.engine import OcrEngine
 from dossier.extract.ocr.ink import read_under_ink
 from dossier.extract.ocr.marks import find_marks
@@ -76,6 +78,9 @@ def ocr_image(engine: OcrEngine, image: np.ndarray, dpi: float, max_side: int) -
     # Weak lines still count here: a line the ink broke up is where the second reading helps.
     lines = read_under_ink(engine, upright, lines)
     lines = [ln for ln in lines if ln.confidence >= MIN_LINE_CONFIDENCE]
+    height = text_height(lines)
+    if height is not None:
+        lines += read_beside_labels(engine, upright, lines, height)
     lines += find_marks(upright, lines)
     height, width = image.shape[:2]
     if rotation in (90, 270):
