@@ -186,6 +186,43 @@ def test_orientation_is_found_and_upright_pages_cost_one_pass(turned):
         assert engine.calls == 1
 
 
+class FramedReader:
+    """A page inside a framing rule (a fax's dithered border), read as rapidocr reads one: the
+    frame's sides are found as long boxes of junk whichever way the page lies; the print reads
+    well in wide boxes when upright, poorly when upside down, and well in tall boxes when the
+    page lies sideways (the recogniser turns a tall crop before reading it)."""
+
+    name = "framed-reader"
+    version = "1"
+
+    def recognize(self, image: np.ndarray) -> list[TextLine]:
+        h, w = image.shape[:2]
+        ys, xs = np.nonzero(image.mean(axis=2) < 100)
+        top_left = ys.mean() < h / 2 and xs.mean() < w / 2
+        if w < h:  # portrait: the frame's long sides are tall boxes
+            frame = [TextLine(text="CRRA99R5999A", confidence=0.25, bbox=(20.0, 20.0, 30.0, h - 20.0)),
+                     TextLine(text="CRRA99R5999A", confidence=0.25, bbox=(w - 30.0, 20.0, w - 20.0, h - 20.0))]
+            text = [TextLine(text="工种：管道工" if top_left else "：工", confidence=0.99 if top_left else 0.5,
+                             bbox=(100.0, 100.0 + 40 * i, 400.0, 130.0 + 40 * i)) for i in range(6)]
+        else:
+            frame = [TextLine(text="MRORRORROARORR", confidence=0.5, bbox=(20.0, 20.0, w - 20.0, 30.0))]
+            text = [TextLine(text="工种：管道工", confidence=0.99, bbox=(100.0 + 40 * i, 100.0, 130.0 + 40 * i, 400.0))
+                    for i in range(6)]
+        return frame + text
+
+
+def test_an_upside_down_page_in_a_framing_rule_is_turned_right_way_up():
+    """A fax's frame, its sides read as long tall boxes, made an upside-down page look sideways:
+    only the quarter turns were read, and the page was taken at 270°, its lines in tall boxes
+    (工种 paired with the wrong value at confidence 1.0). Neither quarter turn reads as an upright
+    page, so 180° is read too."""
+    page = np.full((400, 300, 3), 255, np.uint8)
+    page[10:40, 10:40] = 0  # the marker, top-left when upright
+    rotation, lines = recognize_upright(FramedReader(), rotate(page, 180))
+    assert rotation == 180
+    assert all(ln.bbox[2] - ln.bbox[0] > ln.bbox[3] - ln.bbox[1] for ln in lines if "工种" in ln.text)
+
+
 # --- the pool -------------------------------------------------------------------------------
 
 class HangOnBlack(MarkerReader):

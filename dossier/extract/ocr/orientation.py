@@ -89,15 +89,21 @@ def recognize_upright(engine: OcrEngine, image: np.ndarray) -> tuple[int, list[T
     """``(rotation, lines)``: the clockwise turn that makes ``image`` upright and its text lines.
 
     Boxes are in pixels of ``rotate(image, rotation)``. Mostly tall boxes at 0° mean the text
-    runs vertically: 90° and 270° are both read and the better one wins. Wide boxes that read
-    poorly mean upside down or just a poor scan: 180° is read and wins only if it reads better.
+    runs vertically: 90° and 270° are both read and the better one wins, and if neither reads as
+    an upright page, 180° too. Wide boxes that read poorly mean upside down or just a poor scan:
+    180° is read and wins only if it reads better.
     """
     lines = engine.recognize(image)
     if reads_upright(lines):
         return 0, lines
-    candidates = [90, 270] if _sideways(lines) else [180]
+    sideways = _sideways(lines)
     best = (reading_score(lines), 0, lines)
-    for degrees in candidates:
+    for degrees in [90, 270] if sideways else [180]:
         turned = engine.recognize(rotate(image, degrees))
         best = max(best, (reading_score(turned), degrees, turned), key=lambda b: b[0])
+    if sideways and not reads_upright(best[2]):
+        # neither quarter turn reads as an upright page: the tall boxes were a frame's rules (a
+        # fax's dotted border), not text running vertically, and the page may be upside down
+        turned = engine.recognize(rotate(image, 180))
+        best = max(best, (reading_score(turned), 180, turned), key=lambda b: b[0])
     return best[1], best[2]
