@@ -736,6 +736,12 @@ def test_a_wrapped_address_beside_a_scope_that_opens_with_a_sub_heading():
     ("address", "中国（四川）自由贸易试验区成都高新区天府五街200号", False),
     ("address", "广西南宁市青秀区民族大道1号", False),
     ("company", "某某建设有限公司", False),  # a trade name may open with anything
+    ("authority", "设教育协会", True),  # 浙江省建 lost under a seal: whole by its ending alone
+    ("authority", "浙江省建设教育协会", False),
+    ("authority", "中华人民共和国住房和城乡建设部", False),
+    ("authority", "住房和城乡建设部执业资格注册中心", False),  # a national office without the country
+    ("authority", "国家市场监督管理总局", False),
+    ("authority", "中国建设教育协会", False),
 ])
 def test_a_value_that_does_not_open_as_its_kind_does_is_doubted(kind, value, doubted):
     assert (opening_doubt(kind, value) is not None) is doubted
@@ -811,3 +817,16 @@ def test_a_certificate_whose_labels_a_fax_lost_still_gives_the_values_their_shap
     assert f["company_name"].value == "成都钱塘鼎盛建筑工程有限公司"
     assert f["level"].value == "中级" and f["approval_number"].value == "川职改〔2001〕72号"
     assert all(f[k].confidence < TRUSTED for k in ("company_name", "level", "approval_number"))
+
+
+def test_an_issuer_under_its_label_split_by_a_seal_is_read_whole_left_to_right():
+    # 岗位证书 in two columns, labels over values; a seal split 浙江省建设教育协会 under 发证单位 and
+    # swelled its second piece's box, whose top then came first (as OCR read a faxed copy)
+    f = fields(line("岗位证书", 259, 62, 328, h=22), line("姓名", 45, 106, 69, h=13), line("颁证日期", 301, 103, 339, h=12),
+               line("温振华", 44, 116, 85, h=17), line("2022年10月6日", 300, 114, 383, h=15),
+               line("身份证号", 46, 137, 85, h=14), line("330106196310070854", 46, 149, 165, h=15),
+               line("发证单位", 302, 134, 340, h=13), line("浙江省建", 302, 146, 351, h=15, conf=1.0),
+               line("设教育协会", 348, 142, 411, h=22, conf=0.99), line("专业岗位", 47, 170, 85, h=12),
+               line("施工员(土建施工)", 46, 180, 146, h=17), line("证书编号", 47, 202, 85, h=12),
+               line("浙建岗2022274732", 47, 213, 149, h=16), source=TextSource.ocr)
+    assert f["issuing_authority"].value == "浙江省建设教育协会"

@@ -40,7 +40,7 @@ class _Kind(BaseModel):
     lookalikes: dict[str, str] = {}  # a character read -> the rarer one it may stand for
     levels: dict[str, str] = {}  # a place word -> the unit word of an office at its level
     places: bool = False  # the value names divisions (颍州区, 成都市): one read a character off is a slip
-    opens: Literal["surname", "place"] | None = None  # what the value's first characters must be
+    opens: Literal["surname", "place", "office"] | None = None  # what the value's first characters must be
 
 
 class _Kinds(RootModel[dict[Kind, _Kind]]):
@@ -94,7 +94,10 @@ def _lost_unit(spec: _Kind, kind: Kind, value: str) -> tuple[str, str] | None:
 OPENING_NOTES = {
     "surname": "姓名不以常见姓氏开头，疑首字误识或多出",
     "place": "地址不以省、市、县名开头，疑开头有字缺失",
+    "office": "机关名称不以地名或国家机关名称开头，疑开头有字缺失",
 }
+# national bodies name the country or no place: 中华人民共和国住房和城乡建设部, 国家市场监督管理总局
+_NATIONAL = ("中华人民共和国", "中国", "国家", "全国")
 
 
 @lru_cache(maxsize=1)
@@ -108,14 +111,18 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
 def opening_doubt(kind: Kind, value: str) -> str | None:
     """A note when ``value`` does not open as values of ``kind`` do, else None: a person's name
     opens with a surname (手韵 is 于韵 read amiss; a name with a middle dot is exempt), an address
-    with a division (镇李家湾村… lost the province, city and county before it). A shape test
-    cannot show either: both read as whole."""
-    opens = _kinds()[kind].opens
+    with a division (镇李家湾村… lost the province, city and county before it), an office with
+    its place, the country, 国家/全国 or a standard office's name (人力资源和社会保障部: 设教育协会
+    lost 浙江省建 under a seal). A shape test cannot show any of them: all read as whole."""
+    spec = _kinds()[kind]
+    opens = spec.opens
     if opens == "surname":
         single, compound = _surnames()
         known = "·" in value or value[:1] in single or value[:2] in compound
     elif opens == "place":
         known = opens_with_division(value)
+    elif opens == "office":
+        known = opens_with_division(value) or value.startswith(_NATIONAL) or value.startswith(tuple(spec.words))
     else:
         return None
     return None if known else OPENING_NOTES[opens]

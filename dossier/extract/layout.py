@@ -411,7 +411,15 @@ def below(anchor: Line, x0: float, x1: float, lines: list[Line], max_gap_lines: 
     out = [ln for ln in lines if ln.page == anchor.page
            and (ln.bbox[1] >= anchor.bbox[3] - 0.5 * anchor.height or ln.cy >= anchor.bbox[3])
            and ln.bbox[1] <= limit and ln.bbox[0] < x1 + 0.5 * (x1 - x0 + 1) and ln.bbox[2] > x0]
-    return sorted(out, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    # row by row, each left to right: a seal that split a line swells one piece's box, and by its
+    # top alone 设教育协会 came before the 浙江省建 it continues
+    rows: list[list[Line]] = []
+    for ln in sorted(out, key=lambda ln: ln.bbox[1]):
+        if rows and same_row(rows[-1][0], ln):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]
 
 
 def union(a: BBox, b: BBox) -> BBox:
