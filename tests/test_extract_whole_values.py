@@ -188,6 +188,23 @@ def test_signature_blocks_in_columns_well_under_a_larger_heading():
                                        "中建浙江西南设计研究院有限公司", "浙江嵩岳广厦建筑安装工程集团有限公司"]
 
 
+def test_a_photographed_table_of_roles_whose_units_sit_lower_than_their_roles():
+    # perspective sets each unit a third of a row lower than its role, within reach of the role
+    # above: each role takes the unit sharing most of its height (3 of 5 units were read, twice
+    # over, at 0.997)
+    rows = [line("参加验收单位签章：", 158, 327, 230, h=15), line("单位类别", 165, 345, 200, h=14.4),
+            line("单位名称", 281, 350, 317, h=14.4)]
+    for i, (role, unit) in enumerate([("建设单位", "成都紫荆置业有限公司"), ("勘察单位", "四川省地质工程勘察院有限公司"),
+                                      ("设计单位", "成都市建筑设计研究院有限公司"), ("施工单位", "四川长安华构建设集团有限公司"),
+                                      ("监理单位", "成都建设工程监理有限公司")]):
+        y = 359.7 + 14.0 * i
+        rows += [line(role, 165, y, 200, h=14.2), line(unit, 244, y + 4.0, 352, h=15.5),
+                 line("(公章)", 406, y + 2, 431, h=13), line("2022年11月23日", 455, y + 1.5, 523, h=14)]
+    f = _acceptance(*rows)
+    assert f["participants"].value == ["成都紫荆置业有限公司", "四川省地质工程勘察院有限公司", "成都市建筑设计研究院有限公司",
+                                       "四川长安华构建设集团有限公司", "成都建设工程监理有限公司"]
+
+
 def test_a_character_of_a_seals_ring_beside_a_role_is_no_unit():
     # the seal stamped on 施工单位（公章） leaves 中 of its ring on the role's row, twice its height
     blocks = [line("参加验收单位（盖章）", 218, 60, 352, h=22)]

@@ -646,10 +646,10 @@ class FieldEngine:
             found = []
             for box in sorted(row, key=lambda o: o.bbox[0]):
                 item = self._role_item(box, lines)
-                if item is not None:
+                if item is not None and all(item is not taken for taken in items + found):
                     found.append(item)
                 elif party := _PARTY.match(box.compact):
-                    unread.append(party.group(0))
+                    unread.append(party.group(0))  # nothing read for it, or only another role's unit
             items += found
             last = max([*row, *found], key=lambda o: o.bbox[3])
         if len(items) < 2:
@@ -667,7 +667,11 @@ class FieldEngine:
         beside = [o for o in right_of(role, role.bbox[2], lines)
                   if not _NOT_AN_ITEM.match(o.compact) and not _ROLE.match(o.compact) and not _seal_text(o, role)]
         if beside:
-            return beside[0]
+            # of the nearest column, the box sharing most of the role's height: in a photographed
+            # table each unit sits a little lower than its role, within reach of the role above
+            slack = max(4.0, 0.6 * role.height)
+            column = [o for o in beside if o.bbox[0] - beside[0].bbox[0] <= slack]
+            return max(column, key=lambda o: min(o.bbox[3], role.bbox[3]) - max(o.bbox[1], role.bbox[1]))
         h = max(role.height, 1.0)
         under = [o for o in lines if o.page == role.page and o.cy > role.bbox[3] and o.bbox[1] - role.bbox[3] <= ROLE_ITEM_GAP * h
                  and abs(o.bbox[0] - role.bbox[0]) <= ALIGN * h]
