@@ -205,6 +205,16 @@ def test_a_photographed_table_of_roles_whose_units_sit_lower_than_their_roles():
                                        "四川长安华构建设集团有限公司", "成都建设工程监理有限公司"]
 
 
+def test_a_verdict_in_a_sentence_whose_box_a_photos_slant_made_tall_is_no_seal_text():
+    # 25 characters in a box 201 points wide and 21 tall: as squeezed as a seal's rim by its box,
+    # but a seal curves a name and holds no sentence's marks
+    f = fields(line("建设工程竣工验收备案表", 267, 167, 428, h=26), line("工程名称", 168, 200, 204, h=15),
+               line("天府新区安置房项目工程", 222, 203, 393, h=20), line("施工单位", 360, 249, 396, h=15),
+               line("四川长安华构建设集团有限公司", 413, 252, 525, h=16), line("验收结论", 168, 305, 205.5, h=15.3),
+               line("经验收，该工程符合设计和规范要求，质量等级：合格。", 221, 307, 422, h=21.3), source=TextSource.ocr)
+    assert f["result"].value == "合格"
+
+
 def test_a_character_of_a_seals_ring_beside_a_role_is_no_unit():
     # the seal stamped on 施工单位（公章） leaves 中 of its ring on the role's row, twice its height
     blocks = [line("参加验收单位（盖章）", 218, 60, 352, h=22)]

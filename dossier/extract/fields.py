@@ -78,6 +78,7 @@ SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal te
 # ... and so is a box whose ideographs are squeezed below this share of its height each (a piece
 # of a seal's curved rim read across: 中心 in 14 points by 21)
 SEAL_SQUEEZE = 0.45
+_SENTENCE_MARK = re.compile(r"[，。；：,;:]")  # a seal curves a name: it holds no sentence's marks
 # the boxes of one value on its row (a spaced date 1977 年 8 月 13 日, a name letter-spaced across
 # its cell) are at most this many line heights apart, their centres level within RUN_LEVEL line
 # heights; farther, or a box of another line (a second column's value a little lower), is not it
@@ -279,8 +280,11 @@ def _repaired(value: str, slips: list[tuple[str, str]], notes: list[str]) -> str
 def _seal_text(box: Line, row: Line) -> bool:
     """Whether ``box`` on ``row``'s row is a seal's curved text rather than text of the row: far
     taller than the row, or its ideographs squeezed narrower than any font sets them. A seal
-    curves a name: a box of figures (2023/12/6至2028/12/5) that a seal's edge swelled is the row's."""
+    curves a name: a box of figures (2023/12/6至2028/12/5) that a seal's edge swelled is the row's,
+    and so is a sentence (经验收，…质量等级：合格。), whose box a photo's slant made tall."""
     ideographs = sum(1 for c in box.compact if "\u4e00" <= c <= "\u9fff")
+    if _SENTENCE_MARK.search(box.compact):
+        return False
     return ((box.height > SEAL_HEIGHT * max(row.height, 1.0) and 2 * ideographs >= len(box.compact))
             or (ideographs >= 2 and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
 
