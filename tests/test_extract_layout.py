@@ -92,6 +92,28 @@ def test_a_title_printed_large_is_no_overlay():
     assert not is_overlay(TextLine(text="仅供资质申报使用他用无效", bbox=(80, 90, 400, 115)), body)
 
 
+def test_a_faxed_qualification_certificate_whose_labels_were_garbled_is_read_by_the_values_forms():
+    # the fax kept the values and garbled the labels over them (合业名标 for 企业名称, 客山类星及等级
+    # for 资质类别及等级): each value is found by its form, doubted; a garbled label is no line the
+    # name under it wrapped from (合业名标湘江永固…)
+    doc = extract(
+        box("JAN-19-2026 10:55 AM FROM: -86 10 81186229 T0: 86472365P.1", 12, 2, 240, h=9),
+        box("建筑业企业资质证书（电子证书)", 160, 64, 424, h=21.6, conf=0.94),
+        box("合业名标", 49, 100, 88, h=13, conf=0.68), box("湘江永固建设集团第三工程有限公司", 49, 112, 236, h=14),
+        box("91610113MAN1UNLL17", 49, 145, 178, h=12.5, conf=0.99), box("认代人人", 49, 164, 95, h=13, conf=0.6),
+        box("胡树林", 48, 176, 88, h=16.8), box("书编", 49, 227.5, 87, h=13, conf=0.54),
+        box("D361342748", 49, 242, 122, h=11), box("客山类星及等级", 55, 299.5, 121, h=14.9, conf=0.56),
+        box("建筑工程施工总承包三级", 55, 314.4, 185, h=13), box("发证机关", 49, 341, 97, h=14.4),
+        box("陕西省住房和城乡建设厅", 110, 342, 233, h=12.5), box("发证日期", 49, 362, 97, h=14.9),
+        box("2026.09.07", 109, 363, 172, h=13))
+    assert doc.doc_type == "qualification_certificate"
+    got = {name: doc.fields[name] for name in ("company_name", "cert_number", "qualifications")}
+    assert got["company_name"].value == "湘江永固建设集团第三工程有限公司"
+    assert got["cert_number"].value == "D361342748"
+    assert got["qualifications"].value == ["建筑工程施工总承包三级"]
+    assert all(field.confidence < LOW for field in got.values())
+
+
 def test_a_faxed_card_front_whose_pale_labels_are_lost_is_read_by_the_values_forms():
     # a fax kept the black values and lost the blue labels (出生, 住址 but its last glyph) and
     # read 性别 with a traditional glyph: each value is found by its form, none with certainty

@@ -955,6 +955,10 @@ class FieldEngine:
         if not under:
             return []
         nxt = min(under, key=lambda o: o.bbox[1])
+        if line.bbox[2] < nxt.bbox[2] - h:
+            # a line that stops short of the next one's end did not wrap: it ended (a label a fax
+            # garbled, 合业名标, over the name under it)
+            return []
         joined, cut = line.compact + nxt.compact, len(line.compact)
         out = []
         for m in regex.finditer(joined):
