@@ -46,6 +46,8 @@ _BARE_MONTH = re.compile(r"(?:[-~至到—–]|起至)(\d{1,2})月?(?![\d.\-/年
 
 # A range opened by its start date whose end is missing: 2024.07.15- / 2020年1月1日至 / 起至
 _DANGLING = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*$")
+# "2022.11.10-291月元人": the range goes on to figures that make no date (an overlay crossed them)
+_RANGE_THEN_FIGURE = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*\d")
 # OCR writes letters for digits inside numbers; only between digits is the intent unambiguous.
 _LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
 _LETTER_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{''.join(_LETTER_DIGITS)}](?=\d)")
@@ -183,11 +185,17 @@ def normalise_date_range(raw: str) -> Normalised | None:
 
     Text that names only one end ("有效期至2028年12月31日", "长期") gives a one-element tuple, so
     a field spec can take ``value[0]`` as the start and ``value[-1]`` as the end of any term.
-    None when a date is impossible, the end precedes the start, or no end is found.
+    A start followed by an end that is printed but reads as no date ("2026.08.07-29461080无效",
+    an overlay across it) gives the start alone, doubted. None when the start is impossible, the
+    end precedes the start, or no end is found.
     """
     text, notes = _tidy(raw)
     matches = _find_dates(text)[:2]
     found = [item[2] for item in matches]
+    if found and found[0] is not None and found[-1] is None:
+        # "2026.08.07-29461080无效": the end is printed but an overlay made it no date; taking
+        # the only date as the end would take the start
+        return Normalised((found[0].isoformat(),), GUESSED, notes=(*notes, END_LOST[1]))
     if any(day is None for day in found):
         return None
     days = [day.isoformat() for day in found if day is not None]
@@ -199,7 +207,8 @@ def normalise_date_range(raw: str) -> Normalised | None:
         # "2024.07.15-" then nothing readable: a range whose end is lost (under a seal, cropped);
         # a reader taking the only date as the end would take the start
         return Normalised((days[0],), GUESSED, notes=(*notes, END_LOST[0]))
-    if days and re.search(r"\d{4}|[〇零一二三四五六七八九○OΟ]{4}", text[matches[0][1]:]):
+    if days and (re.search(r"\d{4}|[〇零一二三四五六七八九○OΟ]{4}", text[matches[0][1]:])
+                 or _RANGE_THEN_FIGURE.match(text, matches[0][1])):
         # "2011.03.29-2031?03.29", "二〇二六年八月六日至二〇二七年二" (wrapped): a second date is
         # printed but not readable; taking the only date as the end would take the start
         return Normalised((days[0],), GUESSED, notes=(*notes, END_LOST[1]))
