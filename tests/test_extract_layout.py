@@ -114,6 +114,19 @@ def test_a_faxed_qualification_certificate_whose_labels_were_garbled_is_read_by_
     assert all(field.confidence < LOW for field in got.values())
 
 
+def test_a_photographed_address_does_not_run_on_into_the_next_rows_value():
+    # the photo's slant made the address's box tall enough to reach 经济类型 on the next row, and
+    # that label's box overlaps its value's by three points: 有限责任公司 was read as the address's end
+    doc = extract(
+        box("安全生产许可证", 173, 103, 339, h=34), box("编号：（浙）JZ安许证字（2013〕084493", 290, 154, 438, h=19.7),
+        box("单位名称 浙江金陵汇通建设工程有限公司", 70, 169, 246, h=20.8), box("主要负责人 于鹏飞", 70, 184, 153, h=17),
+        box("经济类型", 68.4, 215.2, 125.0, h=14.1), box("单位地址", 69.5, 200.3, 125.0, h=14.1),
+        box("浙江省杭州市滨江区长江西路2段248号财富中心3层02号", 121.3, 201.8, 336.4, h=21.2),
+        box("有限责任公司", 121.7, 217.0, 177.2, h=14.5), box("许可范围建筑施工", 68, 230, 160, h=16.4),
+        box("有效期至2026年10月4日", 68, 244.5, 194, h=17.8), size=(553.0, 737.3))
+    assert doc.fields["address"].value == "浙江省杭州市滨江区长江西路2段248号财富中心3层02号"
+
+
 def test_a_faxed_card_front_whose_pale_labels_are_lost_is_read_by_the_values_forms():
     # a fax kept the black values and lost the blue labels (出生, 住址 but its last glyph) and
     # read 性别 with a traditional glyph: each value is found by its form, none with certainty

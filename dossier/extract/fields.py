@@ -289,6 +289,18 @@ def _seal_text(box: Line, row: Line) -> bool:
             or (ideographs >= 2 and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
 
 
+def _shared_height(a: Line, b: Line) -> float:
+    """How much of their heights two boxes share."""
+    return min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+
+
+def _left_on_row(line: Line, lines: list[Line]) -> list[Line]:
+    """The boxes on ``line``'s row that end where it starts or before (a photo's boxes of a label
+    and its value overlap by a few points)."""
+    return [o for o in lines if o is not line and same_row(line, o) and o.bbox[0] < line.bbox[0]
+            and o.bbox[2] <= line.bbox[0] + max(2.0, 0.3 * line.height)]
+
+
 def _whole(fspec: FieldSpec, value) -> bool:
     """Whether a normalised value (every item of a list) is whole: its brackets closed (股份有限
     公司（非上市、自然人投资或 was cut at a wrap), and whole for the field's kind."""
@@ -746,12 +758,16 @@ class FieldEngine:
         label. A label with its value beside it (法人代表 尹明哲) is another column's pair, and a
         label on the row of ``value`` (the first line of the value ``line`` would continue) is the
         one label that value answers, centred on its two lines."""
-        left = [o for o in lines if o is not line and same_row(line, o) and o.bbox[2] <= line.bbox[0] + 2.0]
+        left = _left_on_row(line, lines)
         if not left:
             return False
         nearest = max(left, key=lambda o: o.bbox[2])
         if value is not None and same_row(nearest, value):
-            return False
+            # the value's own label, unless the value has another on its row: a photo's slant
+            # made the box of 单位地址's value tall enough to reach 经济类型 on the next row
+            own = max(_left_on_row(value, lines), key=lambda o: _shared_height(o, value), default=None)
+            if own is None or own is nearest:
+                return False
         hits = hits_by_line.get(nearest.index, [])
         if hits:
             rest = nearest.compact[_skip_remark(nearest.compact, max(h.end for h in hits)):]
