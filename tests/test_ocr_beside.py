@@ -86,6 +86,16 @@ def test_nothing_is_read_again_beside_a_label_with_its_value_or_blank_paper(engi
     # nor is a form that prints the value under its label missing anything beside it
     under = [*FIRST, TextLine(text="2022.11.10-2032.11.10", bbox=(80, 350, 460, 390))]
     assert read_beside_labels(counting, card("2022.11.10-2032.11.10"), under, 40.0) == []
+    # nor one whose value under it reaches up into its box: the tops of its characters are no
+    # print beside the label (they were read as 京市院体房装工程集团有限公司)
+    close = Image.new("RGB", (1100, 420), (236, 236, 236))
+    draw = ImageDraw.Draw(close)
+    font = ImageFont.truetype(str(cjk_ttf()), FONT_PX)
+    draw.text((80, 300), "企业名称", fill=(40, 40, 40), font=font)
+    draw.text((80, 318), "河南齐鲁泰安建筑安装工程集团有限公司", fill=(40, 40, 40), font=font)
+    read = [TextLine(text="企业名称", bbox=LABEL), TextLine(text="河南齐鲁泰安建筑安装工程集团有限公司", bbox=(80, 320, 770, 358)),
+            TextLine(text="签发机关", bbox=(80, 100, 224, 140)), TextLine(text="安阳县公安局", bbox=(260, 100, 476, 140))]
+    assert read_beside_labels(counting, np.array(close), read, 40.0) == []
     assert counting.asked == 0
 
 

@@ -53,7 +53,9 @@ def _value_below(label: TextLine, lines: list[TextLine]) -> bool:
     """Whether the line under ``label`` (within two of its heights, overlapping it across) is no
     label: a form that prints values under their labels, where nothing beside is missing."""
     x0, y0, x1, y1 = label.bbox
-    under = [ln for ln in lines if y1 - 1 <= ln.bbox[1] <= y1 + 2 * (y1 - y0) and ln.bbox[0] < x1 and ln.bbox[2] > x0]
+    # (a value set close under its label may reach up into the label's box by a few points)
+    under = [ln for ln in lines if ln is not label and (ln.bbox[1] + ln.bbox[3]) / 2 > y1
+             and ln.bbox[1] <= y1 + 2 * (y1 - y0) and ln.bbox[0] < x1 and ln.bbox[2] > x0]
     return bool(under) and not _is_label(min(under, key=lambda ln: ln.bbox[1]))
 
 
@@ -95,7 +97,10 @@ def read_beside_labels(engine: OcrEngine, image: np.ndarray, lines: list[TextLin
         # overlay crossing the strip is not (it is paler than print, or it would hide it wholly)
         brightest = page[top:bottom, left:right]
         dark = brightest < (float(np.median(brightest)) + level) / 2
-        if dark.mean() < MIN_PRINT:
+        # print beside the label fills its middle: the tops of the next line's characters reach
+        # only into the strip's bottom
+        middle = dark[int(PAD * h + 0.25 * h):max(int(PAD * h + 0.75 * h), int(PAD * h + 0.25 * h) + 1)]
+        if dark.mean() < MIN_PRINT or middle.mean() < MIN_PRINT:
             continue
         columns = np.flatnonzero(dark.any(axis=0))
         crop = strip[:, max(0, columns[0] - round(PAD * h)):columns[-1] + 1 + round(PAD * h)]
