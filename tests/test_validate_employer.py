@@ -123,3 +123,14 @@ def test_a_doubtful_reading_of_the_licence_code_is_no_uscc_mismatch():
 def test_a_doubtful_reading_of_another_whole_company_is_still_a_mismatch():
     app = _doubtful(clean_application(), "constructor_certificate", "李娜", "company_name", "武汉江城建设有限公司", 0.6)
     assert app.codes().count("EMPLOYER_MISMATCH") == 1
+
+
+def test_a_name_read_as_little_more_than_a_guess_is_low_confidence_whatever_it_says():
+    # a faxed licence read 成都嵩岳广厦建设发展有限公司 as 成都品广应建设发展行限公司 at 0.17: five
+    # characters off, a whole name, and no more than a guess
+    garbled = COMPANY[:2] + "品广应" + COMPANY[4:-4] + "行限公司"
+    app = _doubtful(clean_application(), "business_license", None, "company_name", garbled, 0.17)
+    codes = app.codes()
+    assert "NAME_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
+    assert "NAME_MISMATCH" in _doubtful(clean_application(), "business_license", None, "company_name",
+                                        garbled, 0.6).codes()

@@ -10,7 +10,7 @@ from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, file_evidence, spec_evidence
 from dossier.validate.identifiers import id_info, id_problem, uscc_problem
 from dossier.validate.messages import below, doc_name, field_label, join, role_name
-from dossier.validate.people import Mention, normalise_name
+from dossier.validate.people import GUESS, Mention, normalise_name
 
 ROSTER = "申报人员名单"
 
@@ -75,18 +75,11 @@ def _printed_against_id(ctx: ValidationContext):
 def printed_birth_and_gender(ctx: ValidationContext):
     for person, m, fld, value, expected, code, reference, id_ev in _printed_against_id(ctx):
         if m.confidence(fld) < GUESS:
-            continue  # a guess more likely wrong than right: printed_guessed's
+            continue  # a guess more likely wrong than right (see GUESS): printed_guessed's
         label = field_label(m.doc.doc_type, fld)
         yield Finding(code, f"{ctx.owner(m.doc)}上的{label}「{value}」与身份证号 {reference} "
                             f"所含的{label}「{expected}」不符",
                       person.id_number, [m.evidence(fld), id_ev])
-
-
-# A reading below this is more likely wrong than right (found without its label, or through many
-# doubts): its disagreement with the ID number is a misreading to check, not a mismatch. A value
-# read by its label on a poor page (a fax: 0.85) still accuses: the seeded 出生日期 of a faxed
-# certificate is read right more often than not.
-GUESS = 0.5
 
 
 @rule("LOW_CONFIDENCE", severity="warning",
