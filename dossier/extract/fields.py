@@ -49,6 +49,7 @@ from dossier.extract.layout import (
     union,
     wrap_gap,
 )
+from dossier.extract.measure import shared_height
 from dossier.extract.normalize import NORMALISERS
 from dossier.extract.normalize.dates import END_LOST
 from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
@@ -287,11 +288,6 @@ def _seal_text(box: Line, row: Line) -> bool:
         return False
     return ((box.height > SEAL_HEIGHT * max(row.height, 1.0) and 2 * ideographs >= len(box.compact))
             or (ideographs >= 2 and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
-
-
-def _shared_height(a: Line, b: Line) -> float:
-    """How much of their heights two boxes share."""
-    return min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
 
 
 def _left_on_row(line: Line, lines: list[Line]) -> list[Line]:
@@ -687,7 +683,7 @@ class FieldEngine:
             # table each unit sits a little lower than its role, within reach of the role above
             slack = max(4.0, 0.6 * role.height)
             column = [o for o in beside if o.bbox[0] - beside[0].bbox[0] <= slack]
-            return max(column, key=lambda o: min(o.bbox[3], role.bbox[3]) - max(o.bbox[1], role.bbox[1]))
+            return max(column, key=lambda o: shared_height(o.bbox, role.bbox))
         h = max(role.height, 1.0)
         under = [o for o in lines if o.page == role.page and o.cy > role.bbox[3] and o.bbox[1] - role.bbox[3] <= ROLE_ITEM_GAP * h
                  and abs(o.bbox[0] - role.bbox[0]) <= ALIGN * h]
@@ -765,7 +761,7 @@ class FieldEngine:
         if value is not None and same_row(nearest, value):
             # the value's own label, unless the value has another on its row: a photo's slant
             # made the box of 单位地址's value tall enough to reach 经济类型 on the next row
-            own = max(_left_on_row(value, lines), key=lambda o: _shared_height(o, value), default=None)
+            own = max(_left_on_row(value, lines), key=lambda o: shared_height(o.bbox, value.bbox), default=None)
             if own is None or own is nearest:
                 return False
         hits = hits_by_line.get(nearest.index, [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from dossier.model import TextLine
+from dossier.model import BBox, TextLine
 
 
 def char_weight(ch: str) -> float:
@@ -34,3 +34,8 @@ def is_overlay(line: TextLine, height: float) -> bool:
     box_height = line.bbox[3] - line.bbox[1]
     em = (line.bbox[2] - line.bbox[0]) / max(1.0, sum(char_weight(ch) for ch in line.text if not ch.isspace()))
     return box_height > OVERLAY_HEIGHT * height and box_height > 1.5 * em
+
+
+def shared_height(a: BBox, b: BBox) -> float:
+    """How much of their heights two boxes share (negative: the gap between them)."""
+    return min(a[3], b[3]) - max(a[1], b[1])

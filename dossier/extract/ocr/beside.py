@@ -17,7 +17,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from dossier.extract.measure import is_overlay
+from dossier.extract.measure import is_overlay, shared_height
 from dossier.extract.ocr.engine import OcrEngine
 from dossier.extract.spec import load_specs
 from dossier.model import TextLine
@@ -45,8 +45,7 @@ def _is_label(line: TextLine) -> bool:
 
 def _beside(label: TextLine, line: TextLine) -> bool:
     """Whether ``line`` lies right of ``label`` on its row."""
-    overlap = min(label.bbox[3], line.bbox[3]) - max(label.bbox[1], line.bbox[1])
-    return line.bbox[0] >= label.bbox[2] - 1 and overlap > 0
+    return line.bbox[0] >= label.bbox[2] - 1 and shared_height(label.bbox, line.bbox) > 0
 
 
 def _value_below(label: TextLine, lines: list[TextLine]) -> bool:
