@@ -412,3 +412,40 @@ def test_amounts_in_words_with_an_ocr_lower_case_slip_but_no_ordinal_numbers():
     words = doc.fields["contract_amount_words"]
     assert words.value == "38650000.00" and words.confidence < LOW  # 五 among upper-case numerals
     assert doc.fields["contract_amount"].value == "38650000.00"
+
+
+def photographed_title_certificate(*lines):
+    """A 职称证书 photographed small: two columns, each label over its value, the right column
+    set a little higher by the photo's slant (boxes as the OCR engine gave them, in pixels)."""
+    return extract(box("职称证书", 211, 104, 258, h=19),
+                   box("姓名", 127, 175, 141, h=10), box("温子轩", 155, 173, 174, h=10),
+                   box("身份证号码", 242, 179, 272, h=11), box("330382197006198556", 280, 176, 340, h=12),
+                   *lines)
+
+
+def test_a_long_name_in_a_small_photo_is_no_seal_text_for_its_slant():
+    # 14 ideographs in 76 x 14 pixels: squeezed against a box the slant made tall, but far too
+    # long for a piece of a seal's rim; the level beside it in the other column is no name
+    doc = photographed_title_certificate(
+        box("工作单位", 122, 198, 147, h=11), box("成都钱塘鼎盛建筑工程有限公司", 156, 193, 232, h=14),
+        box("职称级别", 244, 203, 270, h=12), box("中级", 280, 203, 295, h=9))
+    assert doc.fields["company_name"].value == "成都钱塘鼎盛建筑工程有限公司"
+
+
+def test_a_value_overlapping_its_label_above_by_a_third_is_no_value_of_the_label_left_of_it():
+    # the lines of a photographed 职称证书 as read (pixels): 2003年8月18日 stands under 取得资格时间,
+    # its box reaching 6 of its 17 pixels into the label's, on the row of 工作单位, whose own value
+    # is under it; the right column's values start where other rows' do
+    read = [("职称证书", 319, 124, 405, 153), ("姓名", 156, 143, 178, 156), ("胡光荣", 156, 152, 192, 169),
+            ("性别", 156, 169, 177, 182), ("男", 157, 179, 170, 192), ("高级工程师", 366, 172, 415, 190),
+            ("资格名称", 367, 164, 398, 178), ("职称级别", 366, 187, 398, 201), ("出生年月日", 156, 194, 199, 209),
+            ("副高级", 366, 196, 397, 211), ("1975年9月9日", 156, 204, 224, 222), ("专业名称", 366, 211, 397, 224),
+            ("身份证号码", 156, 220, 199, 234), ("给排水", 366, 219, 397, 235),
+            ("500103197509095511", 155, 230, 259, 250), ("取得资格时间", 366, 234, 410, 249),
+            ("工作单位", 156, 246, 190, 259), ("2003年8月18日", 365, 243, 429, 260),
+            ("锦程（杭州）建设有限公司", 156, 255, 278, 274), ("批准文号", 366, 258, 397, 271),
+            ("浙人社职〔2003〕67号", 366, 267, 458, 284), ("编号", 366, 283, 383, 293),
+            ("33012003383628", 365, 291, 436, 306), ("发证机关", 161, 304, 195, 317)]
+    doc = extract(*(box(text, x0, y0, x1, h=y1 - y0) for text, x0, y0, x1, y1 in read))
+    assert doc.fields["company_name"].value == "锦程（杭州）建设有限公司"
+    assert doc.fields["qualified_date"].value == "2003-08-18"

@@ -75,10 +75,17 @@ ALIGN = 1.5  # ... and its left edge within this many line heights of the value'
 INDENT = 1.0  # a paragraph's first line set in by this many line heights at least: its next starts left of it
 RIGHT_FAR = 8.0  # line heights right of a label beyond which a box on its row is another column's
 VALUE_COLUMN_ROWS = 2  # ... unless this many other labelled rows have their values starting where it does
+# a value's box under its label may overlap the label's by this share of its height: 2003年8月18日
+# (17 points tall) reached 6 into 取得资格时间 above it in a photo, and was taken for the value of
+# 工作单位 on its row
+UNDER_OVERLAP = 0.5
 SEAL_HEIGHT = 1.8  # a box this many times taller than its row is curved seal text, not a value
 # ... and so is a box whose ideographs are squeezed below this share of its height each (a piece
-# of a seal's curved rim read across: 中心 in 14 points by 21)
+# of a seal's curved rim read across: 中心 in 14 points by 21). Only a short piece: the rim curves
+# away from any straight row, and a long line's box is tall by the slant of a photo (成都钱塘鼎盛建筑
+# 工程有限公司, 14 ideographs in 76 x 14 pixels, was taken for seal text and lost)
 SEAL_SQUEEZE = 0.45
+SEAL_PIECE = 6  # ideographs
 _SENTENCE_MARK = re.compile(r"[，。；：,;:]")  # a seal curves a name: it holds no sentence's marks
 # the boxes of one value on its row (a spaced date 1977 年 8 月 13 日, a name letter-spaced across
 # its cell) are at most this many line heights apart, their centres level within RUN_LEVEL line
@@ -287,7 +294,7 @@ def _seal_text(box: Line, row: Line) -> bool:
     if _SENTENCE_MARK.search(box.compact):
         return False
     return ((box.height > SEAL_HEIGHT * max(row.height, 1.0) and 2 * ideographs >= len(box.compact))
-            or (ideographs >= 2 and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
+            or (2 <= ideographs <= SEAL_PIECE and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
 
 
 def _left_on_row(line: Line, lines: list[Line]) -> list[Line]:
@@ -733,10 +740,11 @@ class FieldEngine:
 
     def _under_label(self, box: Line, lines: list[Line], hits_by_line) -> bool:
         """Whether a lone label stands right above ``box`` (left edges aligned, at most a line's
-        height between) with no value beside it: ``box`` is that label's value."""
+        height between; a photo's slant may make the two boxes overlap by up to half of it) with
+        no value beside it: ``box`` is that label's value."""
         h = max(box.height, 1.0)
         above = [o for o in lines if o.page == box.page and o is not box and o.cy < box.cy
-                 and -0.3 * h <= box.bbox[1] - o.bbox[3] <= 1.0 * h and abs(o.bbox[0] - box.bbox[0]) <= ALIGN * h]
+                 and -UNDER_OVERLAP * h <= box.bbox[1] - o.bbox[3] <= 1.0 * h and abs(o.bbox[0] - box.bbox[0]) <= ALIGN * h]
         if not above:
             return False
         nearest = max(above, key=lambda o: o.bbox[3])
