@@ -449,3 +449,29 @@ def test_a_value_overlapping_its_label_above_by_a_third_is_no_value_of_the_label
     doc = extract(*(box(text, x0, y0, x1, h=y1 - y0) for text, x0, y0, x1, y1 in read))
     assert doc.fields["company_name"].value == "锦程（杭州）建设有限公司"
     assert doc.fields["qualified_date"].value == "2003-08-18"
+
+
+def test_an_address_stops_at_its_last_whole_reading_not_in_the_garbled_label_under_it():
+    # a faxed 资质证书 (labels over values, each label garbled): the address, found through its
+    # garbled label 注册他址, ran on into 书编 (证书编号), the number and 行效惠个 (有效期至) with
+    # its date; it ends where it was last whole, with doubt, and leaves the number to be found
+    read = [("JAN-19-2026 10:55 AM FR0M:-861081186229 T0:86472365 P.1", 12, 2, 240, 12),
+            ("建筑业企业资质证书（电子证书）", 159, 61, 424, 86), ("合业名栋", 49, 98, 88, 113),
+            ("湘江永固建设集团第三工程有限公司", 49, 112, 237, 126), ("91610113MAN1UNLL17", 49, 145, 178, 157),
+            ("认定气人人", 49, 164, 96, 177), ("胡树林", 48, 175, 88, 192), ("注册他址", 48, 194, 87, 209),
+            ("陕西省西安市雁塔区科华北路9段199号创新大厦13层28号", 49, 208, 350, 222), ("书编", 48, 227, 87, 240),
+            ("D361342748", 49, 241, 123, 254), ("行效惠个", 49, 260, 87, 273), ("2031.09.06", 49, 274, 115, 287),
+            ("图法类加及等级", 57, 301, 121, 314), ("建筑工程施工总承包三级", 54, 312, 186, 329),
+            ("发证机关", 48, 340, 98, 356), ("陕西省住房和城乡建设厅", 109, 341, 234, 355),
+            ("发证日期", 48, 361, 97, 379), ("2026.09.07", 109, 362, 172, 377)]
+    doc = extract(*(box(text, x0, y0, x1, h=y1 - y0) for text, x0, y0, x1, y1 in read))
+    address = doc.fields["address"]
+    assert address.value == "陕西省西安市雁塔区科华北路9段199号创新大厦13层28号"
+    assert address.confidence < LOW
+    assert doc.fields["cert_number"].value == "D361342748"
+
+
+def test_an_address_wrapped_after_its_house_number_keeps_its_whole_second_line():
+    doc = licence(box("住所", 452, 304, 486), box("北京市海淀区人民路224号", 519, 302, 718),
+                  box("建工大厦12层11室", 520, 320, 640))
+    assert doc.fields["address"].value == "北京市海淀区人民路224号建工大厦12层11室"

@@ -107,6 +107,11 @@ SPREAD_VALUE_GAP = 1.0  # a spread label's last character stands this many text 
 FALLBACK_NOTE = "无标签，按格式定位"
 CUT = 0.85  # the field's pattern took part of the text beside the label: the rest may belong to it
 CUT_NOTE = "取值后仍有文字“{rest}”，可能未取全"
+# a wrapped value whose further lines made it no whole value ends at its last whole reading: a
+# faxed certificate's address ran on into the garbled label under it and that label's value
+# (…创新大厦13层28号书编D361342748行效惠个2031.09.06). The lines left off might have been its own.
+TAIL_LEFT = 0.85
+TAIL_LEFT_NOTE = "其后几行与之连读不成完整值，已舍去，请核对是否取全"
 INCOMPLETE = GUESSED  # a name that is not whole (no legal form, unit word; odd length)
 AMBIGUOUS = 0.85  # the label is printed more than once with different whole values beside it
 AMBIGUOUS_NOTE = "多处标注的取值不一致：{others}"
@@ -844,6 +849,11 @@ class FieldEngine:
             return cand
         below_lines, below_texts = self._continuation(fspec, line, x0, lines,
                                                       hits_by_line, gap, None if fspec.multi_line else whole)
+        if fspec.multi_line and fspec.kind and below_texts and not whole(below_texts):
+            kept = next((k for k in range(len(below_texts) - 1, -1, -1) if whole(below_texts[:k])), None)
+            if kept is not None:
+                below_lines, below_texts = below_lines[:kept], below_texts[:kept]
+                factor, note = min(factor, TAIL_LEFT), note or TAIL_LEFT_NOTE
         above = self._lines_above(line, x0, lines, hits_by_line, len(below_lines)) \
             if fspec.multi_line and gap is None else []
         if above:
