@@ -475,3 +475,17 @@ def test_an_address_wrapped_after_its_house_number_keeps_its_whole_second_line()
     doc = licence(box("住所", 452, 304, 486), box("北京市海淀区人民路224号", 519, 302, 718),
                   box("建工大厦12层11室", 520, 320, 640))
     assert doc.fields["address"].value == "北京市海淀区人民路224号建工大厦12层11室"
+
+
+def test_an_ethnicity_whose_label_was_misread_into_its_box_is_found_by_its_name_with_doubt():
+    # 民族 read 良族 (a fax) or 民放 (a blurred copy) in one box with the name: the gender beside
+    # 性别 takes its sign alone, not the rest of its row, and the name of the closed list is found
+    for misread, ethnicity in (("良族侗", "侗"), ("民放蒙古", "蒙古")):
+        doc = extract(box("姓名", 31, 33, 51), box("鲜金山", 61, 32, 89), box("性别", 30, 52, 51),
+                      box("男", 61, 52, 72), box(misread, 94, 52, 136), box("出生", 31, 74, 50),
+                      box("1982年8月10日", 61, 73, 124), box("公民身份号码", 31, 144, 75),
+                      box("510108198208106393", 103, 145, 200))
+        assert doc.doc_type == "id_card"
+        assert doc.fields["gender"].value == "男"
+        assert doc.fields["ethnicity"].value == ethnicity
+        assert doc.fields["ethnicity"].confidence < LOW
