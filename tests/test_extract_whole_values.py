@@ -229,6 +229,21 @@ def test_a_character_of_a_seals_ring_beside_a_role_is_no_unit():
                                        "四川省城乡规划设计研究院", "四川钱塘鼎盛建筑安装工程集团有限公司"]
 
 
+def test_a_signature_read_beside_a_persons_role_is_no_unit():
+    # a faxed acceptance: the signature on 施工单位's 项目负责人：line was read -7-- (a unit's name
+    # holds ideographs), and the list took it for a sixth party
+    blocks = [line("参加验收单位（盖章）", 226, 262, 361, h=19)]
+    for i, (role, unit) in enumerate([("建设单位", "西安锦绣置业有限公司"), ("勘察单位", "陕西中勘冶金勘察设计研究院有限责任公司"),
+                                      ("设计单位", "西安华宇建筑设计有限公司"), ("施工单位", "湘江永固建设集团第三工程有限公司")]):
+        x, y = (49, 304)[i % 2], 301 + 115 * (i // 2)
+        blocks += [line(f"{role}（公章）：", x, y, x + 95, h=14), line(unit, x, y + 20, x + 10 * len(unit), h=14),
+                   line("项目负责人：", x, y + 40, x + 66, h=16), line("2024.10.25", x, y + 60, x + 61, h=14)]
+    blocks.append(line("-7--", 367, 458, 427, h=26, conf=0.66))
+    f = _acceptance(*blocks)
+    assert f["participants"].value == ["西安锦绣置业有限公司", "陕西中勘冶金勘察设计研究院有限责任公司",
+                                       "西安华宇建筑设计有限公司", "湘江永固建设集团第三工程有限公司"]
+
+
 def test_a_party_whose_unit_a_seal_hid_leaves_the_list_in_doubt():
     # 设计单位（公章）_ : the signature line's underscore read with the role; under 监理单位 a seal
     # hid the unit: four of five parties read, and the list says it may be short

@@ -688,8 +688,10 @@ class FieldEngine:
     def _role_item(role: Line, lines: list[Line]) -> Line | None:
         """The unit a role's cell names: the cell beside it, else the line right under it."""
         # a seal stamped beside the role (…公章) leaves a character of its ring on the row
+        # a signature's strokes beside 项目负责人： (read -7--) name no unit: a unit's name holds ideographs
         beside = [o for o in right_of(role, role.bbox[2], lines)
-                  if not _NOT_AN_ITEM.match(o.compact) and not _ROLE.match(o.compact) and not _seal_text(o, role)]
+                  if not _NOT_AN_ITEM.match(o.compact) and not _ROLE.match(o.compact) and not _seal_text(o, role)
+                  and holds_ideograph(o.compact)]
         if beside:
             # of the nearest column, the box sharing most of the role's height: in a photographed
             # table each unit sits a little lower than its role, within reach of the role above
@@ -700,7 +702,8 @@ class FieldEngine:
         under = [o for o in lines if o.page == role.page and o.cy > role.bbox[3] and o.bbox[1] - role.bbox[3] <= ROLE_ITEM_GAP * h
                  and abs(o.bbox[0] - role.bbox[0]) <= ALIGN * h]
         first = min(under, key=lambda o: o.bbox[1], default=None)
-        if first is None or _NOT_AN_ITEM.match(first.compact) or _ROLE.match(first.compact):
+        if (first is None or _NOT_AN_ITEM.match(first.compact) or _ROLE.match(first.compact)
+                or not holds_ideograph(first.compact)):
             return None
         return first
 
