@@ -489,3 +489,24 @@ def test_an_ethnicity_whose_label_was_misread_into_its_box_is_found_by_its_name_
         assert doc.fields["gender"].value == "男"
         assert doc.fields["ethnicity"].value == ethnicity
         assert doc.fields["ethnicity"].confidence < LOW
+
+
+def test_a_label_a_long_value_reached_into_is_the_next_row_not_the_first_box_under_its_label():
+    # a photographed 资质证书 (labels over values): the address's box, tall by the slant, reaches
+    # down into 证书编号 under it, which starts a point further left; taken as the first box of
+    # the row under 注册地址, the label left the address unread
+    read = [("企业名称", 108, 107, 130, 116), ("建筑业企业资质证书（电子证书）", 166, 93, 295, 114),
+            ("锦程（杭州）建设有限公司", 108, 113, 183, 126), ("统一社会信用代码", 108, 123, 148, 132),
+            ("91330108MAF68M6U7M", 107, 129, 176, 141), ("法定代表人", 107, 138, 133, 147),
+            ("唐宏宇", 107, 144, 129, 154), ("注册地址", 106.56, 153.72, 128.52, 162.36),
+            ("证书编号", 105.84, 169.56, 128.16, 178.2),
+            ("浙江省杭州市滨江区团结村4段249号时代广场7层05号", 106.2, 160.2, 247.68, 174.6), ("扫码验证", 309, 159, 325, 166),
+            ("D233449677", 105, 176, 143, 186), ("有效期至", 105, 185, 128, 194), ("2026年12月8日", 105, 191, 157, 202),
+            ("资质类别及等级", 108, 205, 143, 214), ("建筑工程施工总承包三级", 108, 212, 177, 222),
+            ("环保工程专业承包三级", 107, 220, 171, 229), ("发证日期", 103, 243, 130, 253), ("发证机关", 104, 233, 130, 242),
+            ("2021年12月9日", 135, 244, 183, 253), ("杭州市住房和城乡建设局", 135, 234, 200, 243)]
+    doc = extract(*(box(text, x0, y0, x1, h=y1 - y0) for text, x0, y0, x1, y1 in read))
+    address = doc.fields["address"]
+    assert address.value == "浙江省杭州市滨江区团结村4段249号时代广场7层05号"
+    assert FALLBACK_NOTE not in address.notes  # read under its label, not guessed by its form
+    assert doc.fields["cert_number"].value == "D233449677"

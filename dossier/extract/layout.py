@@ -412,14 +412,22 @@ def below(anchor: Line, x0: float, x1: float, lines: list[Line], max_gap_lines: 
            and (ln.bbox[1] >= anchor.bbox[3] - 0.5 * anchor.height or ln.cy >= anchor.bbox[3])
            and ln.bbox[1] <= limit and ln.bbox[0] < x1 + 0.5 * (x1 - x0 + 1) and ln.bbox[2] > x0]
     # row by row, each left to right: a seal that split a line swells one piece's box, and by its
-    # top alone 设教育协会 came before the 浙江省建 it continues
+    # top alone 设教育协会 came before the 浙江省建 it continues. A row's boxes stand side by side:
+    # one under another is the next row, however much a photo's slant made their boxes overlap
+    # (the label 证书编号 under a long address it reached into, taken first for starting further left)
     rows: list[list[Line]] = []
     for ln in sorted(out, key=lambda ln: ln.bbox[1]):
-        if rows and same_row(rows[-1][0], ln):
+        if rows and same_row(rows[-1][0], ln) and not any(_stacked(o, ln) for o in rows[-1]):
             rows[-1].append(ln)
         else:
             rows.append([ln])
     return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]
+
+
+def _stacked(a: Line, b: Line) -> bool:
+    """Whether two boxes share more than a sliver of their width: one stands over the other."""
+    shared = min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+    return shared > 0.25 * min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0])
 
 
 def union(a: BBox, b: BBox) -> BBox:
