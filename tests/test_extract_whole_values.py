@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossier.extract.completeness import is_whole, misread_words, opening_doubt
+from dossier.extract.completeness import is_whole, misread_words, opening_doubt, without_stray
 from dossier.extract.document import extract_documents
 from dossier.model import FileText, PageText, TextLine, TextSource
 
@@ -872,3 +872,37 @@ def test_an_issuer_under_its_label_split_by_a_seal_is_read_whole_left_to_right()
                line("施工员(土建施工)", 46, 180, 146, h=17), line("证书编号", 47, 202, 85, h=12),
                line("浙建岗2022274732", 47, 213, 149, h=16), source=TextSource.ocr)
     assert f["issuing_authority"].value == "浙江省建设教育协会"
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("成都市公安局武侯区分局入", "成都市公安局武侯区分局"),  # a seal's ring beside the office
+    ("陕西省住房和城乡建设厅X", "陕西省住房和城乡建设厅"),
+    ("友浙江省人力资源和社会保障厅", "浙江省人力资源和社会保障厅"),  # an overlay's stroke before it
+    ("四四川省建设行业职业技能鉴定指导中心", "四川省建设行业职业技能鉴定指导中心"),
+])
+def test_one_stray_character_beside_an_office_is_dropped_with_a_note(read, name):
+    value, note = without_stray("authority", read)
+    assert value == name and "不属于名称" in note
+
+
+@pytest.mark.parametrize("read", ["成都市公安局武侯区分局", "中华人民共和国住房和城乡建设部",
+                                  "陕西省人力资源和社会保障",  # its unit word lost: not one character too many
+                                  "成都市公安局武侯区分局入口处"])  # too much to be a stray
+def test_a_whole_office_or_one_not_a_character_away_from_whole_is_left_alone(read):
+    assert without_stray("authority", read) is None
+
+
+@given(st.sampled_from(["成都市公安局武侯区分局", "陕西省住房和城乡建设厅", "四川省建设行业职业技能鉴定指导中心",
+                        "湘江永固建设集团第三工程有限公司"]), st.sampled_from("XI1|入交。资"))
+def test_a_whole_name_with_one_character_more_at_its_end_is_itself_again(name, stray):
+    kind = "company" if name.endswith("公司") else "authority"
+    assert without_stray(kind, name) is None
+    assert without_stray(kind, name + stray)[0] == name
+
+
+def test_an_office_read_with_a_stray_character_is_repaired_with_doubt():
+    f = fields(line("居民身份证", 200, 60, h=20), line("签发机关", 60, 120, 108), line("成都市公安局武侯区分局入", 130, 120),
+               line("有效期限", 60, 150, 108), line("2011.02.21-2031.02.21", 130, 150), source=TextSource.ocr)
+    office = f["issuing_authority"]
+    assert office.value == "成都市公安局武侯区分局" and office.confidence < 0.9
+    assert any("“入”" in note for note in office.notes)

@@ -128,6 +128,27 @@ def opening_doubt(kind: Kind, value: str) -> str | None:
     return None if known else OPENING_NOTES[opens]
 
 
+STRAY_KINDS = ("company", "authority")  # names whose both ends are fixed by their form
+STRAY_NOTE = "名称{where}的“{chars}”不属于名称，疑为印章或水印的笔画误入，已去除"
+
+
+def without_stray(kind: Kind, value: str) -> tuple[str, str] | None:
+    """``(value, note)`` with one stray character dropped at an end, when the name as read is
+    not whole or opens amiss and without it is whole and opens well: a seal's ring or an overlay
+    leaves a character beside a name (成都市公安局武侯区分局入, 陕西省住房和城乡建设厅X,
+    友浙江省人力资源和社会保障厅, 四四川省…). None when the value needs no such repair or one
+    character is not enough."""
+    if kind not in STRAY_KINDS or (is_whole(kind, value) and opening_doubt(kind, value) is None):
+        return None
+    for start, end in ((0, 1), (1, 0), (1, 1)):
+        trimmed = value[start:len(value) - end]
+        if len(trimmed) >= 4 and is_whole(kind, trimmed) and opening_doubt(kind, trimmed) is None:
+            dropped = [("开头", value[:start]), ("末尾", value[len(value) - end:])]
+            where, chars = zip(*((w, c) for w, c in dropped if c))
+            return trimmed, STRAY_NOTE.format(where="、".join(where), chars="”“".join(chars))
+    return None
+
+
 def places_named(kind: Kind) -> bool:
     """Whether values of ``kind`` name divisions (an address, an office) whose slips are found."""
     return _kinds()[kind].places

@@ -30,6 +30,7 @@ from dossier.extract.completeness import (
     misread_words,
     opening_doubt,
     places_named,
+    without_stray,
 )
 from dossier.extract.layout import (
     SEPARATORS,
@@ -1131,6 +1132,10 @@ class FieldEngine:
             factor = min(factor, POOR_PAGE)
             notes.append(POOR_PAGE_NOTE)
         if fspec.kind is not None:
+            if isinstance(value, str) and (repair := without_stray(fspec.kind, value)):
+                value = repair[0]
+                factor = min(factor, TOLERATED)
+                notes.append(repair[1])
             leftover = _leftover(rest)
             if leftover:
                 factor = CUT
