@@ -255,3 +255,19 @@ def test_a_chinese_year_whose_zero_ocr_dropped_is_read_with_doubt(raw, expected)
     # 二〇二六 read as 二二六: the ring of 〇 taken for a speck
     result = normalise_date(raw)
     assert result.value == expected and result.confidence < 0.9 and result.notes
+
+
+@given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+       years=st.sampled_from([5, 10, 20]), separator=st.sampled_from([".", "-", "/"]))
+def test_a_range_whose_dash_was_read_as_one_is_split_by_its_fixed_widths_with_doubt(start, years, separator):
+    # an ID card's 有效期限 2011.05.04-2031.05.04 read 2011.05.0412031.05.04 beside an overlay
+    end = start.replace(year=start.year + years, day=min(start.day, 28))
+    pad = f"%Y{separator}%m{separator}%d"
+    term = normalise_date_range(f"{start:{pad}}1{end:{pad}}")
+    assert term.value == (start.isoformat(), end.isoformat()) and term.confidence < 0.9
+
+
+@pytest.mark.parametrize("raw", ["2031.05.0412011.05.04",  # the end before the start
+                                 "2011.05.0412031.13.04", "2011.5.412031.5.4"])  # no date; no fixed widths
+def test_a_glued_range_that_does_not_split_into_two_dates_in_order_is_no_range(raw):
+    assert normalise_date_range(raw) is None
