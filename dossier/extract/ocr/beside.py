@@ -48,6 +48,14 @@ def _beside(label: TextLine, line: TextLine) -> bool:
     return line.bbox[0] >= label.bbox[2] - 1 and shared_height(label.bbox, line.bbox) > 0
 
 
+def _across(label: TextLine, line: TextLine) -> bool:
+    """Whether ``line`` runs on from under ``label`` through the strip right of it: a caption
+    printed small over its value, read both alone and within the value's box (工程名称 inside
+    桂溪安置房项目…'s box, whose top half was read again beside it as 家项目…)."""
+    h = label.bbox[3] - label.bbox[1]
+    return line.bbox[0] < label.bbox[2] and line.bbox[2] > label.bbox[2] + 2 * h and shared_height(label.bbox, line.bbox) > 0
+
+
 def _value_below(label: TextLine, lines: list[TextLine]) -> bool:
     """Whether the line under ``label`` (within two of its heights, overlapping it across) is no
     label: a form that prints values under their labels, where nothing beside is missing."""
@@ -76,7 +84,7 @@ def read_beside_labels(engine: OcrEngine, image: np.ndarray, lines: list[TextLin
     found: list[TextLine] = []
     print_lines = [ln for ln in lines if not is_overlay(ln, height)]
     labels = [ln for ln in print_lines if _is_label(ln) and not _value_below(ln, print_lines)
-              and not any(_beside(ln, other) for other in print_lines if other is not ln)]
+              and not any(_beside(ln, other) or _across(ln, other) for other in print_lines if other is not ln)]
     if not labels:
         return []
     page = cv2.max(cv2.max(image[:, :, 0], image[:, :, 1]), image[:, :, 2])  # numpy's max: 20x slower
