@@ -510,3 +510,14 @@ def test_a_label_a_long_value_reached_into_is_the_next_row_not_the_first_box_und
     assert address.value == "浙江省杭州市滨江区团结村4段249号时代广场7层05号"
     assert FALLBACK_NOTE not in address.notes  # read under its label, not guessed by its form
     assert doc.fields["cert_number"].value == "D233449677"
+
+
+def test_a_small_caption_boxed_with_the_value_under_it_gives_that_value():
+    # a phone photo of an acceptance certificate: the detector drew one box round the caption
+    # 工程名称 and the project's name under it, and read the name alone; the caption was read too
+    doc = extract(box("工程竣工验收证明书", 166, 103, 256, h=20),
+                  box("桂溪安置房项目3#、13#楼及地下车库工程", 98, 131, 202, h=17, conf=0.98),
+                  box("工程名称", 98, 133, 117, h=7, conf=0.91),
+                  box("浙江金陵汇通建设工程有限公司", 98, 148, 175, h=15), box("施工单位", 98, 147, 117, h=8),
+                  box("验收结论", 99, 205, 118, h=8), box("合格", 100, 211, 113, h=9))
+    assert doc.fields["project_name"].value == "桂溪安置房项目3#、13#楼及地下车库工程"

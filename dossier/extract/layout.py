@@ -409,7 +409,7 @@ def below(anchor: Line, x0: float, x1: float, lines: list[Line], max_gap_lines: 
     # a value under its label may reach up into the label's box by half a line (a photo's boxes),
     # or further when it is set larger than a caption-sized label, its middle below the label
     out = [ln for ln in lines if ln.page == anchor.page
-           and (ln.bbox[1] >= anchor.bbox[3] - 0.5 * anchor.height or ln.cy >= anchor.bbox[3])
+           and (ln.bbox[1] >= anchor.bbox[3] - 0.5 * anchor.height or ln.cy >= anchor.bbox[3] or _boxed_with(anchor, ln))
            and ln.bbox[1] <= limit and ln.bbox[0] < x1 + 0.5 * (x1 - x0 + 1) and ln.bbox[2] > x0]
     # row by row, each left to right: a seal that split a line swells one piece's box, and by its
     # top alone 设教育协会 came before the 浙江省建 it continues. A row's boxes stand side by side:
@@ -422,6 +422,15 @@ def below(anchor: Line, x0: float, x1: float, lines: list[Line], max_gap_lines: 
         else:
             rows.append([ln])
     return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]
+
+
+def _boxed_with(caption: Line, line: Line) -> bool:
+    """Whether ``line``'s box holds ``caption`` in its top left and reaches well below it: the
+    detector boxed a small caption with the value printed under it, and read only the value
+    (工程名称 inside 桂溪安置房项目3#、13#楼及地下车库工程's box in a phone photo)."""
+    h = caption.height
+    return (line is not caption and line.bbox[0] <= caption.bbox[0] + 0.5 * h and line.bbox[2] >= caption.bbox[2]
+            and line.bbox[1] <= caption.bbox[1] + 0.5 * h and line.bbox[3] >= caption.bbox[3] + 0.5 * h)
 
 
 def _stacked(a: Line, b: Line) -> bool:
