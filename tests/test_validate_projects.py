@@ -93,3 +93,20 @@ def test_in_an_application_filed_flat_an_unnamed_document_joins_the_one_project_
     docs.append(filed(replace_field(first[2], project_name=None), "07.pdf"))
     docs = [d for d in docs if d is not docs[2]]
     assert sorted(len(g.members) for g in group_projects(docs, params_for(clean_application().spec))) == [2, 2]
+
+
+def test_words_read_doubtfully_without_their_leading_figures_are_low_confidence_not_a_mismatch():
+    # 陆仟伍佰捌拾捌万元整 read from 伍佰 on under a seal, at 0.53: the figures' tail, not another sum
+    from validate_builders import fld
+
+    app = clean_application()
+    figures = app.find("project_contract").text("contract_amount")
+    cut = figures[1:].lstrip("0") or "0"
+    doubtful = _with(app, "project_contract", contract_amount_words=fld(cut, confidence=0.53))
+    assert "AMOUNT_WORDS_MISMATCH" not in doubtful.codes() and "LOW_CONFIDENCE" in doubtful.codes()
+    # read with confidence, the same words are a mismatch; so is a doubtful reading of another sum
+    assert "AMOUNT_WORDS_MISMATCH" in _with(app, "project_contract", contract_amount_words=cut).codes()
+    swapped = figures[1] + figures[0] + figures[2:]
+    assert swapped != figures
+    assert "AMOUNT_WORDS_MISMATCH" in _with(app, "project_contract",
+                                            contract_amount_words=fld(swapped, confidence=0.53)).codes()
