@@ -244,6 +244,24 @@ def test_a_signature_read_beside_a_persons_role_is_no_unit():
                                        "西安华宇建筑设计有限公司", "湘江永固建设集团第三工程有限公司"]
 
 
+def test_a_unit_whose_role_a_seal_hid_keeps_its_place_in_the_list_with_doubt():
+    # 施工单位（公章）： went unread under the seal; its unit, 项目负责人 and date under it did not:
+    # the list was four parties at full confidence
+    blocks = [line("参加验收单位（盖章)", 234, 261, 369, h=21)]
+    for i, (role, unit) in enumerate([("建设单位", "陕西紫荆物流有限公司"), ("勘察单位", "西安岩土工程勘察设计研究院有限公司"),
+                                      ("设计单位", "中建陕西西南设计研究院有限公司"), (None, "陕西长安华构建设工程有限公司"),
+                                      ("监理单位", "西安正信建设项目管理咨询有限公司")]):
+        x, y = (56, 312)[i % 2], 295 + 116 * (i // 2)
+        if role:
+            blocks.append(line(f"{role}（公章）：", x, y, x + 95, h=16))
+        blocks += [line(unit, x, y + 20, x + 10 * len(unit), h=17), line("项目负责人：", x, y + 40, x + 65, h=16),
+                   line("2025/9/30", x, y + 62, x + 59, h=16)]
+    participants = _acceptance(*blocks)["participants"]
+    assert participants.value == ["陕西紫荆物流有限公司", "西安岩土工程勘察设计研究院有限公司", "中建陕西西南设计研究院有限公司",
+                                  "陕西长安华构建设工程有限公司", "西安正信建设项目管理咨询有限公司"]
+    assert participants.confidence < TRUSTED and any("陕西长安华构" in note for note in participants.notes)
+
+
 def test_a_party_whose_unit_a_seal_hid_leaves_the_list_in_doubt():
     # 设计单位（公章）_ : the signature line's underscore read with the role; under 监理单位 a seal
     # hid the unit: four of five parties read, and the list says it may be short

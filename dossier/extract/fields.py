@@ -177,6 +177,7 @@ _ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)(?:[（(][^（()）
 ROLE_GAP = 12.0  # signature blocks of one list stand at most this many line heights apart
 _PARTY = re.compile(r"^[\u4e00-\u9fff]{1,6}单位")  # a role that names a unit (项目负责人 names a person)
 UNREAD_PARTY_NOTE = "签章栏中“{roles}”的单位名称未能读出（疑被印章遮挡），名单可能不全"
+ROLELESS_NOTE = "签章栏中“{units}”的单位类别未能读出（疑被印章遮挡），已按位置列入名单"
 ROLE_ITEM_GAP = 2.0  # a block's unit stands at most this many line heights under its role (1.6 seen)
 _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 # cells of such a row that are no party: a seal's remark, a date (in figures or in words:
@@ -301,6 +302,22 @@ def _seal_text(box: Line, row: Line) -> bool:
         return False
     return ((box.height > SEAL_HEIGHT * max(row.height, 1.0) and 2 * ideographs >= len(box.compact))
             or (2 <= ideographs <= SEAL_PIECE and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
+
+
+def _rows(boxes: list[Line]) -> list[list[Line]]:
+    """``boxes`` in rows, top to bottom (boxes of a row may sit a little apart), each row left
+    to right."""
+    rows: list[list[Line]] = []
+    for box in sorted(boxes, key=lambda o: o.cy):
+        if rows and same_row(rows[-1][0], box):
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return [sorted(row, key=lambda o: o.bbox[0]) for row in rows]
+
+
+def _reading_order(boxes: list[Line]) -> list[Line]:
+    return [box for row in _rows(boxes) for box in row]
 
 
 def _left_on_row(line: Line, lines: list[Line]) -> list[Line]:
@@ -651,25 +668,17 @@ class FieldEngine:
         A header row (单位类别 | 单位名称 | 签章) may come first; a role with no unit (项目负责人：) is
         no item."""
         roles = [o for o in lines if o.page == line.page and o.bbox[1] > line.bbox[3] - 1 and _ROLE.match(o.compact)]
-        # in reading order: rows top to bottom (boxes of a row may sit a little apart), then left to right
-        roles.sort(key=lambda o: o.cy)
-        rows: list[list[Line]] = []
-        for box in roles:
-            if rows and same_row(rows[-1][0], box):
-                rows[-1].append(box)
-            else:
-                rows.append([box])
         # the table starts under its label and its rows follow each other closely
         items: list[Line] = []
         unread: list[str] = []  # parties whose unit nothing was read for (a seal over it)
         last = line
-        for row in rows:
+        for row in _rows(roles):
             # the first row's distance is the label's to measure: a heading set larger stands further off
             h = max(row[0].height, 1.0 if items else line.height, 1.0)
             if row[0].bbox[1] - last.bbox[3] > (ROLE_GAP if items else LIST_BELOW) * h:
                 break
             found = []
-            for box in sorted(row, key=lambda o: o.bbox[0]):
+            for box in row:
                 item = self._role_item(box, lines)
                 if item is not None and all(item is not taken for taken in items + found):
                     found.append(item)
@@ -681,9 +690,26 @@ class FieldEngine:
             return None
         if unread:  # the list is short of a party it names: no certain value
             factor, note = min(factor, INCOMPLETE), UNREAD_PARTY_NOTE.format(roles="、".join(unread))
+        orphans = self._roleless_units(line, items, lines)
+        if orphans:
+            # a block whose role a seal hid still signs: its unit takes its place in reading order
+            items = _reading_order([*items, *orphans])
+            factor, note = min(factor, INCOMPLETE), note or ROLELESS_NOTE.format(units="、".join(o.compact for o in orphans))
         first, *rest = items
         return Candidate(first, 0, len(first.compact), first.compact, tuple(rest), tuple(o.compact for o in rest),
                          factor=factor, note=note)
+
+    @staticmethod
+    def _roleless_units(label: Line, items: list[Line], lines: list[Line]) -> list[Line]:
+        """Lines of the signature blocks that name a whole unit alone but are no role's item: the
+        block's role went unread (施工单位（公章）： under a seal), its unit under it did not.
+        Only between the list's label and its last item, in the items' columns."""
+        bottom = max(o.bbox[3] for o in items)
+        columns = {round(o.bbox[0]) for o in items}
+        return [o for o in lines if o.page == label.page and label.bbox[3] <= o.bbox[1] and o.bbox[3] <= bottom
+                and all(o is not item for item in items) and is_whole("company", o.compact)
+                and not _ROLE.match(o.compact) and not _ROLE_VALUE.match(o.compact)
+                and any(abs(o.bbox[0] - x) <= ALIGN * max(o.height, 1.0) for x in columns)]
 
     @staticmethod
     def _role_item(role: Line, lines: list[Line]) -> Line | None:
