@@ -521,3 +521,17 @@ def test_a_small_caption_boxed_with_the_value_under_it_gives_that_value():
                   box("浙江金陵汇通建设工程有限公司", 98, 148, 175, h=15), box("施工单位", 98, 147, 117, h=8),
                   box("验收结论", 99, 205, 118, h=8), box("合格", 100, 211, 113, h=9))
     assert doc.fields["project_name"].value == "桂溪安置房项目3#、13#楼及地下车库工程"
+
+
+def test_a_line_whose_value_names_labels_is_no_lone_label_over_the_value_under_it():
+    # a .docx 职称证书: 颁发单位：浙江省…高级职称评审委员会 stands over 敖雨桐; the labels 职称 and
+    # 评审委员会 inside its value made it look like a label waiting for that value, and the name
+    # beside 姓名 was lost (in a born-digital file)
+    rows = [("姓名", "敖雨桐"), ("性别", "女"), ("出生日期", "1971/6/6"), ("身份证件号码", "341202197106064366"),
+            ("单位名称", "浙江石城中瀚建设集团有限公司"), ("资格名称", "高级工程师"), ("证书编号", "33012021765165")]
+    lines = [box("专业技术资格证书", 72, 72, 156, h=12), box("颁发单位：浙江省建设工程技术人员高级职称评审委员会", 298, 90, 523, h=12)]
+    for i, (label, value) in enumerate(rows):
+        lines += [box(label, 72, 108 + 18 * i, 72 + 10.5 * len(label), h=12),
+                  box(value, 298, 108 + 18 * i, 298 + 10.5 * len(value), h=12)]
+    doc = extract(*lines, source=TextSource.text_layer)
+    assert doc.fields["name"].value == "敖雨桐" and doc.fields["name"].confidence == 1.0

@@ -157,6 +157,18 @@ def _skip_remark(text: str, start: int) -> int:
     return start
 
 
+def _labels_end(text: str, hits: list[LabelHit]) -> int:
+    """Where the run of labels that opens ``text`` ends: each label right after the one before
+    (乙方（劳动者）姓名), past their remarks. A label named inside the value after them (颁发单位：
+    浙江省…高级职称评审委员会 names 职称) is not part of the run."""
+    end = 0
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.start > _skip_remark(text, end) + (text[_skip_remark(text, end):hit.start] in (":", "：")):
+            break
+        end = max(end, hit.end)
+    return _skip_remark(text, end)
+
+
 # a bracketed remark, or one left open where the next label cut it: （以下简称甲方） is read as
 # （以下简称 before the label 甲方
 _REMARK_TAIL = re.compile(r"[（(][^（()）]*(?:[)）]|$)")
@@ -784,7 +796,7 @@ class FieldEngine:
             return False
         nearest = max(above, key=lambda o: o.bbox[3])
         hits = hits_by_line.get(nearest.index, [])
-        lone = bool(hits) and hits[0].start == 0 and not nearest.compact[_skip_remark(nearest.compact, hits[-1].end):].strip(":：")
+        lone = bool(hits) and hits[0].start == 0 and not nearest.compact[_labels_end(nearest.compact, hits):].strip(":：")
         # a label with its value beside it (公民身份号码 | 5101…) is a pair of a table row: the box
         # under it belongs to the next row
         beside = [o for o in right_of(nearest, nearest.bbox[2], lines) if not hits_by_line.get(o.index)]
@@ -809,7 +821,7 @@ class FieldEngine:
                 return False
         hits = hits_by_line.get(nearest.index, [])
         if hits:
-            rest = nearest.compact[_skip_remark(nearest.compact, max(h.end for h in hits)):]
+            rest = nearest.compact[_labels_end(nearest.compact, hits):]
             # (经营范围 许可项目：建设工程施工… has its value: a sub-heading opens it, nothing waits)
             unknown = _UNKNOWN_LABEL.match(rest)
             waiting = not rest.strip(":：") or bool(unknown and not rest[unknown.end():].strip())
