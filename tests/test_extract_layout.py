@@ -535,3 +535,17 @@ def test_a_line_whose_value_names_labels_is_no_lone_label_over_the_value_under_i
                   box(value, 298, 108 + 18 * i, 298 + 10.5 * len(value), h=12)]
     doc = extract(*lines, source=TextSource.text_layer)
     assert doc.fields["name"].value == "敖雨桐" and doc.fields["name"].confidence == 1.0
+
+
+def test_a_name_whose_label_was_misread_into_its_box_is_found_without_it_with_doubt():
+    for misread in ("姓各顾颖", "烘名顾颖", "名顾颖"):
+        doc = extract(box(misread, 31, 33, 89), box("性别", 30, 52, 51), box("女", 61, 52, 72),
+                      box("出生", 31, 74, 50), box("1982年8月10日", 61, 73, 124), box("公民身份号码", 31, 144, 75),
+                      box("510108198208106393", 103, 145, 200))
+        assert doc.doc_type == "id_card"
+        assert doc.fields["name"].value == "顾颖" and doc.fields["name"].confidence < LOW
+    # a name of four characters is a name whole
+    doc = extract(box("欧阳明哲", 61, 32, 120), box("性别", 30, 52, 51), box("男", 61, 52, 72),
+                  box("出生", 31, 74, 50), box("1982年8月10日", 61, 73, 124), box("公民身份号码", 31, 144, 75),
+                  box("510108198208106393", 103, 145, 200))
+    assert doc.fields["name"].value == "欧阳明哲"
