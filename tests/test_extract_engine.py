@@ -153,6 +153,18 @@ def test_social_insurance_table_with_ranges_per_row():
     assert record["months"] == ["2026-01", "2026-02", "2026-03", "2026-05", "2026-06"]
 
 
+def test_a_range_whose_end_a_seal_hid_leaves_the_rows_months_in_doubt():
+    # 2026-02-2026 (the -04 under the seal): one month read for three paid, at full confidence,
+    # would accuse the statement of a gap
+    docs = extract(page(
+        1, line("单位缴费明细", 200, 60, h=26),
+        line("姓名", 80, 200, 120), line("身份证号码", 130, 200, 260), line("缴费起止", 270, 200, 400),
+        line("聂诗涵", 80, 220, 120), line("330382200001257304", 130, 220, 260), line("2026-02-2026", 270, 220, 360),
+    ))
+    (record,) = docs[0].records
+    assert record["months"][0] == "2026-02" and record["confidence"]["months"] < 0.9
+
+
 def test_a_spec_naming_an_unknown_normaliser_is_rejected_with_its_file(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("doc_type: x\nname_zh: x\nclassify: {titles: [x]}\nfields:\n  a: {normaliser: nope}\n",

@@ -566,11 +566,14 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
     months_sure = 1.0
     if "range" in row.cells and not unpaid:  # a row of 欠缴 or 中断 pays none of its months
         ranged: list[str] = []
+        read_sure = 1.0  # a range whose end is lost (2026-02-2026 under a seal) is no sure reading
         for cell in row.cells["range"]:
             parsed = NORMALISERS["month_range"](cell.compact)
             if parsed is not None and parsed.value:
                 ranged += parsed.value
+                read_sure = min(read_sure, parsed.confidence)
         ranged, months_sure = _counted(ranged, _month_count(row.cells.get("count")))
+        months_sure = min(months_sure, read_sure)
         months.update(ranged)
     return {
         "name": name.value if name else None,

@@ -271,6 +271,10 @@ def normalise_month_range(raw: str) -> Normalised | None:
             end = (start[0], int(bare.group(1)))
             if not 1 <= end[1] <= 12:
                 return None
+        elif _DANGLING.match(text, found[0][1]) or _RANGE_THEN_FIGURE.match(text, found[0][1]):
+            # "2026-02-2026" (a seal over -04), "2025.11-": the range's end is printed but lost;
+            # its first month alone is no reading of the months paid
+            return Normalised(months_from(start[0], start[1], 1), GUESSED, notes=(*notes, END_LOST[1]))
     first, last = start[0] * 12 + start[1] - 1, end[0] * 12 + end[1] - 1
     if last < first or last - first >= MAX_MONTHS:
         return None
