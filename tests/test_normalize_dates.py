@@ -273,7 +273,7 @@ def test_a_glued_range_that_does_not_split_into_two_dates_in_order_is_no_range(r
     assert normalise_date_range(raw) is None
 
 
-@pytest.mark.parametrize("raw", ["2026-02-2026", "2025.11-", "2026年2月至2026年"])
+@pytest.mark.parametrize("raw", ["2026-02-2026", "2025.11-", "2026年2月至2026年", "2019.05至今"])
 def test_a_month_range_whose_end_is_lost_gives_its_start_in_doubt(raw):
     months = normalise_month_range(raw)
     assert len(months.value) == 1 and months.confidence < 0.9 and months.notes

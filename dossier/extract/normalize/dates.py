@@ -249,6 +249,9 @@ def normalise_month(raw: str) -> Normalised | None:
     return _with_notes(f"{year:04d}-{month:02d}", notes)
 
 
+OPEN_END_NOTE = "缴费期间写作“至今”，止月应为证明出具之月，未能逐月核对"
+
+
 def normalise_month_range(raw: str) -> Normalised | None:
     """Every month of a range, inclusive, as a list of ``YYYY-MM``.
 
@@ -271,6 +274,9 @@ def normalise_month_range(raw: str) -> Normalised | None:
             end = (start[0], int(bare.group(1)))
             if not 1 <= end[1] <= 12:
                 return None
+        elif _long_term(text[found[0][1]:]):
+            # "2019.05至今": paid up to the day the statement was printed, which the row does not say
+            return Normalised(months_from(start[0], start[1], 1), GUESSED, notes=(*notes, OPEN_END_NOTE))
         elif _DANGLING.match(text, found[0][1]) or _RANGE_THEN_FIGURE.match(text, found[0][1]):
             # "2026-02-2026" (a seal over -04), "2025.11-": the range's end is printed but lost;
             # its first month alone is no reading of the months paid
