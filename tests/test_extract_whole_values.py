@@ -215,15 +215,26 @@ def test_a_verdict_in_a_sentence_whose_box_a_photos_slant_made_tall_is_no_seal_t
     assert f["result"].value == "合格"
 
 
+def _signature_blocks(parties, *, top, columns, step, date, h=16):
+    """Signature blocks two a row under a list's heading: each a role (None: a seal hid it), the
+    unit under it, 项目负责人： and the date."""
+    blocks = []
+    for i, (role, unit) in enumerate(parties):
+        x, y = columns[i % 2], top + step * (i // 2)
+        if role:
+            blocks.append(line(f"{role}（公章）：", x, y, x + 95, h=h))
+        blocks += [line(unit, x, y + 20, x + 10 * len(unit), h=h), line("项目负责人：", x, y + 41, x + 64, h=h),
+                   line(date, x, y + 62, x + 6 * len(date), h=h)]
+    return blocks
+
+
 def test_a_character_of_a_seals_ring_beside_a_role_is_no_unit():
     # the seal stamped on 施工单位（公章） leaves 中 of its ring on the role's row, twice its height
-    blocks = [line("参加验收单位（盖章）", 218, 60, 352, h=22)]
-    for i, (role, unit) in enumerate([("建设单位", "四川星河物流有限公司"), ("勘察单位", "四川中勘冶金勘察设计研究院有限责任公司"),
-                                      ("设计单位", "四川省城乡规划设计研究院"), ("施工单位", "四川钱塘鼎盛建筑安装工程集团有限公司")]):
-        x, y = (45, 300)[i % 2], 104 + 116 * (i // 2)
-        blocks += [line(f"{role}（公章）：", x, y, x + 92, h=16), line(unit, x, y + 20, x + 10 * len(unit), h=16),
-                   line("项目负责人：", x, y + 42, x + 62, h=15), line("2024年1月22日", x, y + 62, x + 76, h=15)]
-    blocks.append(line("中", 394, 203, 419, h=33, conf=0.97))  # over the end of 施工单位（公章）：
+    blocks = [line("参加验收单位（盖章）", 218, 60, 352, h=22),
+              *_signature_blocks([("建设单位", "四川星河物流有限公司"), ("勘察单位", "四川中勘冶金勘察设计研究院有限责任公司"),
+                                  ("设计单位", "四川省城乡规划设计研究院"), ("施工单位", "四川钱塘鼎盛建筑安装工程集团有限公司")],
+                                 top=104, columns=(45, 300), step=116, date="2024年1月22日"),
+              line("中", 394, 203, 419, h=33, conf=0.97)]  # over the end of 施工单位（公章）：
     f = _acceptance(*blocks)
     assert f["participants"].value == ["四川星河物流有限公司", "四川中勘冶金勘察设计研究院有限责任公司",
                                        "四川省城乡规划设计研究院", "四川钱塘鼎盛建筑安装工程集团有限公司"]
@@ -232,13 +243,11 @@ def test_a_character_of_a_seals_ring_beside_a_role_is_no_unit():
 def test_a_signature_read_beside_a_persons_role_is_no_unit():
     # a faxed acceptance: the signature on 施工单位's 项目负责人：line was read -7-- (a unit's name
     # holds ideographs), and the list took it for a sixth party
-    blocks = [line("参加验收单位（盖章）", 226, 262, 361, h=19)]
-    for i, (role, unit) in enumerate([("建设单位", "西安锦绣置业有限公司"), ("勘察单位", "陕西中勘冶金勘察设计研究院有限责任公司"),
-                                      ("设计单位", "西安华宇建筑设计有限公司"), ("施工单位", "湘江永固建设集团第三工程有限公司")]):
-        x, y = (49, 304)[i % 2], 301 + 115 * (i // 2)
-        blocks += [line(f"{role}（公章）：", x, y, x + 95, h=14), line(unit, x, y + 20, x + 10 * len(unit), h=14),
-                   line("项目负责人：", x, y + 40, x + 66, h=16), line("2024.10.25", x, y + 60, x + 61, h=14)]
-    blocks.append(line("-7--", 367, 458, 427, h=26, conf=0.66))
+    blocks = [line("参加验收单位（盖章）", 226, 262, 361, h=19),
+              *_signature_blocks([("建设单位", "西安锦绣置业有限公司"), ("勘察单位", "陕西中勘冶金勘察设计研究院有限责任公司"),
+                                  ("设计单位", "西安华宇建筑设计有限公司"), ("施工单位", "湘江永固建设集团第三工程有限公司")],
+                                 top=301, columns=(49, 304), step=115, date="2024.10.25", h=14),
+              line("-7--", 367, 458, 427, h=26, conf=0.66)]
     f = _acceptance(*blocks)
     assert f["participants"].value == ["西安锦绣置业有限公司", "陕西中勘冶金勘察设计研究院有限责任公司",
                                        "西安华宇建筑设计有限公司", "湘江永固建设集团第三工程有限公司"]
@@ -247,15 +256,11 @@ def test_a_signature_read_beside_a_persons_role_is_no_unit():
 def test_a_unit_whose_role_a_seal_hid_keeps_its_place_in_the_list_with_doubt():
     # 施工单位（公章）： went unread under the seal; its unit, 项目负责人 and date under it did not:
     # the list was four parties at full confidence
-    blocks = [line("参加验收单位（盖章)", 234, 261, 369, h=21)]
-    for i, (role, unit) in enumerate([("建设单位", "陕西紫荆物流有限公司"), ("勘察单位", "西安岩土工程勘察设计研究院有限公司"),
-                                      ("设计单位", "中建陕西西南设计研究院有限公司"), (None, "陕西长安华构建设工程有限公司"),
-                                      ("监理单位", "西安正信建设项目管理咨询有限公司")]):
-        x, y = (56, 312)[i % 2], 295 + 116 * (i // 2)
-        if role:
-            blocks.append(line(f"{role}（公章）：", x, y, x + 95, h=16))
-        blocks += [line(unit, x, y + 20, x + 10 * len(unit), h=17), line("项目负责人：", x, y + 40, x + 65, h=16),
-                   line("2025/9/30", x, y + 62, x + 59, h=16)]
+    blocks = [line("参加验收单位（盖章)", 234, 261, 369, h=21),
+              *_signature_blocks([("建设单位", "陕西紫荆物流有限公司"), ("勘察单位", "西安岩土工程勘察设计研究院有限公司"),
+                                  ("设计单位", "中建陕西西南设计研究院有限公司"), (None, "陕西长安华构建设工程有限公司"),
+                                  ("监理单位", "西安正信建设项目管理咨询有限公司")],
+                                 top=295, columns=(56, 312), step=116, date="2025/9/30")]
     participants = _acceptance(*blocks)["participants"]
     assert participants.value == ["陕西紫荆物流有限公司", "西安岩土工程勘察设计研究院有限公司", "中建陕西西南设计研究院有限公司",
                                   "陕西长安华构建设工程有限公司", "西安正信建设项目管理咨询有限公司"]
