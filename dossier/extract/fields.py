@@ -163,7 +163,8 @@ def _labels_end(text: str, hits: list[LabelHit]) -> int:
     浙江省…高级职称评审委员会 names 职称) is not part of the run."""
     end = 0
     for hit in sorted(hits, key=lambda h: h.start):
-        if hit.start > _skip_remark(text, end) + (text[_skip_remark(text, end):hit.start] in (":", "：")):
+        after = _skip_remark(text, end)
+        if hit.start > after + (text[after:hit.start] in (":", "：")):
             break
         end = max(end, hit.end)
     return _skip_remark(text, end)

@@ -194,13 +194,13 @@ def normalise_date_range(raw: str) -> Normalised | None:
     end precedes the start, or no end is found.
     """
     text, notes = _tidy(raw)
-    glued = _GLUED_RANGE.search(text)
-    if glued and not _find_dates(text):
+    matches = _find_dates(text)[:2]
+    glued = None if matches else _GLUED_RANGE.search(text)
+    if glued:
         ends = [_find_dates(glued.group(k)) for k in (1, 3)]
         days = [found[0][2] for found in ends if found and found[0][2] is not None]
         if len(days) == 2 and days[0] <= days[1]:
             return Normalised((days[0].isoformat(), days[1].isoformat()), TOLERATED, notes=(*notes, GLUED_NOTE))
-    matches = _find_dates(text)[:2]
     found = [item[2] for item in matches]
     if found and found[0] is not None and found[-1] is None:
         # "2026.08.07-29461080无效": the end is printed but an overlay made it no date; taking
