@@ -40,6 +40,7 @@ from dossier.extract.layout import (
     Line,
     below,
     find_labels,
+    in_rows,
     join_split_labels,
     join_wrapped_labels,
     page_frames,
@@ -315,22 +316,6 @@ def _seal_text(box: Line, row: Line) -> bool:
         return False
     return ((box.height > SEAL_HEIGHT * max(row.height, 1.0) and 2 * ideographs >= len(box.compact))
             or (2 <= ideographs <= SEAL_PIECE and box.bbox[2] - box.bbox[0] < SEAL_SQUEEZE * ideographs * box.height))
-
-
-def _rows(boxes: list[Line]) -> list[list[Line]]:
-    """``boxes`` in rows, top to bottom (boxes of a row may sit a little apart), each row left
-    to right."""
-    rows: list[list[Line]] = []
-    for box in sorted(boxes, key=lambda o: o.cy):
-        if rows and same_row(rows[-1][0], box):
-            rows[-1].append(box)
-        else:
-            rows.append([box])
-    return [sorted(row, key=lambda o: o.bbox[0]) for row in rows]
-
-
-def _reading_order(boxes: list[Line]) -> list[Line]:
-    return [box for row in _rows(boxes) for box in row]
 
 
 def _left_on_row(line: Line, lines: list[Line]) -> list[Line]:
@@ -685,7 +670,7 @@ class FieldEngine:
         items: list[Line] = []
         unread: list[str] = []  # parties whose unit nothing was read for (a seal over it)
         last = line
-        for row in _rows(roles):
+        for row in in_rows(roles):
             # the first row's distance is the label's to measure: a heading set larger stands further off
             h = max(row[0].height, 1.0 if items else line.height, 1.0)
             if row[0].bbox[1] - last.bbox[3] > (ROLE_GAP if items else LIST_BELOW) * h:
@@ -706,7 +691,7 @@ class FieldEngine:
         orphans = self._roleless_units(line, items, lines)
         if orphans:
             # a block whose role a seal hid still signs: its unit takes its place in reading order
-            items = _reading_order([*items, *orphans])
+            items = [box for row in in_rows([*items, *orphans]) for box in row]
             factor, note = min(factor, INCOMPLETE), note or ROLELESS_NOTE.format(units="、".join(o.compact for o in orphans))
         first, *rest = items
         return Candidate(first, 0, len(first.compact), first.compact, tuple(rest), tuple(o.compact for o in rest),

@@ -412,16 +412,22 @@ def below(anchor: Line, x0: float, x1: float, lines: list[Line], max_gap_lines: 
            and (ln.bbox[1] >= anchor.bbox[3] - 0.5 * anchor.height or ln.cy >= anchor.bbox[3] or _boxed_with(anchor, ln))
            and ln.bbox[1] <= limit and ln.bbox[0] < x1 + 0.5 * (x1 - x0 + 1) and ln.bbox[2] > x0]
     # row by row, each left to right: a seal that split a line swells one piece's box, and by its
-    # top alone 设教育协会 came before the 浙江省建 it continues. A row's boxes stand side by side:
-    # one under another is the next row, however much a photo's slant made their boxes overlap
-    # (the label 证书编号 under a long address it reached into, taken first for starting further left)
-    rows: list[list[Line]] = []
-    for ln in sorted(out, key=lambda ln: ln.bbox[1]):
-        if rows and same_row(rows[-1][0], ln) and not any(_stacked(o, ln) for o in rows[-1]):
-            rows[-1].append(ln)
+    # top alone 设教育协会 came before the 浙江省建 it continues
+    return [ln for row in in_rows(out) for ln in row]
+
+
+def in_rows(boxes: list[Line]) -> list[list[Line]]:
+    """``boxes`` in rows, top to bottom, each row left to right. A row's boxes stand side by side
+    (a little apart in height: a photo's slant, a seal's swelling); one under another is the next
+    row, however much their boxes overlap (the label 证书编号 under a long address that reached
+    into it, taken first of its row for starting further left)."""
+    out: list[list[Line]] = []
+    for ln in sorted(boxes, key=lambda ln: ln.bbox[1]):
+        if out and same_row(out[-1][0], ln) and not any(_stacked(o, ln) for o in out[-1]):
+            out[-1].append(ln)
         else:
-            rows.append([ln])
-    return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]
+            out.append([ln])
+    return [sorted(row, key=lambda ln: ln.bbox[0]) for row in out]
 
 
 def _boxed_with(caption: Line, line: Line) -> bool:
