@@ -297,3 +297,35 @@ def test_a_text_layers_line_of_years_over_wrapped_month_cells_gives_each_month_i
     got = records(lines)
     assert got[ids[0]]["months"] == ["2026-02", "2026-03", "2026-07"]
     assert got[ids[1]]["months"] == ["2026-07"]
+
+
+def test_a_text_layers_line_of_dashed_years_over_wrapped_month_cells_gives_each_month_its_year():
+    # LibreOffice again, the months printed 2025-10: each wraps after its dash, and the text layer
+    # joins two of the upper halves (2025- 2025-) into one line; the first two months were lost
+    ids = ["420106197708134519", "420106198502140020"]
+    xs = [337 + 39 * i for i in range(6)]
+    lines = [cell("社会保险参保缴费证明", 180, 40, h=16), cell("姓名", 91, 197, 108, h=9),
+             cell("身份证号码", 185, 197, 228, h=9), cell("2025- 2025-", xs[0], 197, xs[1] + 22, h=9)]
+    lines += [cell(y, x, 197, x + 22, h=9) for y, x in zip(("2025-", "2026-", "2026-", "2026-"), xs[2:])]
+    lines += [cell(m, x + 6, 212, x + 16, h=9) for m, x in zip(("10", "11", "12", "01", "02", "03"), xs)]
+    for i, (ident, paid) in enumerate(zip(ids, (range(6), range(1, 6)))):
+        y = 228 + 16 * i
+        lines += [cell(f"吴{'敏强'[i]}", 87, y, 113, h=9), cell(ident, 164, y, 249, h=9)]
+        lines += [cell("●", xs[k] + 6, y, xs[k] + 14, h=9) for k in paid]
+    got = records(lines)
+    assert got[ids[0]]["months"] == ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+    assert got[ids[1]]["months"] == ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+
+
+def test_a_month_header_left_unread_beside_the_read_ones_puts_the_rows_months_in_doubt():
+    # 2025- whose 10 below it a seal hid: the column is no month, its marks count for none, and a
+    # row that paid all three would show a gap it does not have
+    ident = "420106197708134519"
+    lines = [cell("社会保险参保缴费证明", 180, 40, h=16), cell("姓名", 91, 197, 108, h=9),
+             cell("身份证号码", 185, 197, 228, h=9), cell("2025-", 337, 197, 359, h=9),
+             cell("2025-11", 376, 197, 406, h=9), cell("2025-12", 415, 197, 445, h=9),
+             cell("吴敏", 87, 228, 113, h=9), cell(ident, 164, 228, 249, h=9)]
+    lines += [cell("●", x + 6, 228, x + 14, h=9) for x in (337, 381, 420)]
+    got = records(lines)[ident]
+    assert got["months"] == ["2025-11", "2025-12"]
+    assert got["confidence"]["months"] < 0.9

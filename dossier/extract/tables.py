@@ -61,6 +61,7 @@ class Column:
 class RecordRow:
     page: int
     cells: dict[str, list[Line]] = field(default_factory=dict)
+    months_sure: float = 1.0  # at most this sure of the row's months (a month column left unread)
 
 
 def _header_cells(cell: Line) -> list[tuple[str, float, float]]:
@@ -362,13 +363,14 @@ def _rows(lines: list[Line], header_bottom: float, columns: list[Column]) -> lis
     return [(median(y for y, _ in row), [ln for _, ln in row]) for row in rows]
 
 
-_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\d?")  # 2026, or 20260 when the month below wrapped its 0
+# 2026, 2025- or 2025年 (the month below), or 20260 / 2025-1 when the month below wrapped its first digit
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}[-./年]?\d?")
 
 
 def _years_apart(lines: list[Line]) -> list[Line]:
-    """``lines`` with a text layer's line of year headers (2026 2026 … 20260, each over its month's
-    02, 03 … 7) cut into a line per year, as a scan's boxes are: each is the upper half of one
-    stacked month header (:func:`_stacked_month`)."""
+    """``lines`` with a text layer's line of year headers (2026 2026 … 20260, 2025- 2025-, each over
+    its month's 02, 03 … 7) cut into a line per year, as a scan's boxes are: each is the upper half
+    of one stacked month header (:func:`_stacked_month`)."""
     out = []
     for ln in lines:
         words = list(re.finditer(r"\S+", ln.source.text))
@@ -436,6 +438,9 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
     if drift := _drift(rows, text):
         rows = assigned(drift)
     rows = _halves_joined(rows, text)
+    if _month_unread(columns):
+        for _, row in rows:
+            row.months_sure = UNREAD_MONTH
     people = [(y, row) for y, row in rows if "name" in row.cells or "id_number" in row.cells]
     named = {id(row) for _, row in people}
     kept = []
@@ -448,6 +453,18 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
         for key, cells in row.cells.items():
             into.cells.setdefault(key, []).extend(cells)
     return [row for row in kept if set(row.cells) - {k for k in row.cells if k.startswith("other:")}]
+
+
+UNREAD_MONTH = 0.5  # a grid with a month header left unread: its marks count for no month
+
+
+def _month_unread(columns: list[Column]) -> bool:
+    """Whether a header cell beside the grid's month columns holds a year but reads as no month
+    (2025- whose 10 below a seal hid, 2025-1口): the marks under it are lost, and each row that
+    paid that month shows a gap it does not have."""
+    keys = [c.key for c in columns]
+    return any(key.startswith("other:") and _YEAR.search(key) and any(
+        k.startswith("month:") for k in keys[max(0, i - 1):i + 2]) for i, key in enumerate(keys))
 
 
 def _halves_joined(rows: list[tuple[float, RecordRow]], text: float) -> list[tuple[float, RecordRow]]:
@@ -563,7 +580,7 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
         if key.startswith("month:") and _paid(_text(cells), spec):
             months.add(key.split(":", 1)[1])
     unpaid = any(word in _text(cells) for cells in row.cells.values() for word in UNPAID)
-    months_sure = 1.0
+    months_sure = row.months_sure
     if "range" in row.cells and not unpaid:  # a row of 欠缴 or 中断 pays none of its months
         ranged: list[str] = []
         read_sure = 1.0  # a range whose end is lost (2026-02-2026 under a seal) is no sure reading
@@ -572,8 +589,8 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
             if parsed is not None and parsed.value:
                 ranged += parsed.value
                 read_sure = min(read_sure, parsed.confidence)
-        ranged, months_sure = _counted(ranged, _month_count(row.cells.get("count")))
-        months_sure = min(months_sure, read_sure)
+        ranged, counted_sure = _counted(ranged, _month_count(row.cells.get("count")))
+        months_sure = min(months_sure, counted_sure, read_sure)
         months.update(ranged)
     return {
         "name": name.value if name else None,
