@@ -244,3 +244,21 @@ def test_an_id_cards_unreadable_front_joins_its_titled_back():
                         line("签发机关 南京市公安局鼓楼区分局", 222, 216)))
     assert [(d.doc_type, d.first_page, d.pages) for d in docs] == [("id_card", 1, 2)]
     assert docs[0].fields["id_number"].value == "32010619830717393X"
+
+
+def test_a_faxed_card_copy_without_its_title_is_still_a_card_before_the_certificate_after_it():
+    # both sides on one faxed sheet: the pale labels came through broken (公身份号码, 比放汉) and
+    # the title 居民身份证 not at all; the black values (a police office) still say what it is
+    card = page(1, line("上官德胜", 220, 148), line("性别", 192, 170), line("男", 222, 170), line("比放汉", 254, 169),
+                line("出生", 191, 191), line("1984年5月1日", 222, 189), line("广西壮族自治区南宁市青", 220, 207),
+                line("公身份号码", 191, 261), line("450103198405011715", 263, 262),
+                line("中华人民共和国", 254, 377), line("南宁市公安局青秀分局", 257, 464),
+                line("有效期限", 216, 485), line("2013.05.14-2033.05.14", 258, 483), source=TextSource.ocr)
+    cert = page(2, line("住房和城乡建设领域专业人员岗位培训考核合格证书", 100, 63, h=21),
+                line("姓名", 110, 104), line("上官德胜", 203, 104), line("身份证号码", 96, 155),
+                line("450103198405011715", 204, 157), line("专业岗位", 100, 179), line("标准员", 202, 179),
+                line("证号", 110, 204), line("浙建岗2024053391", 203, 205), line("颁发单位", 100, 254),
+                line("浙江省建设岗位培训与执业资格注册中心", 203, 253), source=TextSource.ocr)
+    docs = extract(card, cert)
+    assert [(d.doc_type, d.first_page) for d in docs] == [("id_card", 1), ("worker_certificate", 2)]
+    assert docs[0].fields["issuing_authority"].value == "南宁市公安局青秀分局"
