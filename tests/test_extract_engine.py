@@ -262,3 +262,14 @@ def test_a_faxed_card_copy_without_its_title_is_still_a_card_before_the_certific
     docs = extract(card, cert)
     assert [(d.doc_type, d.first_page) for d in docs] == [("id_card", 1), ("worker_certificate", 2)]
     assert docs[0].fields["issuing_authority"].value == "南宁市公安局青秀分局"
+
+
+def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
+    # a text layer joined two columns: the type's value wraps inside its bracket onto the next
+    # line, and 成立日期 with its date sits after the open bracket on the same line
+    docs = extract(page(1, line("营 业 执 照", 195, 59, h=30), line("统一社会信用代码 91410105MAPR1LL110", 51, 126),
+                        line("名", 51, 232, 62), line("称 郑州中原恒泰建设发展有限公司", 93, 232, 262),
+                        line("类", 51, 251, 62), line("型 有限责任公司（非自然人投资或控股的法 成立日期 2017年3月2日", 93, 251, 443),
+                        line("人独资）", 115, 267, 157), line("法定代表人 钱俊峰", 51, 286, 146)))
+    assert docs[0].fields["established_date"].value == "2017-03-02"
+    assert docs[0].fields["company_type"].value == "有限责任公司（非自然人投资或控股的法人独资）"

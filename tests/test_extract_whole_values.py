@@ -929,3 +929,13 @@ def test_an_office_read_with_a_stray_character_is_repaired_with_doubt():
     office = f["issuing_authority"]
     assert office.value == "成都市公安局武侯区分局" and office.confidence < 0.9
     assert any("“入”" in note for note in office.notes)
+
+
+@pytest.mark.parametrize("tail", ["发证日", "发证"])
+def test_a_value_running_into_the_start_of_the_next_label_ends_before_it(tail):
+    # a photo lost the rest of the row after 发证机关's value: the next label 发证日期 is cut to its
+    # first characters and is no label hit, but it is no part of the office's name either
+    f = fields(line("中华人民共和国二级建造师注册证书", 172, 61, h=23), line("姓名：兰宏宇", 52, 100),
+               line("注册编号：湘243201611743", 53, 151), line(f"发证机关：湖南省住房和城乡建设厅{tail}", 58, 274),
+               source=TextSource.ocr)
+    assert f["issuing_authority"].value == "湖南省住房和城乡建设厅"

@@ -267,6 +267,18 @@ def test_a_range_whose_dash_was_read_as_one_is_split_by_its_fixed_widths_with_do
     assert term.value == (start.isoformat(), end.isoformat()) and term.confidence < 0.9
 
 
+@given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+       years=st.sampled_from([5, 10, 20]), separator=st.sampled_from([".", "-", "/"]),
+       kept=st.sampled_from([(False, True), (True, False), (False, False)]))
+def test_a_range_whose_dash_and_separators_of_its_end_were_lost_is_split_by_fixed_widths_with_doubt(
+        start, years, separator, kept):
+    # 2010.05.23-2030.05.23 read 2010.05.23203005.23: no dash, and the end's first dot gone too
+    end = start.replace(year=start.year + years, day=min(start.day, 28))
+    first, second = (separator if k else "" for k in kept)
+    term = normalise_date_range(f"{start:%Y{separator}%m{separator}%d}{end:%Y}{first}{end:%m}{second}{end:%d}")
+    assert term.value == (start.isoformat(), end.isoformat()) and term.confidence < 0.9
+
+
 @pytest.mark.parametrize("raw", ["2031.05.0412011.05.04",  # the end before the start
                                  "2011.05.0412031.13.04", "2011.5.412031.5.4"])  # no date; no fixed widths
 def test_a_glued_range_that_does_not_split_into_two_dates_in_order_is_no_range(raw):

@@ -281,12 +281,14 @@ def _takes(fspec: FieldSpec, text: str) -> bool:
 
 
 def _bracketed(text: str, position: int) -> bool:
-    """Whether ``position`` lies inside a bracket opened before it in ``text``."""
+    """Whether ``position`` lies inside a bracket opened before it in ``text`` and closed after it.
+    A bracket the line leaves open is a value wrapped onto the next line (有限责任公司（非自然人投资
+    或控股的法 | 人独资）): a text layer that joined two columns sets the next label after it."""
     depth = 0
     for ch in text[:position]:
         depth += ch in "（("
         depth -= ch in ")）" and depth > 0
-    return depth > 0
+    return depth > 0 and any(ch in ")）" for ch in text[position:])
 
 
 _PAIRS = (("（(", "）)"), ("〔【[", "〕】]"))
@@ -362,6 +364,9 @@ class Candidate:
             at = ln.compact.find(text)
             spans.append(ln.span_confidence(at, at + len(text)) if at >= 0 else ln.confidence)
         return self.factor * min(spans)
+
+
+CUT_LABEL_MIN = 2  # characters of a label's start that end a value (发证 of 发证日期); one may be a name's
 
 
 class FieldEngine:
@@ -623,6 +628,22 @@ class FieldEngine:
                 continue  # what follows is the end of a name of our kind (…协会 职业 技能等级认定中心)
             if a < b and any(_takes(other, text[a:b]) for other in fields):
                 return hit.start
+        return self._before_cut_label(fspec, text, start)
+
+    def _before_cut_label(self, fspec: FieldSpec, text: str, start: int) -> int:
+        """Where a value of a kind that runs to its line's end ends: before the first characters
+        of another field's label the line ends in (发证日 of 发证日期, the rest of the row lost off
+        a photo's edge), when the value is whole without them and not with them."""
+        def whole(end: int) -> bool:
+            a, b = strip_separators(text, start, end)
+            read = NORMALISERS[fspec.normaliser](text[a:b]) if a < b else None
+            return read is not None and bool(read.value) and _whole(fspec, read.value)
+
+        cuts = {len(text) - k for label, fields in self.label_fields.items() if fspec not in fields
+                for k in range(CUT_LABEL_MIN, len(label)) if text.endswith(label[:k])}
+        for cut in sorted(c for c in cuts if c > start):
+            if not whole(len(text)) and whole(cut):
+                return cut
         return len(text)
 
     @staticmethod

@@ -49,9 +49,10 @@ _DANGLING = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*$")
 # "2022.11.10-291月元人": the range goes on to figures that make no date (an overlay crossed them)
 _RANGE_THEN_FIGURE = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*\d")
 # two zero-padded dates whose dash between them was read as 1 (2011.05.0412031.05.04, an ID card's
-# validity): fixed widths split them unambiguously; a day 041 or a year 12031 is no date
-_GLUED_RANGE = re.compile(r"(?<!\d)(\d{4}([.\-/])\d{2}\2\d{2})1(\d{4}\2\d{2}\2\d{2})(?!\d)")
-GLUED_NOTE = "起止日期之间的连接符被识别为“1”，已按日期格式拆分"
+# validity) or lost with the end's separators (2010.05.23203005.23): fixed widths split them
+# unambiguously; a day 041 or a year 12031 is no date
+_GLUED_RANGE = re.compile(r"(?<!\d)(\d{4}([.\-/])\d{2}\2\d{2})(1?)((?:19|20)\d{2}\2?\d{2}\2?\d{2})(?!\d)")
+GLUED_NOTE = ("起止日期之间的连接符缺失，已按日期格式拆分", "起止日期之间的连接符被识别为“1”，已按日期格式拆分")
 # OCR writes letters for digits inside numbers; only between digits is the intent unambiguous.
 _LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
 _LETTER_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{''.join(_LETTER_DIGITS)}](?=\d)")
@@ -194,13 +195,13 @@ def normalise_date_range(raw: str) -> Normalised | None:
     end precedes the start, or no end is found.
     """
     text, notes = _tidy(raw)
-    matches = _find_dates(text)[:2]
-    glued = None if matches else _GLUED_RANGE.search(text)
+    glued = _GLUED_RANGE.search(text)
     if glued:
-        ends = [_find_dates(glued.group(k)) for k in (1, 3)]
-        days = [found[0][2] for found in ends if found and found[0][2] is not None]
-        if len(days) == 2 and days[0] <= days[1]:
-            return Normalised((days[0].isoformat(), days[1].isoformat()), TOLERATED, notes=(*notes, GLUED_NOTE))
+        days = [_fixed_width(glued.group(k)) for k in (1, 4)]
+        if None not in days and days[0] <= days[1]:
+            return Normalised((days[0].isoformat(), days[1].isoformat()), TOLERATED,
+                              notes=(*notes, GLUED_NOTE[bool(glued.group(3))]))
+    matches = _find_dates(text)[:2]
     found = [item[2] for item in matches]
     if found and found[0] is not None and found[-1] is None:
         # "2026.08.07-29461080无效": the end is printed but an overlay made it no date; taking
@@ -223,6 +224,15 @@ def normalise_date_range(raw: str) -> Normalised | None:
         # printed but not readable; taking the only date as the end would take the start
         return Normalised((days[0],), GUESSED, notes=(*notes, END_LOST[1]))
     return _with_notes((days[0],), notes) if days else None
+
+
+def _fixed_width(text: str) -> date | None:
+    """The date a zero-padded year, month and day spell, whatever separators were read between them."""
+    digits = re.sub(r"\D", "", text)
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
 
 
 def _to_month(year: str, month: str) -> tuple[int, int] | None:
