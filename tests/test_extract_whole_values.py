@@ -939,3 +939,13 @@ def test_a_value_running_into_the_start_of_the_next_label_ends_before_it(tail):
                line("注册编号：湘243201611743", 53, 151), line(f"发证机关：湖南省住房和城乡建设厅{tail}", 58, 274),
                source=TextSource.ocr)
     assert f["issuing_authority"].value == "湖南省住房和城乡建设厅"
+
+
+def test_a_card_whose_term_starts_unreadable_gives_its_end_and_no_start():
+    # 有效期限 2021.02.14-2041.02.14 under an overlay, read 202F-02-2041.02.14: the date read is the end
+    f = fields(line("中华人民共和国", 392, 53, h=15), line("居民身份证", 383, 82, h=20),
+               line("签发机关", 351, 140, 383, h=10), line("南京市公安局鼓楼区分局", 395, 140, 520, h=10),
+               line("有效期限", 352, 158, 381, h=10), line("202F-02-2041.02.14", 384, 158, 518, h=10, conf=0.84),
+               source=TextSource.ocr)
+    assert f["valid_from"].value is None
+    assert f["valid_until"].value == "2041-02-14" and f["valid_until"].confidence < TRUSTED

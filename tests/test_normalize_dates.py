@@ -95,6 +95,14 @@ def test_a_range_whose_second_date_is_printed_but_unreadable_is_doubtful(raw):
     assert len(found.value) == 1 and found.confidence < 0.9  # its only date is its start
 
 
+@pytest.mark.parametrize("raw", ["202F-02-2041.02.14", "20?1.02.14-2041.02.14", "202l.O2.14 至 2041.02.14"])
+def test_a_range_whose_first_date_is_printed_but_unreadable_gives_its_end_alone_in_doubt(raw):
+    # an ID card's 有效期限 with its start under an overlay: the one date read is the end, and
+    # taking it as the start puts a card issued in 2021 in 2041
+    found = normalise_date_range(raw)
+    assert found.value == (None, "2041-02-14") and found.confidence < 0.9 and found.notes
+
+
 @pytest.mark.parametrize(
     "raw", ["2026.01.01-2024.01.01", "2024.02.30-2025.01.01", "abc"]
 )

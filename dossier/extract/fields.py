@@ -1160,6 +1160,9 @@ class FieldEngine:
                                   bbox=bbox, notes=[END_LOST[0]])
         if fspec.part is not None and isinstance(value, (list, tuple)):
             value = value[0] if fspec.part == "start" else value[-1]
+            if value is None:  # the start of a term printed but unreadable
+                return ExtractedField(value=None, raw=text, confidence=UNPARSED_CONFIDENCE, page=cand.line.page,
+                                      bbox=bbox, notes=list(normalised.notes))
         if isinstance(value, tuple):
             value = list(value)
         notes = list(getattr(normalised, "notes", []) or [])

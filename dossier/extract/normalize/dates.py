@@ -182,6 +182,9 @@ def normalise_date_or_long(raw: str) -> Normalised | None:
 
 # a term whose end is printed but not read: a value wrapped onto the next line may hold the rest
 END_LOST = ("期限只识别到起始日期，终止日期缺失", "期限的终止日期无法识别")
+START_LOST = "期限的起始日期无法识别"
+# what a start printed but unreadable leaves before the end: figures, then a range's dash or 至
+_START_LOST = re.compile(r"\d.*[-~～—–至到]\s*$")
 
 
 def normalise_date_range(raw: str) -> Normalised | None:
@@ -191,8 +194,9 @@ def normalise_date_range(raw: str) -> Normalised | None:
     Text that names only one end ("有效期至2028年12月31日", "长期") gives a one-element tuple, so
     a field spec can take ``value[0]`` as the start and ``value[-1]`` as the end of any term.
     A start followed by an end that is printed but reads as no date ("2026.08.07-29461080无效",
-    an overlay across it) gives the start alone, doubted. None when the start is impossible, the
-    end precedes the start, or no end is found.
+    an overlay across it) gives the start alone, doubted; an end after a start printed but not
+    readable ("202F-02-2041.02.14") gives ``(None, end)``, doubted. None when the start is
+    impossible, the end precedes the start, or no end is found.
     """
     text, notes = _tidy(raw)
     glued = _GLUED_RANGE.search(text)
@@ -203,6 +207,9 @@ def normalise_date_range(raw: str) -> Normalised | None:
                               notes=(*notes, GLUED_NOTE[bool(glued.group(3))]))
     matches = _find_dates(text)[:2]
     found = [item[2] for item in matches]
+    if len(found) == 1 and found[0] is not None and _START_LOST.search(text[:matches[0][0]]):
+        # "202F-02-2041.02.14": figures and a dash before the only date; it is the end
+        return Normalised((None, found[0].isoformat()), GUESSED, notes=(*notes, START_LOST))
     if found and found[0] is not None and found[-1] is None:
         # "2026.08.07-29461080无效": the end is printed but an overlay made it no date; taking
         # the only date as the end would take the start
