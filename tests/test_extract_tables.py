@@ -329,3 +329,20 @@ def test_a_month_header_left_unread_beside_the_read_ones_puts_the_rows_months_in
     got = records(lines)[ident]
     assert got["months"] == ["2025-11", "2025-12"]
     assert got["confidence"]["months"] < 0.9
+
+
+def test_rows_of_one_id_number_are_one_person_whatever_each_row_read_as_the_name():
+    # a row per insurance type, the name printed on each: a photo read 郑彧 as 郑或 on one row;
+    # the ID number is the person, and the names read apart leave the name in doubt
+    lines = [cell("单位参保人员缴费明细表", 180, 40, h=16), cell("姓名", 40, 200, 70), cell("身份证号码", 90, 200, 190),
+             cell("险种", 200, 200, 230), cell("2026-02", 240, 200, 280), cell("2026-03", 290, 200, 330)]
+    for row, (name, kind, conf) in enumerate((("郑或", "养老", 0.4), ("郑彧", "医疗", 0.95), (None, "失业", 0.0))):
+        y = 220 + 14 * row
+        lines += [cell(ZHOU, 90, y, 190), cell(kind, 200, y, 230), cell("●", 255, y, 263), cell("●", 305, y, 313)]
+        if name:
+            lines.append(TextLine(text=name, confidence=conf, bbox=(40, y, 70, y + 12)))
+    page = PageText(number=1, width=A4[0], height=A4[1], source=TextSource.ocr, lines=lines)
+    (doc,) = extract_documents(FileText(sha256="0" * 64, media_type="image/jpeg", pages=[page]), "f.jpg")
+    (got,) = doc.records
+    assert got["name"] == "郑彧" and got["confidence"]["name"] < 0.9
+    assert got["insurance_types"] == ["养老", "医疗", "失业"] and got["months"] == ["2026-02", "2026-03"]

@@ -653,15 +653,24 @@ def _paid(text: str, spec: TableSpec) -> bool:
 
 
 def _merge(records) -> list[dict]:
-    """One record per person: rows split over pages or ranges are united."""
+    """One record per person: rows split over pages, ranges or insurance types are united. The ID
+    number is the person: rows that share it are one person whatever each read as the name (a
+    photo read 郑彧 as 郑或 on one of four rows); the surest name stands, in doubt when another
+    row read another name."""
     merged: dict[tuple, dict] = {}
     for rec in records:
-        key = (rec["id_number"] or "", rec["name"] or "")
-        if key in merged:
-            into = merged[key]
-            into["months"] = sorted(set(into["months"]) | set(rec["months"]))
-            into["insurance_types"] += [t for t in rec["insurance_types"] if t not in into["insurance_types"]]
-            into["confidence"] = {k: min(v, rec["confidence"].get(k, v)) for k, v in into["confidence"].items()}
-        else:
+        key = ("id", rec["id_number"]) if rec["id_number"] else ("name", rec["name"] or "")
+        if key not in merged:
             merged[key] = rec
+            continue
+        into = merged[key]
+        into["months"] = sorted(set(into["months"]) | set(rec["months"]))
+        into["insurance_types"] += [t for t in rec["insurance_types"] if t not in into["insurance_types"]]
+        names = [(r["confidence"]["name"], r["name"]) for r in (into, rec) if r["name"]]
+        sure = {k: min(v, rec["confidence"].get(k, v)) for k, v in into["confidence"].items()}
+        if names:
+            sure["name"], into["name"] = max(names)
+            if len({name for _, name in names}) > 1:
+                sure["name"] = round(min(sure["name"], NAME_DOUBT), 4)
+        into["confidence"] = sure
     return list(merged.values())
