@@ -336,7 +336,7 @@ def test_rows_of_one_id_number_are_one_person_whatever_each_row_read_as_the_name
     # the ID number is the person, and the names read apart leave the name in doubt
     lines = [cell("单位参保人员缴费明细表", 180, 40, h=16), cell("姓名", 40, 200, 70), cell("身份证号码", 90, 200, 190),
              cell("险种", 200, 200, 230), cell("2026-02", 240, 200, 280), cell("2026-03", 290, 200, 330)]
-    for row, (name, kind, conf) in enumerate((("郑或", "养老", 0.4), ("郑彧", "医疗", 0.95), (None, "失业", 0.0))):
+    for row, (name, kind, conf) in enumerate((("郑彧", "养老", 0.95), ("郑或", "医疗", 0.4), (None, "失业", 0.0))):
         y = 220 + 14 * row
         lines += [cell(ZHOU, 90, y, 190), cell(kind, 200, y, 230), cell("●", 255, y, 263), cell("●", 305, y, 313)]
         if name:
@@ -346,3 +346,32 @@ def test_rows_of_one_id_number_are_one_person_whatever_each_row_read_as_the_name
     (got,) = doc.records
     assert got["name"] == "郑彧" and got["confidence"]["name"] < 0.9
     assert got["insurance_types"] == ["养老", "医疗", "失业"] and got["months"] == ["2026-02", "2026-03"]
+
+
+def test_a_photographed_grid_whose_columns_converge_down_the_page_keeps_each_mark_in_its_month():
+    # a phone photo taken from below the page: the columns run towards a vanishing point, so the
+    # far right month leans three times as far as the name column; 30 rows down, the last month's
+    # marks sit half a column left of where the name column's lean puts them
+    vanish = (150.0, 205.0 + 3900.0)
+
+    def at(text, x, y, w, h=6.0):
+        k = (y - 205.0) / (vanish[1] - 205.0)
+        x += (vanish[0] - x) * k
+        return TextLine(text=text, confidence=0.99, bbox=(x, y, x + w * (1 - k), y + h))
+
+    months = ["2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"]
+    xs = [219 + 19 * i for i in range(6)]
+    lines = [cell("单位参保人员缴费明细表", 156, 138, h=11), at("姓名", 100, 203, 11), at("身份证号码", 146, 203, 24),
+             at("险种", 200, 203, 10)]
+    lines += [at(m.replace("-", ""), x, 203, 16) for m, x in zip(months, xs)]
+    people = []
+    for i in range(30):
+        ident = f"4201061977081345{i:02d}"
+        paid = months[i % 3:] if i % 4 else months[:5]
+        people.append((f"周建{'一二三四五六七八九十'[i % 10]}{'甲乙丙'[i // 10]}", ident, paid))
+    for row, (name, ident, paid) in enumerate(people):
+        y = 212 + 7.2 * row
+        lines += [at(name, 101, y, 15), at(ident, 137, y, 41), at("养老", 197, y, 10)]
+        lines += [at("●", x + 2, y + 1, 4, h=4) for m, x in zip(months, xs) if m in paid]
+    got = {r["id_number"]: r["months"] for r in records(lines).values()}
+    assert got == {ident: paid for _, ident, paid in people}

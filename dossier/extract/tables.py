@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
+import numpy as np
+
 from dossier.extract.completeness import misread_words, opening_doubt
 from dossier.extract.layout import Line, same_row
 from dossier.extract.normalize import NORMALISERS
@@ -435,8 +437,10 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
 
     rows = assigned(0.0)
     # columns that lean (a photo taken at an angle) put a low row's marks under the next month
-    if drift := _drift(rows, text):
+    drift = _drift(rows, text)
+    if drift:
         rows = assigned(drift)
+    _followed(rows, columns, drift, header_y)
     rows = _halves_joined(rows, text)
     if _month_unread(columns):
         for _, row in rows:
@@ -453,6 +457,40 @@ def _body_rows(page: int, lines: list[Line], top: float, columns: list[Column]) 
         for key, cells in row.cells.items():
             into.cells.setdefault(key, []).extend(cells)
     return [row for row in kept if set(row.cells) - {k for k in row.cells if k.startswith("other:")}]
+
+
+def _followed(rows: list[tuple[float, RecordRow]], columns: list[Column], drift: float, header_y: float) -> None:
+    """The month cells of each row given to the month column they stand under, each column
+    followed down the page from row to row. A phone photo taken at an angle runs the columns
+    towards a vanishing point: the far months lean further than the name column the drift is
+    measured on, and thirty rows down a mark sits half a column from where that lean puts it; a
+    column moves little from one row to the next, so each row's marks tell where the columns are
+    for the row under it (a column without a mark moves as its neighbours do)."""
+    months = sorted((c for c in columns if c.key.startswith("month:")), key=lambda c: c.cx)
+    if len(months) < 2:
+        return
+    keys = [c.key for c in months]
+    centres = [c.cx for c in months]
+    reach = 0.5 * min(b - a for a, b in zip(centres, centres[1:]))
+    pos, last_y = list(centres), header_y
+    for y, row in rows:
+        cells = [cell for key in keys for cell in row.cells.pop(key, [])]
+        if not cells:
+            continue
+        predicted = [x + drift * (y - last_y) for x in pos]
+        seen: dict[int, list[float]] = {}
+        for cell in cells:
+            cx = (cell.bbox[0] + cell.bbox[2]) / 2
+            k = min(range(len(keys)), key=lambda i: abs(predicted[i] - cx))
+            row.cells.setdefault(keys[k], []).append(cell)
+            if abs(predicted[k] - cx) <= reach:
+                seen.setdefault(k, []).append(cx - predicted[k])
+        if seen:
+            known = sorted(seen)
+            moved = [median(seen[k]) for k in known]
+            # between two columns that moved, as far as they did in proportion; beyond, as the nearest
+            pos = [x + float(np.interp(i, known, moved)) for i, x in enumerate(predicted)]
+            last_y = y
 
 
 UNREAD_MONTH = 0.5  # a grid with a month header left unread: its marks count for no month
@@ -657,20 +695,21 @@ def _merge(records) -> list[dict]:
     number is the person: rows that share it are one person whatever each read as the name (a
     photo read 郑彧 as 郑或 on one of four rows); the surest name stands, in doubt when another
     row read another name."""
-    merged: dict[tuple, dict] = {}
+    groups: dict[tuple, list[dict]] = {}
     for rec in records:
         key = ("id", rec["id_number"]) if rec["id_number"] else ("name", rec["name"] or "")
-        if key not in merged:
-            merged[key] = rec
-            continue
-        into = merged[key]
-        into["months"] = sorted(set(into["months"]) | set(rec["months"]))
-        into["insurance_types"] += [t for t in rec["insurance_types"] if t not in into["insurance_types"]]
-        names = [(r["confidence"]["name"], r["name"]) for r in (into, rec) if r["name"]]
-        sure = {k: min(v, rec["confidence"].get(k, v)) for k, v in into["confidence"].items()}
+        groups.setdefault(key, []).append(rec)
+    out = []
+    for group in groups.values():
+        names = [(rec["confidence"]["name"], rec["name"]) for rec in group if rec["name"]]
+        into = group[0]
+        for rec in group[1:]:
+            into["months"] = sorted(set(into["months"]) | set(rec["months"]))
+            into["insurance_types"] += [t for t in rec["insurance_types"] if t not in into["insurance_types"]]
+            into["confidence"] = {k: min(v, rec["confidence"].get(k, v)) for k, v in into["confidence"].items()}
         if names:
-            sure["name"], into["name"] = max(names)
+            into["confidence"]["name"], into["name"] = max(names)
             if len({name for _, name in names}) > 1:
-                sure["name"] = round(min(sure["name"], NAME_DOUBT), 4)
-        into["confidence"] = sure
-    return list(merged.values())
+                into["confidence"]["name"] = round(min(into["confidence"]["name"], NAME_DOUBT), 4)
+        out.append(into)
+    return out
