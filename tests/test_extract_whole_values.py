@@ -949,3 +949,16 @@ def test_a_card_whose_term_starts_unreadable_gives_its_end_and_no_start():
                source=TextSource.ocr)
     assert f["valid_from"].value is None
     assert f["valid_until"].value == "2041-02-14" and f["valid_until"].confidence < TRUSTED
+
+
+def test_a_misread_label_with_its_english_translation_still_introduces_its_value_with_doubt():
+    # a faxed registration certificate with labels in two languages over their values: the
+    # Chinese of three labels read one character off, the English misread too
+    f = fields(line("中华人民共和国二级建造师注册证书", 167, 62, 428, h=21),
+               line("注号编号Regis:aticn No.", 48, 211, 156, h=15), line("苏232201204033", 49, 224, 141, h=15),
+               line("注乒专业 Speriaity", 48, 275, 129, h=15), line("建筑工程", 49, 288, 99, h=16),
+               line("便用有效期 vald fo use un:", 50, 325, 169, h=12), line("2026.07.20", 49, 337, 111, h=14),
+               source=TextSource.ocr)
+    assert (f["registration_number"].value, f["specialties"].value, f["usage_valid_until"].value) == (
+        "苏232201204033", ["建筑工程"], "2026-07-20")
+    assert all(f[k].confidence < TRUSTED for k in ("registration_number", "specialties", "usage_valid_until"))

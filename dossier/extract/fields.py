@@ -104,6 +104,7 @@ FALLBACK_CHOSEN = 0.8  # no label: chosen as the first or last of several
 FALLBACK_LABEL_UNREAD = 0.5  # the label is printed but nothing beside it was read
 TRUNCATED_LABEL = TOLERATED  # found through a label missing a character (under a seal)
 TRUNCATED_NOTE = "标签不完整或有误识（疑被印章遮挡或字迹模糊），按近似标签定位"
+_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z][A-Za-z:.,'()/ ]*$")
 MISREAD_LABEL_MIN = 4  # a shorter label one character off is too many other words
 SPREAD_VALUE_GAP = 1.0  # a spread label's last character stands this many text heights from its value
 FALLBACK_NOTE = "无标签，按格式定位"
@@ -465,7 +466,8 @@ class FieldEngine:
         owner = {lb.replace(" ", ""): name for name, f in self.spec.fields.items() for lb in f.labels}
         labels = {lb.replace(" ", "") for lb in self.all_labels}
         for line in lines:
-            text = line.compact.rstrip(":：")
+            # a label's English translation after it (注号编号Regis:aticn No.) is no part of the test
+            text = _LATIN_TAIL.sub("", line.compact).rstrip(":：")
             if len(text) == 1 and not hits_by_line.get(line.index):
                 self._spread_half(line, text, lines, labels, owner, hits_by_line)
                 continue
