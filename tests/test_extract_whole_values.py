@@ -962,3 +962,20 @@ def test_a_misread_label_with_its_english_translation_still_introduces_its_value
     assert (f["registration_number"].value, f["specialties"].value, f["usage_valid_until"].value) == (
         "苏232201204033", ["建筑工程"], "2026-07-20")
     assert all(f[k].confidence < TRUSTED for k in ("registration_number", "specialties", "usage_valid_until"))
+
+
+def test_an_english_translation_a_fax_read_a_colon_into_is_no_value():
+    f = fields(line("中华人民共和国二级建造师注册证书", 167, 62, 428, h=21), line("姓名Na:ne", 48, 116, 96, h=13),
+               line("鲜一鸣", 48, 127, 88, h=17), line("临主 Sex", 48, 147, 88, h=14), line("男", 48, 159, 64, h=18),
+               source=TextSource.ocr)
+    assert f["name"].value == "鲜一鸣"
+
+
+def test_a_list_ends_at_the_next_label_misread_beyond_knowing_when_its_english_follows_it():
+    # 使用有效期 read 使月名效期 (two characters off: no label of ours), its translation after it
+    f = fields(line("中华人民共和国二级建造师注册证书", 167, 62, 428, h=21),
+               line("注册专业 Speciety", 49, 276, 126, h=13), line("建筑工程（有效期：2027.10-27）", 49, 288, 224, h=16),
+               line("市政公用工程（有效期：2027-10-27）", 49, 304, 247, h=16),
+               line("使月名效期Vasid for se urtit", 49, 325, 167, h=13), line("2026-05-10", 48, 337, 116, h=14),
+               source=TextSource.ocr)
+    assert f["specialties"].value == ["建筑工程", "市政公用工程"]

@@ -61,14 +61,18 @@ from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_l
 from dossier.model import ExtractedField
 
 UNPARSED_CONFIDENCE = 0.0
-_UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}[:：]")
+# a label's English translation printed after it (姓名 Name, 注册编号 Registration No.): a run of
+# Latin words with a lower-case letter (codes and IDs are digits and capitals: JZ, D2732…); a fax
+# may read a colon into a word (Na:ne)
+_ENGLISH = r"[A-Za-z][A-Za-z.'&()\-/:：]*[a-z][A-Za-z.'&()\-/:：]*"
+_TRANSLATION = re.compile(r"^[/／]?" + _ENGLISH)
+# a label we have no spec for: ideographs and a colon, or ideographs and their English alone on the
+# line (使月名效期 Vasid for se urtit: 使用有效期 misread, no value)
+_UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[:：]|" + _ENGLISH + "$)")
 # a remark in brackets after a label (（盖章）, （万元）, （㎡）), after a colon too; OCR may double a
 # bracket: 发证机关（(盖章). One character in brackets is a remark unless it is a province's, which
 # opens a code: （鄂）JZ安许证字…
 _REMARKS = re.compile(r"^[:：]?[（(]+(?:[^（()）]{2,10}|(?!" + pattern_library()["province"] + r")[^（()）])[)）]+")
-# a label's English translation printed after it (姓名 Name, 注册编号 Registration No.): a run of
-# Latin words with a lower-case letter (codes and IDs are digits and capitals: JZ, D2732…)
-_TRANSLATION = re.compile(r"^[/／]?[A-Za-z][A-Za-z.'&()\-/]*[a-z][A-Za-z.'&()\-/]*[:：]?")
 LIST_NORMALISERS = {"list", "qualification_list", "specialty_list"}
 CHECKSUMMED = {"id_number", "uscc"}
 WRAPPING_KINDS = ("company", "authority")  # names long enough to wrap in a cell or under a seal
