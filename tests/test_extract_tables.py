@@ -375,3 +375,14 @@ def test_a_photographed_grid_whose_columns_converge_down_the_page_keeps_each_mar
         lines += [at("●", x + 2, y + 1, 4, h=4) for m, x in zip(months, xs) if m in paid]
     got = {r["id_number"]: r["months"] for r in records(lines).values()}
     assert got == {ident: paid for _, ident, paid in people}
+
+
+def test_a_rows_months_are_no_surer_than_the_ticks_they_were_read_from():
+    # a scan whose ticks the engine reads at 0.5-0.8 (√ is a rare glyph to it, V its guess): it
+    # may miss one outright, and a row read from such ticks says so
+    lines = grid_page([cell("缴费年度：2026", 40, 110)], [("周建国", ZHOU, {m: "√" for m in range(7, 12)}),
+                                                        ("吴敏", WU, {m: "✓" for m in range(7, 13)})])
+    lines = [ln.model_copy(update={"confidence": 0.53}) if ln.text == "√" and ln.bbox[0] > 300 else ln for ln in lines]
+    got = records(lines)
+    assert got[ZHOU]["months"] == [f"2026-{m:02d}" for m in range(7, 12)] and got[ZHOU]["confidence"]["months"] < 0.9
+    assert got[WU]["confidence"]["months"] == 1.0

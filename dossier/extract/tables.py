@@ -614,11 +614,14 @@ def _record(row: RecordRow, spec: TableSpec) -> dict:
     types = NORMALISERS["insurance_types"](_text(row.cells.get("insurance_types")))
     paid_types = [key[4:] for key, cells in row.cells.items() if key.startswith("ins:") and _paid(_text(cells), spec)]
     months: set[str] = set()
+    months_sure = row.months_sure
     for key, cells in row.cells.items():
         if key.startswith("month:") and _paid(_text(cells), spec):
             months.add(key.split(":", 1)[1])
+            # a tick the engine read weakly (√ at 0.53, V for √) is one it may have missed beside
+            # it too; a mark found by its shape is no reading
+            months_sure = min([months_sure, *(c.confidence for c in cells if c.source.text != MARK_TEXT)])
     unpaid = any(word in _text(cells) for cells in row.cells.values() for word in UNPAID)
-    months_sure = row.months_sure
     if "range" in row.cells and not unpaid:  # a row of 欠缴 or 中断 pays none of its months
         ranged: list[str] = []
         read_sure = 1.0  # a range whose end is lost (2026-02-2026 under a seal) is no sure reading
