@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from validate_builders import FILING, clean_application, replace_field
 
+from dossier.model import ExtractedField
+
 
 def _with(app, doc_type, who=None, **changes):
     old = app.find(doc_type, who)
@@ -54,6 +56,21 @@ def test_ecert_usage_expired():
     app = _with(clean_application(), "constructor_certificate", "王强", usage_valid_until="2026-11-30")
     found = _found(app, "ECERT_USAGE_EXPIRED")
     assert len(found) == 1 and "重新下载" in found[0].message
+
+
+def test_an_expiry_read_with_doubt_asks_a_person_and_blocks_nothing():
+    # a photo read 2026-06-26 as 2025-12-28 at 0.42: "expired" on such a reading is a guess, and a
+    # blocking finding on a guess stops a clean filing; the person is told what it would mean
+    doubted = ExtractedField(value="2025-12-28", raw="2025.12.28", confidence=0.42)
+    app = _with(clean_application(), "constructor_certificate", "王强", usage_valid_until=doubted,
+                specialty_valid_until=doubted)
+    found = app.run()
+    assert not {"ECERT_USAGE_EXPIRED", "CERT_EXPIRED"} & {d.code for d in found}
+    asked = [d for d in found if d.code == "LOW_CONFIDENCE" and "早于申报日期" in d.message]
+    assert len(asked) == 2 and all("2025-12-28" in d.message and "0.42 低于" in d.message for d in asked)
+    assert {d.severity for d in asked} == {"warning"}
+    assert "DATE_ORDER" not in {d.code for d in found}  # issued after a doubted end: asked too, not blocked
+    assert any(d.code == "LOW_CONFIDENCE" and "日期先后不可能成立" in d.message for d in found)
 
 
 def test_issue_after_expiry_is_an_impossible_order():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import chain
 
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.facts import DocumentFacts
-from dossier.validate.messages import doc_name, field_label
+from dossier.validate.messages import below, doc_name, field_label
 
 
 def as_date(text: str | None) -> date | None:
@@ -33,7 +35,7 @@ def _filing_evidence(ctx: ValidationContext):
       zh="证照有效期早于申报日期",
       en="A certificate's validity ends before the filing date")
 def cert_expired(ctx: ValidationContext):
-    yield from _ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期")
+    yield from _trusted(ctx, _ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期"))
 
 
 @rule("CERT_EXPIRING", severity="warning",
@@ -59,34 +61,53 @@ def cert_expiring(ctx: ValidationContext):
       zh="电子注册证书的使用有效期早于申报日期（需重新下载打印）",
       en="An electronic constructor certificate's usage period ends before the filing date")
 def ecert_usage_expired(ctx: ValidationContext):
-    yield from _ended_before_filing(ctx, "ECERT_USAGE_EXPIRED", ctx.params.fields.usage_validity,
-                                    "请重新下载电子证书")
+    yield from _trusted(ctx, _usage_ended(ctx))
 
 
-def _ended_before_filing(ctx: ValidationContext, code: str, table: dict[str, list[str]], advice: str):
+# A finding on dates together with how sure the weakest date it rests on was read.
+Dated = tuple[Finding, float]
+
+
+def _ended_before_filing(ctx: ValidationContext, code: str, table: dict[str, list[str]], advice: str
+                         ) -> Iterator[Dated]:
     """A finding for every date of ``table`` that falls before the filing date."""
     for doc, fld, until in _dated_fields(ctx, table):
         if until < ctx.filing_date:
-            yield Finding(code,
-                          f"{ctx.owner(doc)}的{field_label(doc.doc_type, fld)}为 {until}，"
-                          f"早于申报日期 {ctx.filing_date}，{advice}",
-                          ctx.subject_of(doc), [field_evidence(doc, fld), _filing_evidence(ctx)])
+            yield (Finding(code, f"{ctx.owner(doc)}的{field_label(doc.doc_type, fld)}为 {until}，"
+                                 f"早于申报日期 {ctx.filing_date}，{advice}",
+                           ctx.subject_of(doc), [field_evidence(doc, fld), _filing_evidence(ctx)]),
+                   doc.field(fld).confidence)
+
+
+def _usage_ended(ctx: ValidationContext) -> Iterator[Dated]:
+    return _ended_before_filing(ctx, "ECERT_USAGE_EXPIRED", ctx.params.fields.usage_validity, "请重新下载电子证书")
+
+
+def _trusted(ctx: ValidationContext, found: Iterable[Dated]) -> Iterator[Finding]:
+    """The findings whose dates were read surely enough to block on; :func:`doubted_dates` asks a
+    person about the others."""
+    return (finding for finding, sure in found if sure >= ctx.params.low_confidence)
 
 
 def _order_finding(ctx: ValidationContext, subject: str, first: tuple[DocumentFacts, str, date],
-                   second: tuple[DocumentFacts, str, date]) -> Finding:
+                   second: tuple[DocumentFacts, str, date]) -> Dated:
     (doc_a, fld_a, a), (doc_b, fld_b, b) = first, second
     where_a = f"{ctx.owner(doc_a)}的{field_label(doc_a.doc_type, fld_a)}"
     where_b = (field_label(doc_b.doc_type, fld_b) if doc_b is doc_a
                else f"{doc_name(doc_b.doc_type)}的{field_label(doc_b.doc_type, fld_b)}")
-    return Finding("DATE_ORDER", f"{where_a} {a} 晚于{where_b} {b}，日期先后不可能成立",
-                   subject, [field_evidence(doc_a, fld_a), field_evidence(doc_b, fld_b)])
+    return (Finding("DATE_ORDER", f"{where_a} {a} 晚于{where_b} {b}，日期先后不可能成立",
+                    subject, [field_evidence(doc_a, fld_a), field_evidence(doc_b, fld_b)]),
+            min(doc_a.field(fld_a).confidence, doc_b.field(fld_b).confidence))
 
 
 @rule("DATE_ORDER", severity="blocking",
       zh="日期先后不可能成立（发证晚于到期、开工晚于竣工、验收早于开工等）",
       en="Impossible date order: issue after expiry, start after completion, acceptance before start")
 def date_order(ctx: ValidationContext):
+    yield from _trusted(ctx, _impossible_orders(ctx))
+
+
+def _impossible_orders(ctx: ValidationContext) -> Iterator[Dated]:
     # Only orders that cannot happen are checked: a contract signed after work started (补签)
     # is irregular but real, so it is no rule here.
     for order in ctx.params.fields.date_order:
@@ -103,3 +124,17 @@ def date_order(ctx: ValidationContext):
                     a, b = as_date(doc_a.text(fld_a)), as_date(doc_b.text(fld_b))
                     if a and b and a > b:
                         yield _order_finding(ctx, group.anchor.sha256, (doc_a, fld_a, a), (doc_b, fld_b, b))
+
+
+@rule("LOW_CONFIDENCE", severity="warning",
+      zh="证照似已过期或日期先后似不成立，但所依据的日期识别存疑，需人工确认",
+      en="A certificate looks expired or two dates out of order, but a date it rests on was read "
+         "with doubt: a person confirms it before anything is blocked")
+def doubted_dates(ctx: ValidationContext):
+    threshold = ctx.params.low_confidence
+    found = chain(_ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期"),
+                  _usage_ended(ctx), _impossible_orders(ctx))
+    for finding, sure in found:
+        if sure < threshold:
+            yield Finding("LOW_CONFIDENCE", f"{finding.message}；但所依据的日期{below(sure, threshold)}，未作阻断，请核对原件",
+                          finding.subject, finding.evidence)

@@ -7,7 +7,7 @@ from datetime import date
 from dossier.validate.archive_facts import KIND_ZH
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence
-from dossier.validate.messages import doc_name, join, role_name
+from dossier.validate.messages import below, doc_name, join, role_name
 
 
 def insurance_window(filing_date: date, months: int) -> list[str]:
@@ -51,9 +51,10 @@ def social_insurance(ctx: ValidationContext):
 
 
 @rule("LOW_CONFIDENCE", severity="warning",
-      zh="社保月份不连续，但缴费记录的月份识别存疑（缴费起止与月数不符，或按月数补全），需人工确认",
+      zh="社保月份不连续，但缴费记录的月份识别存疑（缴费起止与月数不符、按月数补全、勾选标记识别不清等），需人工确认",
       en="A month of the window is missing, but the statement's months were read with doubt (the "
-         "range disagrees with its printed month count, or was mended from it): a person confirms it")
+         "range disagrees with its printed month count or was mended from it, ticks read weakly): "
+         "a person confirms it")
 def doubted_gap(ctx: ValidationContext):
     window = insurance_window(ctx.filing_date, ctx.params.social_insurance_window_months)
     threshold = ctx.params.low_confidence
@@ -62,7 +63,8 @@ def doubted_gap(ctx: ValidationContext):
         if doubted:
             yield Finding("LOW_CONFIDENCE",
                           f"{_who(person)}在 {window[0]} 至 {window[-1]} 期间似缺少社保月份 {join(missing)}，"
-                          f"但{doc_name(doubted[0].doc.doc_type)}上的缴费月份识别存疑（缴费起止与所列月数不符），请核对原件",
+                          f"但{doc_name(doubted[0].doc.doc_type)}上的缴费月份"
+                          f"{below(min(m.confidence('months') for m in doubted), threshold)}，请核对原件",
                           person.id_number, person.roster_evidence() + [m.evidence("months") for m in doubted])
 
 
