@@ -528,7 +528,9 @@ def test_an_id_card_whose_pale_labels_a_fax_lost_is_read_by_the_form_of_its_valu
     assert f["id_number"].value == "32010619830717393X"
     # found by form alone: a person confirms each
     assert all(f[k].confidence < TRUSTED for k in ("name", "gender", "ethnicity", "address", "issuing_authority"))
-    assert "birth_date" not in f or f["birth_date"].value is None  # 198371711 is no date
+    # 198371711 is no date: the birth date is the number's, in doubt
+    assert f["birth_date"].value == "1983-07-17" and f["birth_date"].confidence < TRUSTED
+    assert f["birth_date"].notes == ["未识别到印刷值，按身份证号（GB 11643）推得"]
 
 
 def test_a_label_split_by_the_wrap_of_running_text_still_introduces_its_value():
@@ -979,3 +981,14 @@ def test_a_list_ends_at_the_next_label_misread_beyond_knowing_when_its_english_f
                line("使月名效期Vasid for se urtit", 49, 325, 167, h=13), line("2026-05-10", 48, 337, 116, h=14),
                source=TextSource.ocr)
     assert f["specialties"].value == ["建筑工程", "市政公用工程"]
+
+
+def test_a_cards_gender_and_birth_date_left_unread_are_taken_from_its_number_with_doubt():
+    # the engine lost 男 and the birth date's box on a scanned card: the card's own number encodes
+    # both (GB 11643: the 17th digit's parity, digits 7-14), as the issuing office printed them
+    f = fields(line("姓名　司马犇", 163, 168, 224), line("性别", 165, 190, 188), line("民族汉", 229, 188, 270),
+               line("出生", 165, 210, 186), line("住址", 165, 230, 186), line("安徽省阜阳市颍州区长江西路303号", 195, 227),
+               line("公民身份号码", 166, 280, 211), line("341202197011214894", 237, 279, 338),
+               line("中华人民共和国", 233, 421, 338, h=19), line("居民身份证", 225, 450, 331, h=23), source=TextSource.ocr)
+    assert (f["gender"].value, f["birth_date"].value) == ("男", "1970-11-21")
+    assert f["gender"].confidence < TRUSTED and f["birth_date"].confidence < TRUSTED and f["gender"].notes

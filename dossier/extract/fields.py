@@ -59,6 +59,7 @@ from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.places import area_parents, place_slips
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library, printed_labels
 from dossier.model import ExtractedField
+from dossier.validate.identifiers import id_info, id_problem
 
 UNPARSED_CONFIDENCE = 0.0
 # a label's English translation printed after it (姓名 Name, 注册编号 Registration No.): a run of
@@ -371,6 +372,8 @@ class Candidate:
         return self.factor * min(spans)
 
 
+FROM_ID = 0.85  # a value the ID number encodes, not one read: a person confirms it against the card
+FROM_ID_NOTE = "未识别到印刷值，按身份证号（GB 11643）推得"
 CUT_LABEL_MIN = 2  # characters of a label's start that end a value (发证 of 发证日期); one may be a name's
 
 
@@ -420,7 +423,22 @@ class FieldEngine:
                 if found is not None:
                     out[name] = found
         self._places_by_id_area(out)
+        self._from_id_number(out)
         return {name: out[name] for name in self.spec.fields if name in out}
+
+    def _from_id_number(self, out: dict[str, ExtractedField]) -> None:
+        """Fields the document's ID number encodes (``from_id``) that were not read, taken from a
+        valid number: a value its issuer printed from that number, not one read, so in doubt."""
+        ident = out.get("id_number")
+        number = ident.value if ident is not None and isinstance(ident.value, str) else ""
+        if not number or id_problem(number) is not None:
+            return
+        info = id_info(number)
+        encoded = {"gender": info.gender, "birth_date": info.birth_date.isoformat()}
+        for name, fspec in self.spec.fields.items():
+            if fspec.from_id and (name not in out or out[name].value is None):
+                out[name] = ExtractedField(value=encoded[fspec.from_id], confidence=FROM_ID, page=ident.page,
+                                           notes=[FROM_ID_NOTE])
 
     def _places_by_id_area(self, out: dict[str, ExtractedField]) -> None:
         """Doubt the places of a card's address and office read a character off one of the ID

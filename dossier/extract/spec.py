@@ -48,6 +48,9 @@ class FieldSpec(BaseModel):
     doubtful when it cannot be completed.
     ``past``: a date of something that has happened (issued, born, signed): one read ahead of
     today is a misreading (2041 for 2021) and is doubted.
+    ``from_id``: what the document's own ID number encodes (GB 11643: ``gender``, ``birth_date``)
+    and its issuer printed from it (a resident ID card): when the printed value is not read, it is
+    taken from a valid number, in doubt.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -65,6 +68,7 @@ class FieldSpec(BaseModel):
     item_labels: bool = False
     kind: Kind | None = None  # a value that must be whole: company, authority or person name
     past: bool = False  # a date that cannot lie ahead of the day it is read (issued, born, signed)
+    from_id: Literal["gender", "birth_date"] | None = None
 
     @field_validator("pattern", "fallback_pattern")
     @classmethod
