@@ -949,8 +949,23 @@ def test_a_card_whose_term_starts_unreadable_gives_its_end_and_no_start():
                line("签发机关", 351, 140, 383, h=10), line("南京市公安局鼓楼区分局", 395, 140, 520, h=10),
                line("有效期限", 352, 158, 381, h=10), line("202F-02-2041.02.14", 384, 158, 518, h=10, conf=0.84),
                source=TextSource.ocr)
-    assert f["valid_from"].value is None
     assert f["valid_until"].value == "2041-02-14" and f["valid_until"].confidence < TRUSTED
+    # without the holder's birth date nothing tells when it started
+    assert f["valid_from"].value is None
+
+
+@pytest.mark.parametrize("term, start, end", [("202F-02-2041.02.14", "2021-02-14", "2041-02-14"),
+                                              ("2021.02.14-20", "2021-02-14", "2041-02-14"),
+                                              ("2024.03.20-", "2024-03-20", "长期")])
+def test_the_end_of_a_cards_term_left_unread_is_the_one_the_law_gives_the_holders_age(term, start, end):
+    # 居民身份证法: 20 years for a holder of 26-45 on the day of issue, long term from 46; born 1977
+    f = fields(line("公民身份号码", 46, 159, 90, h=10), line("320106197711262198", 118, 159, 223, h=12),
+               line("中华人民共和国", 392, 53, h=15), line("居民身份证", 383, 82, h=20),
+               line("签发机关", 351, 140, 383, h=10), line("南京市公安局鼓楼区分局", 395, 140, 520, h=10),
+               line("有效期限", 352, 158, 381, h=10), line(term, 384, 158, 518, h=10, conf=0.84),
+               source=TextSource.ocr)
+    assert (f["valid_from"].value, f["valid_until"].value) == (start, end)
+    assert f["valid_from"].confidence < TRUSTED and f["valid_until"].confidence < TRUSTED
 
 
 def test_a_misread_label_with_its_english_translation_still_introduces_its_value_with_doubt():

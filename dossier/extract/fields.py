@@ -59,6 +59,7 @@ from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.places import area_parents, place_slips
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library, printed_labels
 from dossier.model import ExtractedField
+from dossier.extract.id_terms import term_end, term_start
 from dossier.validate.identifiers import id_info, id_problem
 
 UNPARSED_CONFIDENCE = 0.0
@@ -373,7 +374,17 @@ class Candidate:
 
 
 FROM_ID = 0.85  # a value the ID number encodes, not one read: a person confirms it against the card
-FROM_ID_NOTE = "未识别到印刷值，按身份证号（GB 11643）推得"
+FROM_ID_NOTES = {"gender": "未识别到印刷值，按身份证号（GB 11643）推得",
+                 "birth_date": "未识别到印刷值，按身份证号（GB 11643）推得",
+                 "term_start": "未识别到印刷值，按有效期截止日与持证人年龄（居民身份证法第五条）推得",
+                 "term_end": "未识别到印刷值，按有效期起始日与持证人年龄（居民身份证法第五条）推得"}
+
+
+def _iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 CUT_LABEL_MIN = 2  # characters of a label's start that end a value (发证 of 发证日期); one may be a name's
 
 
@@ -428,17 +439,37 @@ class FieldEngine:
 
     def _from_id_number(self, out: dict[str, ExtractedField]) -> None:
         """Fields the document's ID number encodes (``from_id``) that were not read, taken from a
-        valid number: a value its issuer printed from that number, not one read, so in doubt."""
+        valid number: a value its issuer printed from that number, not one read, so in doubt. A
+        card's term: one end read and the holder's age on its start give the other
+        (:mod:`dossier.extract.id_terms`)."""
         ident = out.get("id_number")
         number = ident.value if ident is not None and isinstance(ident.value, str) else ""
         if not number or id_problem(number) is not None:
             return
         info = id_info(number)
-        encoded = {"gender": info.gender, "birth_date": info.birth_date.isoformat()}
-        for name, fspec in self.spec.fields.items():
-            if fspec.from_id and (name not in out or out[name].value is None):
-                out[name] = ExtractedField(value=encoded[fspec.from_id], confidence=FROM_ID, page=ident.page,
-                                           notes=[FROM_ID_NOTE])
+        by_code = {fspec.from_id: name for name, fspec in self.spec.fields.items() if fspec.from_id}
+
+        def read(code: str) -> ExtractedField | None:
+            found = out.get(by_code.get(code, ""))
+            return found if found is not None and found.value is not None else None
+
+        def derived(code: str) -> tuple[str, ExtractedField] | None:
+            if code in ("gender", "birth_date"):
+                return (info.gender if code == "gender" else info.birth_date.isoformat()), ident
+            other = read("term_end" if code == "term_start" else "term_start")
+            day = _iso_date(other.value) if other is not None else None
+            if day is None:
+                return None
+            if code == "term_end":
+                return term_end(info.birth_date, day), other
+            start = term_start(info.birth_date, day)
+            return (start.isoformat(), other) if start is not None else None
+
+        for code, name in by_code.items():
+            if read(code) is None and (found := derived(code)) is not None:
+                value, source = found
+                out[name] = ExtractedField(value=value, confidence=min(FROM_ID, source.confidence), page=source.page,
+                                           notes=[FROM_ID_NOTES[code]])
 
     def _places_by_id_area(self, out: dict[str, ExtractedField]) -> None:
         """Doubt the places of a card's address and office read a character off one of the ID

@@ -49,8 +49,9 @@ class FieldSpec(BaseModel):
     ``past``: a date of something that has happened (issued, born, signed): one read ahead of
     today is a misreading (2041 for 2021) and is doubted.
     ``from_id``: what the document's own ID number encodes (GB 11643: ``gender``, ``birth_date``)
-    and its issuer printed from it (a resident ID card): when the printed value is not read, it is
-    taken from a valid number, in doubt.
+    and its issuer printed from it (a resident ID card), or, with the holder's age, one end of the
+    card's term from the other (``term_start``, ``term_end``: 居民身份证法 第五条): when the
+    printed value is not read, it is taken from a valid number, in doubt.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -68,7 +69,7 @@ class FieldSpec(BaseModel):
     item_labels: bool = False
     kind: Kind | None = None  # a value that must be whole: company, authority or person name
     past: bool = False  # a date that cannot lie ahead of the day it is read (issued, born, signed)
-    from_id: Literal["gender", "birth_date"] | None = None
+    from_id: Literal["gender", "birth_date", "term_start", "term_end"] | None = None
 
     @field_validator("pattern", "fallback_pattern")
     @classmethod
