@@ -1007,3 +1007,14 @@ def test_a_cards_gender_and_birth_date_left_unread_are_taken_from_its_number_wit
                line("中华人民共和国", 233, 421, 338, h=19), line("居民身份证", 225, 450, 331, h=23), source=TextSource.ocr)
     assert (f["gender"].value, f["birth_date"].value) == ("男", "1970-11-21")
     assert f["gender"].confidence < TRUSTED and f["birth_date"].confidence < TRUSTED and f["gender"].notes
+
+
+def test_a_label_a_seal_cut_to_its_first_characters_before_a_colon_introduces_its_value():
+    # 发证机关 under a seal reads 发证, its colon and value in the next box: 发证 opens two labels
+    # (发证机关, 发证日期), and the value says which
+    f = fields(line("建筑业企业资质证书", 200, 60, h=22), line("企业名称：南京金陵汇通建筑工程有限公司", 48, 132),
+               line("住房和城乡", 399, 232, 479, h=20, conf=0.99), line("发证", 365, 268, 392, h=16),
+               line("：南京市住房和城乡建设局", 406, 264, 537, h=19), line("2024-07-09", 468, 285, 538, h=18),
+               source=TextSource.ocr)
+    assert f["issuing_authority"].value == "南京市住房和城乡建设局"
+    assert f["issuing_authority"].confidence < TRUSTED

@@ -524,6 +524,13 @@ class FieldEngine:
             if len(text) == 1 and not hits_by_line.get(line.index):
                 self._spread_half(line, text, lines, labels, owner, hits_by_line)
                 continue
+            if not hits_by_line.get(line.index) and len(text) >= CUT_LABEL_MIN and self._colon_beside(line, lines):
+                # 发证 with ：南京市… in the next box: the start of each label it opens (发证机关,
+                # 发证日期), one per field; the value tells which
+                opened = {owner.get(lb, lb): lb for lb in sorted(labels) if lb.startswith(text) and lb != text}
+                if opened:
+                    hits_by_line[line.index] = [TruncatedHit(line, lb, 0, len(line.compact)) for lb in opened.values()]
+                    continue
             if hits_by_line.get(line.index) or len(text) < 3 or text in self.vocabulary:
                 continue  # a word we know in full (居民身份证, a card's name) is no label cut short
             fits = sorted(lb for lb in labels if (len(lb) == len(text) + 1
@@ -531,6 +538,13 @@ class FieldEngine:
                           or (len(lb) == len(text) >= MISREAD_LABEL_MIN and sum(a != b for a, b in zip(lb, text)) == 1))
             if fits and len({owner.get(lb, lb) for lb in fits}) == 1:
                 hits_by_line[line.index] = [TruncatedHit(line, fits[0], 0, len(line.compact))]
+
+    @staticmethod
+    def _colon_beside(line: Line, lines: list[Line]) -> bool:
+        """Whether the next box on ``line``'s row opens with a colon: ``line`` is a label whose
+        value the engine boxed apart with its colon (发证 | ：南京市…)."""
+        beside = right_of(line, line.bbox[2], lines)
+        return bool(beside) and beside[0].compact[:1] in (":", "：")
 
     @staticmethod
     def _spread_half(line: Line, text: str, lines: list[Line], labels: set[str], owner: dict[str, str],
