@@ -386,3 +386,31 @@ def test_a_rows_months_are_no_surer_than_the_ticks_they_were_read_from():
     got = records(lines)
     assert got[ZHOU]["months"] == [f"2026-{m:02d}" for m in range(7, 12)] and got[ZHOU]["confidence"]["months"] < 0.9
     assert got[WU]["confidence"]["months"] == 1.0
+
+
+def _rows_of(people):
+    """A statement with a row per insurance type: (name, ID number, name's confidence) each."""
+    lines = [cell("单位参保人员缴费明细表", 180, 40, h=16), cell("姓名", 40, 200, 70), cell("身份证号码", 90, 200, 190),
+             cell("险种", 200, 200, 230), cell("2026-02", 240, 200, 280)]
+    for row, (name, ident, conf) in enumerate(people):
+        y = 220 + 14 * row
+        lines += [TextLine(text=name, confidence=conf, bbox=(40, y, 70, y + 12)), cell(ident, 90, y, 190),
+                  cell("养老", 200, y, 230), cell("●", 255, y, 263)]
+    page = PageText(number=1, width=A4[0], height=A4[1], source=TextSource.ocr, lines=lines)
+    (doc,) = extract_documents(FileText(sha256="0" * 64, media_type="image/tiff", pages=[page]), "f.tif")
+    return doc.records
+
+
+def test_the_name_most_rows_read_stands_over_one_misreading_read_surely():
+    # a fax read 武子轩 on three rows and 武了轩, at 0.9998, on one
+    (got,) = _rows_of([("武了轩", ZHOU, 0.9998), ("武子轩", ZHOU, 0.98), ("武子轩", ZHOU, 0.99), ("武子轩", ZHOU, 0.97)])
+    assert got["name"] == "武子轩" and got["confidence"]["name"] < 0.9
+
+
+def test_a_row_whose_number_fails_its_check_one_digit_off_another_rows_of_the_same_name_is_that_person():
+    # 420106197708134519 read 420106197708184519 on one row: no second person, no checksum error
+    valid, misread = "420106197708134519", "420106197708184519"
+    (got,) = _rows_of([("周建国", valid, 0.99), ("周建国", misread, 0.99), ("周建国", valid, 0.99)])
+    assert got["id_number"] == valid and got["months"] == ["2026-02"]
+    # a number that passes its check is another person's, however close
+    assert len(_rows_of([("周建国", valid, 0.99), ("周建国", WU, 0.99)])) == 2

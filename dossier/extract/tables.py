@@ -35,8 +35,10 @@ from dossier.extract.completeness import misread_words, opening_doubt
 from dossier.extract.layout import Line, same_row
 from dossier.extract.normalize import NORMALISERS
 from dossier.extract.normalize.dates import months_from
+from dossier.extract.normalize.text import one_off
 from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.spec import TableSpec
+from dossier.validate.identifiers import id_problem
 
 STOP_WORDS = ("合计", "以下空白", "打印日期", "经办机构", "备注", "说明：", "注：")
 # a month cell that holds one of these (or nothing) was not paid, whatever else is in it
@@ -696,23 +698,37 @@ def _paid(text: str, spec: TableSpec) -> bool:
 def _merge(records) -> list[dict]:
     """One record per person: rows split over pages, ranges or insurance types are united. The ID
     number is the person: rows that share it are one person whatever each read as the name (a
-    photo read 郑彧 as 郑或 on one of four rows); the surest name stands, in doubt when another
-    row read another name."""
+    photo read 郑彧 as 郑或 on one of four rows), and a row whose number fails its check and is
+    one character off another row's of the same name is that person's, misread. The name most
+    rows read (weighed by how sure each was) stands, in doubt when another row read another."""
+    records = list(records)
+    valid = {(r["id_number"], r["name"]) for r in records if r["id_number"] and id_problem(r["id_number"]) is None}
     groups: dict[tuple, list[dict]] = {}
     for rec in records:
-        key = ("id", rec["id_number"]) if rec["id_number"] else ("name", rec["name"] or "")
+        ident = rec["id_number"]
+        if ident and id_problem(ident) is not None:
+            ident = next((v for v, name in sorted(valid) if name == rec["name"] and one_off(ident, v)), ident)
+        key = ("id", ident) if ident else ("name", rec["name"] or "")
         groups.setdefault(key, []).append(rec)
     out = []
-    for group in groups.values():
-        names = [(rec["confidence"]["name"], rec["name"]) for rec in group if rec["name"]]
+    for (kind, ident), group in groups.items():
+        votes: dict[str, float] = {}
+        for rec in group:
+            if rec["name"]:
+                votes[rec["name"]] = votes.get(rec["name"], 0.0) + rec["confidence"]["name"]
         into = group[0]
         for rec in group[1:]:
             into["months"] = sorted(set(into["months"]) | set(rec["months"]))
             into["insurance_types"] += [t for t in rec["insurance_types"] if t not in into["insurance_types"]]
             into["confidence"] = {k: min(v, rec["confidence"].get(k, v)) for k, v in into["confidence"].items()}
-        if names:
-            into["confidence"]["name"], into["name"] = max(names)
-            if len({name for _, name in names}) > 1:
+        if kind == "id":
+            into["id_number"] = ident
+            into["confidence"]["id_number"] = max(rec["confidence"]["id_number"] for rec in group
+                                                  if rec["id_number"] == ident)
+        if votes:
+            into["name"] = max(votes, key=lambda name: (votes[name], name))
+            into["confidence"]["name"] = max(rec["confidence"]["name"] for rec in group if rec["name"] == into["name"])
+            if len(votes) > 1:
                 into["confidence"]["name"] = round(min(into["confidence"]["name"], NAME_DOUBT), 4)
         out.append(into)
     return out

@@ -123,7 +123,7 @@ CONSTRUCTOR_SPECIALTIES = ("建筑工程", "公路工程", "铁路工程", "民�
                            "矿业工程", "市政公用工程", "通信与广电工程", "机电工程")
 
 
-def _one_off(read: str, word: str) -> bool:
+def one_off(read: str, word: str) -> bool:
     """Whether ``read`` is ``word`` with one character replaced."""
     return len(read) == len(word) and sum(a != b for a, b in zip(read, word)) == 1
 
@@ -137,7 +137,7 @@ def normalise_specialty_list(raw: str) -> Normalised | None:
         return None
     confidence, notes, repaired = CERTAIN, [], []
     for item in items:
-        near = [word for word in CONSTRUCTOR_SPECIALTIES if _one_off(item, word)]
+        near = [word for word in CONSTRUCTOR_SPECIALTIES if one_off(item, word)]
         if item in CONSTRUCTOR_SPECIALTIES:
             repaired.append(item)
         elif len(near) == 1:
