@@ -32,6 +32,7 @@ from dossier.extract.completeness import (
     places_named,
     without_stray,
 )
+from dossier.extract.id_terms import term_end, term_start
 from dossier.extract.layout import (
     SEPARATORS,
     WRAP_GAP,
@@ -59,7 +60,6 @@ from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.places import area_parents, place_slips
 from dossier.extract.spec import DocSpec, FieldSpec, label_vocabulary, pattern_library, printed_labels
 from dossier.model import ExtractedField
-from dossier.extract.id_terms import term_end, term_start
 from dossier.validate.identifiers import id_info, id_problem
 
 UNPARSED_CONFIDENCE = 0.0
@@ -110,7 +110,7 @@ FALLBACK_CHOSEN = 0.8  # no label: chosen as the first or last of several
 FALLBACK_LABEL_UNREAD = 0.5  # the label is printed but nothing beside it was read
 TRUNCATED_LABEL = TOLERATED  # found through a label missing a character (under a seal)
 TRUNCATED_NOTE = "标签不完整或有误识（疑被印章遮挡或字迹模糊），按近似标签定位"
-_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z][A-Za-z:.,'()/ ]*$")
+_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])" + _ENGLISH + "$")
 MISREAD_LABEL_MIN = 4  # a shorter label one character off is too many other words
 SPREAD_VALUE_GAP = 1.0  # a spread label's last character stands this many text heights from its value
 FALLBACK_NOTE = "无标签，按格式定位"
@@ -374,18 +374,19 @@ class Candidate:
 
 
 FROM_ID = 0.85  # a value the ID number encodes, not one read: a person confirms it against the card
-FROM_ID_NOTES = {"gender": "未识别到印刷值，按身份证号（GB 11643）推得",
-                 "birth_date": "未识别到印刷值，按身份证号（GB 11643）推得",
+_FROM_NUMBER = "未识别到印刷值，按身份证号（GB 11643）推得"
+FROM_ID_NOTES = {"gender": _FROM_NUMBER, "birth_date": _FROM_NUMBER,
                  "term_start": "未识别到印刷值，按有效期截止日与持证人年龄（居民身份证法第五条）推得",
                  "term_end": "未识别到印刷值，按有效期起始日与持证人年龄（居民身份证法第五条）推得"}
+CUT_LABEL_MIN = 2  # characters of a label's start that end a value (发证 of 发证日期); one may be a name's
 
 
 def _iso_date(value) -> date | None:
+    """A normalised ``YYYY-MM-DD`` value as a date; None for anything else (长期)."""
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-CUT_LABEL_MIN = 2  # characters of a label's start that end a value (发证 of 发证日期); one may be a name's
 
 
 class FieldEngine:
