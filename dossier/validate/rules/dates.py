@@ -10,6 +10,7 @@ from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.facts import DocumentFacts
 from dossier.validate.messages import below, doc_name, field_label
+from dossier.validate.people import GUESS
 
 
 def as_date(text: str | None) -> date | None:
@@ -35,7 +36,7 @@ def _filing_evidence(ctx: ValidationContext):
       zh="证照有效期早于申报日期",
       en="A certificate's validity ends before the filing date")
 def cert_expired(ctx: ValidationContext):
-    yield from _trusted(ctx, _ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期"))
+    yield from _trusted(_ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期"))
 
 
 @rule("CERT_EXPIRING", severity="warning",
@@ -61,7 +62,7 @@ def cert_expiring(ctx: ValidationContext):
       zh="电子注册证书的使用有效期早于申报日期（需重新下载打印）",
       en="An electronic constructor certificate's usage period ends before the filing date")
 def ecert_usage_expired(ctx: ValidationContext):
-    yield from _trusted(ctx, _usage_ended(ctx))
+    yield from _trusted(_usage_ended(ctx))
 
 
 # A finding on dates together with how sure the weakest date it rests on was read.
@@ -83,10 +84,10 @@ def _usage_ended(ctx: ValidationContext) -> Iterator[Dated]:
     return _ended_before_filing(ctx, "ECERT_USAGE_EXPIRED", ctx.params.fields.usage_validity, "请重新下载电子证书")
 
 
-def _trusted(ctx: ValidationContext, found: Iterable[Dated]) -> Iterator[Finding]:
-    """The findings whose dates were read surely enough to block on; :func:`doubted_dates` asks a
-    person about the others."""
-    return (finding for finding, sure in found if sure >= ctx.params.low_confidence)
+def _trusted(found: Iterable[Dated]) -> Iterator[Finding]:
+    """The findings whose dates are more likely read right than wrong (see GUESS), to block on;
+    :func:`doubted_dates` asks a person about the others."""
+    return (finding for finding, sure in found if sure >= GUESS)
 
 
 def _order_finding(ctx: ValidationContext, subject: str, first: tuple[DocumentFacts, str, date],
@@ -104,7 +105,7 @@ def _order_finding(ctx: ValidationContext, subject: str, first: tuple[DocumentFa
       zh="日期先后不可能成立（发证晚于到期、开工晚于竣工、验收早于开工等）",
       en="Impossible date order: issue after expiry, start after completion, acceptance before start")
 def date_order(ctx: ValidationContext):
-    yield from _trusted(ctx, _impossible_orders(ctx))
+    yield from _trusted(_impossible_orders(ctx))
 
 
 def _impossible_orders(ctx: ValidationContext) -> Iterator[Dated]:
@@ -127,14 +128,14 @@ def _impossible_orders(ctx: ValidationContext) -> Iterator[Dated]:
 
 
 @rule("LOW_CONFIDENCE", severity="warning",
-      zh="证照似已过期或日期先后似不成立，但所依据的日期识别存疑，需人工确认",
+      zh="证照似已过期或日期先后似不成立，但所依据的日期识别置信度很低（疑为误识），需人工确认",
       en="A certificate looks expired or two dates out of order, but a date it rests on was read "
-         "with doubt: a person confirms it before anything is blocked")
+         "as little more than a guess: a person confirms it before anything is blocked")
 def doubted_dates(ctx: ValidationContext):
     threshold = ctx.params.low_confidence
     found = chain(_ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期"),
                   _usage_ended(ctx), _impossible_orders(ctx))
     for finding, sure in found:
-        if sure < threshold:
+        if sure < GUESS:
             yield Finding("LOW_CONFIDENCE", f"{finding.message}；但所依据的日期{below(sure, threshold)}，未作阻断，请核对原件",
                           finding.subject, finding.evidence)
