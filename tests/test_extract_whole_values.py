@@ -1018,3 +1018,14 @@ def test_a_label_a_seal_cut_to_its_first_characters_before_a_colon_introduces_it
                source=TextSource.ocr)
     assert f["issuing_authority"].value == "南京市住房和城乡建设局"
     assert f["issuing_authority"].confidence < TRUSTED
+
+
+def test_a_value_sitting_between_two_labels_rows_of_a_slanted_table_is_in_doubt():
+    # a photographed two-column table whose value column sits half a row lower than its labels:
+    # 杭州紫荆实验学校 (招标人's) lies on 工程名称's row too, above the project's own name
+    f = fields(line("中标通知书", 199, 86, 268, h=26), line("招标人", 113, 103, 140, h=15),
+               line("工程名称", 111, 117, 143, h=15), line("杭州紫荆实验学校", 167, 109, 223, h=18),
+               line("建设地点", 110, 131, 143, h=16), line("中标单位", 110, 146, 143, h=14),
+               line("杭州紫荆山住宅小区4#楼工程", 167, 123, 254, h=20), line("杭州市滨江区紫荆山片区", 167, 137, 240, h=17),
+               line("浙江蜀道安澜建设工程有限公司", 167, 151, 258, h=19), source=TextSource.ocr)
+    assert f["project_name"].confidence < TRUSTED or f["project_name"].value == "杭州紫荆山住宅小区4#楼工程"

@@ -378,6 +378,8 @@ _FROM_NUMBER = "未识别到印刷值，按身份证号（GB 11643）推得"
 FROM_ID_NOTES = {"gender": _FROM_NUMBER, "birth_date": _FROM_NUMBER,
                  "term_start": "未识别到印刷值，按有效期截止日与持证人年龄（居民身份证法第五条）推得",
                  "term_end": "未识别到印刷值，按有效期起始日与持证人年龄（居民身份证法第五条）推得"}
+ROW_SHARED = 0.8  # a value beside its label that lies on another label's row as well
+ROW_SHARED_NOTE = "值位于两个标签的行之间（表格倾斜），归属存疑"
 CUT_LABEL_MIN = 2  # characters of a label's start that end a value (发证 of 发证日期); one may be a name's
 
 
@@ -659,7 +661,9 @@ class FieldEngine:
                         continue  # curved seal text stamped across the row
                     if self._under_label(other, lines, hits_by_line):
                         continue  # the value of the label right above it (a column of labels over values)
-                    cand = self._leading_value(fspec, other, hits_by_line, lines, factor, note, unit=unit)
+                    shared = self._on_other_labels_row(other, line, lines, hits_by_line)
+                    cand = self._leading_value(fspec, other, hits_by_line, lines, factor * (ROW_SHARED if shared else 1.0),
+                                               ROW_SHARED_NOTE if shared else note, unit=unit)
                     if cand is not None:
                         yield cand
                         break
@@ -838,6 +842,16 @@ class FieldEngine:
         if first is None or (row and row[0].bbox[0] <= first.bbox[0] + slack):
             return row
         return [first, *(o for o in row if o is not first)]
+
+    @staticmethod
+    def _on_other_labels_row(box: Line, label: Line, lines: list[Line], hits_by_line) -> bool:
+        """Whether ``box``, right of ``label``, lies on the row of another label of the same
+        column too: a photographed table whose value column sits half a row off its labels puts
+        each value between two labels' rows, and nearness no longer tells whose it is."""
+        return any(o is not label and o.page == label.page and hits_by_line.get(o.index)
+                   and not any(h.fragment for h in hits_by_line[o.index])
+                   and min(o.bbox[2], label.bbox[2]) > max(o.bbox[0], label.bbox[0]) and same_row(o, box)
+                   for o in lines)
 
     @staticmethod
     def _value_under(hit: LabelHit, lines: list[Line], hits_by_line) -> bool:
