@@ -478,9 +478,10 @@ def test_an_address_wrapped_after_its_house_number_keeps_its_whole_second_line()
 
 
 def test_an_ethnicity_whose_label_was_misread_into_its_box_is_found_by_its_name_with_doubt():
-    # 民族 read 良族 (a fax) or 民放 (a blurred copy) in one box with the name: the gender beside
-    # 性别 takes its sign alone, not the rest of its row, and the name of the closed list is found
-    for misread, ethnicity in (("良族侗", "侗"), ("民放蒙古", "蒙古")):
+    # 民族 read 良族 (a fax) or 民放 (a blurred copy), or 民 alone, in one box with the name: the
+    # gender beside 性别 takes its sign alone, not the rest of its row, and the name of the closed
+    # list is found
+    for misread, ethnicity in (("良族侗", "侗"), ("民放蒙古", "蒙古"), ("民汉", "汉")):
         doc = extract(box("姓名", 31, 33, 51), box("鲜金山", 61, 32, 89), box("性别", 30, 52, 51),
                       box("男", 61, 52, 72), box(misread, 94, 52, 136), box("出生", 31, 74, 50),
                       box("1982年8月10日", 61, 73, 124), box("公民身份号码", 31, 144, 75),
