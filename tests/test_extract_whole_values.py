@@ -1029,3 +1029,11 @@ def test_a_value_sitting_between_two_labels_rows_of_a_slanted_table_is_in_doubt(
                line("杭州紫荆山住宅小区4#楼工程", 167, 123, 254, h=20), line("杭州市滨江区紫荆山片区", 167, 137, 240, h=17),
                line("浙江蜀道安澜建设工程有限公司", 167, 151, 258, h=19), source=TextSource.ocr)
     assert f["project_name"].confidence < TRUSTED or f["project_name"].value == "杭州紫荆山住宅小区4#楼工程"
+
+
+def test_a_cards_term_whose_label_was_lost_and_dash_read_as_a_dot_is_found_by_its_form():
+    f = fields(line("中华人民共和国", 269, 430, 380, h=18), line("居民身份证", 263, 465, 367, h=14),
+               line("签发机关", 230, 518, 262, h=12), line("杭州市公安局西湖区分局", 272, 517, 364, h=12),
+               line("2018.07.07.2038.07.07", 272, 536, 364, h=11, conf=0.89), source=TextSource.ocr)
+    assert (f["valid_from"].value, f["valid_until"].value) == ("2018-07-07", "2038-07-07")
+    assert f["valid_from"].confidence < TRUSTED

@@ -273,6 +273,8 @@ def test_a_range_whose_dash_was_read_as_one_is_split_by_its_fixed_widths_with_do
     pad = f"%Y{separator}%m{separator}%d"
     term = normalise_date_range(f"{start:{pad}}1{end:{pad}}")
     assert term.value == (start.isoformat(), end.isoformat()) and term.confidence < 0.9
+    # the dates' own separator for the dash changes nothing read
+    assert normalise_date_range(f"{start:{pad}}{separator}{end:{pad}}").value == (start.isoformat(), end.isoformat())
 
 
 @given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
@@ -285,6 +287,10 @@ def test_a_range_whose_dash_and_separators_of_its_end_were_lost_is_split_by_fixe
     first, second = (separator if k else "" for k in kept)
     term = normalise_date_range(f"{start:%Y{separator}%m{separator}%d}{end:%Y}{first}{end:%m}{second}{end:%d}")
     assert term.value == (start.isoformat(), end.isoformat()) and term.confidence < 0.9
+
+
+def test_a_range_printed_with_dashes_throughout_is_certain():
+    assert normalise_date_range("2018-07-07-2038-07-07").confidence == 1
 
 
 @pytest.mark.parametrize("raw", ["2031.05.0412011.05.04",  # the end before the start

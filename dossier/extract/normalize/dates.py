@@ -52,7 +52,7 @@ _RANGE_THEN_FIGURE = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*\
 # validity) or lost with the end's separators (2010.05.23203005.23): fixed widths split them
 # unambiguously; a day 041 or a year 12031 is no date
 _GLUED_RANGE = re.compile(r"(?<!\d)(\d{4}([.\-/])\d{2}\2\d{2})(1?)((?:19|20)\d{2}\2?\d{2}\2?\d{2})(?!\d)")
-GLUED_NOTE = ("起止日期之间的连接符缺失，已按日期格式拆分", "起止日期之间的连接符被识别为“1”，已按日期格式拆分")
+GLUED_NOTE = "起止日期之间的连接符缺失或误识，已按日期格式拆分"
 # OCR writes letters for digits inside numbers; only between digits is the intent unambiguous.
 _LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
 _LETTER_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{''.join(_LETTER_DIGITS)}](?=\d)")
@@ -199,13 +199,13 @@ def normalise_date_range(raw: str) -> Normalised | None:
     impossible, the end precedes the start, or no end is found.
     """
     text, notes = _tidy(raw)
-    glued = _GLUED_RANGE.search(text)
+    matches = _find_dates(text)[:2]
+    # (two dates read in full are a range as printed, 2018-07-07-2038-07-07 too)
+    glued = _GLUED_RANGE.search(text) if sum(day is not None for _, _, day in matches) < 2 else None
     if glued:
         days = [_fixed_width(glued.group(k)) for k in (1, 4)]
         if None not in days and days[0] <= days[1]:
-            return Normalised((days[0].isoformat(), days[1].isoformat()), TOLERATED,
-                              notes=(*notes, GLUED_NOTE[bool(glued.group(3))]))
-    matches = _find_dates(text)[:2]
+            return Normalised((days[0].isoformat(), days[1].isoformat()), TOLERATED, notes=(*notes, GLUED_NOTE))
     found = [item[2] for item in matches]
     if len(found) == 1 and found[0] is not None and _START_LOST.search(text[:matches[0][0]]):
         # "202F-02-2041.02.14": figures and a dash before the only date; it is the end
