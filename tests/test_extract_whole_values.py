@@ -1037,3 +1037,14 @@ def test_a_cards_term_whose_label_was_lost_and_dash_read_as_a_dot_is_found_by_it
                line("2018.07.07.2038.07.07", 272, 536, 364, h=11, conf=0.89), source=TextSource.ocr)
     assert (f["valid_from"].value, f["valid_until"].value) == ("2018-07-07", "2038-07-07")
     assert f["valid_from"].confidence < TRUSTED
+
+
+def test_a_term_wrapped_in_its_cell_of_a_text_layer_runs_on_to_its_end():
+    # LibreOffice: 使用有效期 | 2026年09月07日至2027年03 / 月06日, the cell's second line at its left
+    # edge; the text layer joins label and value into one line, so where the value starts is an
+    # estimate from the glyphs (digits are narrower than ideographs, the gap between cells wide)
+    f = fields(line("注册建造师注册证书", 208, 58, 388, h=20), line("注册编号", 315, 214, 355, h=10),
+               line("川151200877263", 377, 214, 461, h=10),
+               line("使用有效期 2026年09月07日至2027年03", 310, 266, 527, h=10), line("月06日", 377, 282, 413, h=10),
+               line("注册级别", 68, 300, 108, h=10), line("一级", 130, 300, 150, h=10))
+    assert f["usage_valid_until"].value == "2027-03-06" and f["usage_valid_until"].confidence == 1.0

@@ -969,6 +969,9 @@ class FieldEngine:
                     and not any(note in END_LOST for note in result.notes))
 
         x0 = line.sub_bbox(start, end)[0]
+        # where the label before the value ends: a table's value cell, and the lines it wraps onto,
+        # start between there and the value's estimated start
+        opened = line.sub_bbox(0, start)[2] if start > 0 else None
         if not fspec.multi_line and whole(()):
             if fspec.kind in WRAPPING_KINDS:
                 # a whole name may still wrap: 西安市建筑业协会 / 职业技能等级认定中心; the line right
@@ -980,8 +983,8 @@ class FieldEngine:
                     return Candidate(line, start, end, cand.text, (*cand.extra, more[0][0]),
                                      (*cand.extra_text, more[1][0]), factor=factor, note=note, unit=unit)
             return cand
-        below_lines, below_texts = self._continuation(fspec, line, x0, lines,
-                                                      hits_by_line, gap, None if fspec.multi_line else whole)
+        below_lines, below_texts = self._continuation(fspec, line, x0, lines, hits_by_line, gap,
+                                                      None if fspec.multi_line else whole, opened)
         if fspec.multi_line and fspec.kind and below_texts and not whole(below_texts):
             kept = next((k for k in range(len(below_texts) - 1, -1, -1) if whole(below_texts[:k])), None)
             if kept is not None:
@@ -1050,7 +1053,7 @@ class FieldEngine:
 
     def _continuation(self, fspec: FieldSpec, line: Line, value_x0: float, lines: list[Line], hits_by_line,
                       first_gap: float | None = None, until: Callable[[tuple[str, ...]], bool] | None = None,
-                      ) -> tuple[tuple[Line, ...], tuple[str, ...]]:
+                      label_end: float | None = None) -> tuple[tuple[Line, ...], tuple[str, ...]]:
         """Lines under ``line``'s value that carry no label: a wrapped value, or the further items
         of a list printed one per line. Found by geometry, not reading order, so a second column
         printed beside the value (a licence's two columns) does not interrupt it.
@@ -1059,7 +1062,9 @@ class FieldEngine:
         (a name read on until it is whole).
         A wrapped line starts close under the previous one; list items may be spaced like the
         rows of a table, as far apart as the first item is from its label (``first_gap``). Either
-        starts at about the value's left edge (or the line's, when a label opens the line)."""
+        starts at about the value's left edge (or the line's, when a label opens the line), or
+        between the end of the label before the value (``label_end``) and the value's edge: that
+        edge is an estimate when label and value came as one line (a text layer's table row)."""
         listed = fspec.normaliser in LIST_NORMALISERS
         out: list[Line] = []
         texts: list[str] = []
@@ -1073,7 +1078,8 @@ class FieldEngine:
                 o for o in lines
                 if o.page == line.page and o is not last and o not in out and o.cy > last.bbox[3]
                 and ((o.bbox[1] - last.bbox[3] <= max_gap
-                      and min(abs(o.bbox[0] - value_x0), abs(o.bbox[0] - line.bbox[0])) <= ALIGN * h)
+                      and (min(abs(o.bbox[0] - value_x0), abs(o.bbox[0] - line.bbox[0])) <= ALIGN * h
+                           or (label_end is not None and label_end <= o.bbox[0] <= value_x0)))
                      or self._goes_on(line, last, o))
             ]
             if not below_last:
