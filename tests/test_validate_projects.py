@@ -79,6 +79,26 @@ def test_a_project_document_whose_name_was_not_read_joins_the_project_filed_in_i
     assert len(group.members) == 2
 
 
+def test_a_project_name_read_with_doubt_that_names_no_other_project_is_as_good_as_unread():
+    # a photographed 中标通知书 gave the tenderee's name as the project's, at 0.8: it joins the
+    # project filed in its folder, not a project of its own that lacks every other document
+    from validate_builders import fld
+
+    def filed(d, path):
+        return d.model_copy(update={"document": d.document.model_copy(update={"file": path})})
+
+    bid, contract, acceptance = project_documents()
+    doubted = replace_field(bid, project_name=fld("杭州紫荆实验学校", confidence=0.8))
+    docs = [filed(doubted, "业绩/项目2/微信图片.jpg"), filed(contract, "业绩/项目2/施工合同.pdf"),
+            filed(acceptance, "业绩/项目2/竣工验收.pdf")]
+    params = params_for(clean_application().spec)
+    (group,) = group_projects(docs, params)
+    assert len(group.members) == 3
+    # read surely, it is another project's document
+    sure = [filed(replace_field(bid, project_name=fld("杭州紫荆实验学校", confidence=0.97)), "业绩/项目2/a.jpg"), *docs[1:]]
+    assert len(group_projects(sure, params)) == 2
+
+
 def test_in_an_application_filed_flat_an_unnamed_document_joins_the_one_project_lacking_its_type():
     def filed(d, path):
         return d.model_copy(update={"document": d.document.model_copy(update={"file": path})})

@@ -76,10 +76,13 @@ def _one_covers_the_other(a: list[str], b: list[str]) -> bool:
 def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[ProjectGroup]:
     """Group the project documents of ``documents``. A document whose project name was not read
     joins the one group filed in its folder (and missing its type), or the one group missing its
-    type when it is the only such document unread; else it stays out."""
+    type when it is the only such document unread; else it stays out. A name read below the
+    threshold that names no other document's project is as good as unread (a photo gave the
+    tenderee's name as the project's: a project of its own would lack every other document)."""
     tables = params.fields.project
     by_key: dict[str, list[DocumentFacts]] = {}
     unnamed: list[DocumentFacts] = []
+    doubted: set[int] = set()
     for doc in documents:
         if (doc.doc_type or "") not in tables:
             continue
@@ -87,6 +90,9 @@ def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[P
         name = doc.text(name_field) if name_field else None
         if name:
             by_key.setdefault(project_key(name), []).append(doc)
+            found = doc.field(name_field)
+            if found is not None and found.confidence < params.low_confidence:
+                doubted.add(id(doc))
         else:
             unnamed.append(doc)
     # Union the distinct keys (far fewer than documents), then expand back to documents.
@@ -109,6 +115,9 @@ def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[P
         clusters.setdefault(root(i), []).extend(by_key[key])
     order = {id(doc): n for n, doc in enumerate(documents)}
     groups = [sorted(members, key=lambda d: order[id(d)]) for members in clusters.values()]
+    alone = [g for g in groups if len(g) == 1 and id(g[0]) in doubted and len(groups) > 1]
+    unnamed += [g[0] for g in alone]
+    groups = [g for g in groups if not any(g is a for a in alone)]
     for doc in unnamed:
         # its name unread: the project whose documents share its folder, if one; in a folder
         # several projects share (an application filed flat), the one project without a document
