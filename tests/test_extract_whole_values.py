@@ -1048,3 +1048,11 @@ def test_a_term_wrapped_in_its_cell_of_a_text_layer_runs_on_to_its_end():
                line("使用有效期 2026年09月07日至2027年03", 310, 266, 527, h=10), line("月06日", 377, 282, 413, h=10),
                line("注册级别", 68, 300, 108, h=10), line("一级", 130, 300, 150, h=10))
     assert f["usage_valid_until"].value == "2027-03-06" and f["usage_valid_until"].confidence == 1.0
+
+
+def test_a_term_whose_end_was_cut_off_gives_no_end_rather_than_its_start():
+    # a photo cut 使用有效期：二〇二五年十二月二十八日至二〇二六年六月二十六日 after 六: the one date
+    # read is the start; as the end it made a valid certificate expired
+    f = fields(line("注册建造师注册证书", 208, 58, 388, h=20), line("注册编号：陕161201694049", 130, 182),
+               line("使用有效期：二〇二五年十二月二十八日至二〇二六年六", 336, 197, 553, h=20), source=TextSource.ocr)
+    assert "usage_valid_until" not in f or f["usage_valid_until"].value is None

@@ -1245,7 +1245,9 @@ class FieldEngine:
             return ExtractedField(value=None, raw=text, confidence=UNPARSED_CONFIDENCE, page=cand.line.page,
                                   bbox=bbox, notes=[f"无法解析：{text}"])
         value = normalised.value
-        if fspec.part == "end" and fspec.both_ends and isinstance(value, (list, tuple)) and len(value) == 1:
+        if (fspec.part == "end" and isinstance(value, (list, tuple)) and len(value) == 1
+                and (fspec.both_ends or any(n in END_LOST for n in normalised.notes))):
+            # the one date is the start: the end is printed but lost (至二〇二六年六, cut by a photo's edge)
             return ExtractedField(value=None, raw=text, confidence=UNPARSED_CONFIDENCE, page=cand.line.page,
                                   bbox=bbox, notes=[END_LOST[0]])
         if fspec.part is not None and isinstance(value, (list, tuple)):
