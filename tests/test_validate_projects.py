@@ -94,6 +94,7 @@ def test_a_project_name_read_with_doubt_that_names_no_other_project_is_as_good_a
     params = params_for(clean_application().spec)
     (group,) = group_projects(docs, params)
     assert len(group.members) == 3
+    assert group.value(group.members[0], "name") is None  # a misreading to confirm, not a name to compare
     # read surely, it is another project's document
     sure = [filed(replace_field(bid, project_name=fld("杭州紫荆实验学校", confidence=0.97)), "业绩/项目2/a.jpg"), *docs[1:]]
     assert len(group_projects(sure, params)) == 2

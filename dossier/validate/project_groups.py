@@ -28,6 +28,9 @@ class ProjectGroup:
 
     members: list[DocumentFacts]
     fields: dict[str, dict[str, str]]  # doc_type -> attribute -> field (params.fields.project)
+    # members that joined by their folder, their project name doubted and naming no project: that
+    # name is a misreading to confirm (LOW_CONFIDENCE), not the project's name to compare
+    name_doubted: frozenset[int] = frozenset()  # id() of such members
 
     def field_of(self, doc: DocumentFacts, attribute: str) -> str | None:
         """The field of ``doc`` that holds the project ``attribute`` (name, contractor …)."""
@@ -35,7 +38,9 @@ class ProjectGroup:
 
     def value(self, doc: DocumentFacts, attribute: str) -> str | None:
         name = self.field_of(doc, attribute)
-        return doc.text(name) if name else None
+        if not name or (attribute == "name" and id(doc) in self.name_doubted):
+            return None
+        return doc.text(name)
 
     @property
     def anchor(self) -> DocumentFacts:
@@ -130,7 +135,9 @@ def group_projects(documents: list[DocumentFacts], params: RuleParams) -> list[P
         if len(home) == 1:
             home[0].append(doc)
             home[0].sort(key=lambda d: order[id(d)])
-    return [ProjectGroup(members, tables) for members in sorted(groups, key=lambda g: order[id(g[0])])]
+    moved = frozenset(id(g[0]) for g in alone)
+    return [ProjectGroup(members, tables, moved & {id(m) for m in members})
+            for members in sorted(groups, key=lambda g: order[id(g[0])])]
 
 
 def _folder(doc: DocumentFacts) -> str:
