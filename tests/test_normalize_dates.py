@@ -303,3 +303,10 @@ def test_a_glued_range_that_does_not_split_into_two_dates_in_order_is_no_range(r
 def test_a_month_range_whose_end_is_lost_gives_its_start_in_doubt(raw):
     months = normalise_month_range(raw)
     assert len(months.value) == 1 and months.confidence < 0.9 and months.notes
+
+
+def test_a_normalised_day_reads_back_as_a_date_and_anything_else_as_none():
+    from dossier.extract.normalize.dates import iso_day
+
+    assert iso_day("2041-02-14") == date(2041, 2, 14)
+    assert [iso_day(v) for v in ("长期", "", None, "2041-02-30", ["2041-02-14"])] == [None] * 5

@@ -54,7 +54,7 @@ from dossier.extract.layout import (
 )
 from dossier.extract.measure import shared_height
 from dossier.extract.normalize import NORMALISERS
-from dossier.extract.normalize.dates import END_LOST
+from dossier.extract.normalize.dates import END_LOST, iso_day
 from dossier.extract.normalize.result import DOUBTFUL, GUESSED, TOLERATED
 from dossier.extract.ocr.marks import MARK_TEXT
 from dossier.extract.places import area_parents, place_slips
@@ -383,12 +383,10 @@ ROW_SHARED_NOTE = "值位于两个标签的行之间（表格倾斜），归属�
 CUT_LABEL_MIN = 2  # characters of a label's start that end a value (发证 of 发证日期); one may be a name's
 
 
-def _iso_date(value) -> date | None:
-    """A normalised ``YYYY-MM-DD`` value as a date; None for anything else (长期)."""
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+def _reads_whole(fspec: FieldSpec, text: str) -> bool:
+    """Whether ``text`` normalises to a whole value of ``fspec``'s kind."""
+    read = NORMALISERS[fspec.normaliser](text) if text else None
+    return read is not None and bool(read.value) and _whole(fspec, read.value)
 
 
 class FieldEngine:
@@ -460,7 +458,7 @@ class FieldEngine:
             if code in ("gender", "birth_date"):
                 return (info.gender if code == "gender" else info.birth_date.isoformat()), ident
             other = read("term_end" if code == "term_start" else "term_start")
-            day = _iso_date(other.value) if other is not None else None
+            day = iso_day(other.value) if other is not None else None
             if day is None:
                 return None
             if code == "term_end":
@@ -697,8 +695,7 @@ class FieldEngine:
             following = ends[n + 1].start if n + 1 < len(ends) else len(text)
             a, b = strip_separators(text, _skip_remark(text, hit.end), following)
             fields = self.label_fields[hit.label]
-            tail = NORMALISERS[fspec.normaliser](text[a:b]) if a < b else None
-            if tail is not None and tail.value and _whole(fspec, tail.value) and all(f.kind != fspec.kind for f in fields):
+            if _reads_whole(fspec, text[a:b]) and all(f.kind != fspec.kind for f in fields):
                 continue  # what follows is the end of a name of our kind (…协会 职业 技能等级认定中心)
             if a < b and any(_takes(other, text[a:b]) for other in fields):
                 return hit.start
@@ -710,14 +707,13 @@ class FieldEngine:
         a photo's edge), when the value is whole without them and not with them."""
         def whole(end: int) -> bool:
             a, b = strip_separators(text, start, end)
-            read = NORMALISERS[fspec.normaliser](text[a:b]) if a < b else None
-            return read is not None and bool(read.value) and _whole(fspec, read.value)
+            return _reads_whole(fspec, text[a:b])
 
         cuts = {len(text) - k for label, fields in self.label_fields.items() if fspec not in fields
                 for k in range(CUT_LABEL_MIN, len(label)) if text.endswith(label[:k])}
-        for cut in sorted(c for c in cuts if c > start):
-            if not whole(len(text)) and whole(cut):
-                return cut
+        cuts = sorted(c for c in cuts if c > start)
+        if cuts and not whole(len(text)):
+            return next((cut for cut in cuts if whole(cut)), len(text))
         return len(text)
 
     @staticmethod

@@ -702,11 +702,12 @@ def _merge(records) -> list[dict]:
     one character off another row's of the same name is that person's, misread. The name most
     rows read (weighed by how sure each was) stands, in doubt when another row read another."""
     records = list(records)
-    valid = {(r["id_number"], r["name"]) for r in records if r["id_number"] and id_problem(r["id_number"]) is None}
+    checks = {r["id_number"]: id_problem(r["id_number"]) is None for r in records if r["id_number"]}
+    valid = {(r["id_number"], r["name"]) for r in records if r["id_number"] and checks[r["id_number"]]}
     groups: dict[tuple, list[dict]] = {}
     for rec in records:
         ident = rec["id_number"]
-        if ident and id_problem(ident) is not None:
+        if ident and not checks[ident]:
             ident = next((v for v, name in sorted(valid) if name == rec["name"] and one_off(ident, v)), ident)
         key = ("id", ident) if ident else ("name", rec["name"] or "")
         groups.setdefault(key, []).append(rec)

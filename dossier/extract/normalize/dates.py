@@ -233,6 +233,14 @@ def normalise_date_range(raw: str) -> Normalised | None:
     return _with_notes((days[0],), notes) if days else None
 
 
+def iso_day(value: object) -> date | None:
+    """A normalised ``YYYY-MM-DD`` value as a date; None for anything else (长期, absent)."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
 def _fixed_width(text: str) -> date | None:
     """The date a zero-padded year, month and day spell, whatever separators were read between them."""
     digits = re.sub(r"\D", "", text)

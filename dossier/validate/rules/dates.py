@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import chain
 
+from dossier.extract.normalize.dates import iso_day
 from dossier.validate.engine import Finding, ValidationContext, rule
 from dossier.validate.evidence import field_evidence, spec_evidence
 from dossier.validate.facts import DocumentFacts
@@ -13,17 +14,9 @@ from dossier.validate.messages import below, doc_name, field_label
 from dossier.validate.people import GUESS
 
 
-def as_date(text: str | None) -> date | None:
-    """A normalised ``YYYY-MM-DD`` value as a date; None for anything else (e.g. 长期)."""
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def _dated_fields(ctx: ValidationContext, table: dict[str, list[str]]):
     for doc, fld in ctx.fields_in(table):
-        when = as_date(doc.text(fld))
+        when = iso_day(doc.text(fld))
         if when is not None:
             yield doc, fld, when
 
@@ -36,7 +29,7 @@ def _filing_evidence(ctx: ValidationContext):
       zh="证照有效期早于申报日期",
       en="A certificate's validity ends before the filing date")
 def cert_expired(ctx: ValidationContext):
-    yield from _trusted(_ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期"))
+    yield from _trusted(_validity_ended(ctx))
 
 
 @rule("CERT_EXPIRING", severity="warning",
@@ -80,6 +73,10 @@ def _ended_before_filing(ctx: ValidationContext, code: str, table: dict[str, lis
                    doc.field(fld).confidence)
 
 
+def _validity_ended(ctx: ValidationContext) -> Iterator[Dated]:
+    return _ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期")
+
+
 def _usage_ended(ctx: ValidationContext) -> Iterator[Dated]:
     return _ended_before_filing(ctx, "ECERT_USAGE_EXPIRED", ctx.params.fields.usage_validity, "请重新下载电子证书")
 
@@ -114,7 +111,7 @@ def _impossible_orders(ctx: ValidationContext) -> Iterator[Dated]:
     for order in ctx.params.fields.date_order:
         for doc_type in order.doc_types:
             for doc in ctx.docs(doc_type):
-                a, b = as_date(doc.text(order.earlier)), as_date(doc.text(order.later))
+                a, b = iso_day(doc.text(order.earlier)), iso_day(doc.text(order.later))
                 if a and b and a > b:
                     yield _order_finding(ctx, ctx.subject_of(doc), (doc, order.earlier, a), (doc, order.later, b))
     for group in ctx.projects:
@@ -122,7 +119,7 @@ def _impossible_orders(ctx: ValidationContext) -> Iterator[Dated]:
             (type_a, fld_a), (type_b, fld_b) = order.earlier, order.later
             for doc_a in (d for d in group.members if d.doc_type == type_a):
                 for doc_b in (d for d in group.members if d.doc_type == type_b):
-                    a, b = as_date(doc_a.text(fld_a)), as_date(doc_b.text(fld_b))
+                    a, b = iso_day(doc_a.text(fld_a)), iso_day(doc_b.text(fld_b))
                     if a and b and a > b:
                         yield _order_finding(ctx, group.anchor.sha256, (doc_a, fld_a, a), (doc_b, fld_b, b))
 
@@ -133,8 +130,7 @@ def _impossible_orders(ctx: ValidationContext) -> Iterator[Dated]:
          "as little more than a guess: a person confirms it before anything is blocked")
 def doubted_dates(ctx: ValidationContext):
     threshold = ctx.params.low_confidence
-    found = chain(_ended_before_filing(ctx, "CERT_EXPIRED", ctx.params.fields.validity, "已过期"),
-                  _usage_ended(ctx), _impossible_orders(ctx))
+    found = chain(_validity_ended(ctx), _usage_ended(ctx), _impossible_orders(ctx))
     for finding, sure in found:
         if sure < GUESS:
             yield Finding("LOW_CONFIDENCE", f"{finding.message}；但所依据的日期{below(sure, threshold)}，未作阻断，请核对原件",
