@@ -80,6 +80,24 @@ def test_qualification_list_rejoins_a_split_grade_and_dedupes_after_canonicalisi
     assert normalise_qualification_list(raw).value == ["建筑工程施工总承包二级", "市政公用工程施工总承包三级"]
 
 
+@pytest.mark.parametrize("rest", ["施工总承包三级", "总承包三级", "承包三级", "包三级", "级"])
+def test_qualification_list_rejoins_one_a_line_wrap_cut_anywhere(rest):
+    # a certificate (an HTML print, a text layer) wraps its one line of qualifications where the
+    # width runs out: 市政公用工程施工 / 总承包三级 was two qualifications at full confidence
+    whole = "市政公用工程施工总承包三级"
+    raw = f"建筑工程施工总承包三级；建筑装修装饰工程专业承包二级；{whole.removesuffix(rest)}\n{rest}"
+    result = normalise_qualification_list(raw)
+    assert result.value == ["建筑工程施工总承包三级", "建筑装修装饰工程专业承包二级", whole]
+    assert result.confidence == 1.0
+
+
+def test_a_qualification_left_without_its_grade_is_doubted():
+    # cut after its category, the next line opens a qualification of its own: nothing to join
+    result = normalise_qualification_list("建筑\n装修装饰工程专业承包二级；施工劳务")
+    assert result.value == ["建筑", "装修装饰工程专业承包二级", "施工劳务"]
+    assert result.confidence < 0.9 and "建筑" in result.notes[0]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"), [("男", "男"), ("性别：女", "女"), ("男性", "男"), ("男女", None), ("", None)]
 )

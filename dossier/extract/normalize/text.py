@@ -49,7 +49,11 @@ _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
 _GRADE = re.compile(r"([壹贰叁一二三123特])级(?=$|[(（])")  # 叁级(暂定) too
 _GRADE_CANONICAL = {**dict.fromkeys("壹一1", "一"), **dict.fromkeys("贰二2", "二"),
                     **dict.fromkeys("叁三3", "三"), "特": "特"}
-_GRADE_ALONE = re.compile(r"^[壹贰叁一二三123特甲乙丙]级$")
+# a qualification ends in its grade (and a bracketed remark: 二级（暂定）); 施工劳务 has none
+_WHOLE_QUALIFICATION = re.compile(r"(?:(?:[壹贰叁一二三123特甲乙丙]级|不分等级)(?:[(（][^()（）]*[)）])?|劳务|资质)$")
+# an item that names a category before its kind (地基基础工程…, 施工劳务…) starts a qualification;
+# 总承包三级, 承包三级, 工程专业承包二级 are the rest of one a line wrap cut
+_OPENS_QUALIFICATION = re.compile(r"^[\u4e00-\u9fff]{2,}(?:工程|行业|劳务|作业)")
 
 ETHNICITIES = (
     "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
@@ -159,17 +163,22 @@ def canonical_qualification(text: str) -> str:
 def normalise_qualification_list(raw: str) -> Normalised | None:
     """Qualifications (资质类别及等级) as a list in canonical form (see ``canonical_qualification``).
 
-    A grade split off by a space ("建筑工程施工总承包 贰级"), or its 级 wrapped onto the next line
-    (钢结构工程专业承包三 / 级), is joined back to its category.
+    The rest of a qualification a space or line wrap cut off (建筑工程施工总承包 贰级, 钢结构工程专业承包三 /
+    级, 地基基础工程专业 / 承包三级) is joined back to it; one still without its grade is doubted.
     """
     items: list[str] = []
     for item in _split(raw):
-        if items and (_GRADE_ALONE.match(item) or (item.startswith("级") and not items[-1].endswith("级"))):
-            items[-1] += item  # 建筑工程施工总承包 贰级, or 钢结构工程专业承包三 / 级 wrapped in a cell
+        if items and not _WHOLE_QUALIFICATION.search(items[-1]) and not _OPENS_QUALIFICATION.match(item):
+            items[-1] += item  # 建筑工程施工总承包 贰级, or …专业承 / 包二级 wrapped in a cell
         else:
             items.append(item)
     canonical = list(dict.fromkeys(canonical_qualification(item) for item in items))
-    return Normalised(canonical) if canonical else None
+    if not canonical:
+        return None
+    cut = [item for item in canonical if not _WHOLE_QUALIFICATION.search(item)]
+    if cut:
+        return Normalised(canonical, GUESSED, notes=tuple(f"资质“{item}”没有等级，疑被截断" for item in cut))
+    return Normalised(canonical)
 
 
 def normalise_gender(raw: str) -> Normalised | None:
