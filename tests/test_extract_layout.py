@@ -63,6 +63,27 @@ def test_a_wrapped_id_card_address_whose_first_line_sits_above_its_label():
     assert doc.fields["id_number"].value == "420111199207158950"
 
 
+def test_a_speck_read_as_a_stop_before_a_wrapped_lines_first_character_is_no_part_of_the_value():
+    # no line of print opens with a stop: '.2501室', a speck beside the line, gave the address a
+    # dot inside it at full confidence (fresh seed 75)
+    doc = extract(
+        box("姓名武建国", 181, 168, 240), box("性别男", 181, 189, 223), box("出生", 181, 209, 207),
+        box("1995年7月21日", 210, 209, 275), box("住址", 181, 229, 202),
+        box("江苏省南京市鼓楼区幸福", 210, 228, 307), box("巷245号19栋4单元", 210, 241, 284),
+        box(".2501室", 207, 254, 240), box("公民身份号码", 179, 280, 225), box("320106199507216919", 251, 282, 352))
+    assert doc.fields["address"].value == "江苏省南京市鼓楼区幸福巷245号19栋4单元2501室"
+
+
+def test_a_faxed_cards_term_whose_dots_read_as_commas_is_found_beside_its_label():
+    doc = extract(
+        box("513322196410117979", 292, 246, 392), box("中华人民共和国", 292, 373, 399, h=19),
+        box("居民身份证", 284, 403, 390, h=21), box("签发机关", 254, 461, 286), box("泸定县公安局", 295, 461, 347),
+        box("有效期限", 255, 479, 285, conf=0.57), box("2009,03,20 2029,03,20", 295, 480, 385, conf=0.97))
+    f = doc.fields
+    assert (f["valid_from"].value, f["valid_until"].value) == ("2009-03-20", "2029-03-20")
+    assert f["valid_until"].confidence < 0.9
+
+
 def test_a_grey_overlay_read_on_its_slant_is_no_line_of_the_address_it_crosses():
     # a card copy with "仅供…资质申报使用，他用无效" written across it in grey: no colour to lift
     # it off, so OCR reads it as one line whose box spans the card; the title printed large stays

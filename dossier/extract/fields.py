@@ -208,6 +208,9 @@ _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|[�
 
 
 _CLAUSE_ENDS = "，。；：:,;"
+# marks no line of print opens with (行首禁则; Unicode line breaking forbids a break before them
+# too): one read at the start of a wrapped value's next line is a speck (4单元 / .2501室)
+_NO_LINE_START = ".,:;!?·。，、：；！？"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FUTURE_NOTE = "日期晚于今天，疑为误识"
 UNCLOSED_NOTE = "括号未闭合，疑被截断"
@@ -1089,7 +1092,7 @@ class FieldEngine:
             if any(h.start >= start for h in hits) or self._labelled_row(nxt, lines, hits_by_line, line):
                 break
             out.append(nxt)
-            texts.append(nxt.compact[start:])
+            texts.append(nxt.compact[start:].lstrip(_NO_LINE_START))
             last = nxt
             if until is not None and until(tuple(texts)):
                 break
