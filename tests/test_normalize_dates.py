@@ -289,6 +289,15 @@ def test_a_range_whose_dash_and_separators_of_its_end_were_lost_is_split_by_fixe
     assert term.value == (start.isoformat(), end.isoformat()) and term.confidence < 0.9
 
 
+@given(start=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+       years=st.sampled_from([5, 10, 20]), dash=st.sampled_from(["", ",", "-"]))
+def test_a_range_whose_dots_a_fax_read_as_commas_is_read_with_doubt(start, years, dash):
+    # 有效期限 2009.03.20-2029.03.20 faxed: every dot a comma, the dash lost, the line compacted
+    end = start.replace(year=start.year + years, day=min(start.day, 28))
+    term = normalise_date_range(f"{start:%Y,%m,%d}{dash}{end:%Y,%m,%d}")
+    assert term.value == (start.isoformat(), end.isoformat()) and term.confidence < 0.9
+
+
 def test_a_range_printed_with_dashes_throughout_is_certain():
     assert normalise_date_range("2018-07-07-2038-07-07").confidence == 1
 

@@ -66,7 +66,8 @@ _NO_RANGE_SEP = re.compile(  # 2026.012026.10, 2024.07.152044.07.15
     r"(?<![\d.\-/])(\d{4}([.\-/])\d{2}(?:\2\d{2})?)((?:19|20)\d{2}\2\d{1,2}(?:\2\d{1,2})?)(?![\d.\-/])", re.ASCII)
 
 
-_COMMA_IN_DATE = re.compile(r"(?<=\d),(?=\d{1,2}(?:[.\-/]|$|[^\d]))|(?<=\d{4}),(?=\d)")  # 2031,03.29: OCR's dot
+# 2031,03.29: OCR's dot; 2009,03,202029,03,20: a fax's term whose dots and dash all read as commas
+_COMMA_IN_DATE = re.compile(r"(?<=\d),(?=\d{1,2}(?:[.\-/]|$|[^\d]))|(?<=\d{4}),(?=\d)|(?<=\d{4}[.,]\d{2}),(?=\d{2})")
 
 
 # 二〇二六年 read as 二二六年: OCR drops the 〇, a ring it takes for a speck. A year of three Chinese
