@@ -84,6 +84,23 @@ def test_a_faxed_cards_term_whose_dots_read_as_commas_is_found_beside_its_label(
     assert f["valid_until"].confidence < 0.9
 
 
+def test_running_text_wraps_at_its_bodys_margin_not_at_a_signature_line_set_further_right():
+    # the notice's body wraps at 527-530, its agency's signature line ends at 538: the project's
+    # name that wraps after 住宅小区 (a line ending at 520) was not read across the wrap (fresh seed 73)
+    h = 11.0
+    doc = extract(
+        box("中标通知书", 248, 65, 348, h=20), box("长沙长安华构建设发展有限公司：", 57, 118, 230, h=h),
+        box("长沙第二人民医院（招标人）于二〇二一年七月二十九日组织的 长沙大明湖东住宅小区", 80, 140, 520, h=h),
+        box("12#楼工程 施工招标，经评标委员会评审并公示无异议，确定你单位为中标人。现将有关事项", 57, 161, 527, h=h),
+        box("通知如下：", 57, 183, 115, h=h), box("一、中标价：5043万元", 80, 209, 198, h=h),
+        box("请你单位在接到本通知书后30日内与招标人签订施工承包合同，并按招标文件要求提交履", 80, 298, 530, h=h),
+        box("约担保。", 57, 320, 103, h=h), box("招标人：长沙第二人民医院（盖章）", 370, 385, 538, h=h),
+        box("招标代理机构：长沙建设工程招标代理有限公司（盖章）", 276, 426, 538, h=h),
+        box("二〇二一年七月二十九日", 423, 447, 538, h=h),
+        source=TextSource.text_layer)
+    assert doc.fields["project_name"].value == "长沙大明湖东住宅小区12#楼工程"
+
+
 def test_a_grey_overlay_read_on_its_slant_is_no_line_of_the_address_it_crosses():
     # a card copy with "仅供…资质申报使用，他用无效" written across it in grey: no colour to lift
     # it off, so OCR reads it as one line whose box spans the card; the title printed large stays

@@ -34,6 +34,7 @@ from dossier.extract.completeness import (
 )
 from dossier.extract.id_terms import term_end, term_start
 from dossier.extract.layout import (
+    PARAGRAPH_WIDTH,
     SEPARATORS,
     WRAP_GAP,
     Frame,
@@ -214,7 +215,6 @@ _NO_LINE_START = ".,:;!?·。，、：；！？"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FUTURE_NOTE = "日期晚于今天，疑为误识"
 UNCLOSED_NOTE = "括号未闭合，疑被截断"
-PARAGRAPH_WIDTH = 20.0  # a line this many line heights wide is running text, which wraps anywhere
 POOR_PAGE_SHARE = 0.25  # this share of a page's lines read below 0.9: the engine struggled with it
 POOR_PAGE = 0.85  # ... and its confident lines are no longer to be trusted as such
 POOR_PAGE_NOTE = "本页识别质量较差（传真、翻拍或模糊），请核对"

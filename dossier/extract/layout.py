@@ -209,6 +209,7 @@ def join_split_labels(lines: list[Line], labels: list[str], hits_by_line: dict[i
 WRAPPED_LABEL_MIN = 4  # a label this long may be split by a paragraph's wrap (居民身 / 份证号码…)
 
 
+PARAGRAPH_WIDTH = 20.0  # a line this many line heights wide is running text, which wraps anywhere
 WRAP_GAP = 0.8  # a wrapped line starts within this many line heights under the previous one
 FULL_LINE_GAP = 1.5  # ... or this many under a line that runs to the right margin
 SPREAD_GAP = 5.0  # characters of a label spread 分散对齐 across its cell stand this far apart at most
@@ -217,8 +218,8 @@ LEADING_SLACK = 1.2  # ... or this share of the page's usual gap between lines, 
 
 @dataclass(frozen=True)
 class Frame:
-    """What a page's text looks like as a whole: its right margin, and the usual gap between a
-    line and the next one under it (the leading, less the line's height)."""
+    """What a page's text looks like as a whole: the right margin its running text wraps at, and
+    the usual gap between a line and the next one under it (the leading, less the line's height)."""
 
     margin: float
     gap: float
@@ -235,7 +236,10 @@ def page_frames(lines: list[Line]) -> dict[int, Frame]:
                         and o.bbox[0] < line.bbox[2] and line.bbox[0] < o.bbox[2]), None)
             if nxt is not None:
                 gaps.append(nxt.bbox[1] - line.bbox[3])
-        out[page] = Frame(max(ln.bbox[2] for ln in mine), median(gaps) if gaps else 0.0)
+        # where running text wraps: its lines' usual right edge, not the furthest one (a notice's
+        # right-aligned signature line stands past its body, whose lines then never reached it)
+        running = [ln.bbox[2] for ln in mine if ln.bbox[2] - ln.bbox[0] > PARAGRAPH_WIDTH * max(ln.height, 1.0)]
+        out[page] = Frame(median(running) if running else max(ln.bbox[2] for ln in mine), median(gaps) if gaps else 0.0)
     return out
 
 
