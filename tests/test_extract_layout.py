@@ -84,6 +84,22 @@ def test_a_faxed_cards_term_whose_dots_read_as_commas_is_found_beside_its_label(
     assert f["valid_until"].confidence < 0.9
 
 
+def test_a_label_a_text_layer_joined_to_the_running_text_before_it_takes_the_whole_value_beside_it():
+    # the business scope wraps in its cell; the next column's 住 所 came as the end of that cell's
+    # line, and the scope's next line was taken as the address (fresh seed 73, a text layer)
+    h = 10.0
+    doc = extract(
+        box("营 业 执 照", 224, 69, 371, h=30), box("统一社会信用代码 91430104MAUGB57F7K", 51, 135, 254, h=h),
+        box("名 称", 51, 239, 75, h=h), box("长沙长安华构建设发展有限公司", 116, 239, 263, h=h),
+        box("经 营范围 许可项目：建设工程施工；建设工程设", 51, 301, 295, h=h),
+        box("计；住宅室内装饰装修；施工专业作业。 住 所", 116, 316, 347, h=h),
+        box("湖南省长沙市岳麓区文三路2段", 377, 316, 520, h=h),
+        box("（依法须经批准的项目，经相关部门批", 116, 331, 295, h=h), box("256号创新大厦24层22号", 377, 331, 495, h=h),
+        box("准后方可开展经营活动，具体经营项目", 116, 346, 295, h=h),
+        source=TextSource.text_layer)
+    assert doc.fields["address"].value == "湖南省长沙市岳麓区文三路2段256号创新大厦24层22号"
+
+
 def test_running_text_wraps_at_its_bodys_margin_not_at_a_signature_line_set_further_right():
     # the notice's body wraps at 527-530, its agency's signature line ends at 538: the project's
     # name that wraps after 住宅小区 (a line ending at 520) was not read across the wrap (fresh seed 73)

@@ -589,17 +589,26 @@ class FieldEngine:
         whole_others: list[tuple[Candidate, object]] = []
         for hit in hits:
             line_hits = hits_by_line[hit.line.index]
+            # of one label's candidates the first is its value, or the first whole one: a text
+            # layer that joined a label to the running text of the cell before (…施工专业作业。 住 所)
+            # offers that text's next line before the address beside the label
+            picked: tuple[Candidate, object] | None = None
             for cand in self._candidates(fspec, hit, line_hits, lines, hits_by_line):
                 result = self._evaluate(fspec, cand, claimed, claim=False)
                 if result is not None and result.value is not None:
-                    if chosen is None:
-                        chosen = cand
-                    elif fspec.kind or fspec.normaliser == "id_number":
-                        others.append(result.value)
-                        whole_others.append((cand, result.value))
-                    break
-                if result is not None and unparsed is None:
+                    whole = not fspec.kind or _whole(fspec, result.value)
+                    if picked is None or whole:
+                        picked = (cand, result.value)
+                    if whole:
+                        break
+                elif result is not None and unparsed is None:
                     unparsed = result
+            if picked is not None:
+                if chosen is None:
+                    chosen = picked[0]
+                elif fspec.kind or fspec.normaliser == "id_number":
+                    others.append(picked[1])
+                    whole_others.append(picked)
             if chosen is not None and not (fspec.kind or fspec.normaliser == "id_number"):
                 break
         if chosen is None:
