@@ -117,6 +117,17 @@ def test_running_text_wraps_at_its_bodys_margin_not_at_a_signature_line_set_furt
     assert doc.fields["project_name"].value == "长沙大明湖东住宅小区12#楼工程"
 
 
+def test_a_label_wrapped_in_its_cell_has_its_value_centred_on_both_its_lines():
+    # 统一社会信用代 / 码 in a narrow cell, the number beside the middle of the two: below the
+    # first line's row, and the statement lost its USCC (fresh seed 73, a scanned PDF)
+    doc = extract(
+        box("社会保险缴费证明", 237, 51, 375, h=22), box("缴费单位", 69, 82, 113),
+        box("成都麓山远景建筑工程有限公司", 140, 84, 282, h=17), box("统一社会信用代", 54, 106, 127),
+        box("码", 83, 121, 98, h=14), box("91510107MA6MWQBA5G", 138, 117, 256),
+        box("所属期", 332, 120, 366), box("2025-09至2026-08", 397, 123, 483, h=13))
+    assert doc.fields["uscc"].value == "91510107MA6MWQBA5G"
+
+
 def test_a_grey_overlay_read_on_its_slant_is_no_line_of_the_address_it_crosses():
     # a card copy with "仅供…资质申报使用，他用无效" written across it in grey: no colour to lift
     # it off, so OCR reads it as one line whose box spans the card; the title printed large stays

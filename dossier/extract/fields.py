@@ -290,6 +290,16 @@ def _takes(fspec: FieldSpec, text: str) -> bool:
     return value is not None and value.value not in (None, "", []) and _whole(fspec, value.value)
 
 
+def _wrapped_bottom(hit: LabelHit, lines: list[Line], hits_by_line) -> float | None:
+    """Where a label wrapped inside its cell ends: the bottom of the rest of it under its line
+    (统一社会信用代 / 码); None for a label on one line."""
+    line = hit.line
+    rest = [o.bbox[3] for o in lines if o.page == line.page and o.cy > line.bbox[3]
+            and o.bbox[1] - line.bbox[3] <= line.height
+            and any(h.fragment and h.label == hit.label for h in hits_by_line.get(o.index, []))]
+    return max(rest, default=None)
+
+
 def _bracketed(text: str, position: int) -> bool:
     """Whether ``position`` lies inside a bracket opened before it in ``text`` and closed after it.
     A bracket the line leaves open is a value wrapped onto the next line (有限责任公司（非自然人投资
@@ -663,7 +673,7 @@ class FieldEngine:
                 yield self._value(fspec, line, a, b, ends_line, lines, hits_by_line, factor, note, unit=unit)
             elif where == "right" and alone and not self._labels_above.get(line.page, False):
                 x = line.sub_bbox(hit.start, hit.end)[2]
-                for other in self._beside(line, x, lines):
+                for other in self._beside(line, x, lines, _wrapped_bottom(hit, lines, hits_by_line)):
                     if (other.bbox[0] - x > RIGHT_FAR * max(line.height, 1.0) and self._value_under(hit, lines, hits_by_line)
                             and not self._value_column(other, lines, hits_by_line)):
                         break
@@ -836,14 +846,19 @@ class FieldEngine:
         return first
 
     @staticmethod
-    def _beside(label: Line, x: float, lines: list[Line]) -> list[Line]:
+    def _beside(label: Line, x: float, lines: list[Line], bottom: float | None = None) -> list[Line]:
         """The boxes right of a label from ``x``, nearest first: those on its row, and before
         them the nearest box that starts over the row and reaches down into it, as a value of two
         lines centred on its label begins (有效期 beside 2025年1月28日至2030年1月 / 27日; 类型 beside
-        有限责任公司（非自然人投资或控股 / 的法人独资）, the next cell's 注册资本 on the row itself)."""
+        有限责任公司（非自然人投资或控股 / 的法人独资）, the next cell's 注册资本 on the row itself).
+        A label wrapped in its cell down to ``bottom`` has the rows of all its lines: its value
+        is centred on the block (统一社会信用代 / 码 with 9151… between them)."""
         h = max(label.height, 1.0)
         slack = max(4.0, 0.6 * h)
         row = right_of(label, x, lines)
+        if bottom is not None:
+            row += sorted((o for o in lines if o.page == label.page and o is not label and o not in row
+                           and o.bbox[0] >= x - slack and label.bbox[1] <= o.cy <= bottom), key=lambda o: o.bbox[0])
         over = [o for o in lines if o.page == label.page and o.bbox[0] >= x - slack
                 and o.bbox[0] - x <= RIGHT_FAR * h and o.bbox[1] < label.bbox[1] < o.bbox[3] <= label.bbox[3]]
         first = min(over, key=lambda o: o.bbox[0], default=None)
