@@ -123,6 +123,12 @@ def test_insurance_types_canonical_names_in_order():
     assert normalise_insurance_types("社会保险") is None
 
 
+def test_a_middle_dot_ends_no_text_but_joins_a_names_parts():
+    # a speck after an occupation's bracket read as · (质量员（土建施工）·, a TIFF scan, fresh seed 73)
+    assert normalise_text("质量员（土建施工）·").value == "质量员（土建施工）"
+    assert normalise_text("阿依古丽·买买提").value == "阿依古丽·买买提"
+
+
 def test_text_removes_spaces_between_chinese_and_uses_full_width_brackets():
     assert normalise_text("北京 华建 建设工程 有限公司(北京分公司)").value == "北京华建建设工程有限公司（北京分公司）"
     assert normalise_text("Room  5  A座").value == "Room 5 A座"

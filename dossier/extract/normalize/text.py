@@ -33,6 +33,8 @@ _NAME_LABEL = re.compile(
 _EDGE_PUNCTUATION = "·:：,，;；、.。\"'“”‘’-_|"
 _LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
 _SENTENCE_END = "。.;；,，、 "  # after NFKC: ；，are ASCII already
+# a middle dot joins the parts of a name (阿依古丽·买买提) and never ends one: a speck read at the end
+_TRAILING = _SENTENCE_END + "·"
 
 _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
 _HALF_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])((?:19|20)\d{2})〕|〔((?:19|20)\d{2})(?=[\d号])")
@@ -212,10 +214,10 @@ def normalise_insurance_types(raw: str) -> Normalised | None:
 def normalise_text(raw: str) -> Normalised | None:
     """Free text (company names, addresses, authorities): NFKC, whitespace next to Chinese
     characters removed, other runs of whitespace made one space, ASCII brackets full-width, a
-    sentence's closing stop and marks before the text dropped. None when empty."""
+    sentence's closing stop, a trailing middle dot and marks before the text dropped. None when empty."""
     text = re.sub(r"\s+", " ", nfkc(raw))  # one space first: keeps the next step linear
     # a value taken from a sentence (工程名称为…工程。) ends before the sentence's stop
-    text = _full_width_brackets(_SPACE_NEAR_CJK.sub("", text).strip().rstrip(_SENTENCE_END))
+    text = _full_width_brackets(_SPACE_NEAR_CJK.sub("", text).strip().rstrip(_TRAILING))
     # no such value opens with a stop, a dot or a symbol: OCR read one in from the page around
     # (·山东省… after a seal's border); an opening bracket or quote belongs to the value
     while text and unicodedata.category(text[0]) in ("Po", "Pd", "Sm", "Sc", "Sk", "So"):
