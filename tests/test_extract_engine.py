@@ -264,6 +264,22 @@ def test_a_faxed_card_copy_without_its_title_is_still_a_card_before_the_certific
     assert docs[0].fields["issuing_authority"].value == "南宁市公安局青秀分局"
 
 
+def test_a_card_photographed_small_is_known_by_its_printed_forms_when_its_labels_are_lost():
+    # a phone photo of both sides, small in the frame: the pale labels read 性制, 民羌, 公民未价号码
+    # and the title not at all; the back's 中华人民共和国 and its dotted term still say it is a card
+    # (fresh seed 76: unclassified, all ten fields lost)
+    card = page(1, line("姓名严望", 194, 246, h=9), line("性制男", 194, 259, h=10), line("民羌", 232, 259, h=9),
+                line("生", 195, 274, h=7), line("1976年5月29日", 212, 273, h=9), line("住址", 195, 287, h=7),
+                line("山东省济南市历下区花园", 213, 287, h=8), line("路132号2栋4单元1", 213, 295, h=9),
+                line("400室", 214, 303, h=10), line("公民未价号码", 196, 322, h=8),
+                line("370102197605290850", 239, 322, h=9), line("中华人民共和国", 243, 423, h=11),
+                line("济南市公安司所下区分局", 243, 477, h=9), line("2007.47.17-2037.47.17", 244, 489, h=7),
+                source=TextSource.ocr)
+    (doc,) = extract(card)
+    assert doc.doc_type == "id_card"
+    assert doc.fields["id_number"].value == "370102197605290850"
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line

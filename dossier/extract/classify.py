@@ -65,7 +65,8 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
         return PageClass(page, None, 0.0, False, False)
     # Titles and labels are vocabulary, never a name: matched with every traditional glyph the
     # engine read simplified (专業技术资格证书), where the fields keep a single one as read (龚家駿).
-    text = simplified_text("".join(ln.compact for ln in lines))
+    compact = [ln.compact for ln in lines]
+    text = simplified_text("".join(compact))
     med = median(ln.height for ln in lines) or 1.0
     rows = [_Row(simplified_text(row.text), row.first)
             for row in (*(_Row(ln.compact, ln) for ln in lines), *_spaced_rows(lines))]
@@ -84,7 +85,7 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
                          and not SENTENCE_MARKS.intersection(row.text))
                 weight = TITLE_WEIGHT if short and _title_like(row.first, page_height, med) else TITLE_ELSEWHERE_WEIGHT
                 title_score = max(title_score, weight)
-        hits = sum(1 for kw in set(spec.classify.keywords) if kw in text)
+        hits = sum(1 for kw in set(spec.classify.keywords) if kw in text) + spec.classify.forms_in(compact)
         score = title_score + KEYWORD_WEIGHT * min(hits, KEYWORD_CAP)
         if score > 0:
             scores[doc_type] = score

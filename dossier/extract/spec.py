@@ -103,13 +103,22 @@ class ClassifySpec(BaseModel):
     exclude: list[str] = Field(default_factory=list)  # text that rules the type out
     continues: list[str] = Field(default_factory=list)  # marks a later page of the same document
     max_pages: int | None = None  # a document of the type never runs longer (an ID card: 2 sides)
+    # whole lines printed in a form only the type prints (an ID card's dotted term): each such
+    # line counts as a keyword, for a copy whose pale labels were lost and its black values kept
+    forms: list[str] = Field(default_factory=list)
 
     _titles: list[re.Pattern] = PrivateAttr(default_factory=list)
+    _forms: list[re.Pattern] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context) -> None:
         gap = f".{{0,{TITLE_GAP_CHARS}}}?"
         self._titles = [re.compile(gap.join(re.escape(part) for part in title.split(TITLE_GAP)))
                         for title in self.titles]
+        self._forms = [re.compile(form) for form in self.forms]
+
+    def forms_in(self, lines: list[str]) -> int:
+        """How many of the type's forms some whole line of ``lines`` (compact text) takes."""
+        return sum(1 for form in self._forms if any(form.fullmatch(line) for line in lines))
 
     def title_in(self, text: str) -> int:
         """The length of the longest title printed in ``text``; 0 when there is none."""
@@ -202,6 +211,9 @@ def load_spec_file(path: Path) -> DocSpec:
                 fdata[key] = _expand(fdata[key], path)
         if isinstance(fdata, dict) and isinstance(fdata.get("labels"), list):
             fdata["labels"] = _expand_labels(fdata["labels"], path)
+    classify = document.data.get("classify")
+    if isinstance(classify, dict) and isinstance(classify.get("forms"), list):
+        classify["forms"] = [_expand(form, path) if isinstance(form, str) else form for form in classify["forms"]]
     spec = document.validate(DocSpec)
     for name, field in spec.fields.items():
         if field.normaliser not in NORMALISERS:
