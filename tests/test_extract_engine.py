@@ -280,6 +280,15 @@ def test_a_card_photographed_small_is_known_by_its_printed_forms_when_its_labels
     assert doc.fields["id_number"].value == "370102197605290850"
 
 
+def test_a_label_inside_a_title_read_with_a_traditional_glyph_is_no_label():
+    # 专業技术资格证书: 专业 read simplified was found as the label and 技术 taken as the specialty
+    (doc,) = extract(page(1, line("专業技术资格证书", 321, 55, h=29), line("资格名称", 409, 103), line("工程师", 484, 106),
+                          line("专业", 407, 144), line("工程造价", 483, 146), line("姓名", 61, 195), line("顾丽萍", 127, 198),
+                          source=TextSource.ocr))
+    assert doc.doc_type == "title_certificate"
+    assert doc.fields["specialty"].value == "工程造价"
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line

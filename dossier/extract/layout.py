@@ -148,7 +148,8 @@ def find_labels(line: Line, labels: list[str], vocabulary: tuple[str, ...]) -> l
     # is vocabulary, matched with a traditional glyph the engine read simplified (性別 for 性别)
     # where a value keeps it as read
     simple = simplified_text(text)
-    folded = (simple if len(simple) == len(text) else text).translate(_FOLD_BRACKETS)
+    plain = simple if len(simple) == len(text) else text
+    folded = plain.translate(_FOLD_BRACKETS)
     hits: list[LabelHit] = []
     taken = [False] * len(text)
     for label in sorted({lb.replace(" ", "") for lb in labels}, key=len, reverse=True):
@@ -156,7 +157,8 @@ def find_labels(line: Line, labels: list[str], vocabulary: tuple[str, ...]) -> l
         start = folded.find(wanted)
         while start >= 0:
             end = start + len(label)
-            if not any(taken[start:end]) and not _covered(text, start, end, vocabulary):
+            # (a title covers a label as read simplified too: 专业 in 专業技术资格证书)
+            if not any(taken[start:end]) and not _covered(plain, start, end, vocabulary):
                 hits.append(LabelHit(line, label, start, end))
                 for i in range(start, end):
                     taken[i] = True
