@@ -289,6 +289,16 @@ def test_a_label_inside_a_title_read_with_a_traditional_glyph_is_no_label():
     assert doc.fields["specialty"].value == "工程造价"
 
 
+def test_a_cards_term_whose_label_and_start_were_lost_gives_its_end_by_form():
+    # a photo lost 有效期限 and the start's first figures: 05-2041.09.05 is still the end
+    (doc,) = extract(page(1, line("出生", 179, 200, h=7), line("1985年6月8日", 197, 199, h=8),
+                          line("河南省周口市川汇区三合", 197, 212, h=9), line("中华人民共和国", 224, 374, h=12),
+                          line("居民身份证", 220, 392, h=15), line("鉴发机关", 201, 431, h=7),
+                          line("05-2041.09.05", 248, 441, h=8), source=TextSource.ocr))
+    assert doc.fields["valid_until"].value == "2041-09-05" and doc.fields["valid_until"].confidence < 0.9
+    assert "valid_from" not in doc.fields or doc.fields["valid_from"].value is None
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line
