@@ -119,6 +119,22 @@ def test_words_round_trip(amount):
     assert normalise_amount_words(amount_to_words(amount)).value == f"{amount:.2f}"
 
 
+@given(AMOUNTS, st.sampled_from([("仟", "任"), ("佰", "伯"), ("拾", "抬")]))
+def test_a_numeral_read_as_its_lookalike_between_numerals_is_read_with_doubt(amount, slip):
+    # 叁仟壹佰壹拾捌万肆任捌佰柒拾贰元陆角捌分: a scanned contract's 仟 lost a stroke
+    words = amount_to_words(amount)
+    numeral, lookalike = slip
+    at = words.find(numeral)
+    if at <= 0 or at == len(words) - 1:
+        return  # no such numeral between others in these words
+    read = normalise_amount_words(f"人民币（大写）{words[:at]}{lookalike}{words[at + 1:]}")
+    assert read.value == f"{amount:.2f}" and read.confidence < 0.9
+
+
+def test_a_lookalike_outside_a_run_of_numerals_is_no_numeral():
+    assert normalise_amount_words("担任叁仟元").value == "3000.00"
+
+
 def _with_separators(integer: str, sep: str) -> str:
     groups = []
     while len(integer) > 3:
