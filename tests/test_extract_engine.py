@@ -299,6 +299,13 @@ def test_a_cards_term_whose_label_and_start_were_lost_gives_its_end_by_form():
     assert "valid_from" not in doc.fields or doc.fields["valid_from"].value is None
 
 
+def test_an_id_number_with_a_speck_among_its_figures_is_found_beside_its_wrapped_label():
+    (doc,) = extract(page(1, line("劳动合同", 251, 63, h=26),
+                          line("甲方长沙长安华构建设发展有限公司，乙方殷佳怡，性别女，身份证号码", 55, 132, 535),
+                          line("510.107199603140549，住址四川省成都市武侯区人民南路61号。", 55, 151, 530), source=TextSource.ocr))
+    assert doc.fields["id_number"].value == "510107199603140549" and doc.fields["id_number"].confidence < 0.9
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line

@@ -131,6 +131,15 @@ def test_valid_id_is_returned_unchanged_with_full_confidence(id_number):
     assert (result.value, result.confidence, result.suggestion) == (id_number, 1.0, None)
 
 
+@given(VALID_IDS, st.integers(1, 16), st.sampled_from([".", "·"]))
+def test_a_speck_read_among_an_ids_figures_is_removed_when_the_number_then_checks_with_doubt(id_number, at, speck):
+    # a faxed contract read 510.107199603140549: the number was lost as a 15-figure run
+    if not id_number[at - 1].isdigit() or not id_number[at].isdigit():
+        return  # a dot is taken out only between figures
+    result = normalise_id_number(id_number[:at] + speck + id_number[at:], today=TODAY)
+    assert result.value == id_number and 0.5 <= result.confidence < 0.9
+
+
 @given(VALID_IDS, st.data())
 def test_single_confusion_in_an_id_is_proposed_exactly(id_number, data):
     positions = [i for i, ch in enumerate(id_number) if ch in ID_MISREADS]

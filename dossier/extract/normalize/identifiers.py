@@ -21,7 +21,7 @@ from dossier.validate.identifiers import (
     uscc_problem,
 )
 
-from .result import CERTAIN, DOUBTFUL, GUESSED, REPAIR_PROPOSED, Normalised, nfkc
+from .result import CERTAIN, DOUBTFUL, GUESSED, REPAIR_PROPOSED, TOLERATED, Normalised, nfkc
 
 # What a character OCR produced may really have been. Keys are case-sensitive because case
 # separates some confusions (b looks like 6, B like 8; g like 9, G like 6).
@@ -53,6 +53,8 @@ _USCC_CONFUSIONS: dict[str, str] = {
 # A code is a run of letters, digits and OCR's stand-ins (| for 1, × for X), possibly broken by
 # spaces or hyphens; Chinese text, colons and brackets around it end the run.
 _CODE_RUN = re.compile(r"[0-9A-Za-z|×][0-9A-Za-z|×\s\-]*", re.ASCII)
+_SPECK_IN_FIGURES = re.compile(r"(?<=\d)[.·](?=\d)")
+SPECK_NOTE = "号码中夹有一点（疑为污点），去除后校验通过"
 # Fewer digits than this is not an attempt at the code: an ID number is all digits, a USCC has
 # at least its 6-digit area code.
 _ID_MIN_DIGITS = 10
@@ -102,13 +104,22 @@ def _propose(
 
 
 def normalise_id_number(raw: str, today: date | None = None) -> Normalised | None:
-    """A 公民身份号码 as read (upper-case, spaces removed, × and x as X).
+    """A 公民身份号码 as read (upper-case, spaces removed, × and x as X; a dot between figures
+    that passes the check once removed is a speck, and doubted).
 
     Valid -> the value with full confidence. Invalid 18 characters -> the value as read, low
     confidence, and ``suggestion`` when exactly one OCR substitution makes it valid. Another
     length (15-20 characters) -> the value as read, low confidence. None when ``raw`` holds no
     ID-like run of characters.
     """
+    speckless = _SPECK_IN_FIGURES.sub("", nfkc(raw))
+    if speckless != nfkc(raw):
+        # 510.107199603140549: a speck inside the number read as a dot; the check digit says
+        # whether the figures around it are the number
+        whole = normalise_id_number(speckless, today)
+        if whole is not None and len(whole.value) == 18:
+            return Normalised(whole.value, min(whole.confidence, TOLERATED), whole.suggestion,
+                              (*whole.notes, SPECK_NOTE) if whole.confidence == CERTAIN else whole.notes)
     read = _read_code(raw, _ID_MIN_DIGITS)
     if read is None:
         return None
