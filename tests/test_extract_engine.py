@@ -306,6 +306,18 @@ def test_an_id_number_with_a_speck_among_its_figures_is_found_beside_its_wrapped
     assert doc.fields["id_number"].value == "510107199603140549" and doc.fields["id_number"].confidence < 0.9
 
 
+def test_a_label_opening_a_clause_is_its_subject_and_the_paragraph_after_it_no_value():
+    # 2.承包人应按照…: the court named three clauses on was a second "contractor", and the true
+    # one was doubted as ambiguous (fresh seeds 73, 75, 76)
+    h = 12.0
+    (doc,) = extract(page(1, line("建设工程施工合同", 200, 60, h=24), line("承包人：长沙长安华构建设发展有限公司", 57, 120, h=h),
+                          line("2.承包人应按照法律规定和合同约定组织施工，确保工程质量和安全。", 57, 160, 420, h=h),
+                          line("3.因发包人原因导致工期延误的，工期相应顺延。", 57, 176, 330, h=h),
+                          line("5.合同履行中发生争议的，双方协商解决；协商不成的，向工程所在地人民法院起诉。", 57, 192, 520, h=h)))
+    assert doc.fields["contractor"].value == "长沙长安华构建设发展有限公司"
+    assert doc.fields["contractor"].confidence >= 0.9
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line

@@ -209,6 +209,7 @@ _NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|[�
 
 
 _CLAUSE_ENDS = "，。；：:,;"
+_CLAUSE_MARK = re.compile(r"[，。；,;]")
 # marks no line of print opens with (行首禁则; Unicode line breaking forbids a break before them
 # too): one read at the start of a wrapped value's next line is a speck (4单元 / .2501室)
 _NO_LINE_START = ".,:;!?·。，、：；！？"
@@ -1249,6 +1250,10 @@ class FieldEngine:
                 start, end = cand.start + a, cand.start + b
                 cand = Candidate(cand.line, start, end, text, factor=cand.factor, note=cand.note, unit=cand.unit)
             elif a >= len(cand.text):  # wholly on the lines wrapped onto: the first line's text is another's
+                if _CLAUSE_MARK.search(cand.text):
+                    # …unless that text is a clause: a label opening a sentence (2.承包人应按照…，…) is
+                    # its subject, and the paragraph after it no value (…向工程所在地人民法院起诉)
+                    return None
                 start = end = cand.start + len(cand.text)
         # the two parts of a range read one span: fields of a part that share a label (合同期限)
         owner = frozenset(fspec.labels) if fspec.part else frozenset()
