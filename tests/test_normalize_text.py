@@ -146,6 +146,13 @@ def test_codes_have_one_bracket_style(raw):
     assert normalise_code(raw).value == "（鄂）JZ安许证字〔2005〕000115"
 
 
+@pytest.mark.parametrize("raw", ["（浙）JZ安许证字{2015〕008496", "（浙）JZ安许证字〔2015}008496", "（浙）JZ安许证字{2015}008496"])
+def test_a_years_bracket_read_as_a_brace_is_put_right_with_doubt(raw):
+    # a photographed licence: 〔 read as { (fresh seed 66)
+    code = normalise_code(raw)
+    assert code.value == "（浙）JZ安许证字〔2015〕008496" and code.confidence < 0.9
+
+
 def test_codes_lose_spaces_and_case():
     assert normalise_code("d1 2345 6789").value == "D123456789"
     assert normalise_code("  ") is None

@@ -39,6 +39,7 @@ _TRAILING = _SENTENCE_END + "·"
 _YEAR_BRACKETS = str.maketrans("【[〔】]〕", "〔〔〔〕〕〕")  # after NFKC: ［］ are already [ ]
 _HALF_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])((?:19|20)\d{2})〕|〔((?:19|20)\d{2})(?=[\d号])")
 _DOUBLED_CLOSE = re.compile(r"〕〕+")
+_BRACES = str.maketrans("{}", "〔〕")
 # a Latin letter shaped like a digit, alone inside a run of digits (豫建岗2Q21888243): codes
 # print letters as a prefix or a series mark, not one among figures
 _DIGIT_SHAPED = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
@@ -266,9 +267,10 @@ def normalise_code(raw: str) -> Normalised | None:
     # a year in round brackets is the year of a document number, 〔2005〕 in any print: OCR reads
     # 〔〕 as （）; a province in round brackets (（鄂）) stays as printed
     text = _ROUND_YEAR.sub(r"〔\1〕", text)
-    # a year with one of its brackets lost or doubled (川人社职2022〕40号, 〔2016〕〕079222): the
-    # pair put right, with doubt
-    repaired = _DOUBLED_CLOSE.sub("〕", _HALF_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", text))
+    # a year with one of its brackets lost, doubled or read as a brace no code prints (川人社职2022〕40号,
+    # 〔2016〕〕079222, {2015〕): the pair put right, with doubt
+    braced = text.translate(_BRACES)
+    repaired = _DOUBLED_CLOSE.sub("〕", _HALF_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", braced))
     if repaired != text:
         return Normalised(repaired, GUESSED, notes=(f"括号疑有误识：{text}",))
     if _LETTER_IN_FIGURES.search(text):
