@@ -234,3 +234,19 @@ def test_a_birth_date_guessed_against_the_id_is_low_confidence_not_a_mismatch():
     # read by its label on a fax (0.85) or clearly: a mismatch to answer for
     for sure in (0.85, 0.95):
         assert "ID_BIRTHDATE_MISMATCH" in app.swap(card, replace_field(card, birth_date=fld(wrong, confidence=sure))).codes()
+
+
+def test_a_number_failing_its_check_on_a_document_tied_only_by_its_folder_is_that_readings_slip():
+    # a card photographed small: name unread, 390382… read for 330382…; it joined its holder by its
+    # folder and raised a blocking ID_CHECKSUM on a valid number (fresh seed 73)
+    app = clean_application()
+    card = app.find("id_card", LINA.name)
+    slip = LINA.id_number[:1] + ("9" if LINA.id_number[1] != "9" else "8") + LINA.id_number[2:]
+    unread = _filed_at(replace_field(card, name=None, id_number=fld(slip, confidence=0.13)),
+                       f"人员资料/{LINA.name}/微信图片_20260915174457.jpg")
+    findings = app.swap(card, unread).run()
+    assert "ID_CHECKSUM" not in [f.code for f in findings]
+    assert [f for f in findings if f.code == "LOW_CONFIDENCE" and "0.13" in f.message]
+    # the same number read with confidence beside the name still fails its check
+    named = replace_field(card, id_number=fld(slip, confidence=0.2))
+    assert "ID_CHECKSUM" in app.swap(card, named).codes()

@@ -31,7 +31,14 @@ def id_checksum(ctx: ValidationContext):
         for i, entry in person.roster:
             places[(person.id_number, entry.id_number.upper())].append(
                 (ROSTER, spec_evidence(f"roster[{i}].id_number", entry.id_number), None))
+        own_valid = id_problem(person.id_number, today=ctx.filing_date) is None
         for m in person.mentions:
+            if m.how == "path" and own_valid:
+                # tied to the person by the file's place alone, as neither its name nor its number
+                # was read with confidence: a number failing the check there is that reading's
+                # slip (LOW_CONFIDENCE reports it), not the person's number (a photographed card
+                # read 390382… for 330382…)
+                continue
             if m.id_number:
                 suggestion = m.doc.field("id_number").suggestion if m.record is None else None
                 places[(person.id_number, m.id_number)].append((_mention_source(m), m.evidence("id_number"),
