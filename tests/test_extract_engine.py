@@ -318,6 +318,14 @@ def test_a_label_opening_a_clause_is_its_subject_and_the_paragraph_after_it_no_v
     assert doc.fields["contractor"].confidence >= 0.9
 
 
+def test_an_amount_in_words_with_a_numeral_read_as_its_lookalike_is_read_whole_with_doubt():
+    (doc,) = extract(page(1, line("建设工程施工合同", 200, 60, h=24),
+                          line("1. 签约合同价为：人民币（大写）叁仟壹佰壹拾捌万肆任捌佰柒拾贰元陆角捌分", 71, 476, 447, conf=0.95),
+                          line("（小写）¥31,184,872.68元", 71, 495, 300), source=TextSource.ocr))
+    words = doc.fields["contract_amount_words"]
+    assert words.value == "31184872.68" and words.confidence < 0.9
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line

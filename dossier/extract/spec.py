@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from dossier.errors import ConfigError
 from dossier.extract.completeness import Kind
 from dossier.extract.normalize import NORMALISERS
+from dossier.extract.normalize.amounts import NUMERAL_LOOKALIKES
 from dossier.extract.normalize.text import ETHNICITIES
 from dossier.yamlfile import read_yaml
 
@@ -159,9 +160,12 @@ def _spec_dir() -> Path:
 @lru_cache(maxsize=1)
 def pattern_library() -> dict[str, str]:
     """Named regex fragments (``specs/_patterns.yaml``), referenced in specs as ``<<name>>``;
-    ``<<ethnicity>>`` is one of the 56 names the normaliser knows (longest first)."""
+    ``<<ethnicity>>`` is one of the 56 names the normaliser knows (longest first),
+    ``<<numeral_lookalike>>`` a glyph the amount normaliser reads as the numeral it looks like.
+    Fragments may name other fragments."""
     library = dict(read_yaml(_spec_dir() / "_patterns.yaml").data)
     library.setdefault("ethnicity", "(?:" + "|".join(sorted(ETHNICITIES, key=len, reverse=True)) + ")族?")
+    library.setdefault("numeral_lookalike", f"[{''.join(NUMERAL_LOOKALIKES)}]")
     return library
 
 
@@ -175,7 +179,7 @@ def _expand(pattern: str, path: Path) -> str:
         if m.group(1) not in library:
             raise ConfigError(f"unknown pattern <<{m.group(1)}>>", path=path,
                               reason_zh=f"未定义的模式 <<{m.group(1)}>>")
-        return f"(?:{library[m.group(1)]})"
+        return f"(?:{_expand(library[m.group(1)], path)})"
 
     return _REF.sub(sub, pattern)
 

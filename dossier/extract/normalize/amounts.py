@@ -40,8 +40,8 @@ _LOWER = re.compile("[一二三四五六七八九十百千两]")
 _CENTS = re.compile(f"{_ZERO}?(?:({_NONZERO_DIGIT})角)?{_ZERO}?(?:({_NONZERO_DIGIT})分)?")
 # glyphs OCR reads for a financial numeral they look like (肆任捌佰: 仟's stroke lost); taken for
 # it only between numerals, where no other word stands
-_LOOKALIKES = {"任": "仟", "仠": "仟", "伯": "佰", "陌": "佰", "抬": "拾", "恰": "拾", "叄": "叁", "参": "叁"}
-_LOOKALIKE = re.compile(f"(?<=[{_WORD_CHARS}])[{''.join(_LOOKALIKES)}](?=[{_WORD_CHARS}])")
+NUMERAL_LOOKALIKES = {"任": "仟", "仠": "仟", "伯": "佰", "陌": "佰", "抬": "拾", "恰": "拾", "叄": "叁", "参": "叁"}
+_LOOKALIKE = re.compile(f"(?<=[{_WORD_CHARS}])[{''.join(NUMERAL_LOOKALIKES)}](?=[{_WORD_CHARS}])")
 
 
 def _yuan(value: Decimal) -> str:
@@ -120,7 +120,7 @@ def normalise_amount_words(raw: str) -> Normalised | None:
     """
     text = re.sub(r"\s+", "", nfkc(raw)).replace("圆", "元").replace("正", "整")
     lookalike = _LOOKALIKE.search(text)
-    text = _LOOKALIKE.sub(lambda m: _LOOKALIKES[m.group()], text)
+    text = _LOOKALIKE.sub(lambda m: NUMERAL_LOOKALIKES[m.group()], text)
     runs = sorted(_WORD_RUN.findall(text), key=len, reverse=True)
     if not runs:
         return None
@@ -138,7 +138,7 @@ def normalise_amount_words(raw: str) -> Normalised | None:
     jiao, fen = (DIGITS[g] if g else 0 for g in cents.groups())
     value = _yuan(Decimal(yuan) + Decimal(jiao * 10 + fen) / 100)
     if lookalike:
-        return Normalised(value, TOLERATED, notes=(f"大写金额中的“{lookalike.group()}”按“{_LOOKALIKES[lookalike.group()]}”读取，"
+        return Normalised(value, TOLERATED, notes=(f"大写金额中的“{lookalike.group()}”按“{NUMERAL_LOOKALIKES[lookalike.group()]}”读取，"
                                                    "疑为识别误差",))
     if _UPPER.search(words) and _LOWER.search(words):
         # 五仟万圆整: financial numerals are written all upper-case; a lower-case one among them
