@@ -252,6 +252,20 @@ def test_a_range_whose_end_is_lost_is_doubted(raw):
     assert len(result.value) == 1 and result.confidence < 0.9
 
 
+@pytest.mark.parametrize("raw", ["2020.08.25-无效", "2020.08.25-至工程竣工", "2020年8月25日至xx"])
+def test_a_range_whose_end_is_printed_but_no_date_is_doubted(raw):
+    # an overlay's 无效 over a card's end was a start read alone at full confidence
+    result = normalise_date_range(raw)
+    assert result.value == ("2020-08-25",) and result.confidence < 0.9
+
+
+@pytest.mark.parametrize("raw", ["2020.08.25-期", "2020.08.25-长", "2020年8月25日至 期"])
+def test_a_long_term_with_one_of_its_characters_lost_is_long_term_guessed(raw):
+    # a photographed card's 长期 with 长 lost in the glare (fresh seed 77)
+    result = normalise_date_range(raw)
+    assert result.value == ("2020-08-25", "长期") and result.confidence < 0.9
+
+
 def test_a_text_naming_one_end_only_is_certain():
     assert normalise_date_range("有效期至2028年12月31日").confidence == 1
     assert normalise_date_range("自2020年1月1日起").confidence == 1

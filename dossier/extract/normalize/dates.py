@@ -48,6 +48,11 @@ _BARE_MONTH = re.compile(r"(?:[-~至到—–]|起至)(\d{1,2})月?(?![\d.\-/年
 _DANGLING = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*$")
 # "2022.11.10-291月元人": the range goes on to figures that make no date (an overlay crossed them)
 _RANGE_THEN_FIGURE = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*\d")
+# …and then anything read, a figure or not (2020.08.25-期): an end is printed there
+_RANGE_THEN_TEXT = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*\S")
+# the end of a long term with one of its two characters lost (under a seal, a photo's glare)
+_LONG_TERM_HALF = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*[长期]\s*$")
+LONG_TERM_HALF_NOTE = "终止日期只识别到“长期”的一个字，按“长期”读取"
 # two zero-padded dates whose dash between them was read as 1 (2011.05.0412031.05.04, an ID card's
 # validity) or lost with the end's separators (2010.05.23203005.23): fixed widths split them
 # unambiguously; a day 041 or a year 12031 is no date
@@ -226,8 +231,10 @@ def normalise_date_range(raw: str) -> Normalised | None:
         # "2024.07.15-" then nothing readable: a range whose end is lost (under a seal, cropped);
         # a reader taking the only date as the end would take the start
         return Normalised((days[0],), GUESSED, notes=(*notes, END_LOST[0]))
+    if days and _LONG_TERM_HALF.match(text, matches[0][1]):
+        return Normalised((days[0], LONG_TERM), GUESSED, notes=(*notes, LONG_TERM_HALF_NOTE))
     if days and (re.search(r"\d{4}|[〇零一二三四五六七八九○OΟ]{4}", text[matches[0][1]:])
-                 or _RANGE_THEN_FIGURE.match(text, matches[0][1])):
+                 or _RANGE_THEN_TEXT.match(text, matches[0][1])):
         # "2011.03.29-2031?03.29", "二〇二六年八月六日至二〇二七年二" (wrapped): a second date is
         # printed but not readable; taking the only date as the end would take the start
         return Normalised((days[0],), GUESSED, notes=(*notes, END_LOST[1]))
