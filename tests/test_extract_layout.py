@@ -128,6 +128,20 @@ def test_a_label_wrapped_in_its_cell_has_its_value_centred_on_both_its_lines():
     assert doc.fields["uscc"].value == "91510107MA6MWQBA5G"
 
 
+def test_a_wrapped_address_goes_on_beside_a_scope_whose_sub_heading_is_a_box_of_its_own():
+    # the licence's 住所 wraps onto the row of 经营范围 | 许可项目：…, read as two boxes: the scope's
+    # sub-heading is no label waiting for the address's second line (fresh seed 80, a TIFF)
+    doc = extract(
+        box("营业执照", 194, 56, 400, h=42), box("统一社会信用代码91430104MA69GX1H9R", 53, 123, 270),
+        box("名", 52, 229, 66, h=14), box("称锦程（长沙）建设有限公司", 93, 229, 244, h=15),
+        box("法定代表人", 52, 284, 108, h=13), box("贾立新", 114, 284, 150, h=14),
+        box("住所", 322, 289, 372, h=15), box("湖南省长沙市岳麓区光明路4段216", 376, 290, 538, h=16),
+        box("经营范围", 50, 302, 107, h=14), box("许可项目：建设工程施工；建设工程设", 114, 303, 295, h=15),
+        box("号总部经济港6层18号", 377, 306, 480, h=14), box("计；住宅室内装饰装修；施工专业作业。", 115, 318, 300, h=16),
+        size=LANDSCAPE)
+    assert doc.fields["address"].value == "湖南省长沙市岳麓区光明路4段216号总部经济港6层18号"
+
+
 def test_a_grey_overlay_read_on_its_slant_is_no_line_of_the_address_it_crosses():
     # a card copy with "仅供…资质申报使用，他用无效" written across it in grey: no colour to lift
     # it off, so OCR reads it as one line whose box spans the card; the title printed large stays

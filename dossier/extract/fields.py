@@ -935,13 +935,11 @@ class FieldEngine:
             if own is None or own is nearest:
                 return False
         hits = hits_by_line.get(nearest.index, [])
-        if hits:
-            rest = nearest.compact[_labels_end(nearest.compact, hits):]
-            # (经营范围 许可项目：建设工程施工… has its value: a sub-heading opens it, nothing waits)
-            unknown = _UNKNOWN_LABEL.match(rest)
-            waiting = not rest.strip(":：") or bool(unknown and not rest[unknown.end():].strip())
-        else:
-            waiting = bool(_UNKNOWN_LABEL.match(nearest.compact))
+        rest = nearest.compact[_labels_end(nearest.compact, hits):] if hits else nearest.compact
+        # (经营范围 许可项目：建设工程施工… has its value: a sub-heading opens it, nothing waits, and
+        # so does 许可项目：… read as a box of its own beside its label)
+        unknown = _UNKNOWN_LABEL.match(rest)
+        waiting = (bool(hits) and not rest.strip(":：")) or bool(unknown and not rest[unknown.end():].strip())
         if not (waiting and answered_below):
             return waiting
         # ``answered_below``: a label with its own value right under it (单位名称 over 四川嵩岳…,
