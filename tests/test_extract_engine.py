@@ -326,6 +326,17 @@ def test_an_amount_in_words_with_a_numeral_read_as_its_lookalike_is_read_whole_w
     assert words.value == "31184872.68" and words.confidence < 0.9
 
 
+def test_a_cards_ethnicity_with_its_label_cut_is_the_ethnicity_not_a_name():
+    # a photo lost the name and most labels: 民汉 (民族 cut) is two ideographs alone, a name's form,
+    # but of the closed list of ethnicities first (fresh seed 79)
+    (doc,) = extract(page(1, line("女", 261, 152, h=7), line("民汉", 278, 148, h=10), line("1999年2月6日", 260, 160, h=11),
+                          line("江苏省徐州市邳州市科华", 259, 171, h=12), line("北路96号", 259, 180, h=10),
+                          line("公民身份号码", 241, 204, h=9), line("320382199902065708", 283, 200, h=12),
+                          line("中华人民共和国", 277, 326, h=12), line("居民身份证", 272, 342, h=16), source=TextSource.ocr))
+    assert doc.fields["ethnicity"].value == "汉"
+    assert "name" not in doc.fields or doc.fields["name"].value != "民汉"
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line

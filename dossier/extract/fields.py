@@ -78,6 +78,7 @@ _UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[:：]|" + _ENGLISH + "$)"
 _REMARKS = re.compile(r"^[:：]?[（(]+(?:[^（()）]{2,10}|(?!" + pattern_library()["province"] + r")[^（()）])[)）]+")
 LIST_NORMALISERS = {"list", "qualification_list", "specialty_list"}
 CHECKSUMMED = {"id_number", "uscc"}
+CLOSED_LISTS = {"gender", "ethnicity"}  # normalisers whose values are a closed list of words
 WRAPPING_KINDS = ("company", "authority")  # names long enough to wrap in a cell or under a seal
 LIST_BELOW = 5.0  # line heights under its label a list printed one item a row may start  # a reading that passes its check character is no misreading
 ALIGN = 1.5  # ... and its left edge within this many line heights of the value's
@@ -438,8 +439,10 @@ class FieldEngine:
             if found is not None:
                 out[name] = found
         # fallbacks only once every label has taken its value: a bare date is the issue date only
-        # if it is not the validity printed beside 有效期, whatever the order of the spec
-        for name, fspec in self.spec.fields.items():
+        # if it is not the validity printed beside 有效期, whatever the order of the spec; and
+        # values of a closed list first: 民汉 is a card's ethnicity with its label cut, before it
+        # is two ideographs alone, a name's form
+        for name, fspec in sorted(self.spec.fields.items(), key=lambda item: item[1].normaliser not in CLOSED_LISTS):
             if name not in out and fspec.fallback and fspec.fallback_regex is not None:
                 found = self._by_pattern(fspec, lines, hits_by_line, claimed, self._label_seen(fspec, hits_by_line))
                 if found is not None:
