@@ -142,6 +142,18 @@ def test_a_wrapped_address_goes_on_beside_a_scope_whose_sub_heading_is_a_box_of_
     assert doc.fields["address"].value == "湖南省长沙市岳麓区光明路4段216号总部经济港6层18号"
 
 
+def test_a_long_term_whose_dash_read_as_a_dot_and_first_character_was_lost_is_guessed():
+    # an overlay across the card's term: 2020.08.25-长期 read 2020.0825.期 (fresh seed 77)
+    doc = extract(
+        box("370102196304038972", 292, 246, 392), box("中华人民共和国", 284, 398, 395, h=21),
+        box("居民身份证", 277, 426, 383, h=24), box("签发机关", 245, 487, 275, h=10),
+        box("济南市公安局历下区分局", 287, 487, 379, h=13), box("有效期限", 245, 505, 274, h=11),
+        box("2020.0825.期", 287, 505, 352, h=11, conf=0.89))
+    f = doc.fields
+    assert (f["valid_from"].value, f["valid_until"].value) == ("2020-08-25", "长期")
+    assert f["valid_until"].confidence < 0.9
+
+
 def test_a_grey_overlay_read_on_its_slant_is_no_line_of_the_address_it_crosses():
     # a card copy with "仅供…资质申报使用，他用无效" written across it in grey: no colour to lift
     # it off, so OCR reads it as one line whose box spans the card; the title printed large stays

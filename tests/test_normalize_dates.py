@@ -259,7 +259,7 @@ def test_a_range_whose_end_is_printed_but_no_date_is_doubted(raw):
     assert result.value == ("2020-08-25",) and result.confidence < 0.9
 
 
-@pytest.mark.parametrize("raw", ["2020.08.25-期", "2020.08.25-长", "2020年8月25日至 期"])
+@pytest.mark.parametrize("raw", ["2020.08.25-期", "2020.08.25-长", "2020年8月25日至 期", "2020.0825.期"])
 def test_a_long_term_with_one_of_its_characters_lost_is_long_term_guessed(raw):
     # a photographed card's 长期 with 长 lost in the glare (fresh seed 77)
     result = normalise_date_range(raw)

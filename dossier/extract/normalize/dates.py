@@ -51,7 +51,8 @@ _RANGE_THEN_FIGURE = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*\
 # …and then anything read, a figure or not (2020.08.25-期): an end is printed there
 _RANGE_THEN_TEXT = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*\S")
 # the end of a long term with one of its two characters lost (under a seal, a photo's glare)
-_LONG_TERM_HALF = re.compile(r"日?(?:起)?(?:[-~～—–至到]|起至)\s*[长期]\s*$")
+# (a card's dash read as a dot too: 2020.0825.期)
+_LONG_TERM_HALF = re.compile(r"日?(?:起)?(?:[-~～—–至到.]|起至)\s*[长期]\s*$")
 LONG_TERM_HALF_NOTE = "终止日期只识别到“长期”的一个字，按“长期”读取"
 # two zero-padded dates whose dash between them was read as 1 (2011.05.0412031.05.04, an ID card's
 # validity) or lost with the end's separators (2010.05.23203005.23): fixed widths split them
@@ -82,9 +83,11 @@ _ZERO_LOST = re.compile(r"(?<![〇零○一二三四五六七八九])二([一二
 
 def _day_sep_lost(m: re.Match) -> str:
     """2026.0701 as 2026.07.01, where the date stands alone: beside it only a range's dash (a
-    date of dots or slashes: 2015.0619-2035.06.19), never another separator of dates."""
+    date of dots or slashes: 2015.0619-2035.06.19), never another separator of dates. A mark
+    after it with no figure after that separates no figures: a dash read as a dot (2020.0825.期)."""
     text, sep = m.string, m.group(2)
-    beside = {text[m.start() - 1] if m.start() else "", text[m.end()] if m.end() < len(text) else ""}
+    after = text[m.end()] if m.end() < len(text) and text[m.end() + 1:m.end() + 2].isdigit() else ""
+    beside = {text[m.start() - 1] if m.start() else "", after}
     if any(c in "./-" and not (c == "-" and sep != "-") for c in beside - {""}):
         return m.group()
     return f"{m.group(1)}{sep}{m.group(3)}{sep}{m.group(4)}"
