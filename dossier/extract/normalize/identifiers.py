@@ -104,8 +104,8 @@ def _propose(
 
 
 def normalise_id_number(raw: str, today: date | None = None) -> Normalised | None:
-    """A 公民身份号码 as read (upper-case, spaces removed, × and x as X; a dot between figures
-    that passes the check once removed is a speck, and doubted).
+    """A 公民身份号码 as read (upper-case, spaces removed, × and x as X; a dot between figures is
+    a speck when the figures without it are 18: taken out, the number doubted).
 
     Valid -> the value with full confidence. Invalid 18 characters -> the value as read, low
     confidence, and ``suggestion`` when exactly one OCR substitution makes it valid. Another
