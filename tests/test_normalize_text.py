@@ -1,6 +1,7 @@
 """Names, lists, qualifications, gender, ethnicity, insurance types and free text."""
 
 import pytest
+from hypothesis import given, strategies as st
 
 from dossier.extract.normalize.quantities import normalise_measure, normalise_number
 from dossier.extract.normalize.text import (
@@ -177,6 +178,19 @@ def test_no_number():
 )
 def test_measurements_have_at_least_two_decimals(raw, expected):
     assert normalise_measure(raw).value == expected
+
+
+@given(st.integers(1000, 999_999_999), st.integers(0, 99))
+def test_a_measure_whose_thousands_commas_read_as_dots_is_read_whole_with_doubt(whole, cents):
+    # 总建筑面积10,939.60平方米 read 10.939.60: it was 10.939 at full confidence (fresh seed 83)
+    printed = f"{whole:,}.{cents:02d}".replace(",", ".")
+    read = normalise_measure(f"总建筑面积{printed}平方米")
+    assert read.value == f"{whole}.{cents:02d}" and read.confidence < 0.9
+
+
+def test_a_measure_with_two_points_that_make_no_thousands_is_doubted():
+    read = normalise_measure("10.93.60平方米")
+    assert read.confidence < 0.9
 
 
 def test_brackets_have_one_canonical_width_in_text_lists_and_comparisons():
