@@ -642,7 +642,7 @@ def test_a_term_wrapped_onto_a_second_line_is_read_to_its_end():
     assert f["usage_valid_until"].value == "2027-02-02"
 
 
-@pytest.mark.parametrize(("read", "meant"), [("樊赞", "樊赟"), ("毛错", "毛锴")])
+@pytest.mark.parametrize(("read", "meant"), [("樊赞", "樊赟"), ("房资", "房赟"), ("毛错", "毛锴")])
 def test_a_name_read_with_a_common_look_alike_of_a_rarer_character_is_proposed_with_it(read, meant):
     f = fields(line("注册建造师注册证书", 205, 63, 390, h=24), line("姓名", 74, 187, 101), line(read, 129, 187, 153),
                source=TextSource.ocr)
