@@ -63,6 +63,18 @@ def test_a_doubtful_project_name_cut_short_is_low_confidence_not_a_mismatch():
     assert "PROJECT_MISMATCH" in sure.codes()
 
 
+def test_a_doubted_project_manager_that_is_no_persons_name_is_low_confidence_not_a_mismatch():
+    from validate_builders import fld
+
+    # a photographed acceptance table: the tenderee's name read where the manager stands (fresh seed 80)
+    app = _with(clean_application(), "completion_acceptance", project_manager=fld("西安新城置业有限", confidence=0.62))
+    codes = app.codes()
+    assert "PROJECT_MISMATCH" not in codes and "LOW_CONFIDENCE" in codes
+    # a doubted reading that is a person's name still disagrees
+    other = _with(clean_application(), "completion_acceptance", project_manager=fld("王强", confidence=0.62))
+    assert "PROJECT_MISMATCH" in other.codes()
+
+
 def test_a_project_document_whose_name_was_not_read_joins_the_project_filed_in_its_folder():
     def filed(d, path):
         return d.model_copy(update={"document": d.document.model_copy(update={"file": path})})

@@ -46,7 +46,8 @@ def low_confidence(ctx: ValidationContext):
         required = ctx.params.fields.required.get(kind, [])
         # the names the cross-document rules compare: a doubtful reading of one is no mismatch
         # (people.misreading), so it is reported here as doubtful
-        compared = [*ctx.params.fields.employer.get(kind, []), *ctx.params.fields.company_name.get(kind, [])]
+        compared = [*ctx.params.fields.employer.get(kind, []), *ctx.params.fields.company_name.get(kind, []),
+                    *ctx.params.fields.project.get(kind, {}).values()]
         for name in dict.fromkeys([*required, *compared, *sorted(doc.document.fields)]):
             found = doc.field(name)
             problems = []

@@ -13,6 +13,10 @@ from dossier.validate.people import misreading, normalise_company, normalise_nam
 
 # How values are compared per attribute: spacing and bracket width are not disagreements.
 _COMPARABLE = {"name": normalise_company, "contractor": normalise_company, "project_manager": normalise_name}
+# what a value of the attribute is, when it must be a whole one: a doubted project manager that
+# is no person's name (西安新城置业有限, the tenderee's name read off a photographed table) is a
+# misreading, not a different manager
+_KINDS = {"contractor": "company", "project_manager": "person"}
 
 
 @rule("PROJECT_MISMATCH", severity="blocking",
@@ -29,7 +33,7 @@ def project_mismatch(ctx: ValidationContext):
                      if (value := group.value(d, attribute))]
             # a doubtful misreading of another document's value is LOW_CONFIDENCE's
             sides = [side for side in sides if not any(
-                misreading(side[2], other[2], _confidence(side), ctx.params.low_confidence, same)
+                misreading(side[2], other[2], _confidence(side), ctx.params.low_confidence, same, _KINDS.get(attribute))
                 for other in sides)]
             if len({same(value) for _, _, value in sides}) < 2:
                 continue
