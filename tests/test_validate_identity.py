@@ -177,7 +177,8 @@ def _filed_at(doc, path: str):
 def test_a_document_with_no_confident_name_or_id_is_tied_by_the_folder_it_lies_in():
     app = clean_application()
     cert = app.find("constructor_certificate", LINA.name)
-    unread = replace_field(cert, name=fld("李", confidence=0.4), id_number=None)  # a fax: the holder is lost
+    # a fax: the holder is lost, birth date too
+    unread = replace_field(cert, name=fld("李", confidence=0.4), id_number=None, birth_date=None)
     assert "MISSING_DOCUMENT" in app.swap(cert, unread).codes()  # nowhere to go by
 
     in_folder = app.swap(cert, _filed_at(unread, f"人员资料/{LINA.name}/注册证书.pdf"))
@@ -250,3 +251,22 @@ def test_a_number_failing_its_check_on_a_document_tied_only_by_its_folder_is_tha
     # the same number read with confidence beside the name still fails its check
     named = replace_field(card, id_number=fld(slip, confidence=0.2))
     assert "ID_CHECKSUM" in app.swap(card, named).codes()
+
+
+def test_a_document_with_no_confident_name_or_id_is_tied_by_the_birth_date_it_prints():
+    # a photographed certificate read 教璐 for 欧阳璐 and prints no ID number: filed under 证书/,
+    # its expired usage was 教璐's and 欧阳璐's certificate was missing (fresh seed 78); the birth
+    # date printed with confidence is her ID's, and the name read shares a character with hers
+    from dossier.validate.identifiers import id_info
+
+    app = clean_application()
+    cert = app.find("constructor_certificate", LINA.name)
+    born = id_info(LINA.id_number)
+    doubted = replace_field(cert, name=fld("季" + LINA.name[1:], confidence=0.43), id_number=None,
+                            birth_date=fld(born.birth_date.isoformat(), confidence=0.98), gender=fld(born.gender))
+    findings = app.swap(cert, doubted).run()
+    assert "MISSING_DOCUMENT" not in [f.code for f in findings]
+    assert [f for f in findings if f.code == "LOW_CONFIDENCE" and "出生日期" in f.message and LINA.name in f.message]
+    # another birth date ties it to no one
+    elsewhere = replace_field(doubted, birth_date=fld("1950-01-01", confidence=0.98))
+    assert "MISSING_DOCUMENT" in app.swap(cert, elsewhere).codes()

@@ -25,10 +25,10 @@ from dossier.extract.completeness import Kind, is_whole
 from dossier.model import ApplicationSpec, Evidence, RosterEntry
 from dossier.validate.evidence import field_evidence, record_evidence, spec_evidence
 from dossier.validate.facts import DocumentFacts
-from dossier.validate.identifiers import ocr_confusable
+from dossier.validate.identifiers import id_info, is_valid_id_number, ocr_confusable
 from dossier.validate.params import PayerPolicy, RuleParams
 
-MatchHow = Literal["id", "suggestion", "confusable", "name", "near_name", "path", "unlisted"]
+MatchHow = Literal["id", "suggestion", "confusable", "name", "near_name", "path", "birth", "unlisted"]
 
 _NAME_NOISE = re.compile(r"[\s·•・.．]+")
 _COMPANY_NOISE = re.compile(r"\s+")
@@ -206,6 +206,8 @@ class _Resolver:
         key, how = self._match(doc, name, id_number, suggestion, name_suggestion)
         if how == "unlisted" and doubted and (by_path := self._by_path(doc.document.file)) is not None:
             key, how = by_path.id_number, "path"
+        elif how == "unlisted" and doubted and (by_birth := self._by_birth(doc, name)) is not None:
+            key, how = by_birth.id_number, "birth"
         mention = Mention(doc, record, name, id_number, how)
         if key is None:
             self.unresolved.append(mention)
@@ -262,6 +264,20 @@ class _Resolver:
             if persons:
                 return next(iter(persons.values())) if len(persons) == 1 else None
         return None
+
+    def _by_birth(self, doc: DocumentFacts, name: str | None) -> Person | None:
+        """The one listed person this document is for whose ID number encodes the birth date (and
+        gender) the document prints with confidence, and whose name shares a character with the
+        name read in doubt (教璐 on a photographed certificate of 欧阳璐, born on the printed day)."""
+        birth, read = doc.field("birth_date"), set(normalise_name(name or ""))
+        if not read or birth is None or not birth.value or birth.confidence < self.params.low_confidence:
+            return None
+        gender = doc.field("gender")
+        close = [p for p in self.persons.values() if p.listed and self._calls_for(p, doc.doc_type)
+                 and is_valid_id_number(p.id_number) and read & set(normalise_name(p.name))
+                 and id_info(p.id_number).birth_date.isoformat() == birth.value
+                 and (gender is None or gender.value in (None, id_info(p.id_number).gender))]
+        return close[0] if len(close) == 1 else None
 
     def _calls_for(self, person: Person, doc_type: str | None) -> bool:
         if doc_type in self.params.fields.person_record_doc_types:

@@ -14,6 +14,10 @@ from dossier.validate.people import GUESS, Mention, normalise_name
 
 ROSTER = "申报人员名单"
 
+# how a document is tied to its person when neither its name nor its ID number was read with
+# confidence, and what the user is told it was tied by
+TIED_WITHOUT_NAME_OR_ID = {"path": "文件位置", "birth": "其上的出生日期（与身份证号相符）"}
+
 
 def _mention_source(m: Mention) -> str:
     return doc_name(m.doc.doc_type) + ("（缴费记录）" if m.record is not None else "")
@@ -33,11 +37,11 @@ def id_checksum(ctx: ValidationContext):
                 (ROSTER, spec_evidence(f"roster[{i}].id_number", entry.id_number), None))
         own_valid = id_problem(person.id_number, today=ctx.filing_date) is None
         for m in person.mentions:
-            if m.how == "path" and own_valid:
-                # tied to the person by the file's place alone, as neither its name nor its number
-                # was read with confidence: a number failing the check there is that reading's
-                # slip (LOW_CONFIDENCE reports it), not the person's number (a photographed card
-                # read 390382… for 330382…)
+            if m.how in TIED_WITHOUT_NAME_OR_ID and own_valid:
+                # tied to the person by the file's place or the birth date it prints, as neither
+                # its name nor its number was read with confidence: a number failing the check
+                # there is that reading's slip (LOW_CONFIDENCE reports it), not the person's
+                # number (a photographed card read 390382… for 330382…)
                 continue
             if m.id_number:
                 suggestion = m.doc.field("id_number").suggestion if m.record is None else None
@@ -153,16 +157,17 @@ def name_misread(ctx: ValidationContext):
 
 
 @rule("LOW_CONFIDENCE", severity="warning",
-      zh="材料上未能可靠识别姓名和身份证号，已按其所在文件夹或文件名对应到申报名单中的人员，需人工确认",
+      zh="材料上未能可靠识别姓名和身份证号，已按其所在文件夹或文件名、或其上的出生日期对应到申报名单中的人员，需人工确认",
       en="Neither a name nor an ID number was read with confidence on a document: it is tied to the "
-         "listed person its folder or file name names, and a person must confirm it")
+         "listed person its folder or file name names, or whose ID its birth date matches, and a "
+         "person must confirm it")
 def tied_by_path(ctx: ValidationContext):
     for person in ctx.people.listed():
         for m in person.documents():
-            if m.how == "path":
+            if m.how in TIED_WITHOUT_NAME_OR_ID:
                 yield Finding("LOW_CONFIDENCE",
                               f"{doc_name(m.doc.doc_type)}（{m.doc.document.file}）上未能可靠识别姓名和身份证号，"
-                              f"已按文件位置对应到申报名单中的{person.name}，请核对原件",
+                              f"已按{TIED_WITHOUT_NAME_OR_ID[m.how]}对应到申报名单中的{person.name}，请核对原件",
                               m.doc.sha256, [m.evidence("name"), file_evidence(m.doc)])
 
 
