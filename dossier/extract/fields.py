@@ -241,14 +241,17 @@ def _doubted(page_lines: list[Line]) -> bool:
 
 
 # A fax machine's header line (TTI): a time and then the page counter (MAY-08-2026 02:55 PM FROM:…
-# P.1), or the counter on its own (10/02/2026 16:15 +86 28 8835… | P.001/001)
-_FAX_COUNTER = re.compile(r"^P\.?\d{1,3}/\d{1,3}$|\d{1,2}:\d{2}.*P\.\d{1,3}(?:/\d{1,3})?$")
-FAX_HEADER_LINES = 3  # the counter stands among a page's topmost lines
+# P.1), or the counter on its own (10/02/2026 16:15 +86 28 8835… | P.001/001), or zero-padded
+# after the end of the number read into its box (…81494178 | 3 P.001/001; P.00101, its slash lost)
+_FAX_COUNTER = re.compile(r"^P\.?\d{1,3}/\d{1,3}$|\d{1,2}:\d{2}.*P\.\d{1,3}(?:/\d{1,3})?$|P\.0\d{2}/?0?\d{2}$")
+FAX_HEADER_LINES = 3  # the counter stands among a page's topmost lines, or its bottommost: a
+# landscape page faxed on its side and turned upright puts the sender's header at an edge
 
 
 def _faxed(page_lines: list[Line]) -> bool:
-    top = sorted(page_lines, key=lambda ln: ln.bbox[1])[:FAX_HEADER_LINES]
-    return any(_FAX_COUNTER.search(ln.compact) for ln in top)
+    ordered = sorted(page_lines, key=lambda ln: ln.bbox[1])
+    edges = ordered[:FAX_HEADER_LINES] + ordered[-FAX_HEADER_LINES:]
+    return any(_FAX_COUNTER.search(ln.compact) for ln in edges)
 
 
 def _labels_above(lines: list[Line], hits_by_line) -> dict[int, bool]:
