@@ -337,6 +337,18 @@ def test_a_cards_ethnicity_with_its_label_cut_is_the_ethnicity_not_a_name():
     assert "name" not in doc.fields or doc.fields["name"].value != "民汉"
 
 
+def test_a_cards_title_misread_by_one_character_still_counts_for_its_type():
+    # a faxed card: 居民身份证 read 屈民身份证, the labels lost but 有效期限 (fresh seed 88: no document)
+    card = page(1, line("MAY-19-202610:11 AM FROM:+861089946148 TO:82803612 P.1", 12, 2, 224, h=8),
+                line("庞长江", 66, 40, h=13), line("中华人民共和国", 373, 45, h=14), line("男", 69, 61, h=11),
+                line("河南省周口市川汇区龙泉", 69, 101, h=11), line("屈民身份证", 365, 73, h=21),
+                line("周口市公安局川汇区分局", 374, 132, h=10), line("411602196801229930", 111, 154, h=11),
+                line("有效期限", 334, 151, h=9, conf=0.56), line("2017.07.06长押小，他行", 376, 151, h=9, conf=0.77),
+                source=TextSource.ocr)
+    (doc,) = extract(card)
+    assert doc.doc_type == "id_card"
+
+
 def test_a_label_after_a_bracket_the_line_leaves_open_is_read():
     # a text layer joined two columns: the type's value wraps inside its bracket onto the next
     # line, and 成立日期 with its date sits after the open bracket on the same line

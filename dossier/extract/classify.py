@@ -13,10 +13,12 @@ from statistics import median
 
 from dossier.extract.glyphs import simplified_text
 from dossier.extract.layout import Line, same_row
+from dossier.extract.normalize.text import one_off
 from dossier.extract.spec import DocSpec
 
 TITLE_WEIGHT = 3.0  # a title printed large or in the top third of the page
-TITLE_ELSEWHERE_WEIGHT = 1.2  # the same words in running text ("根据本劳动合同...")
+TITLE_ELSEWHERE_WEIGHT = 1.2  # the same words in running text ("根据本劳动合同..."), or misread
+MISREAD_TITLE_MIN = 5  # a shorter title one character off is too many other words
 KEYWORD_WEIGHT = 0.5
 KEYWORD_CAP = 8  # keywords beyond this add nothing: long contracts mention everything
 TITLE_EXTRA_CHARS = 16  # a title line may also hold a place and a remark: 深圳市…明细(单位)
@@ -78,7 +80,10 @@ def classify_page(page: int, lines: list[Line], page_height: float, specs: dict[
         title_score = 0.0
         for row in rows:
             found = spec.classify.title_in(row.text)
-            if found:
+            if not found and any(len(title) >= MISREAD_TITLE_MIN and one_off(row.text, title) for title in spec.classify.titles):
+                # a title alone on its line, one character misread (屈民身份证 on a fax): some evidence
+                title_score = max(title_score, TITLE_ELSEWHERE_WEIGHT)
+            elif found:
                 # a title is a short line of its own, placed or sized like one; 《劳动合同法》
                 # inside a sentence is not a title
                 short = (len(row.text) <= found + TITLE_EXTRA_CHARS
