@@ -263,10 +263,12 @@ def test_a_document_with_no_confident_name_or_id_is_tied_by_the_birth_date_it_pr
     cert = app.find("constructor_certificate", LINA.name)
     born = id_info(LINA.id_number)
     doubted = replace_field(cert, name=fld("季" + LINA.name[1:], confidence=0.43), id_number=None,
-                            birth_date=fld(born.birth_date.isoformat(), confidence=0.98), gender=fld(born.gender))
+                            birth_date=fld(born.birth_date.isoformat(), confidence=0.85), gender=fld(born.gender))
     findings = app.swap(cert, doubted).run()
     assert "MISSING_DOCUMENT" not in [f.code for f in findings]
     assert [f for f in findings if f.code == "LOW_CONFIDENCE" and "出生日期" in f.message and LINA.name in f.message]
-    # another birth date ties it to no one
+    # another birth date ties it to no one, nor does a birth date read as a mere guess
     elsewhere = replace_field(doubted, birth_date=fld("1950-01-01", confidence=0.98))
     assert "MISSING_DOCUMENT" in app.swap(cert, elsewhere).codes()
+    guessed = replace_field(doubted, birth_date=fld(born.birth_date.isoformat(), confidence=0.3))
+    assert "MISSING_DOCUMENT" in app.swap(cert, guessed).codes()

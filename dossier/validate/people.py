@@ -267,10 +267,12 @@ class _Resolver:
 
     def _by_birth(self, doc: DocumentFacts, name: str | None) -> Person | None:
         """The one listed person this document is for whose ID number encodes the birth date (and
-        gender) the document prints with confidence, and whose name shares a character with the
-        name read in doubt (教璐 on a photographed certificate of 欧阳璐, born on the printed day)."""
+        gender) the document prints, read as more than a guess, and whose name shares a character
+        with the name read in doubt (教璐 on a photographed certificate of 欧阳璐, born on the
+        printed day; a card's 钱谐 whose birth date was found by its form): a day and a character
+        that agree by chance with one listed person and no other are rare."""
         birth, read = doc.field("birth_date"), set(normalise_name(name or ""))
-        if not read or birth is None or not birth.value or birth.confidence < self.params.low_confidence:
+        if not read or birth is None or not birth.value or birth.confidence < GUESS:
             return None
         gender = doc.field("gender")
         close = [p for p in self.persons.values() if p.listed and self._calls_for(p, doc.doc_type)
