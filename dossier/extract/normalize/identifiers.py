@@ -112,8 +112,9 @@ def normalise_id_number(raw: str, today: date | None = None) -> Normalised | Non
     length (15-20 characters) -> the value as read, low confidence. None when ``raw`` holds no
     ID-like run of characters.
     """
-    speckless = _SPECK_IN_FIGURES.sub("", nfkc(raw))
-    if speckless != nfkc(raw):
+    text = nfkc(raw)
+    speckless = _SPECK_IN_FIGURES.sub("", text)
+    if speckless != text:
         # 510.107199603140549: a speck inside the number read as a dot; the check digit says
         # whether the figures around it are the number
         whole = normalise_id_number(speckless, today)
