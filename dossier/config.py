@@ -11,7 +11,7 @@ import os
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     ocr_engine: str = Field("rapidocr", description="rapidocr (bundled PP-OCR) or paddleocr")
     ocr_processes: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     ocr_threads: int = Field(1, description="intra-op threads per OCR process")
+    ocr_backend: Literal["onnxruntime", "openvino"] = Field(
+        "onnxruntime", description="runtime of the rapidocr engine's models: onnxruntime, or openvino "
+                                   "(pip install 'dossier[openvino]'; same text, +5-20% pages/min, "
+                                   "+50% memory per OCR process: benchmarks/ocr_engines.py)")
     ocr_max_side: int = Field(3000, description="longer image side (px) is downscaled to this for OCR")
     paddle_model_dir: Path | None = Field(None, description="folder with PP-OCR det/rec model dirs")
     render_dpi: int = Field(200, description="resolution for rendering image-only PDF pages")

@@ -8,6 +8,7 @@ processes can import them.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import time
 from concurrent.futures import wait as futures_wait
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from conftest import cjk_ttf
+from conftest import cjk_ttf, need
 from dossier.config import load_settings
 from dossier.errors import ConfigError, OcrModelMissing
 from dossier.extract.ocr import InlineOcr, OcrPool, get_engine
@@ -323,6 +324,50 @@ def test_missing_models_in_workers_reach_the_caller(tmp_path):
     Image.fromarray(marker_page()).save(path)
     with OcrPool(settings) as pool, pytest.raises(OcrModelMissing, match="PP-OCRv4_mobile_det"):
         read(path, settings, pool)
+
+
+@pytest.mark.ocr
+def test_openvino_reads_a_scan_as_onnxruntime_does(tmp_path, monkeypatch):
+    need(importlib.util.find_spec("openvino") is not None, "the openvino package (pip install '.[openvino]')")
+    import openvino
+
+    loaded = []  # the models OpenVINO itself reads: the .onnx files bundled in the rapidocr wheel
+    read_model = openvino.Core.read_model
+    monkeypatch.setattr(openvino.Core, "read_model", lambda core, model, *a: loaded.append(Path(model).name)
+                        or read_model(core, model, *a))
+    path = tmp_path / "id.png"
+    scan_image().save(path, dpi=(200, 200))
+    readings = {}
+    for backend in ("onnxruntime", "openvino"):
+        settings = load_settings(home=tmp_path / backend, ocr_backend=backend)
+        (page,) = read(path, settings, InlineOcr(settings)).pages
+        readings[backend] = page
+    assert {"PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"} <= set(loaded)
+    assert ID_NUMBER in compact(readings["openvino"].text)
+    assert [ln.text for ln in readings["openvino"].lines] == [ln.text for ln in readings["onnxruntime"].lines]
+    for ov, ort in zip(readings["openvino"].lines, readings["onnxruntime"].lines):
+        assert ov.bbox == pytest.approx(ort.bbox, abs=1.0) and ov.confidence == pytest.approx(ort.confidence, abs=0.01)
+
+
+def test_another_runtime_caches_apart_and_the_default_key_is_kept(tmp_path):
+    default = InlineOcr(load_settings(home=tmp_path)).engine_version
+    assert default.endswith("_det2000")  # pages cached before the runtime became a setting stay valid
+    assert InlineOcr(load_settings(home=tmp_path, ocr_backend="openvino")).engine_version == default + "_openvino"
+
+
+def test_openvino_chosen_but_not_installed_says_what_to_install(tmp_path, monkeypatch):
+    from dossier.extract.ocr import rapid
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(rapid.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "openvino" else real_find_spec(name, *a))
+    with pytest.raises(OcrModelMissing, match=r"dossier\[openvino\]"):
+        rapid.RapidOcrEngine(load_settings(home=tmp_path, ocr_backend="openvino"))
+
+
+def test_an_unknown_runtime_is_refused_with_the_choices(tmp_path):
+    with pytest.raises(ConfigError, match="openvino"):
+        load_settings(home=tmp_path, ocr_backend="tensorrt")
 
 
 # --- engine setup ---------------------------------------------------------------------------
