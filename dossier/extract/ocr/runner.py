@@ -66,9 +66,9 @@ def _return_freed_memory() -> None:
     """Give the heap's free pages back to the system after a page.
 
     The engine frees the detector's working memory (hundreds of MB for an A4 page) when a page is
-    done, but glibc keeps it mapped: an OCR process then sat at ~470 MB over its models between
-    pages instead of ~150 MB, and peaked ~20% higher (``benchmarks/ocr_engines.py``). Costs a
-    few milliseconds a page.
+    done, but glibc keeps it mapped: an OCR process sat ~320 MB higher between pages, and the
+    peak RSS of ``dossier ingest``'s process tree was 2238 MiB against 2014 MiB with this
+    (``benchmarks/ocr_throughput.py``). Costs 10-50 ms on a page that takes 2-5 s.
     """
     trim = _malloc_trim()
     if trim is not None:
