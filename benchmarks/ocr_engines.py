@@ -118,8 +118,8 @@ def child(overrides: dict, synthetic: Path, fixture_pages: int, app: str) -> dic
 def score(result: dict, default: dict, truth: list[list[str]]) -> dict:
     """Accuracy of one configuration's texts against the truth and the default's reading."""
     chars = errors = ids = ids_exact = dates = dates_exact = 0
-    for lines, truth in zip(result["texts"]["synthetic"], truth):
-        read, printed = "".join("".join(lines).split()), "".join("".join(truth).split())
+    for lines, printed_lines in zip(result["texts"]["synthetic"], truth):
+        read, printed = "".join("".join(lines).split()), "".join("".join(printed_lines).split())
         chars += len(printed)
         errors += levenshtein(printed, read)
         for pattern in (ID, DATE):
