@@ -230,6 +230,18 @@ def test_a_codes_year_with_a_bracket_lost_or_doubled_is_put_right_with_doubt(raw
     assert found.value == value and found.confidence < 0.9 and found.notes
 
 
+@pytest.mark.parametrize("raw", ["豫建职评〔2021〕.5号", "豫建职评〔2021〕·5号", "豫建职评〔2021〕、5号"])
+def test_a_speck_read_as_a_stop_after_a_codes_year_is_dropped_with_doubt(raw):
+    # a document number prints its serial right after the year's bracket (fresh seed 25: at 1.0)
+    found = normalise_code(raw)
+    assert found.value == "豫建职评〔2021〕5号" and found.confidence < 0.9 and found.notes
+
+
+def test_a_speck_and_a_lost_bracket_are_both_put_right():
+    found = normalise_code("豫建职评2021〕.5号")
+    assert found.value == "豫建职评〔2021〕5号" and found.confidence < 0.9 and len(found.notes) == 2
+
+
 def test_an_authority_after_the_forms_seal_prompt_is_the_name_alone():
     assert normalise_authority("盖章:四川省人力资源和社会保障厅").value == "四川省人力资源和社会保障厅"
     assert normalise_authority("（盖章）四川省人力资源和社会保障厅").value == "四川省人力资源和社会保障厅"

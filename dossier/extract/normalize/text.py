@@ -45,6 +45,9 @@ _BRACES = str.maketrans("{}", "〔〕")
 _DIGIT_SHAPED = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 _LETTER_IN_FIGURES = re.compile(rf"(?<=\d)[{''.join(_DIGIT_SHAPED)}](?=\d)")
 _ROUND_YEAR = re.compile(r"[（〔]((?:19|20)\d{2})[）〕]")  # 〔2014）, （2014〕: one bracket misread
+# a document number prints its serial right after the year's bracket (〔2021〕5号): a stop between
+# them is a speck OCR read as one
+_SPECK_AFTER_YEAR = re.compile(r"(?<=(?:19|20)\d{2}〕)[.·,、](?=\d)")
 
 _CJK = r"[\u3400-\u9fff]"
 _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
@@ -271,8 +274,12 @@ def normalise_code(raw: str) -> Normalised | None:
     # 〔2016〕〕079222, {2015〕): the pair put right, with doubt
     braced = text.translate(_BRACES)
     repaired = _DOUBLED_CLOSE.sub("〕", _HALF_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", braced))
-    if repaired != text:
-        return Normalised(repaired, GUESSED, notes=(f"括号疑有误识：{text}",))
+    notes = (f"括号疑有误识：{text}",) if repaired != text else ()
+    cleaned = _SPECK_AFTER_YEAR.sub("", repaired)
+    if cleaned != repaired:
+        notes += (f"年份括号后的“{_SPECK_AFTER_YEAR.search(repaired).group()}”疑为污点，已去除",)
+    if notes:
+        return Normalised(cleaned, GUESSED if repaired != text else TOLERATED, notes=notes)
     if _LETTER_IN_FIGURES.search(text):
         figures = _LETTER_IN_FIGURES.sub(lambda m: _DIGIT_SHAPED[m.group()], text)
         return Normalised(text, REPAIR_PROPOSED, suggestion=figures, notes=(f"数字中夹有字母，疑为数字误识：{figures}",))
