@@ -275,9 +275,10 @@ def normalise_code(raw: str) -> Normalised | None:
     braced = text.translate(_BRACES)
     repaired = _DOUBLED_CLOSE.sub("〕", _HALF_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", braced))
     notes = (f"括号疑有误识：{text}",) if repaired != text else ()
+    speck = _SPECK_AFTER_YEAR.search(repaired)
     cleaned = _SPECK_AFTER_YEAR.sub("", repaired)
-    if cleaned != repaired:
-        notes += (f"年份括号后的“{_SPECK_AFTER_YEAR.search(repaired).group()}”疑为污点，已去除",)
+    if speck:
+        notes += (f"年份括号后的“{speck.group()}”疑为污点，已去除",)
     if notes:
         return Normalised(cleaned, GUESSED if repaired != text else TOLERATED, notes=notes)
     if _LETTER_IN_FIGURES.search(text):
