@@ -1,8 +1,11 @@
 """Identity rules and entity resolution."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dossier.validate import params_for
 from dossier.validate.identifiers import ocr_confusable
-from dossier.validate.people import normalise_name, resolve_people
+from dossier.validate.people import edit_distance, normalise_name, resolve_people
 
 from validate_builders import PEOPLE, USCC, clean_application, fld, replace_field
 
@@ -272,3 +275,15 @@ def test_a_document_with_no_confident_name_or_id_is_tied_by_the_birth_date_it_pr
     assert "MISSING_DOCUMENT" in app.swap(cert, elsewhere).codes()
     guessed = replace_field(doubted, birth_date=fld(born.birth_date.isoformat(), confidence=0.3))
     assert "MISSING_DOCUMENT" in app.swap(cert, guessed).codes()
+
+
+def test_edit_distance_counts_insertions_deletions_and_substitutions():
+    assert edit_distance("江苏长安华构建设", "江苏长安华建设") == 1
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("", "abc") == 3
+
+
+@given(st.text("甲乙丙丁ab", max_size=8), st.text("甲乙丙丁ab", max_size=8), st.integers(0, 4))
+def test_a_bounded_edit_distance_is_exact_up_to_its_bound(a, b, limit):
+    assert edit_distance(a, b, limit) == min(edit_distance(a, b), limit + 1)
+    assert edit_distance(a, b) == edit_distance(b, a)

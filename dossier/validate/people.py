@@ -67,25 +67,27 @@ def misreading(value: str, other: str, confidence: float, threshold: float, same
         return False
     if confidence < GUESS or (kind is not None and not is_whole(kind, a)):
         return True
-    return a.startswith(b) or b.startswith(a) or _edits(a, b, MISREAD_EDITS if min(len(a), len(b)) >= 6 else 1)
+    limit = MISREAD_EDITS if min(len(a), len(b)) >= 6 else 1
+    return a.startswith(b) or b.startswith(a) or edit_distance(a, b, limit) <= limit
 
 
 MISREAD_EDITS = 2  # characters a doubtful reading of a longer name may lose, gain or change
 
 
-def _edits(a: str, b: str, limit: int) -> bool:
-    """Whether ``a`` becomes ``b`` in at most ``limit`` insertions, deletions or substitutions."""
-    if abs(len(a) - len(b)) > limit:
-        return False
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """The insertions, deletions and substitutions that turn ``a`` into ``b`` (Levenshtein); with
+    ``limit``, any distance above it is ``limit + 1``, known as soon as no row can come back under."""
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):
         current = [i]
         for j, cb in enumerate(b, start=1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return False
+        if limit is not None and min(current) > limit:
+            return limit + 1
         previous = current
-    return previous[-1] <= limit
+    return previous[-1] if limit is None else min(previous[-1], limit + 1)
 
 
 @dataclass(frozen=True)
