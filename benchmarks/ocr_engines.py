@@ -43,19 +43,6 @@ DATE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
 ID = re.compile(r"\d{17}[\dX]")
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions), two rows at a time."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def synthetic_pages(count: int, folder: Path) -> list[tuple[Path, list[str]]]:
     """``count`` synthetic 200-dpi scans as PNG files in ``folder``, with the lines printed on
     each (the same every time: the generator is seeded)."""
@@ -73,19 +60,9 @@ def synthetic_pages(count: int, folder: Path) -> list[tuple[Path, list[str]]]:
 
 def fixture_sources(app: str, count: int, settings) -> list:
     """The first ``count`` page images the pipeline would OCR in ``fixtures/<app>``."""
-    from ocr_throughput import SCAN_FORMS, fixture_files  # noqa: PLC0415
+    from ocr_throughput import SCAN_FORMS, fixture_files, page_sources  # noqa: PLC0415
 
-    from dossier.intake.sniff import sniff
-    from dossier.store.archive import hash_file
-    from dossier.workers.fanout import pending_pages, rebuild
-
-    sources = []
-    for f in fixture_files([app], SCAN_FORMS, None):
-        pages = pending_pages(f, sha256=hash_file(f)[0], media_type=sniff(f), settings=settings)
-        sources += [rebuild(f, number, spec) for number, spec in sorted(pages.items())]
-        if len(sources) >= count:
-            break
-    return sources[:count]
+    return page_sources(fixture_files([app], SCAN_FORMS, None), settings)[:count]
 
 
 def child(overrides: dict, synthetic: Path, fixture_pages: int, app: str) -> dict:
@@ -93,7 +70,7 @@ def child(overrides: dict, synthetic: Path, fixture_pages: int, app: str) -> dic
     ``synthetic``: timings, texts and peak RSS as a dict."""
     from dossier.config import load_settings
     from dossier.extract.ocr.engine import get_engine
-    from dossier.extract.ocr.page import ocr_source
+    from dossier.extract.ocr.runner import run_one
     from dossier.extract.pages.images import ImageFrame
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,12 +79,15 @@ def child(overrides: dict, synthetic: Path, fixture_pages: int, app: str) -> dic
                              for path in sorted(synthetic.glob("*.png"))]
         real_sources = fixture_sources(app, fixture_pages, settings)
         engine = get_engine(settings.ocr_engine, settings)
-        ocr_source(engine, synthetic_sources[0], settings.ocr_max_side)  # models load, first run
+        run_one(engine, synthetic_sources[0], settings.ocr_max_side)  # models load, first run
         texts: dict[str, list[list[str]]] = {"synthetic": [], "fixtures": []}
         started = time.perf_counter()
         for name, sources in (("synthetic", synthetic_sources), ("fixtures", real_sources)):
             for source in sources:
-                page = ocr_source(engine, source, settings.ocr_max_side)
+                # as the pipeline's workers run a page (the heap handed back after it, too)
+                page = run_one(engine, source, settings.ocr_max_side)
+                if isinstance(page, Exception):
+                    raise page
                 texts[name].append([line.text for line in page.lines])
         seconds = time.perf_counter() - started
     status = Path("/proc/self/status").read_text()
@@ -117,23 +97,23 @@ def child(overrides: dict, synthetic: Path, fixture_pages: int, app: str) -> dic
 
 def score(result: dict, default: dict, truth: list[list[str]]) -> dict:
     """Accuracy of one configuration's texts against the truth and the default's reading."""
-    chars = errors = ids = ids_exact = dates = dates_exact = 0
+    from dossier.validate.people import edit_distance
+
+    chars = errors = 0
+    exact = {ID: [0, 0], DATE: [0, 0]}  # pattern: [read exactly, printed]
     for lines, printed_lines in zip(result["texts"]["synthetic"], truth):
         read, printed = "".join("".join(lines).split()), "".join("".join(printed_lines).split())
         chars += len(printed)
-        errors += levenshtein(printed, read)
-        for pattern in (ID, DATE):
+        errors += edit_distance(printed, read)
+        for pattern, tally in exact.items():
             wanted = pattern.findall(printed)
-            found = sum(w in read for w in wanted)
-            if pattern is ID:
-                ids, ids_exact = ids + len(wanted), ids_exact + found
-            else:
-                dates, dates_exact = dates + len(wanted), dates_exact + found
+            tally[0] += sum(w in read for w in wanted)
+            tally[1] += len(wanted)
     same = total = 0
     for lines, reference in zip(result["texts"]["fixtures"], default["texts"]["fixtures"]):
         total += len(reference)
         same += sum((Counter(lines) & Counter(reference)).values())
-    return {"accuracy": 1 - errors / max(chars, 1), "ids": (ids_exact, ids), "dates": (dates_exact, dates),
+    return {"accuracy": 1 - errors / max(chars, 1), "ids": tuple(exact[ID]), "dates": tuple(exact[DATE]),
             "same": (same, total)}
 
 

@@ -84,14 +84,20 @@ def cli_ingest(files: list[Path], home: Path) -> tuple[float, int, int]:
     return elapsed, pages, peak
 
 
-def raw_run(files: list[Path], home: Path) -> tuple[float, int]:
-    """The raw engine in a loop over exactly the page images the pipeline OCRs."""
-    settings = load_settings(home=home)
-    engine = get_engine(settings.ocr_engine, settings)
+def page_sources(files: list[Path], settings) -> list:
+    """The page images the pipeline would OCR in ``files``, in order."""
     sources = []
     for f in files:
         pages = pending_pages(f, sha256=hash_file(f)[0], media_type=sniff(f), settings=settings)
         sources += [rebuild(f, number, spec) for number, spec in sorted(pages.items())]
+    return sources
+
+
+def raw_run(files: list[Path], home: Path) -> tuple[float, int]:
+    """The raw engine in a loop over exactly the page images the pipeline OCRs."""
+    settings = load_settings(home=home)
+    engine = get_engine(settings.ocr_engine, settings)
+    sources = page_sources(files, settings)
     ocr_source(engine, sources[0], settings.ocr_max_side)  # load the models outside the timing
     t0 = time.perf_counter()
     for source in sources:
