@@ -78,8 +78,8 @@ class Settings(BaseSettings):
     ocr_threads: int = Field(1, description="intra-op threads per OCR process")
     ocr_backend: Literal["onnxruntime", "openvino"] = Field(
         "onnxruntime", description="runtime of the rapidocr engine's models: onnxruntime, or openvino "
-                                   "(pip install 'dossier[openvino]'; the same text, 5-10% more pages/min, "
-                                   "60% more memory per OCR process: benchmarks/ocr_engines.py)")
+                                   "(pip install 'dossier[openvino]'; the same text, up to 10% more pages/min, "
+                                   "70% more memory per OCR process: benchmarks/ocr_engines.py)")
     ocr_max_side: int = Field(3000, description="longer image side (px) is downscaled to this for OCR")
     paddle_model_dir: Path | None = Field(None, description="folder with PP-OCR det/rec model dirs")
     render_dpi: int = Field(200, description="resolution for rendering image-only PDF pages")

@@ -3,8 +3,8 @@ or, by ``settings.ocr_backend``, on OpenVINO.
 
 The model files are passed by path, so rapidocr never resolves (and never downloads) a model by
 name; a wheel without them is an :class:`OcrModelMissing`, not a network call. OpenVINO reads the
-same ``.onnx`` files itself; measured on 2 AMD EPYC cores it reads the same text 5-10% faster but
-peaks at ~1.75 GB per process against onnxruntime's ~1.1 GB (``benchmarks/ocr_engines.py``), so
+same ``.onnx`` files itself; measured on 2 AMD EPYC cores it reads the same text up to 10% faster but
+peaks at ~1.7 GB per process against onnxruntime's ~1.0 GB (``benchmarks/ocr_engines.py``), so
 onnxruntime stays the default.
 """
 
