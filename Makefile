@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= .dossier-demo
 
-.PHONY: demo test setup system-deps fixtures clean-demo
+.PHONY: demo test setup system-deps fixtures clean-demo paddle
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,17 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The optional paddleocr engine in an environment of its own: paddlex pins numpy, PyYAML and an
+# OpenCV build that the main environment must not get. CI builds it for the paddleocr tests.
+PADDLE_VENV = .venv-paddle
+$(PADDLE_VENV)/.installed: pyproject.toml constraints-paddle.txt
+	$(PYTHON) -m venv $(PADDLE_VENV)
+	$(PADDLE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PADDLE_VENV)/bin/python -m pip install --quiet -c constraints-paddle.txt -e '.[paddle]'
+	touch $@
+
+paddle: $(PADDLE_VENV)/.installed
 
 # Debian packages the tests and the fixture generator need (CJK font, redis-server).
 system-deps:

