@@ -150,15 +150,12 @@ def queue_overhead(settings: Settings, sha256: str, broker: str) -> float:
     return (time.perf_counter() - started) * 1000 / OVERHEAD_TASKS
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=8)
-    parser.add_argument("--broker", help="redis:// URL (default: a throwaway redis-server)")
-    args = parser.parse_args()
+def scaling(pages: int, broker: str | None = None) -> tuple[float, float, float]:
+    """Pages/min with 1 and with 2 workers, and the queue overhead (ms/task); on ``broker``, or
+    on a throwaway ``redis-server`` when it is None."""
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as tmp:
         folder = Path(tmp)
         server = None
-        broker = args.broker
         if broker is None:
             port = free_port()
             server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
@@ -166,11 +163,20 @@ def main() -> None:
             broker = f"redis://127.0.0.1:{port}/0"
             time.sleep(0.5)
         try:
-            one, overhead = measure(broker, 1, args.pages, folder)
-            two, _ = measure(broker, 2, args.pages, folder)
+            one, overhead = measure(broker, 1, pages, folder)
+            two, _ = measure(broker, 2, pages, folder)
         finally:
             if server is not None:
                 server.kill()
+    return one, two, overhead
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--broker", help="redis:// URL (default: a throwaway redis-server)")
+    args = parser.parse_args()
+    one, two, overhead = scaling(args.pages, args.broker)
     print(f"pages {args.pages}")
     print("ocr_threads_per_worker 1")
     print(f"pages_per_min_1_worker {one:.1f}")
