@@ -422,6 +422,47 @@ def test_an_incomplete_paddle_wheel_is_named_and_leaves_nothing_half_made(tmp_pa
     assert [p.name for p in (tmp_path / "cache" / "paddle").iterdir()] == [".lock"]
 
 
+def a4_page() -> tuple[Image.Image, list[str]]:
+    """A 200-dpi A4 scan of 24 lines (names, ID numbers, dates), and the lines printed."""
+    font = ImageFont.truetype(str(cjk_ttf()), 30)
+    image = Image.new("RGB", (1654, 2339), (247, 246, 242))
+    draw = ImageDraw.Draw(image)
+    lines = [f"第{i + 1}项 员工姓名 张伟{i} 身份证号 11010519491231{i:03d}X 入职 2021年{i % 12 + 1}月{i + 3}日"
+             for i in range(24)]
+    for i, text in enumerate(lines):
+        draw.text((110, 150 + i * 86), text, fill=(25, 25, 30), font=font)
+    return image, lines
+
+
+class _Recording:
+    """A detector that notes the rows of every image it is given."""
+
+    def __init__(self, detector, rows: list[int]):
+        self.detector, self.rows = detector, rows
+
+    def __call__(self, image):
+        self.rows.append(image.shape[0])
+        return self.detector(image)
+
+    def __getattr__(self, name):
+        return getattr(self.detector, name)
+
+
+@pytest.mark.ocr
+def test_detection_in_bands_reads_a_page_as_the_whole_page_does(tmp_path):
+    from dossier.extract.ocr.rapid import RapidOcrEngine
+
+    image, printed = a4_page()
+    readings, band_rows = {}, []
+    for rows in (0, 832):
+        engine = RapidOcrEngine(load_settings(home=tmp_path, ocr_detect_rows=rows))
+        if rows:
+            engine._ocr.text_det._detector = _Recording(engine._ocr.text_det._detector, band_rows)
+        readings[rows] = [compact(line.text) for line in engine.recognize(np.asarray(image))]
+    assert len(band_rows) == 3 and max(band_rows) <= 832  # the detector never saw more rows at once
+    assert readings[832] == readings[0] == [compact(t) for t in printed]
+
+
 def test_another_runtime_caches_apart_and_the_default_key_is_kept(tmp_path):
     default = InlineOcr(load_settings(home=tmp_path)).engine_version
     assert default.endswith("_det2000")  # pages cached before the runtime became a setting stay valid

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from dossier.errors import OcrError, OcrModelMissing
+from dossier.extract.ocr.bands import bands, merge
 from dossier.extract.ocr.engine import package_release
 from dossier.model import TextLine
 
@@ -27,6 +28,9 @@ DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 DETECT_MAX_SIDE = 2000
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"  # never loaded (use_cls off); named so never fetched
+# Rows shared by neighbouring detection bands: a line up to this tall at detection scale (~19 mm
+# of print on a 200-dpi A4 scan) is always seen whole by the band that keeps it.
+BAND_OVERLAP = 224
 
 
 def _models_dir() -> Path:
@@ -72,8 +76,10 @@ class RapidOcrEngine:
         # last digits: its pages are cached apart (the default's key is unchanged).
         release = package_release("rapidocr")
         runtime = "" if settings.ocr_backend == "onnxruntime" else f"_{settings.ocr_backend}"
+        banded = f"_bands{settings.ocr_detect_rows}" if settings.ocr_detect_rows else ""
+        banded += f"_batch{settings.ocr_rec_batch}" if settings.ocr_rec_batch != 6 else ""
         return (f"{release}_{Path(DET_MODEL).stem}_{Path(REC_MODEL).stem}"
-                f"_side{settings.ocr_max_side}_det{_detect_side(settings)}{runtime}")
+                f"_side{settings.ocr_max_side}_det{_detect_side(settings)}{banded}{runtime}")
 
     def __init__(self, settings: Settings):
         models = _models_dir()
@@ -97,8 +103,11 @@ class RapidOcrEngine:
             # the page stage drops low-confidence lines itself (engine contract).
             "Global.text_score": 0.0,
             "Global.max_side_len": _detect_side(settings),
+            "Rec.rec_batch_num": settings.ocr_rec_batch,
             "Global.log_level": "warning",
         })
+        if settings.ocr_detect_rows:
+            self._ocr.text_det = _BandedDetector(self._ocr._load_det_model(), settings.ocr_detect_rows)
 
     def recognize(self, image: np.ndarray) -> list[TextLine]:
         """Text lines of an upright RGB page, boxes in pixels (see the engine contract)."""
@@ -138,6 +147,33 @@ class RapidOcrEngine:
         return TextLine(text=text, confidence=float(result.scores[0]),
                         char_confidences=tuple(round(float(c), 3) for c in confs) if confs and len(confs) == len(text) else None,
                         bbox=(0.0, 0.0, float(width), float(height)))
+
+
+class _BandedDetector:
+    """rapidocr's text detector run band by band (:mod:`dossier.extract.ocr.bands`): the same
+    boxes in page coordinates, in rapidocr's reading order, with a fraction of the memory."""
+
+    def __init__(self, detector, max_rows: int):
+        self._detector = detector
+        self._max_rows = max_rows
+
+    def __call__(self, image: np.ndarray):
+        from rapidocr.ch_ppocr_det import TextDetOutput
+
+        plan = bands(image.shape[0], self._max_rows, BAND_OVERLAP, min_rows=self._detector.limit_side_len)
+        if len(plan) == 1:
+            return self._detector(image)
+        found, elapse = [], 0.0
+        for band in plan:
+            seen = self._detector(image[band.top:band.bottom])
+            elapse += seen.elapse
+            if seen.boxes is not None:
+                found.append((band, [box + np.array([0, band.top], dtype=box.dtype) for box in seen.boxes],
+                              list(seen.scores)))
+        boxes, scores = merge(found)
+        if not boxes:
+            return TextDetOutput()
+        return TextDetOutput(image, self._detector.sorted_boxes(np.array(boxes)), scores, elapse=elapse)
 
 
 def _per_character(text: str, pieces) -> tuple[float, ...] | None:
