@@ -150,8 +150,8 @@ class RapidOcrEngine:
 
 
 class _BandedDetector:
-    """rapidocr's text detector run band by band (:mod:`dossier.extract.ocr.bands`): the same
-    boxes in page coordinates, in rapidocr's reading order, with a fraction of the memory."""
+    """rapidocr's text detector run band by band (:mod:`dossier.extract.ocr.bands`): the lines of
+    the whole page in page coordinates and rapidocr's reading order, with a fraction of the memory."""
 
     def __init__(self, detector, max_rows: int):
         self._detector = detector
@@ -160,7 +160,9 @@ class _BandedDetector:
     def __call__(self, image: np.ndarray):
         from rapidocr.ch_ppocr_det import TextDetOutput
 
-        plan = bands(image.shape[0], self._max_rows, BAND_OVERLAP, min_rows=self._detector.limit_side_len)
+        # a detector limited by its shorter side scales a thinner input up: bands stay above it
+        thinnest = self._detector.limit_side_len if self._detector.limit_type == "min" else 0
+        plan = bands(image.shape[0], self._max_rows, BAND_OVERLAP, min_rows=thinnest)
         if len(plan) == 1:
             return self._detector(image)
         found, elapse = [], 0.0
