@@ -160,14 +160,18 @@ class _BandedDetector:
     def __call__(self, image: np.ndarray):
         from rapidocr.ch_ppocr_det import TextDetOutput
 
-        # a detector limited by its shorter side scales a thinner input up: bands stay above it
-        thinnest = self._detector.limit_side_len if self._detector.limit_type == "min" else 0
-        plan = bands(image.shape[0], self._max_rows, BAND_OVERLAP, min_rows=thinnest)
-        if len(plan) == 1:
+        # The page is scaled as the detector would scale it whole, and cut into bands whose sides
+        # are multiples of 32 and above its minimum side, which it then takes as they are: each
+        # band shows the detector the very pixels of the whole page, only less of them at once.
+        if self._detector.limit_type != "min":
             return self._detector(image)
+        scaled = self._detector.get_preprocess().resize(image)
+        if scaled is None or scaled.shape[0] <= self._max_rows:
+            return self._detector(image)
+        plan = bands(scaled.shape[0], self._max_rows, BAND_OVERLAP, min_rows=self._detector.limit_side_len)
         found, elapse = [], 0.0
         for band in plan:
-            seen = self._detector(image[band.top:band.bottom])
+            seen = self._detector(scaled[band.top:band.bottom])
             elapse += seen.elapse
             if seen.boxes is not None:
                 found.append((band, [box + np.array([0, band.top], dtype=box.dtype) for box in seen.boxes],
@@ -175,7 +179,10 @@ class _BandedDetector:
         boxes, scores = merge(found)
         if not boxes:
             return TextDetOutput()
-        return TextDetOutput(image, self._detector.sorted_boxes(np.array(boxes)), scores, elapse=elapse)
+        to_page = np.array([image.shape[1] / scaled.shape[1], image.shape[0] / scaled.shape[0]], dtype=np.float32)
+        # rounded to whole pixels as the detector maps its own boxes onto the page it was given
+        page_boxes = np.array([np.round(box * to_page) for box in boxes], dtype=np.float32)
+        return TextDetOutput(image, self._detector.sorted_boxes(page_boxes), scores, elapse=elapse)
 
 
 def _per_character(text: str, pieces) -> tuple[float, ...] | None:
