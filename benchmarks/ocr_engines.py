@@ -45,7 +45,6 @@ CONFIGS: list[tuple[str, dict, Path | None]] = [
     ("onnxruntime, detector side 1600", {"ocr_max_side": 1600}, None),
     ("onnxruntime, recognition 1 line at once", {"ocr_rec_batch": 1}, None),
     ("onnxruntime, detection in 832-row bands", {"ocr_detect_rows": 832}, None),
-    ("onnxruntime, 832-row bands, 1 line at once", {"ocr_detect_rows": 832, "ocr_rec_batch": 1}, None),
     ("paddleocr (PP-OCRv4 mobile), 1 thread", {"ocr_engine": "paddleocr"}, PADDLE_PYTHON),
 ]
 DATE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
@@ -143,26 +142,26 @@ def main() -> None:
         truth = [lines for _, lines in synthetic_pages(args.synthetic, Path(tmp))]
         for label, overrides, python in CONFIGS:
             if python is not None and not python.is_file():
-                print(f"{label:44s} not run: no {python.relative_to(ROOT)} (make paddle)")
+                print(f"{label:42s} not run: no {python.relative_to(ROOT)} (make paddle)")
                 continue
             command = [str(python or sys.executable), __file__, "--child", json.dumps(overrides), "--pages-dir", tmp,
                        "--fixture-pages", str(args.fixture_pages), "--app", args.app]
             run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
             if run.returncode != 0:
                 last = (run.stderr.strip().splitlines() or ["no output"])[-1]
-                print(f"{label:44s} not run: {last}")
+                print(f"{label:42s} not run: {last}")
                 continue
             results.append((label, json.loads(run.stdout.strip().splitlines()[-1])))
     if not results:
         raise SystemExit("no configuration ran")
     default = results[0][1]
     base_rate = 60 * default["pages"] / default["seconds"]
-    print(f"{'configuration':44s} {'pages/min':>9s} {'x default':>9s} {'chars':>8s} {'IDs':>7s} {'dates':>7s} "
+    print(f"{'configuration':42s} {'pages/min':>9s} {'x default':>9s} {'chars':>8s} {'IDs':>7s} {'dates':>7s} "
           f"{'lines as default':>16s} {'peak RSS':>9s}")
     for label, result in results:
         s = score(result, default, truth)
         rate = 60 * result["pages"] / result["seconds"]
-        print(f"{label:44s} {rate:9.1f} {rate / base_rate:9.2f} {100 * s['accuracy']:7.2f}% "
+        print(f"{label:42s} {rate:9.1f} {rate / base_rate:9.2f} {100 * s['accuracy']:7.2f}% "
               f"{s['ids'][0]:>3d}/{s['ids'][1]:<3d} {s['dates'][0]:>3d}/{s['dates'][1]:<3d} "
               f"{s['same'][0]:>7d}/{s['same'][1]:<8d} {result['peak'] / 2**20:6.0f} MiB")
 

@@ -81,8 +81,10 @@ class Settings(BaseSettings):
                                    "(pip install 'dossier[openvino]'; the same text, up to 10% more pages/min, "
                                    "70% more memory per OCR process: benchmarks/ocr_engines.py)")
     ocr_detect_rows: int = Field(0, ge=0, description="text detection in overlapping bands of at most this many "
-                                                       "rows (detection scale): less memory per OCR process; 0: "
-                                                       "the whole page at once")
+                                                       "rows (detection scale), for machines short of memory: "
+                                                       "832 takes a dossier ingest from ~2.0 to ~1.4 GB and reads "
+                                                       "a line under a seal now and then differently "
+                                                       "(benchmarks/ocr_engines.py); 0: the whole page at once")
     ocr_rec_batch: int = Field(6, ge=1, description="text lines recognised together (more: more memory)")
     ocr_max_side: int = Field(3000, description="longer image side (px) is downscaled to this for OCR")
     paddle_model_dir: Path | None = Field(None, description="folder with the PP-OCRv4 det/rec model folders for "

@@ -467,6 +467,9 @@ def test_another_runtime_caches_apart_and_the_default_key_is_kept(tmp_path):
     default = InlineOcr(load_settings(home=tmp_path)).engine_version
     assert default.endswith("_det2000")  # pages cached before the runtime became a setting stay valid
     assert InlineOcr(load_settings(home=tmp_path, ocr_backend="openvino")).engine_version == default + "_openvino"
+    # bands and batches read a line here and there differently: their pages are cached apart too
+    assert InlineOcr(load_settings(home=tmp_path, ocr_detect_rows=832, ocr_rec_batch=1)).engine_version \
+        == default.replace("_det2000", "_det2000_bands832_batch1")
 
 
 def test_openvino_chosen_but_not_installed_says_what_to_install(tmp_path, monkeypatch):
