@@ -43,7 +43,7 @@ CONFIGS: list[tuple[str, dict, Path | None]] = [
     ("openvino, 1 thread", {"ocr_backend": "openvino"}, None),
     ("openvino, 2 threads", {"ocr_backend": "openvino", "ocr_threads": 2}, None),
     ("onnxruntime, detector side 1600", {"ocr_max_side": 1600}, None),
-    ("onnxruntime, recognition 1 line at once", {"ocr_rec_batch": 1}, None),
+    ("onnxruntime, recognition 6 lines at once", {"ocr_rec_batch": 6}, None),
     ("onnxruntime, detection in 832-row bands", {"ocr_detect_rows": 832}, None),
     ("paddleocr (PP-OCRv4 mobile), 1 thread", {"ocr_engine": "paddleocr"}, PADDLE_PYTHON),
 ]

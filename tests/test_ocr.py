@@ -463,13 +463,15 @@ def test_detection_in_bands_reads_a_page_as_the_whole_page_does(tmp_path):
     assert readings[832] == readings[0] == [compact(t) for t in printed]
 
 
-def test_another_runtime_caches_apart_and_the_default_key_is_kept(tmp_path):
+def test_each_reading_configuration_caches_apart(tmp_path):
     default = InlineOcr(load_settings(home=tmp_path)).engine_version
-    assert default.endswith("_det2000")  # pages cached before the runtime became a setting stay valid
+    assert default.endswith("_det2000_batch1")  # the default reads each line alone since 2026-12
     assert InlineOcr(load_settings(home=tmp_path, ocr_backend="openvino")).engine_version == default + "_openvino"
     # bands and batches read a line here and there differently: their pages are cached apart too
-    assert InlineOcr(load_settings(home=tmp_path, ocr_detect_rows=832, ocr_rec_batch=1)).engine_version \
-        == default.replace("_det2000", "_det2000_bands832_batch1")
+    assert InlineOcr(load_settings(home=tmp_path, ocr_detect_rows=832)).engine_version \
+        == default.replace("_det2000", "_det2000_bands832")
+    # pages cached under rapidocr's own batches of 6, before the batch was a setting, keep their key
+    assert InlineOcr(load_settings(home=tmp_path, ocr_rec_batch=6)).engine_version == default.replace("_batch1", "")
 
 
 def test_openvino_chosen_but_not_installed_says_what_to_install(tmp_path, monkeypatch):
@@ -504,7 +506,7 @@ def test_unknown_engine_is_a_config_error(tmp_path):
 def test_inline_runner_keys_the_cache_without_loading_the_engine(tmp_path):
     runner = InlineOcr(load_settings(home=tmp_path, ocr_max_side=2500))
     assert runner.engine_name == "rapidocr"
-    assert runner.engine_version.endswith("PP-OCRv6_det_small_PP-OCRv6_rec_small_side2500_det2000")
+    assert runner.engine_version.endswith("PP-OCRv6_det_small_PP-OCRv6_rec_small_side2500_det2000_batch1")
 
 
 @pytest.mark.parametrize("text, pieces, expected", [

@@ -77,6 +77,8 @@ class RapidOcrEngine:
         release = package_release("rapidocr")
         runtime = "" if settings.ocr_backend == "onnxruntime" else f"_{settings.ocr_backend}"
         banded = f"_bands{settings.ocr_detect_rows}" if settings.ocr_detect_rows else ""
+        # rapidocr's batches of 6 were the only ones before the batch became a setting: their
+        # pages keep the key they were cached under
         banded += f"_batch{settings.ocr_rec_batch}" if settings.ocr_rec_batch != 6 else ""
         return (f"{release}_{Path(DET_MODEL).stem}_{Path(REC_MODEL).stem}"
                 f"_side{settings.ocr_max_side}_det{_detect_side(settings)}{banded}{runtime}")
@@ -103,6 +105,8 @@ class RapidOcrEngine:
             # the page stage drops low-confidence lines itself (engine contract).
             "Global.text_score": 0.0,
             "Global.max_side_len": _detect_side(settings),
+            # In a batch every line is padded to the widest one's width, which costs time and
+            # lets a line's neighbours change how it reads.
             "Rec.rec_batch_num": settings.ocr_rec_batch,
             "Global.log_level": "warning",
         })
