@@ -143,7 +143,7 @@ def main() -> None:
         from workers_scaling import scaling  # noqa: PLC0415 - benchmarks/ is on the path
 
         one, two, overhead = scaling(args.celery_pages)
-        print(f"Celery, 1 worker ({args.celery_pages} pages)          : {one:8.1f} pages/min")
+        print(f"{f'Celery, 1 worker ({args.celery_pages} pages)':39s}: {one:8.1f} pages/min")
         print(f"Celery, 2 workers                      : {two:8.1f} pages/min = {two / one:.2f}x 1 worker "
               f"(goal >= 1.85x); queue {overhead:.1f} ms/task")
     if not args.no_engines:
