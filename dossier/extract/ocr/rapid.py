@@ -71,17 +71,16 @@ class RapidOcrEngine:
 
     @classmethod
     def version_for(cls, settings: Settings) -> str:
-        # rapidocr release + model files + the largest side it is allowed to see: all change output.
-        # Another runtime read the same text wherever measured, but its scores may differ in the
-        # last digits: its pages are cached apart (the default's key is unchanged).
+        # rapidocr release + model files + the largest side it is allowed to see: all change output,
+        # and so do bands and the batch size. Another runtime read the same text wherever measured,
+        # but its scores may differ in the last digits: its pages are cached apart too. Batches of
+        # 6, the only ones before the batch became a setting, keep the key they were cached under.
         release = package_release("rapidocr")
         runtime = "" if settings.ocr_backend == "onnxruntime" else f"_{settings.ocr_backend}"
         banded = f"_bands{settings.ocr_detect_rows}" if settings.ocr_detect_rows else ""
-        # rapidocr's batches of 6 were the only ones before the batch became a setting: their
-        # pages keep the key they were cached under
-        banded += f"_batch{settings.ocr_rec_batch}" if settings.ocr_rec_batch != 6 else ""
+        batch = f"_batch{settings.ocr_rec_batch}" if settings.ocr_rec_batch != 6 else ""
         return (f"{release}_{Path(DET_MODEL).stem}_{Path(REC_MODEL).stem}"
-                f"_side{settings.ocr_max_side}_det{_detect_side(settings)}{banded}{runtime}")
+                f"_side{settings.ocr_max_side}_det{_detect_side(settings)}{banded}{batch}{runtime}")
 
     def __init__(self, settings: Settings):
         models = _models_dir()
