@@ -414,3 +414,18 @@ def test_a_row_whose_number_fails_its_check_one_digit_off_another_rows_of_the_sa
     assert got["id_number"] == valid and got["months"] == ["2026-02"]
     # a number that passes its check is another person's, however close
     assert len(_rows_of([("周建国", valid, 0.99), ("周建国", WU, 0.99)])) == 2
+
+
+def test_a_row_whose_name_was_not_read_beside_rows_that_read_it_does_not_stop_the_statement():
+    # a grid statement read one person's number on two rows, the name on only one of them, and a
+    # third row's number failed its check: the statement's rows were sorted with None among names
+    from dossier.extract.tables import _merge
+
+    def row(name, ident, month):
+        return {"name": name, "id_number": ident, "months": [month], "insurance_types": ["养老"],
+                "confidence": {"name": 0.95 if name else 0.0, "id_number": 0.95}}
+
+    valid, misread = "420106197708134519", "420106197708184519"
+    got = _merge([row("周建国", valid, "2026-01"), row(None, valid, "2026-02"), row("周建国", misread, "2026-03")])
+    assert [(r["name"], r["id_number"], r["months"]) for r in got] == [
+        ("周建国", valid, ["2026-01", "2026-02", "2026-03"])]

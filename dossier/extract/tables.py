@@ -708,7 +708,9 @@ def _merge(records) -> list[dict]:
     for rec in records:
         ident = rec["id_number"]
         if ident and not checks[ident]:
-            ident = next((v for v, name in sorted(valid) if name == rec["name"] and one_off(ident, v)), ident)
+            # a row may not have read its name: sorted so the choice never rests on set order
+            ident = next((v for v, name in sorted(valid, key=lambda pair: (pair[0], pair[1] or ""))
+                          if name == rec["name"] and one_off(ident, v)), ident)
         key = ("id", ident) if ident else ("name", rec["name"] or "")
         groups.setdefault(key, []).append(rec)
     out = []
