@@ -78,9 +78,12 @@ def test_the_region_is_where_ink_crosses_print_and_nowhere_else():
     # print the first reading already read well needs no second one
     sure = [line("签发机关武汉市公安局洪山分局", 0.99, (60, 290, 1150, 350))]
     strip = copy_page(overlay=None)
-    strip[330:336, 60:1100] = (200, 30, 30)  # a red rule through that line only
+    strip[352:358, 60:1100] = (200, 30, 30)  # a red rule under that line only
     assert ink_region(strip, [], height) is not None
     assert ink_region(strip, sure, height) is None
+    # unless the ink runs through it: read well is not read right under a seal's arc
+    strip[328:334, 60:1100] = (200, 30, 30)
+    assert ink_region(strip, sure, height) is not None
     # a seal over a table's rule, away from any text: the rule is print no reading misses
     ruled = copy_page(overlay=None)
     ruled = np.concatenate([ruled, np.full((300, 1200, 3), 236, np.uint8)])
@@ -229,3 +232,53 @@ def test_a_coloured_background_around_a_photographed_copy_is_no_ink():
     plain = photo.copy()
     plain[200:200 + copy.shape[0], 200:200 + copy.shape[1]] = copy_page(overlay=None)
     assert ink_region(plain, [], height) is None
+
+
+def test_a_seals_own_words_over_a_date_are_no_rival_of_the_date_read_beneath_them():
+    # 电子证照专用章 (the seal's words, red) sits on the lower half of 发证日期 (print the seal hid
+    # from the first reading): two texts, not two readings of one
+    seal = line("电子证照专用章", 0.989, (1152, 1171, 1325, 1236))
+    first = [line("颁发单位：浙江省住房和城乡建设厅", 1.0, (1026, 1089, 1501, 1140)), seal]
+    date = line("发证日期：2026年03月13日", 1.0, (1130, 1151, 1499, 1195))
+    merged = {ln.text: ln for ln in merge(first, [date], 43.6, inked=[seal])}
+    assert set(merged) == {"颁发单位：浙江省住房和城乡建设厅", "电子证照专用章", "发证日期：2026年03月13日"}
+    assert merged["发证日期：2026年03月13日"].confidence == INK_CONFIDENCE
+    # a reading of the same print as good as the second stands against it
+    rival = line("发证日期：2026年03月18日", 1.0, (1130, 1150, 1499, 1196))
+    assert date.text not in {ln.text for ln in merge([*first, rival], [date], 43.6, inked=[seal])}
+    # and the seal's words, not known for ink, are read print as good
+    assert date.text not in {ln.text for ln in merge(first, [date], 43.6)}
+
+
+def test_a_label_read_alone_is_no_rival_of_the_line_that_holds_it():
+    # the seal's arc mixed into the date (月：027年1月15日, read at 0.96); its label read cleanly
+    # alone, as the second reading spells it too: the second reading replaces both
+    first = [line("发证日期", 0.982, (1108, 1145, 1293, 1197)), line("月：027年1月15日", 0.96, (1253, 1146, 1502, 1209))]
+    (merged,) = merge(first, [line("发证日期：2027年1月15日", 0.999, (1150, 1151, 1499, 1192))], 44.8)
+    assert merged.text == "发证日期：2027年1月15日" and merged.confidence == INK_CONFIDENCE
+
+
+def sealed_date_page() -> np.ndarray:
+    """A certificate's foot: the authority and the issue date in black, a red seal stamped over
+    the date with its own words (电子证照专用章) across the date's lower half, as offices stamp."""
+    font = ImageFont.truetype(str(cjk_ttf()), FONT_PX)
+    page = Image.new("RGB", (1100, 520), (246, 244, 240))
+    draw = ImageDraw.Draw(page)
+    draw.text((80, 150), "颁发单位：浙江省住房和城乡建设厅", fill=(20, 20, 20), font=font)
+    draw.text((180, 215), "发证日期：2026年03月13日", fill=(20, 20, 20), font=font)
+    ink = Image.new("L", page.size, 0)
+    seal = ImageDraw.Draw(ink)
+    seal.ellipse((340, 40, 700, 400), outline=255, width=12)
+    seal.text((410, 236), "电子证照专用章", fill=255, font=ImageFont.truetype(str(cjk_ttf()), 32))
+    seal.regular_polygon((520, 170, 50), 5, fill=255)
+    arr = np.asarray(page, dtype=np.float32)
+    a = np.asarray(ink, dtype=np.float32)[..., None] / 255.0 * 0.9
+    red = np.array([0.82, 0.12, 0.14], dtype=np.float32)
+    return (arr * (1.0 - a * (1.0 - red))).clip(0, 255).astype(np.uint8)
+
+
+def test_a_date_under_a_seals_own_words_is_read_beneath_them(engine):
+    image = sealed_date_page()
+    page = ocr_image(engine, image, dpi=150, max_side=2000)
+    dates = [ln for ln in page.lines if "2026年03月13日" in ln.text]
+    assert dates and all(ln.confidence <= INK_CONFIDENCE for ln in dates if "电子证照" not in ln.text)

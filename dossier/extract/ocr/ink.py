@@ -16,6 +16,7 @@ photocopied watermark) has no colour to separate and is left to the first readin
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -44,6 +45,8 @@ MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this
 BEYOND = 0.25  # a character of the second reading lies past the first's box by this share of an em
 MAX_HIDDEN = 4  # characters a seal or a written line hides at one end of a line, at most
 SHARED = 0.5  # share of the characters both readings place in one span that must be alike
+STROKE = 128  # darkest channel of a stroke, print or ink (red ink's green and blue are low)
+CROSSED = 0.1  # ink runs through a line whose strokes are more coloured than this
 
 
 def deinked(image: np.ndarray, text_height: float | None = None) -> np.ndarray:
@@ -124,8 +127,9 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
     # Print beside the ink, and print seen through it (ink darkened well below its own brightness).
     print_ = ((brightest < DARK) & (chroma < NEUTRAL)) | (ink & (brightest < THROUGH * np.median(brightest[ink])))
     for line in lines:
-        # a slanted overlay read well is the ink itself: its box spans the print it hides
-        if line.confidence >= SURE and not is_overlay(line, text_height):
+        # a slanted overlay read well is the ink itself: its box spans the print it hides; and a
+        # line ink runs through may be read well and wrong (a seal's arc read into a date as 月：027)
+        if line.confidence >= SURE and not is_overlay(line, text_height) and _ink_share(image, line) <= CROSSED:
             x0, y0, x1, y1 = (round(v) for v in line.bbox)
             print_[max(0, y0):y1, max(0, x0):x1] = False
     ink, print_ = _pooled(ink, factor), _pooled(print_, factor)
@@ -208,16 +212,22 @@ def _lengthened(old: TextLine, line: TextLine, others: list[TextLine]) -> TextLi
         if chars and len(chars) == len(old.text) else None}))
 
 
-def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> list[TextLine]:
+def merge(first: list[TextLine], second: list[TextLine], text_height: float,
+          inked: Sequence[TextLine] = ()) -> list[TextLine]:
     """``first`` with the lines of the under-ink reading ``second`` put in: each replaces the
     first-reading lines it overlaps when it reads better, or stands alone where they found nothing.
-    Lines of ``second`` taller than print (the overlay itself, read on a slant) are dropped."""
+    Lines of ``second`` taller than print (the overlay itself, read on a slant) are dropped.
+
+    ``inked`` are lines of ``first`` written in the ink (:func:`_vanished`: a seal's own
+    电子证照专用章 across the date beneath it): they stay, and are no rival of the print read
+    beneath them, which is other text, not another reading of theirs."""
     out = list(first)
     for line in second:
         if line.bbox[3] - line.bbox[1] > TALLER_THAN_TEXT * text_height:
             continue
-        covered = [old for old in out if not is_overlay(old, text_height) and _overlaps(old.bbox, line.bbox)]
         spelled = _spelled(line)
+        covered = [old for old in out if not is_overlay(old, text_height) and _overlaps(old.bbox, line.bbox)
+                   and not any(old is ink for ink in inked)]
         # the first reading saw only the part of the line clear of the ink (the end of a date
         # range whose start lies under the overlay): the whole line is more, not a rival
         extends = bool(covered) and len(spelled) > sum(len(_spelled(old)) for old in covered) and all(
@@ -231,7 +241,10 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float) -> 
             if old.bbox[3] - old.bbox[1] > TALLER_THAN_TEXT * text_height:
                 out = [o if o is not old else old.model_copy(update={"bbox": line.bbox}) for o in out]
             continue
-        if covered and not extends and (line.confidence < max(old.confidence for old in covered) + MIN_GAIN
+        # a first-reading line the second spells out within its own (the label before a date the
+        # ink mixed into nonsense) agrees with it: only the others are rivals to read better than
+        rivals = [old for old in covered if _spelled(old) not in spelled] or covered
+        if covered and not extends and (line.confidence < max(old.confidence for old in rivals) + MIN_GAIN
                                         or spelled == "".join(_spelled(old) for old in covered)):
             # the first reading stands, as good or the same words; but where ink hid one end of
             # its line (a seal over an office name's 局), the characters the second reading found
@@ -270,4 +283,33 @@ def read_under_ink(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]) 
     crop = image[y0:y1, x0:x1]
     second = [ln.model_copy(update={"bbox": (ln.bbox[0] + x0, ln.bbox[1] + y0, ln.bbox[2] + x0, ln.bbox[3] + y0)})
               for ln in engine.recognize(deinked(crop, height))]
-    return merge(lines, second, height)
+    return merge(lines, second, height, inked=_vanished(lines, second, (x0, y0, x1, y1)))
+
+
+def _vanished(first: list[TextLine], second: list[TextLine], region: tuple[int, int, int, int]) -> list[TextLine]:
+    """The lines of ``first`` read well inside ``region`` that the second reading, of the same
+    print with the ink lifted, read nowhere: they were written in the ink."""
+    x0, y0, x1, y1 = region
+    return [old for old in first
+            if old.confidence >= SURE and x0 <= old.bbox[0] and old.bbox[2] <= x1 and y0 <= old.bbox[1]
+            and old.bbox[3] <= y1 and not any(_alike(old, _spelled(line)) for line in second)]
+
+
+def _alike(old: TextLine, spelled: str) -> bool:
+    """Whether ``old`` reads the same print as a line spelled ``spelled``: most of its characters
+    are found there."""
+    own = _spelled(old)
+    return sum(1 for c in own if c in spelled) >= SHARED * len(own)
+
+
+def _ink_share(image: np.ndarray, line: TextLine) -> float:
+    """The share of the strokes in ``line``'s box that are coloured ink: black print, under ink
+    too, stays near neutral where ink's own strokes are strongly coloured."""
+    x0, y0, x1, y1 = (max(0, round(v)) for v in line.bbox)
+    box = np.ascontiguousarray(image[y0:y1, x0:x1])
+    if box.size == 0:
+        return 0.0
+    _, chroma = _channels(box)
+    strokes = cv2.min(cv2.min(box[..., 0], box[..., 1]), box[..., 2]) < STROKE
+    count = cv2.countNonZero(strokes.view(np.uint8))
+    return cv2.countNonZero((strokes & (chroma >= MIN_CHROMA)).view(np.uint8)) / count if count else 0.0
