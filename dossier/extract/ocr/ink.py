@@ -45,7 +45,7 @@ MIN_GAIN = 0.02  # the second reading replaces the first only when it reads this
 BEYOND = 0.25  # a character of the second reading lies past the first's box by this share of an em
 MAX_HIDDEN = 4  # characters a seal or a written line hides at one end of a line, at most
 SHARED = 0.5  # share of the characters both readings place in one span that must be alike
-STROKE = 128  # darkest channel of a stroke, print or ink (red ink's green and blue are low)
+STROKE = 128  # darkest channel of a stroke, print or ink
 CROSSED = 0.1  # ink runs through a line whose strokes are more coloured than this
 
 
@@ -126,10 +126,14 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
         return None
     # Print beside the ink, and print seen through it (ink darkened well below its own brightness).
     print_ = ((brightest < DARK) & (chroma < NEUTRAL)) | (ink & (brightest < THROUGH * np.median(brightest[ink])))
+    # strokes, print or ink (darkest channel low: red ink's green and blue are), and those coloured
+    strokes = cv2.subtract(brightest, chroma) < STROKE
+    coloured = strokes & (chroma >= MIN_CHROMA)
     for line in lines:
         # a slanted overlay read well is the ink itself: its box spans the print it hides; and a
         # line ink runs through may be read well and wrong (a seal's arc read into a date as 月：027)
-        if line.confidence >= SURE and not is_overlay(line, text_height) and _ink_share(image, line) <= CROSSED:
+        if line.confidence >= SURE and not is_overlay(line, text_height) \
+                and _ink_share(strokes, coloured, line) <= CROSSED:
             x0, y0, x1, y1 = (round(v) for v in line.bbox)
             print_[max(0, y0):y1, max(0, x0):x1] = False
     ink, print_ = _pooled(ink, factor), _pooled(print_, factor)
@@ -197,7 +201,7 @@ def _lengthened(old: TextLine, line: TextLine, others: list[TextLine]) -> TextLi
     shared = text[len(head):len(text) - len(tail)]
     own = _spelled(old)
     if not (head or tail) or len(head) + len(tail) > MAX_HIDDEN or not shared \
-            or sum(1 for c in shared if c in own) < SHARED * len(shared):
+            or not _alike(shared, own):
         return None
     added = [mid for mid in centres if mid < old.bbox[0] - margin or mid > old.bbox[2] + margin]
     if any(o is not old and _same_row(o.bbox, old.bbox) and any(o.bbox[0] <= mid <= o.bbox[2] for mid in added)
@@ -290,26 +294,20 @@ def _vanished(first: list[TextLine], second: list[TextLine], region: tuple[int, 
     """The lines of ``first`` read well inside ``region`` that the second reading, of the same
     print with the ink lifted, read nowhere: they were written in the ink."""
     x0, y0, x1, y1 = region
+    read = [_spelled(line) for line in second]
     return [old for old in first
             if old.confidence >= SURE and x0 <= old.bbox[0] and old.bbox[2] <= x1 and y0 <= old.bbox[1]
-            and old.bbox[3] <= y1 and not any(_alike(old, _spelled(line)) for line in second)]
+            and old.bbox[3] <= y1 and not any(_alike(_spelled(old), spelled) for spelled in read)]
 
 
-def _alike(old: TextLine, spelled: str) -> bool:
-    """Whether ``old`` reads the same print as a line spelled ``spelled``: most of its characters
-    are found there."""
-    own = _spelled(old)
-    return sum(1 for c in own if c in spelled) >= SHARED * len(own)
+def _alike(text: str, other: str) -> bool:
+    """Whether ``text`` reads the same print as ``other``: most of its characters are found there."""
+    return sum(1 for c in text if c in other) >= SHARED * len(text)
 
 
-def _ink_share(image: np.ndarray, line: TextLine) -> float:
-    """The share of the strokes in ``line``'s box that are coloured ink: black print, under ink
-    too, stays near neutral where ink's own strokes are strongly coloured."""
+def _ink_share(strokes: np.ndarray, coloured: np.ndarray, line: TextLine) -> float:
+    """The share of the strokes in ``line``'s box that are ``coloured`` ink: black print, under
+    ink too, stays near neutral where ink's own strokes are strongly coloured."""
     x0, y0, x1, y1 = (max(0, round(v)) for v in line.bbox)
-    box = np.ascontiguousarray(image[y0:y1, x0:x1])
-    if box.size == 0:
-        return 0.0
-    _, chroma = _channels(box)
-    strokes = cv2.min(cv2.min(box[..., 0], box[..., 1]), box[..., 2]) < STROKE
-    count = cv2.countNonZero(strokes.view(np.uint8))
-    return cv2.countNonZero((strokes & (chroma >= MIN_CHROMA)).view(np.uint8)) / count if count else 0.0
+    count = cv2.countNonZero(strokes[y0:y1, x0:x1].view(np.uint8))
+    return cv2.countNonZero(coloured[y0:y1, x0:x1].view(np.uint8)) / count if count else 0.0
