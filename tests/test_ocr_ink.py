@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from conftest import cjk_ttf
 from dossier.config import load_settings
 from dossier.extract.ocr import get_engine
-from dossier.extract.ocr.ink import INK_CONFIDENCE, deinked, ink_region, merge, read_under_ink
+from dossier.extract.ocr.ink import INK_CONFIDENCE, _vanished, deinked, ink_region, merge, read_under_ink
 from dossier.extract.ocr.page import ocr_image
 from dossier.model import TextLine
 
@@ -258,9 +258,10 @@ def test_a_label_read_alone_is_no_rival_of_the_line_that_holds_it():
     assert merged.text == "发证日期：2027年1月15日" and merged.confidence == INK_CONFIDENCE
 
 
-def sealed_date_page() -> np.ndarray:
+def sealed_date_page(words_px: int = 32, words_y: int = 236, bold: int = 0, strength: float = 0.9) -> np.ndarray:
     """A certificate's foot: the authority and the issue date in black, a red seal stamped over
-    the date with its own words (电子证照专用章) across the date's lower half, as offices stamp."""
+    the date with its own words (电子证照专用章, ``words_px`` tall at ``words_y``) across the
+    date's lower half, as offices stamp."""
     font = ImageFont.truetype(str(cjk_ttf()), FONT_PX)
     page = Image.new("RGB", (1100, 520), (246, 244, 240))
     draw = ImageDraw.Draw(page)
@@ -269,10 +270,12 @@ def sealed_date_page() -> np.ndarray:
     ink = Image.new("L", page.size, 0)
     seal = ImageDraw.Draw(ink)
     seal.ellipse((340, 40, 700, 400), outline=255, width=12)
-    seal.text((410, 236), "电子证照专用章", fill=255, font=ImageFont.truetype(str(cjk_ttf()), 32))
+    words = ImageFont.truetype(str(cjk_ttf()), words_px)
+    seal.text((520 - seal.textlength("电子证照专用章", font=words) / 2, words_y), "电子证照专用章", fill=255,
+              font=words, stroke_width=bold, stroke_fill=255)
     seal.regular_polygon((520, 170, 50), 5, fill=255)
     arr = np.asarray(page, dtype=np.float32)
-    a = np.asarray(ink, dtype=np.float32)[..., None] / 255.0 * 0.9
+    a = np.asarray(ink, dtype=np.float32)[..., None] / 255.0 * strength
     red = np.array([0.82, 0.12, 0.14], dtype=np.float32)
     return (arr * (1.0 - a * (1.0 - red))).clip(0, 255).astype(np.uint8)
 
@@ -282,3 +285,20 @@ def test_a_date_under_a_seals_own_words_is_read_beneath_them(engine):
     page = ocr_image(engine, image, dpi=150, max_side=2000)
     dates = [ln for ln in page.lines if "2026年03月13日" in ln.text]
     assert dates and all(ln.confidence <= INK_CONFIDENCE for ln in dates if "电子证照" not in ln.text)
+
+
+def test_a_seals_words_read_well_across_a_date_are_no_rival_of_it(engine):
+    # the first reading reads the seal's words as a line of their own, across the date it lost:
+    # they vanish with the ink, so the date the second reading finds beneath them is put in
+    page = ocr_image(engine, sealed_date_page(words_px=44, words_y=233, bold=1, strength=1.0), dpi=150, max_side=2000)
+    assert any("2026年03月13日" in ln.text for ln in page.lines)
+
+
+def test_lines_read_well_that_the_second_reading_finds_nowhere_were_written_in_the_ink():
+    words = line("电子证照专用章", 0.989, (1152, 1171, 1325, 1236))
+    authority = line("颁发单位：浙江省住房和城乡建设厅", 1.0, (1026, 1089, 1501, 1140))
+    weak = line("2電年照用章", 0.55, (1130, 1151, 1499, 1195))  # read badly: a rival to beat, not ink
+    outside = line("请登录查询证书信息", 1.0, (158, 958, 768, 1006))  # not in the crop read again
+    second = [line("颁发单位：浙江省住房和城乡建设厅", 0.97, (1026, 1089, 1501, 1140)),
+              line("发证日期：2026年03月13日", 1.0, (1131, 1153, 1498, 1195))]
+    assert _vanished([words, authority, weak, outside], second, (1000, 1000, 1600, 1300)) == [words]
