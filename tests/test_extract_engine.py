@@ -185,6 +185,40 @@ def test_a_shared_label_list_is_expanded_and_an_unknown_one_rejected_with_its_fi
     assert "bad.yaml" in str(err.value) and "<<nope>>" in err.value.reason_zh
 
 
+def test_a_spec_encoding_a_field_in_one_it_lacks_is_rejected_with_its_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("doc_type: x\nname_zh: x\nclassify: {titles: [x]}\nfields:\n"
+                   "  a: {encoded_in: {field: nope, pattern: '(1)', values: {'1': x}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_spec_file(bad)
+    assert "bad.yaml" in str(err.value) and "nope" in err.value.reason_zh
+
+
+def _constructor_certificate(*level_cell):
+    return extract(page(
+        1, line("注册建造师注册证书", 200, 60, h=26),
+        line("姓名", 60, 190, 96), line("冯春梅", 124, 190),
+        line("注册编号", 306, 208, 352), line("豫141202331318", 370, 208, 456),
+        line("聘用单位", 60, 238, 106), line("蜀道安澜（郑州）建设有限公司", 126, 238),
+        line("注册级别", 308, 280, 354), *level_cell,
+    ))[0].fields
+
+
+def test_a_level_lost_under_the_seal_is_the_one_its_registration_number_encodes_in_doubt():
+    # the level's 一 lost where a seal's edge crosses it (read 级 alone, or nothing): the number's
+    # first figure says 一级 (fresh seeds 99 and 101, three certificates)
+    for cell in ((line("级", 374, 280),), ()):
+        level = _constructor_certificate(*cell)["level"]
+        assert level.value == "一级" and level.confidence < 0.9 and "注册编号" in level.notes[0]
+
+
+def test_a_level_at_odds_with_its_registration_number_doubts_both():
+    found = _constructor_certificate(line("二级", 374, 280))
+    assert found["level"].value == "二级" and found["level"].confidence < 0.9
+    assert found["registration_number"].confidence < 0.9 and found["registration_number"].notes
+    assert _constructor_certificate(line("一级", 374, 280))["level"].confidence >= 0.9
+
+
 def test_a_title_with_place_and_remark_still_counts_but_a_sentence_does_not():
     statement = extract(page(
         1, line("深圳市社会保险参保缴费明细(单位)", 158, 41, h=19),

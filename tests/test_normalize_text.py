@@ -237,6 +237,14 @@ def test_a_speck_read_as_a_stop_after_a_codes_year_is_dropped_with_doubt(raw):
     assert found.value == "豫建职评〔2021〕5号" and found.confidence < 0.9 and found.notes
 
 
+@pytest.mark.parametrize("raw", ["浙职改·〔2012〕48号", "浙职改.〔2012〕48号", "浙职改、〔2012〕48号"])
+def test_a_speck_read_as_a_stop_before_a_codes_year_is_dropped_with_doubt(raw):
+    # the issuer's short name runs straight into the year's bracket; a speck beside it was read as
+    # a dot at 0.96 (a scanned title certificate, fresh seed 102)
+    found = normalise_code(raw)
+    assert found.value == "浙职改〔2012〕48号" and found.confidence < 0.9 and found.notes
+
+
 def test_a_speck_and_a_lost_bracket_are_both_put_right():
     found = normalise_code("豫建职评2021〕.5号")
     assert found.value == "豫建职评〔2021〕5号" and found.confidence < 0.9 and len(found.notes) == 2

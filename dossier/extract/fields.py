@@ -392,6 +392,8 @@ class Candidate:
 
 
 FROM_ID = 0.85  # a value the ID number encodes, not one read: a person confirms it against the card
+ENCODED = FROM_ID  # a value another field's number encodes (``encoded_in``), not one read
+AT_ODDS = GUESSED  # a value and the number that encodes it disagree: one of them was misread
 _FROM_NUMBER = "未识别到印刷值，按身份证号（GB 11643）推得"
 FROM_ID_NOTES = {"gender": _FROM_NUMBER, "birth_date": _FROM_NUMBER,
                  "term_start": "未识别到印刷值，按有效期截止日与持证人年龄（居民身份证法第五条）推得",
@@ -456,6 +458,7 @@ class FieldEngine:
                     out[name] = found
         self._places_by_id_area(out)
         self._from_id_number(out)
+        self._from_codes(out)
         return {name: out[name] for name in self.spec.fields if name in out}
 
     def _from_id_number(self, out: dict[str, ExtractedField]) -> None:
@@ -491,6 +494,25 @@ class FieldEngine:
                 value, source = found
                 out[name] = ExtractedField(value=value, confidence=min(FROM_ID, source.confidence), page=source.page,
                                            notes=[FROM_ID_NOTES[code]])
+
+    def _from_codes(self, out: dict[str, ExtractedField]) -> None:
+        """Fields another field's number encodes (``encoded_in``): one not read is taken from the
+        number, in doubt; one read that the number contradicts doubts both (either was misread)."""
+        for name, fspec in self.spec.fields.items():
+            encoding = fspec.encoded_in
+            source = out.get(encoding.field) if encoding is not None else None
+            coded = encoding.decode(source.value) if source is not None and isinstance(source.value, str) else None
+            if coded is None:
+                continue
+            label = self.spec.fields[encoding.field].labels[0]
+            read = out.get(name)
+            if read is None or read.value is None:
+                out[name] = ExtractedField(value=coded, confidence=min(ENCODED, source.confidence), page=source.page,
+                                           bbox=source.bbox, notes=[f"未识别到印刷值，按{label}推得"])
+            elif read.value != coded:
+                for field, note in ((read, f"与{label}所示的“{coded}”不一致"), (source, f"所示的“{coded}”与{fspec.labels[0]}“{read.value}”不一致")):
+                    field.confidence = min(field.confidence, AT_ODDS)
+                    field.notes.append(note)
 
     def _places_by_id_area(self, out: dict[str, ExtractedField]) -> None:
         """Doubt the places of a card's address and office read a character off one of the ID

@@ -25,6 +25,33 @@ from dossier.yamlfile import read_yaml
 Where = Literal["after", "right", "below"]
 
 
+class Encoding(BaseModel):
+    """Where another field's value encodes this one: ``pattern`` (matched whole) captures the
+    code in its first group, and ``values`` turns the code into this field's value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str
+    pattern: str
+    values: dict[str, str]
+
+    @field_validator("pattern")
+    @classmethod
+    def _one_group(cls, value: str) -> str:
+        try:
+            groups = re.compile(value).groups
+        except re.error as exc:
+            raise ValueError(f"正则表达式无效（{exc}）") from exc
+        if groups != 1:
+            raise ValueError("编码模式须恰有一个捕获组（所编码的值）")
+        return value
+
+    def decode(self, text: str) -> str | None:
+        """The value ``text`` (the other field's) encodes; None when it encodes none."""
+        m = re.fullmatch(self.pattern, text)
+        return self.values.get(m.group(1)) if m else None
+
+
 class FieldSpec(BaseModel):
     """How to find one field.
 
@@ -53,6 +80,9 @@ class FieldSpec(BaseModel):
     and its issuer printed from it (a resident ID card), or, with the holder's age, one end of the
     card's term from the other (``term_start``, ``term_end``: 居民身份证法 第五条): when the
     printed value is not read, it is taken from a valid number, in doubt.
+    ``encoded_in``: another field of the document whose number encodes this value (a constructor's
+    registration number carries the level as its first figure): not read, it is taken from there
+    in doubt; read and at odds with it, both are doubted.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -71,6 +101,7 @@ class FieldSpec(BaseModel):
     kind: Kind | None = None  # a value that must be whole: company, authority or person name
     past: bool = False  # a date that cannot lie ahead of the day it is read (issued, born, signed)
     from_id: Literal["gender", "birth_date", "term_start", "term_end"] | None = None
+    encoded_in: Encoding | None = None
 
     @field_validator("pattern", "fallback_pattern")
     @classmethod
@@ -220,6 +251,10 @@ def load_spec_file(path: Path) -> DocSpec:
         classify["forms"] = [_expand(form, path) if isinstance(form, str) else form for form in classify["forms"]]
     spec = document.validate(DocSpec)
     for name, field in spec.fields.items():
+        if field.encoded_in is not None and field.encoded_in.field not in spec.fields:
+            line = document.line_of(("fields", name, "encoded_in"))
+            raise ConfigError(f"line {line}: field {name}: encoded in unknown field {field.encoded_in.field!r}", path=path,
+                              reason_zh=f"第 {line} 行：字段 {name} 所依据的字段 {field.encoded_in.field} 不存在")
         if field.normaliser not in NORMALISERS:
             line = document.line_of(("fields", name, "normaliser"))
             raise ConfigError(f"line {line}: field {name}: unknown normaliser {field.normaliser!r}", path=path,

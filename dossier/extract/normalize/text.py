@@ -45,9 +45,9 @@ _BRACES = str.maketrans("{}", "〔〕")
 _DIGIT_SHAPED = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 _LETTER_IN_FIGURES = re.compile(rf"(?<=\d)[{''.join(_DIGIT_SHAPED)}](?=\d)")
 _ROUND_YEAR = re.compile(r"[（〔]((?:19|20)\d{2})[）〕]")  # 〔2014）, （2014〕: one bracket misread
-# a document number prints its serial right after the year's bracket (〔2021〕5号): a stop between
-# them is a speck OCR read as one
-_SPECK_AFTER_YEAR = re.compile(r"(?<=(?:19|20)\d{2}〕)[.·,、](?=\d)")
+# a document number prints its issuer's short name, the year's bracket and its serial with nothing
+# between them (浙职改〔2021〕5号): a stop on either side of the year is a speck OCR read as one
+_SPECK_BY_YEAR = re.compile(r"(?<=(?:19|20)\d{2}〕)[.·,、](?=\d)|(?<=[\u4e00-\u9fff])[.·,、](?=〔(?:19|20)\d{2}〕)")
 
 _CJK = r"[\u3400-\u9fff]"
 _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
@@ -275,10 +275,10 @@ def normalise_code(raw: str) -> Normalised | None:
     braced = text.translate(_BRACES)
     repaired = _DOUBLED_CLOSE.sub("〕", _HALF_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", braced))
     notes = (f"括号疑有误识：{text}",) if repaired != text else ()
-    speck = _SPECK_AFTER_YEAR.search(repaired)
-    cleaned = _SPECK_AFTER_YEAR.sub("", repaired)
+    speck = _SPECK_BY_YEAR.search(repaired)
+    cleaned = _SPECK_BY_YEAR.sub("", repaired)
     if speck:
-        notes += (f"年份括号后的“{speck.group()}”疑为污点，已去除",)
+        notes += (f"年份括号旁的“{speck.group()}”疑为污点，已去除",)
     if notes:
         return Normalised(cleaned, GUESSED if repaired != text else TOLERATED, notes=notes)
     if _LETTER_IN_FIGURES.search(text):
