@@ -240,14 +240,17 @@ def test_a_character_of_a_seals_ring_beside_a_role_is_no_unit():
                                        "四川省城乡规划设计研究院", "四川钱塘鼎盛建筑安装工程集团有限公司"]
 
 
-def test_a_signature_read_beside_a_persons_role_is_no_unit():
-    # a faxed acceptance: the signature on 施工单位's 项目负责人：line was read -7-- (a unit's name
-    # holds ideographs), and the list took it for a sixth party
+@pytest.mark.parametrize("signature", [line("-7--", 367, 458, 427, h=26, conf=0.66),
+                                       line("易建设", 370, 458, 448, h=15, conf=0.85)])
+def test_a_signature_read_beside_a_persons_role_is_no_unit(signature):
+    # a faxed acceptance: the signature on 施工单位's 项目负责人：line was read -7--, or as the
+    # manager's name itself (易建设, fresh seed 101), and the list took it for a sixth party: a
+    # 负责人 signs for a unit, and names none
     blocks = [line("参加验收单位（盖章）", 226, 262, 361, h=19),
               *_signature_blocks([("建设单位", "西安锦绣置业有限公司"), ("勘察单位", "陕西中勘冶金勘察设计研究院有限责任公司"),
                                   ("设计单位", "西安华宇建筑设计有限公司"), ("施工单位", "湘江永固建设集团第三工程有限公司")],
                                  top=301, columns=(49, 304), step=115, date="2024.10.25", h=14),
-              line("-7--", 367, 458, 427, h=26, conf=0.66)]
+              signature]
     f = _acceptance(*blocks)
     assert f["participants"].value == ["西安锦绣置业有限公司", "陕西中勘冶金勘察设计研究院有限责任公司",
                                        "西安华宇建筑设计有限公司", "湘江永固建设集团第三工程有限公司"]
@@ -441,8 +444,10 @@ def test_a_label_spread_over_two_rows_of_its_cell_leaves_no_part_of_itself_in_th
     assert f["level"].value == "二级/技师"
 
 
-def test_a_signature_date_written_in_words_is_no_party_of_the_acceptance():
-    # each block: the role, the unit, 项目负责人：＿＿＿ and the date in words under it
+@pytest.mark.parametrize("cut", ["二〇二三年五月十八日", "二〇二三年五月十八", "二〇二三年五月"])
+def test_a_signature_date_written_in_words_is_no_party_of_the_acceptance(cut):
+    # each block: the role, the unit, 项目负责人：＿＿＿ and the date in words under it; the first
+    # blocks' dates may lose their end under the seals (fresh seed 99)
     f = fields(line("单位工程竣工验收报告", 198, 67, 398, h=20),
                line("工程名称：天府新区第七中学教学综合楼工程", 57, 108, 277, h=11),
                line("参加验收单位（盖章）", 228, 166, 368, h=14),
@@ -452,8 +457,8 @@ def test_a_signature_date_written_in_words_is_no_party_of_the_acceptance():
                line("湖南中勘冶金勘察设计研究院有限责任公司", 306, 224, 506, h=10),
                line("项目负责人：＿＿＿＿＿", 51, 244, 167, h=11),
                line("项目负责人：＿＿＿＿＿", 306, 244, 422, h=11),
-               line("二〇二三年五月十八日", 51, 265, 156, h=10),
-               line("二〇二三年五月十八日", 306, 265, 411, h=10),
+               line(cut, 51, 265, 156, h=10),
+               line(cut, 306, 265, 411, h=10),
                line("设计单位（公章）：", 51, 319, 146, h=11),
                line("施工单位（公章）：", 306, 319, 401, h=11),
                line("中建湖南西南设计研究院有限公司", 51, 340, 209, h=10),
@@ -531,6 +536,21 @@ def test_an_id_card_whose_pale_labels_a_fax_lost_is_read_by_the_form_of_its_valu
     # 198371711 is no date: the birth date is the number's, in doubt
     assert f["birth_date"].value == "1983-07-17" and f["birth_date"].confidence < TRUSTED
     assert f["birth_date"].notes == ["未识别到印刷值，按身份证号（GB 11643）推得"]
+
+
+def test_a_faxed_cards_term_whose_end_was_misread_gives_its_start_and_the_holders_age_the_end():
+    # 2015.12.11-20015.12.11: the end's 3 read as 00 on a fax, the 有效期限 label lost; the start
+    # is read, and the holder's age on it (30) gives a 20-year term, in doubt (fresh seed 100)
+    pages = [PageText(number=1, width=A4[0], height=A4[1], source=TextSource.ocr, lines=[
+        line("文键国", 229, 146, 259, h=12, conf=0.86), line("男", 230, 167, 241, h=12),
+        line("510107198506126935", 271, 259, 372, h=12, conf=0.99),
+        line("中华人民共和国", 273, 422, 381, h=17), line("居民身份证", 267, 451, 372, h=21),
+        line("2015.12.11-20015.12.11", 276, 528, 362, h=11, conf=0.95)])]
+    (doc,) = extract_documents(FileText(sha256="0" * 64, media_type="image/tiff", pages=pages), "fax.tif")
+    f = doc.fields
+    assert doc.doc_type == "id_card"
+    assert f["valid_from"].value == "2015-12-11" and f["valid_from"].confidence < TRUSTED
+    assert f["valid_until"].value == "2035-12-11" and f["valid_until"].confidence < TRUSTED
 
 
 def test_a_label_split_by_the_wrap_of_running_text_still_introduces_its_value():

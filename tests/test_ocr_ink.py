@@ -302,3 +302,19 @@ def test_lines_read_well_that_the_second_reading_finds_nowhere_were_written_in_t
     second = [line("颁发单位：浙江省住房和城乡建设厅", 0.97, (1026, 1089, 1501, 1140)),
               line("发证日期：2026年03月13日", 1.0, (1131, 1153, 1498, 1195))]
     assert _vanished([words, authority, weak, outside], second, (1000, 1000, 1600, 1300)) == [words]
+
+
+def test_a_seals_words_that_the_second_reading_spells_only_elsewhere_on_their_row_were_ink():
+    # a seal's 设局 read beside the date under it; with the ink lifted the row holds 建设局 only
+    # at the office's name's end, a seal's width away: the date's lost 20 is read again
+    # (a scanned qualification certificate, fresh seed 102)
+    words = line("设局", 0.999, (1853, 925, 1938, 1034))
+    date = line("21年7月31日", 1.0, (1922, 965, 2133, 1006))
+    second = [line("发证机关 杭州市注房和城乡建设局", 0.963, (1661, 904, 2135, 949)),
+              line("2021年7月31日", 1.0, (1893, 966, 2133, 1005))]
+    assert _vanished([words, date], second, (766, 141, 2140, 1152)) == [words]
+    merged = merge([words, date], second, 43.5, inked=[words])
+    assert [ln.text for ln in merged if "7月31日" in ln.text] == ["2021年7月31日"]
+    # the same words where the second reading places them are print, not ink
+    there = [line("建设局", 0.99, (1840, 930, 1950, 975))]
+    assert _vanished([words], there, (766, 141, 2140, 1152)) == []

@@ -199,14 +199,18 @@ _SIGN_HERE = re.compile(r"^[（(]?(?:签章|盖章|签字|签名|印章|公章)[
 _ROLE = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:单位|方|人)(?:[（(][^（()）]{1,6}[)）])?[:：]?[_＿]*$")
 ROLE_GAP = 12.0  # signature blocks of one list stand at most this many line heights apart
 _PARTY = re.compile(r"^[\u4e00-\u9fff]{1,6}单位")  # a role that names a unit (项目负责人 names a person)
+# a role a person signs in (项目负责人, 法定代表人, 委托代理人): what is beside it is a signature,
+# however well it reads (易建设), never a party
+_PERSON_ROLE = re.compile(r"(?:负责人|代表人|代理人)(?:[（(][^（()）]{1,6}[)）])?[:：]?[_＿]*$")
 UNREAD_PARTY_NOTE = "签章栏中“{roles}”的单位名称未能读出（疑被印章遮挡），名单可能不全"
 ROLELESS_NOTE = "签章栏中“{units}”的单位类别未能读出（疑被印章遮挡），已按位置列入名单"
 ROLE_ITEM_GAP = 2.0  # a block's unit stands at most this many line heights under its role (1.6 seen)
 _ROLE_VALUE = re.compile(r"^[\u4e00-\u9fff]{1,10}单位[:：](.{4,})$")
 # cells of such a row that are no party: a seal's remark, a date (in figures or in words:
-# 二〇二三年五月十八日 under a signature line), a signature line
-_NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|[〇零一二三四五六七八九十]{2,4}年[〇零一二三四五六七八九十]{1,3}月"
-                          r"[〇零一二三四五六七八九十]{1,3}日|(?:签章|盖章|签字|签名|日期)[:：]?)$")
+# 二〇二三年五月十八日 under a signature line, or its end lost under the seal: 二〇二五年十二月二十),
+# a signature line
+_NOT_AN_ITEM = re.compile(r"^(?:[（(][^（()）]*[)）]|\d[\d年月日.\-/]*|[〇零一二三四五六七八九十]{2,4}年(?:[〇零一二三四五六七八九十]{1,3}月"
+                          r"(?:[〇零一二三四五六七八九十]{1,3}日?)?)?|(?:签章|盖章|签字|签名|日期)[:：]?)$")
 
 
 _CLAUSE_ENDS = "，。；：:,;"
@@ -819,7 +823,7 @@ class FieldEngine:
                 break
             found = []
             for box in row:
-                item = self._role_item(box, lines)
+                item = self._role_item(box, lines) if not _PERSON_ROLE.search(box.compact) else None
                 if item is not None and all(item is not taken for taken in items + found):
                     found.append(item)
                 elif party := _PARTY.match(box.compact):

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the stored shape or the page pipeline (orientation, downscale) changes meaning:
 # entries of another format are misses and get recomputed.
-FORMAT = 15  # 2: lines carry their characters' confidences; 3: print under coloured ink read again;
+FORMAT = 16  # 2: lines carry their characters' confidences; 3: print under coloured ink read again;
 # 4: grids of ticks judged upright by their runs of text, overlays no longer hide print beneath;
 # 5: a line a seal joined is no overlay (4 doubled it); 6: and its box is the second reading's;
 # 7: characters ink hid past either end of a line read well are added from the second reading;
@@ -33,7 +33,8 @@ FORMAT = 15  # 2: lines carry their characters' confidences; 3: print under colo
 # not beside a label whose value, under it, reaches up into its box (the tops of its characters);
 # 13: a black-and-white page (a fax) is smoothed before it is read; 14: nothing is read beside a
 # label whose strip a line read already runs through (a caption boxed with its value); 15: print
-# ink runs through is read again however well it was read, and a seal's own words are no rival
+# ink runs through is read again however well it was read, and a seal's own words are no rival;
+# 16: and they are the seal's though the second reading spells them elsewhere on their row
 
 
 class OcrCache:
