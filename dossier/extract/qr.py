@@ -28,12 +28,26 @@ KEY_ALIASES: dict[str, str] = {
 }
 
 
+QR_UPSCALE = 2.0
+QR_MAX_SIDE = 8000  # an enlarged page stays under this many pixels a side (memory: 190 MB RGB at most)
+
+
 def decode_qr(image: np.ndarray) -> list[str]:
-    """Every QR payload zxing-cpp finds in an RGB or grey image (empty when none)."""
+    """Every QR payload zxing-cpp finds in an RGB or grey image (empty when none). A page where
+    none is found is tried again enlarged: a phone photo of a whole certificate prints the QR's
+    modules under 2 pixels wide, too fine for the decoder, which reads them at twice the size."""
+    import cv2
     import zxingcpp
 
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-    return [r.text for r in results if r.text]
+    for scale in (1.0, QR_UPSCALE):
+        if scale != 1.0:
+            if max(image.shape[:2]) * scale > QR_MAX_SIDE:
+                break
+            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        found = [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode) if r.text]
+        if found:
+            return found
+    return []
 
 
 def qr_fields(payload: str) -> dict[str, str]:
