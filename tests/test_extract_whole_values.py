@@ -553,6 +553,21 @@ def test_a_faxed_cards_term_whose_end_was_misread_gives_its_start_and_the_holder
     assert f["valid_until"].value == "2035-12-11" and f["valid_until"].confidence < TRUSTED
 
 
+def test_a_business_licences_address_whose_label_was_misread_is_found_by_its_form():
+    # 住所 read 住断 on a phone photo of an e-licence: the line of an address's form, in doubt
+    f = fields(line("电子营业执照", 287, 171, h=23),
+               line("统一社会信用代码", 152, 198, 209, h=10), line("91330108MA0F9N7D3R", 151, 207, 251, h=12),
+               line("名称", 151, 221, 168, h=12), line("齐鲁泰安建设集团第三工程有限公司", 150, 230, 293, h=15),
+               line("法定代表人", 149, 270, 186, h=12), line("金金山", 149, 280, 179, h=13),
+               line("注册资本", 148, 295, 178, h=11), line("12000万元", 147, 305, 196, h=13),
+               line("住断", 144, 371, 164, h=12, conf=0.85),
+               line("浙江省杭州市滨江区青年路2段187号科技园21层27号", 144, 381, 362, h=14),
+               line("登记机关", 146, 466, 178, h=13), line("杭州市滨江区市场监督管理局", 144, 475, 269, h=17),
+               source=TextSource.ocr)
+    assert f["address"].value == "浙江省杭州市滨江区青年路2段187号科技园21层27号"
+    assert f["address"].confidence < TRUSTED
+
+
 def test_a_label_split_by_the_wrap_of_running_text_still_introduces_its_value():
     f = fields(line("劳动合同书", 220, 40, h=30),
                line("甲方南京华宇建设工程有限公司；乙方姚昊天（以下简称“乙方”），性别男，居民身", 49, 127, 529),
