@@ -258,10 +258,12 @@ def test_a_label_read_alone_is_no_rival_of_the_line_that_holds_it():
     assert merged.text == "发证日期：2027年1月15日" and merged.confidence == INK_CONFIDENCE
 
 
-def sealed_date_page(words_px: int = 32, words_y: int = 236, bold: int = 0, strength: float = 0.9) -> np.ndarray:
+def sealed_date_page(words_px: int = 32, words_y: int = 236, bold: int = 0, strength: float = 0.9,
+                     grey: float | None = None) -> np.ndarray:
     """A certificate's foot: the authority and the issue date in black, a red seal stamped over
     the date with its own words (电子证照专用章, ``words_px`` tall at ``words_y``) across the
-    date's lower half, as offices stamp."""
+    date's lower half, as offices stamp. ``grey``: scanned in grey instead, the seal's ink this
+    share of the paper's brightness."""
     font = ImageFont.truetype(str(cjk_ttf()), FONT_PX)
     page = Image.new("RGB", (1100, 520), (246, 244, 240))
     draw = ImageDraw.Draw(page)
@@ -276,8 +278,11 @@ def sealed_date_page(words_px: int = 32, words_y: int = 236, bold: int = 0, stre
     seal.regular_polygon((520, 170, 50), 5, fill=255)
     arr = np.asarray(page, dtype=np.float32)
     a = np.asarray(ink, dtype=np.float32)[..., None] / 255.0 * strength
-    red = np.array([0.82, 0.12, 0.14], dtype=np.float32)
-    return (arr * (1.0 - a * (1.0 - red))).clip(0, 255).astype(np.uint8)
+    red = np.array([0.82, 0.12, 0.14] if grey is None else [grey] * 3, dtype=np.float32)
+    out = arr * (1.0 - a * (1.0 - red))
+    if grey is not None:
+        out = np.repeat(out.mean(axis=2, keepdims=True), 3, axis=2)
+    return out.clip(0, 255).astype(np.uint8)
 
 
 def test_a_date_under_a_seals_own_words_is_read_beneath_them(engine):

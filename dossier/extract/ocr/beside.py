@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import cv2
 import numpy as np
 
 from dossier.extract.measure import is_overlay, shared_height
+from dossier.extract.ocr.channels import brightest, print_level
 from dossier.extract.ocr.engine import OcrEngine
 from dossier.extract.spec import load_specs
 from dossier.model import TextLine
@@ -26,7 +26,6 @@ BESIDE_CONFIDENCE = 0.85  # ceiling of a line read beside a label: never a certa
 REACH = 20.0  # how far right of its label a value may run, in the label's heights
 GAP = 0.3  # the strip starts this many label heights right of the label
 PAD = 0.25  # ... and reaches this many above and below it
-INK_PERCENTILE = 5  # a line's print level: this percentile of its box's brightness
 MIN_PRINT = 0.03  # share of the strip that must be print: less is specks, a rule or paper
 MIN_CONFIDENCE = 0.6  # a reading weaker than this is strokes, not text
 MIN_CHARS = 2
@@ -66,13 +65,6 @@ def _value_below(label: TextLine, lines: list[TextLine]) -> bool:
     return bool(under) and not _is_label(min(under, key=lambda ln: ln.bbox[1]))
 
 
-def _print_level(brightest: np.ndarray, lines: list[TextLine]) -> float:
-    """How dark the page's print is: the median over its lines of each box's darker pixels."""
-    levels = [np.percentile(box, INK_PERCENTILE) for ln in lines
-              if (box := brightest[max(0, int(ln.bbox[1])):int(ln.bbox[3]) + 1, max(0, int(ln.bbox[0])):int(ln.bbox[2]) + 1]).size]
-    return float(np.median(levels)) if levels else 0.0
-
-
 def read_beside_labels(engine: OcrEngine, image: np.ndarray, lines: list[TextLine], height: float) -> list[TextLine]:
     """Lines read right of each field label in ``lines`` that has nothing read beside it but dark
     print there, in pixels of ``image`` (upright RGB); ``height`` is the page's print height.
@@ -87,8 +79,8 @@ def read_beside_labels(engine: OcrEngine, image: np.ndarray, lines: list[TextLin
               and not any(_beside(ln, other) or _across(ln, other) for other in print_lines if other is not ln)]
     if not labels:
         return []
-    page = cv2.max(cv2.max(image[:, :, 0], image[:, :, 1]), image[:, :, 2])  # numpy's max: 20x slower
-    level = _print_level(page, print_lines)
+    page = brightest(image)
+    level = print_level(page, print_lines) or 0.0
     for label in labels:
         x0, y0, x1, y1 = label.bbox
         h = y1 - y0
@@ -102,8 +94,8 @@ def read_beside_labels(engine: OcrEngine, image: np.ndarray, lines: list[TextLin
         strip = image[top:bottom, left:right]
         # print is darker than halfway from the strip's paper to the page's print level: a grey
         # overlay crossing the strip is not (it is paler than print, or it would hide it wholly)
-        brightest = page[top:bottom, left:right]
-        dark = brightest < (float(np.median(brightest)) + level) / 2
+        light = page[top:bottom, left:right]
+        dark = light < (float(np.median(light)) + level) / 2
         # print beside the label fills its middle: the tops of the next line's characters reach
         # only into the strip's bottom
         middle = dark[int(PAD * h + 0.25 * h):max(int(PAD * h + 0.75 * h), int(PAD * h + 0.25 * h) + 1)]

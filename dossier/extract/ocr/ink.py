@@ -22,7 +22,9 @@ import cv2
 import numpy as np
 
 from dossier.extract.measure import char_weight, is_overlay, shared_height, text_height
+from dossier.extract.ocr.channels import channels
 from dossier.extract.ocr.engine import OcrEngine
+from dossier.extract.ocr.grey import grey_overlay, lifted
 from dossier.model import TextLine
 
 INK_CONFIDENCE = 0.89  # ceiling of a line read through ink: below the 0.9 of a certain value
@@ -55,7 +57,7 @@ def deinked(image: np.ndarray, text_height: float | None = None) -> np.ndarray:
     ``text_height``, coloured areas (:func:`_areas`: a tablecloth around a photographed copy) go
     white too and do not set the level: their brightness is not the ink's, and scaled by it the
     print of a dim photo faded away with the ink."""
-    brightest, chroma = _channels(image)
+    brightest, chroma = channels(image)
     ink = _ink_mask(brightest, chroma)
     areas = (_areas(chroma >= MIN_CHROMA, min(1.0, PROBE_HEIGHT / text_height), text_height)
              if text_height else np.zeros_like(ink))
@@ -69,18 +71,8 @@ def deinked(image: np.ndarray, text_height: float | None = None) -> np.ndarray:
     return np.ascontiguousarray(np.dstack([grey.astype(np.uint8)] * 3))
 
 
-def _channels(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The brightest channel and the chroma (brightest - darkest) of an RGB image.
-
-    OpenCV's per-channel max and min: numpy's reductions over the channel axis take 20 times as
-    long on a page, and this runs on every page OCR reads."""
-    r, g, b = cv2.split(image)
-    brightest = cv2.max(cv2.max(r, g), b)
-    return brightest, cv2.subtract(brightest, cv2.min(cv2.min(r, g), b))
-
-
 def _ink_mask(brightest: np.ndarray, chroma: np.ndarray) -> np.ndarray:
-    """Coloured ink, from an image's :func:`_channels`: strongly coloured, or a faint tint where
+    """Coloured ink, from an image's :func:`channels`: strongly coloured, or a faint tint where
     the page is dark (a blue line that a scan washed out is still bluer than black print). Chroma
     is smoothed first so the colour fringes a JPEG leaves around black strokes do not count."""
     smooth = cv2.blur(chroma, (3, 3))
@@ -117,7 +109,7 @@ def ink_region(image: np.ndarray, lines: list[TextLine], text_height: float) -> 
     print is :data:`PROBE_HEIGHT` cells tall: the decision needs shapes, not strokes."""
     # Only strong colour marks a region: a faint tint is everywhere on a colour page's borders
     # and patterns, and is lifted only inside a region found so (see deinked's caller).
-    brightest, chroma = _channels(image)
+    brightest, chroma = channels(image)
     factor = min(1.0, PROBE_HEIGHT / text_height)
     ink = chroma >= MIN_CHROMA
     ink &= ~_areas(ink, factor, text_height)
@@ -280,20 +272,29 @@ def _whole_lines(region: tuple[int, int, int, int], lines: list[TextLine],
     return x0, y0, x1, y1
 
 
-def read_under_ink(engine: OcrEngine, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+def read_under_ink(engine: OcrEngine, image: np.ndarray, lines: list[TextLine], grey: bool = True) -> list[TextLine]:
     """``lines`` (the first reading of the upright RGB ``image``) improved by a second reading of
-    the print under coloured ink, where ink touches print; ``lines`` unchanged otherwise."""
+    the print under coloured ink, where ink touches print, or, on a grey page (``grey``: not a
+    black-and-white one, whose print is all one darkness), under a grey seal
+    (:mod:`dossier.extract.ocr.grey`); ``lines`` unchanged otherwise."""
     # One line is enough to measure by: ink across a page can leave little else readable.
     height = text_height(lines, at_least=1)
     if height is None:
         return lines
     region = ink_region(image, lines, height)
-    if region is None:
+    if region is not None:
+        def clean(y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+            return deinked(image[y0:y1, x0:x1], height)
+    elif grey and (seal := grey_overlay(image, lines, height)) is not None:
+        region, strokes = seal
+
+        def clean(y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+            return lifted(image[y0:y1, x0:x1], strokes[y0:y1, x0:x1])
+    else:
         return lines
     x0, y0, x1, y1 = _whole_lines(region, lines, height)
-    crop = image[y0:y1, x0:x1]
     second = [ln.model_copy(update={"bbox": (ln.bbox[0] + x0, ln.bbox[1] + y0, ln.bbox[2] + x0, ln.bbox[3] + y0)})
-              for ln in engine.recognize(deinked(crop, height))]
+              for ln in engine.recognize(clean(y0, y1, x0, x1))]
     return merge(lines, second, height, inked=_vanished(lines, second, (x0, y0, x1, y1)))
 
 

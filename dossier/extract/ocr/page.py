@@ -1,5 +1,5 @@
 """One page through OCR: load its image, smooth it when it is only black and white, downscale,
-find the orientation, read it (again under coloured ink where ink crosses print, and beside a
+find the orientation, read it (again under coloured ink where ink crosses print, under a grey scan's seal, and beside a
 label read alone), back to points.
 
 The unit of work is an :class:`ImageSource`: a small picklable description of where a page image
@@ -17,7 +17,7 @@ import numpy as np
 
 from dossier.extract.measure import text_height
 from dossier.extract.ocr.beside import read_beside_labels
-from dossier.extract.ocr.bilevel import smooth_bilevel
+from dossier.extract.ocr.bilevel import is_bilevel, smooth_bilevel
 from dossier.extract.ocr.engine import OcrEngine
 from dossier.extract.ocr.ink import read_under_ink
 from dossier.extract.ocr.marks import find_marks
@@ -74,11 +74,12 @@ def downscale(image: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
 
 def ocr_image(engine: OcrEngine, image: np.ndarray, dpi: float, max_side: int) -> OcrPage:
     """OCR an RGB page image of any orientation; boxes come back at the image's own scale."""
-    small, factor = downscale(smooth_bilevel(image, dpi), max_side)
+    bilevel = is_bilevel(image)
+    small, factor = downscale(smooth_bilevel(image, dpi) if bilevel else image, max_side)
     rotation, lines = recognize_upright(engine, small)
     upright = rotate(small, rotation)
     # Weak lines still count here: a line the ink broke up is where the second reading helps.
-    lines = read_under_ink(engine, upright, lines)
+    lines = read_under_ink(engine, upright, lines, grey=not bilevel)
     lines = [ln for ln in lines if ln.confidence >= MIN_LINE_CONFIDENCE]
     height = text_height(lines)
     if height is not None:

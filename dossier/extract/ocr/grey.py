@@ -1,0 +1,78 @@
+"""A seal in a grey scan: paler strokes than print, lifted by brightness where colour is lost.
+
+A scanning app or a photocopier in grey turns a red seal into grey strokes a little paler than
+the black print they cross: the 厅 of an office's name under the seal's ring is read as nothing,
+the 一 of 一级 under its text is lost, a date's figures mix with its star. Colour cannot lift
+such a seal (:mod:`dossier.extract.ocr.ink`), but brightness can: print is the page's darkest
+ink, and the seal's strokes, away from the print they cross, are paler. Where such strokes form a
+seal's shape (a ring with its words and star, several lines of print across both ways) over
+print, that part of the page is read again with them lifted to paper, and merged as a reading
+under coloured ink is: a repair, never a certain value.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from dossier.extract.measure import is_overlay
+from dossier.extract.ocr.channels import channels, print_level
+from dossier.model import TextLine
+
+CORE = 0.15  # print's own strokes: darker than this share of the way from print level to paper
+PALE = 0.2  # a stroke at all: darker than paper by this share of the way to print level
+HALO = 0.06  # print's soft edge, in text heights: kept with the print it surrounds
+PAPER_PERCENTILE = 75  # the paper's brightness: most of a page is paper
+SEAL_SIZE = 2.5  # a seal spans this many text heights both ways at least
+MAX_FILL = 0.5  # a seal is strokes: of its box, less than this is covered (shading is solid)
+PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the seal's shape is judged on
+GREY_CHROMA = 40  # a page with any pixel this coloured is a colour page: its seals have colour
+
+
+def grey_overlay(image: np.ndarray, lines: list[TextLine], text_height: float
+                 ) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+    """The box of the grey seals lying over lines of print in ``image`` (upright RGB, a grey
+    scan), grown by a text height, and the mask of their strokes away from print; None on a
+    page with colour, or where no seal's strokes cross print."""
+    brightest, chroma = channels(image)
+    if cv2.countNonZero((chroma >= GREY_CHROMA).view(np.uint8)):
+        return None
+    print_lines = [ln for ln in lines if not is_overlay(ln, text_height)]
+    level, paper = print_level(brightest, print_lines), float(np.percentile(brightest, PAPER_PERCENTILE))
+    if level is None or paper - level < 1.0:
+        return None
+    core = (brightest < level + CORE * (paper - level)).view(np.uint8)
+    reach = max(1, round(HALO * text_height))
+    halo = cv2.dilate(core, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+    strokes = (brightest < paper - PALE * (paper - level)) & ~halo
+    # the seal's shape, judged on a coarse grid: its ring, words and star joined into one piece
+    factor = min(1.0, PROBE_HEIGHT / text_height)
+    cells = cv2.resize(strokes.view(np.uint8) * 255, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) > 0
+    cells = cv2.morphologyEx(cells.view(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+    size = SEAL_SIZE * text_height * factor
+    rows, cols = image.shape[:2]
+    seals = []
+    for x, y, w, h, area in stats[1:]:
+        if w < size or h < size or area > MAX_FILL * w * h:
+            continue
+        box = (x / factor, y / factor, (x + w) / factor, (y + h) / factor)
+        if any(_crosses(box, ln.bbox) for ln in print_lines):
+            seals.append(box)
+    if not seals:
+        return None
+    grow = text_height
+    region = (max(0, int(min(b[0] for b in seals) - grow)), max(0, int(min(b[1] for b in seals) - grow)),
+              min(cols, int(max(b[2] for b in seals) + grow)), min(rows, int(max(b[3] for b in seals) + grow)))
+    return region, strokes
+
+
+def lifted(image: np.ndarray, strokes: np.ndarray) -> np.ndarray:
+    """``image`` with the grey seal's ``strokes`` (:func:`grey_overlay`) made paper white."""
+    out = image.copy()
+    out[strokes] = 255
+    return out
+
+
+def _crosses(seal: tuple[float, ...], line: tuple[float, ...]) -> bool:
+    return seal[0] < line[2] and line[0] < seal[2] and seal[1] < line[3] and line[1] < seal[3]
