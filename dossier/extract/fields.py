@@ -514,7 +514,8 @@ class FieldEngine:
                 out[name] = ExtractedField(value=coded, confidence=min(ENCODED, source.confidence), page=source.page,
                                            bbox=source.bbox, notes=[f"未识别到印刷值，按{label}推得"])
             elif read.value != coded:
-                for field, note in ((read, f"与{label}所示的“{coded}”不一致"), (source, f"所示的“{coded}”与{fspec.labels[0]}“{read.value}”不一致")):
+                notes = (f"与{label}所示的“{coded}”不一致", f"所示的“{coded}”与{fspec.labels[0]}“{read.value}”不一致")
+                for field, note in zip((read, source), notes):
                     field.confidence = min(field.confidence, AT_ODDS)
                     field.notes.append(note)
 
