@@ -61,3 +61,12 @@ def test_a_page_with_colour_or_without_a_seal_has_no_grey_overlay(engine):
     assert grey_overlay(coloured, engine.recognize(coloured), 36.0) is None
     plain = sealed_date_page(**{**HIDDEN, "strength": 0.0}, grey=0.55)
     assert grey_overlay(plain, engine.recognize(plain), 36.0) is None
+
+
+def test_a_pale_frame_across_the_print_is_no_seal(engine):
+    # a card's pale border and pattern in a grey scan cross its print as a seal would, but are
+    # not round: lifting them took an ID card's pale labels with them (fresh seed 99)
+    page = sealed_date_page(**{**HIDDEN, "strength": 0.0}, grey=0.55).copy()
+    page[20:26, 40:1060] = page[480:486, 40:1060] = page[20:486, 40:46] = page[20:486, 1054:1060] = 140
+    page[200:204, 40:1060] = 140  # a rule of the pattern through the date's row
+    assert grey_overlay(page, engine.recognize(page), 36.0) is None

@@ -323,3 +323,14 @@ def test_a_seals_words_that_the_second_reading_spells_only_elsewhere_on_their_ro
     # the same words where the second reading places them are print, not ink
     there = [line("建设局", 0.99, (1840, 930, 1950, 975))]
     assert _vanished([words], there, (766, 141, 2140, 1152)) == []
+
+
+def test_a_second_reading_that_adds_only_a_speck_to_a_line_read_well_is_no_longer_reading():
+    # a pale label lifted with the overlay left a dot before the name: 。马淼 is not more of 马淼
+    # than 马淼 (a grey scan of an ID card, fresh seed 99)
+    first = [line("姓名", 1.0, (40, 46, 59, 57)), line("马淼", 1.0, (66, 45, 90, 56))]
+    merged = merge(first, [line("。马淼", 0.915, (40, 45, 90, 56))], 11.0, inked=[first[0]])
+    assert [(ln.text, ln.confidence) for ln in merged] == [("姓名", 1.0), ("马淼", 1.0)]
+    # more characters are more: the 女 a seal hid after 性别
+    (label,) = merge([line("性别", 0.999, (40, 65, 60, 76))], [line("性别女", 0.904, (40, 65, 83, 76))], 11.0)
+    assert label.text == "性别女" and label.confidence <= INK_CONFIDENCE

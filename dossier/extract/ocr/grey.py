@@ -24,6 +24,8 @@ PALE = 0.2  # a stroke at all: darker than paper by this share of the way to pri
 HALO = 0.06  # print's soft edge, in text heights: kept with the print it surrounds
 PAPER_PERCENTILE = 75  # the paper's brightness: most of a page is paper
 SEAL_SIZE = 2.5  # a seal spans this many text heights both ways at least
+MAX_SEAL = 16.0  # ... and at most (a 42 mm seal over 10.5 pt print: 12)
+ROUND = 1.6  # a seal is round or oval: neither side longer than this many times the other
 MAX_FILL = 0.5  # a seal is strokes: of its box, less than this is covered (shading is solid)
 PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the seal's shape is judged on
 GREY_CHROMA = 40  # a page with any pixel this coloured is a colour page: its seals have colour
@@ -50,11 +52,13 @@ def grey_overlay(image: np.ndarray, lines: list[TextLine], text_height: float
     cells = cv2.resize(strokes.view(np.uint8) * 255, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) > 0
     cells = cv2.morphologyEx(cells.view(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
-    size = SEAL_SIZE * text_height * factor
+    least, most = SEAL_SIZE * text_height * factor, MAX_SEAL * text_height * factor
     rows, cols = image.shape[:2]
     seals = []
     for x, y, w, h, area in stats[1:]:
-        if w < size or h < size or area > MAX_FILL * w * h:
+        # a card's pale labels and pattern, a photo's shading: not a seal's size, shape or strokes
+        if not (least <= min(w, h) and max(w, h) <= most and max(w, h) <= ROUND * min(w, h)) \
+                or area > MAX_FILL * w * h:
             continue
         box = (x / factor, y / factor, (x + w) / factor, (y + h) / factor)
         if any(_crosses(box, ln.bbox) for ln in print_lines):

@@ -232,9 +232,10 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float,
         covered = [old for old in out if not is_overlay(old, text_height) and _overlaps(old.bbox, line.bbox)
                    and not any(old is ink for ink in inked)]
         # the first reading saw only the part of the line clear of the ink (the end of a date
-        # range whose start lies under the overlay): the whole line is more, not a rival
-        extends = bool(covered) and len(spelled) > sum(len(_spelled(old)) for old in covered) and all(
-            _spelled(old) in spelled for old in covered)
+        # range whose start lies under the overlay): the whole line is more, not a rival; a speck
+        # read as a stop beside it (。马淼 for 马淼) is not more
+        extends = bool(covered) and all(_spelled(old) in spelled for old in covered) and any(
+            ch.isalnum() for ch in _without(spelled, [_spelled(old) for old in covered]))
         if (not covered or extends) and line.confidence < MIN_NEW:
             continue  # text only the second reading claims must read clearly
         if len(covered) == 1 and spelled == _spelled(covered[0]):
@@ -257,6 +258,13 @@ def merge(first: list[TextLine], second: list[TextLine], text_height: float,
             continue
         out = [old for old in out if not any(old is c for c in covered)] + [_capped(line)]
     return out
+
+
+def _without(text: str, parts: list[str]) -> str:
+    """``text`` with the first occurrence of each of ``parts`` taken out."""
+    for part in parts:
+        text = text.replace(part, "", 1)
+    return text
 
 
 def _whole_lines(region: tuple[int, int, int, int], lines: list[TextLine],
