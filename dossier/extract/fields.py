@@ -221,6 +221,7 @@ _NO_LINE_START = ".,:;!?·。，、：；！？"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FUTURE_NOTE = "日期晚于今天，疑为误识"
 UNCLOSED_NOTE = "括号未闭合，疑被截断"
+GLUED_NOTE = "编号与其前后未能识别的字符相连，疑被截断：{text}"
 POOR_PAGE_SHARE = 0.25  # this share of a page's lines read below 0.9: the engine struggled with it
 POOR_PAGE = 0.85  # ... and its confident lines are no longer to be trusted as such
 POOR_PAGE_NOTE = "本页识别质量较差（传真、翻拍或模糊），请核对"
@@ -1261,7 +1262,7 @@ class FieldEngine:
             text = joiner.join((text, *parts))
         if cand.unit and fspec.normaliser.startswith("amount") and not re.search("[元万圆]", text):
             text += cand.unit  # a bare figure under a label that prints its unit: 合同金额（万元）
-        rest = ""
+        rest, glued = "", False
         if fspec.regex is not None and cand.extra and fspec.normaliser in LIST_NORMALISERS:
             # a list printed an item a line: each item is matched on its own (建筑工程（有效期：…）)
             items = [m.group(0) for part in (cand.text, *(cand.extra_text or ())) if (m := fspec.regex.search(part))]
@@ -1275,6 +1276,11 @@ class FieldEngine:
             # the first named group that took part in the match is the value (alternatives)
             group = next((g for g in fspec.regex.groupindex if m.group(g) is not None), 0)
             a, b = m.span(group)
+            # a number runs on into characters the pattern does not take (豫建岗 read 缘建岗 before
+            # 2023639556): its own prefix misread, or more of it; the part matched may be cut
+            glued = fspec.normaliser == "code" and ((a > 0 and text[a - 1].isalnum())
+                                                     or (b < len(text) and text[b].isalnum()))
+            whole_text = text
             rest = text[b:]
             text = m.group(group)
             if b <= len(cand.text):  # the value lies on the first line: the boxes after it are not its
@@ -1324,6 +1330,9 @@ class FieldEngine:
         if fspec.kind is None and not _whole(fspec, value):
             factor = INCOMPLETE
             notes.append(UNCLOSED_NOTE)
+        if glued:
+            factor = min(factor, INCOMPLETE)
+            notes.append(GLUED_NOTE.format(text=whole_text))
         if fspec.past and isinstance(value, str) and _ISO_DATE.match(value) and value > date.today().isoformat():
             factor = DOUBTFUL
             notes.append(FUTURE_NOTE)
