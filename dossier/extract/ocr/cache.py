@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the stored shape or the page pipeline (orientation, downscale) changes meaning:
 # entries of another format are misses and get recomputed.
-FORMAT = 18  # 2: lines carry their characters' confidences; 3: print under coloured ink read again;
+FORMAT = 19  # 2: lines carry their characters' confidences; 3: print under coloured ink read again;
 # 4: grids of ticks judged upright by their runs of text, overlays no longer hide print beneath;
 # 5: a line a seal joined is no overlay (4 doubled it); 6: and its box is the second reading's;
 # 7: characters ink hid past either end of a line read well are added from the second reading;
@@ -36,7 +36,8 @@ FORMAT = 18  # 2: lines carry their characters' confidences; 3: print under colo
 # ink runs through is read again however well it was read, and a seal's own words are no rival;
 # 16: and they are the seal's though the second reading spells them elsewhere on their row;
 # 17: a grey scan's seal over print is lifted by brightness and that part read again; 18: only a
-# seal's round shape is lifted (not a card's pale frame), and a speck is no more of a line
+# seal's round shape is lifted (not a card's pale frame), and a speck is no more of a line; 19: a
+# seal's strokes run round the ellipse their box holds (an ID card's border does not)
 
 
 class OcrCache:

@@ -27,6 +27,9 @@ SEAL_SIZE = 2.5  # a seal spans this many text heights both ways at least
 MAX_SEAL = 16.0  # ... and at most (a 42 mm seal over 10.5 pt print: 12)
 ROUND = 1.6  # a seal is round or oval: neither side longer than this many times the other
 MAX_FILL = 0.5  # a seal is strokes: of its box, less than this is covered (shading is solid)
+RING = 0.7  # a seal's ring runs round this share of the ellipse its box holds, at least
+RING_BAND = (0.8, 1.05)  # where the ring lies, in shares of the ellipse's radius
+RING_ANGLES = 48
 PROBE_HEIGHT = 8.0  # a line of print, in cells of the grid the seal's shape is judged on
 GREY_CHROMA = 40  # a page with any pixel this coloured is a colour page: its seals have colour
 
@@ -51,14 +54,14 @@ def grey_overlay(image: np.ndarray, lines: list[TextLine], text_height: float
     factor = min(1.0, PROBE_HEIGHT / text_height)
     cells = cv2.resize(strokes.view(np.uint8) * 255, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) > 0
     cells = cv2.morphologyEx(cells.view(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
     least, most = SEAL_SIZE * text_height * factor, MAX_SEAL * text_height * factor
     rows, cols = image.shape[:2]
     seals = []
-    for x, y, w, h, area in stats[1:]:
-        # a card's pale labels and pattern, a photo's shading: not a seal's size, shape or strokes
+    for index, (x, y, w, h, area) in enumerate(stats[1:], start=1):
+        # a card's pale labels and border, a photo's shading: not a seal's size, shape or strokes
         if not (least <= min(w, h) and max(w, h) <= most and max(w, h) <= ROUND * min(w, h)) \
-                or area > MAX_FILL * w * h:
+                or area > MAX_FILL * w * h or not _ringed(labels == index, x, y, w, h):
             continue
         box = (x / factor, y / factor, (x + w) / factor, (y + h) / factor)
         if any(_crosses(box, ln.bbox) for ln in print_lines):
@@ -76,6 +79,19 @@ def lifted(image: np.ndarray, strokes: np.ndarray) -> np.ndarray:
     out = image.copy()
     out[strokes] = 255
     return out
+
+
+def _ringed(piece: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
+    """Whether the cells of ``piece`` (its box ``x, y, w, h``) run round the ellipse the box
+    holds, as a seal's ring does; a card's border meets that ellipse only at its four sides."""
+    angles = np.linspace(0.0, 2 * np.pi, RING_ANGLES, endpoint=False)
+    cx, cy = x + w / 2, y + h / 2
+    found = np.zeros(RING_ANGLES, bool)
+    for r in np.linspace(*RING_BAND, 6):
+        cols = np.clip(np.round(cx - 0.5 + r * (w / 2) * np.cos(angles)).astype(int), 0, piece.shape[1] - 1)
+        rows = np.clip(np.round(cy - 0.5 + r * (h / 2) * np.sin(angles)).astype(int), 0, piece.shape[0] - 1)
+        found |= piece[rows, cols]
+    return float(found.mean()) >= RING
 
 
 def _crosses(seal: tuple[float, ...], line: tuple[float, ...]) -> bool:
